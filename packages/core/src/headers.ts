@@ -1,0 +1,150 @@
+/**
+ * Case-insensitive helpers over a `ResponseHeaders` list, and the checks PEP 3333
+ * puts on status lines and headers (shared by the gateway and @tsgi/lint).
+ *
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5 (field names and values)
+ * @module
+ */
+import type { ResponseHeaders } from './types.js';
+
+/** The first value of header `name`, or `undefined`. */
+export function getHeader(headers: ResponseHeaders, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i]!;
+    if (pair[0].length === lower.length && pair[0].toLowerCase() === lower) return pair[1];
+  }
+  return undefined;
+}
+
+/** Every value of header `name`, in order (Set-Cookie and friends repeat). */
+export function getHeaders(headers: ResponseHeaders, name: string): string[] {
+  const lower = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, value] of headers) if (key.toLowerCase() === lower) values.push(value);
+  return values;
+}
+
+export function hasHeader(headers: ResponseHeaders, name: string): boolean {
+  return getHeader(headers, name) !== undefined;
+}
+
+/** Removes every `name` header in place; returns how many were removed. */
+export function removeHeader(headers: ResponseHeaders, name: string): number {
+  const lower = name.toLowerCase();
+  let kept = 0;
+  const before = headers.length;
+  for (let i = 0; i < before; i++) {
+    const pair = headers[i]!;
+    if (pair[0].toLowerCase() !== lower) headers[kept++] = pair;
+  }
+  headers.length = kept;
+  return before - kept;
+}
+
+/** Replaces every `name` header with one `[name, value]` pair, in place. */
+export function setHeader(headers: ResponseHeaders, name: string, value: string): ResponseHeaders {
+  removeHeader(headers, name);
+  headers.push([name, value]);
+  return headers;
+}
+
+/**
+ * Adds `token` to a comma-separated header such as `Vary` unless it is already
+ * listed (case-insensitively), in place.
+ */
+export function appendHeaderToken(headers: ResponseHeaders, name: string, token: string): ResponseHeaders {
+  const lower = name.toLowerCase();
+  const wanted = token.toLowerCase();
+  for (const pair of headers) {
+    if (pair[0].toLowerCase() !== lower) continue;
+    const tokens = pair[1].split(',').map((t) => t.trim().toLowerCase());
+    if (tokens.includes(wanted) || tokens.includes('*')) return headers;
+    pair[1] = pair[1].trim() ? `${pair[1]}, ${token}` : token;
+    return headers;
+  }
+  headers.push([name, token]);
+  return headers;
+}
+
+/**
+ * Hop-by-hop headers (RFC 9110 section 7.6.1 and PEP 3333): only the server may send
+ * them, an application must not.
+ */
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+// RFC 9110 token: 1*tchar.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Field values: visible latin-1 plus space and tab; no CR, LF, NUL or other controls.
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const STATUS = /^[1-9]\d\d [^\r\n]*$/;
+
+export function isToken(value: string): boolean {
+  return TOKEN.test(value);
+}
+
+export function isValidHeaderValue(value: string): boolean {
+  return FIELD_VALUE.test(value);
+}
+
+/**
+ * Why `status` breaks PEP 3333, or `undefined` when it is a good status line:
+ * three digits, a space, a reason phrase of latin-1 text without CR/LF.
+ */
+export function checkStatus(status: unknown): string | undefined {
+  if (typeof status !== 'string') return `status must be a string such as "200 OK", got ${typeof status}`;
+  if (!STATUS.test(status)) {
+    return `status must be three digits, a space and a reason phrase (e.g. "200 OK"), got ${JSON.stringify(status)}`;
+  }
+  if (!FIELD_VALUE.test(status)) {
+    return `status must be latin-1 text without control characters, got ${JSON.stringify(status)}`;
+  }
+  return undefined;
+}
+
+/** Why one header pair breaks PEP 3333, or `undefined` when it is acceptable. */
+export function checkHeader(pair: unknown): string | undefined {
+  if (!Array.isArray(pair) || pair.length !== 2) {
+    return `each header must be a [name, value] pair, got ${describe(pair)}`;
+  }
+  const [name, value] = pair as [unknown, unknown];
+  if (typeof name !== 'string' || typeof value !== 'string') {
+    return `header name and value must be strings, got [${typeof name}, ${typeof value}]`;
+  }
+  if (!TOKEN.test(name)) return `header name ${JSON.stringify(name)} is not an RFC 9110 token`;
+  if (!FIELD_VALUE.test(value)) {
+    return `header ${name} has a value with CR, LF, a control or a non-latin-1 character: ${JSON.stringify(value)}`;
+  }
+  if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
+    return `header ${name} is hop-by-hop: only the server may set it (PEP 3333)`;
+  }
+  return undefined;
+}
+
+/** Why a header list breaks PEP 3333, or `undefined`. */
+export function checkHeaders(headers: unknown): string | undefined {
+  if (!Array.isArray(headers)) return `headers must be an array of [name, value] pairs, got ${describe(headers)}`;
+  for (const pair of headers) {
+    const problem = checkHeader(pair);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value;
+}

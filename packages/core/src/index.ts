@@ -1,0 +1,31 @@
+export type {
+  Application,
+  Body,
+  Environ,
+  ErrorStream,
+  FileWrapper,
+  InputStream,
+  Middleware,
+  ResponseHeaders,
+  StartResponse,
+  Write,
+} from './types.js';
+export { compose } from './compose.js';
+export { applicationUri, normpath, requestUri, shiftPathInfo } from './util.js';
+export { REASON_PHRASES, statusCode, statusLine } from './status.js';
+export {
+  HOP_BY_HOP_HEADERS,
+  appendHeaderToken,
+  checkHeader,
+  checkHeaders,
+  checkStatus,
+  getHeader,
+  getHeaders,
+  hasHeader,
+  isToken,
+  isValidHeaderValue,
+  removeHeader,
+  setHeader,
+} from './headers.js';
+export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
+export { readBody, type ReadBodyOptions } from './read-body.js';

@@ -1,0 +1,91 @@
+/**
+ * The tsgi contract: PEP 3333's callables and objects as TypeScript types.
+ *
+ * Each type is the one PEP 3333 defines, with bytestrings as `Uint8Array` and the
+ * blocking calls of `wsgi.input` as Promises, because Node is asynchronous.
+ *
+ * @see https://peps.python.org/pep-3333/#specification-details
+ * @module
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** A response header list, as PEP 3333's `response_headers`: `[name, value]` pairs, repeats kept. */
+export type ResponseHeaders = Array<[name: string, value: string]>;
+
+/** The `write` callable `startResponse` returns: an imperative escape hatch, as in PEP 3333. */
+export type Write = (chunk: Uint8Array) => void;
+
+/**
+ * `start_response(status, response_headers, exc_info=None)` as defined in PEP 3333.
+ * `status` is `"200 OK"`: three digits, a space, a reason phrase. A second call is only
+ * allowed with `excInfo`, and only replaces what has not been sent yet.
+ */
+export type StartResponse = (status: string, headers: ResponseHeaders, excInfo?: unknown) => Write;
+
+/**
+ * The iterable an application returns. Chunks are bytes, never strings. The server
+ * calls `close()` exactly once, however the response ends.
+ */
+export type Body = (Iterable<Uint8Array> | AsyncIterable<Uint8Array>) & {
+  close?(): void | Promise<void>;
+};
+
+/** `wsgi.input` as defined in PEP 3333, with each read returning a Promise. */
+export interface InputStream extends AsyncIterable<Uint8Array> {
+  /** Up to `size` bytes (all that remain when omitted); an empty array at the end. */
+  read(size?: number): Promise<Uint8Array>;
+  /** One line including its `\n`, or up to `size` bytes of it; empty at the end. */
+  readline(size?: number): Promise<Uint8Array>;
+  /** The remaining lines, stopping once `hint` bytes have been read when given. */
+  readlines(hint?: number): Promise<Uint8Array[]>;
+}
+
+/** `wsgi.errors` as defined in PEP 3333: a text stream for error output. */
+export interface ErrorStream {
+  write(text: string): void;
+  writelines(lines: Iterable<string>): void;
+  flush(): void;
+}
+
+/**
+ * `wsgi.file_wrapper` as defined in PEP 3333: turns a file into a Body that the
+ * server may send by a faster path than iteration.
+ */
+export type FileWrapper = (file: string | FileHandle, blockSize?: number) => Body;
+
+/**
+ * The `environ` dict: CGI variables as strings and the `wsgi.*` keys. Extensions use
+ * dotted names (`wsgiorg.routing_args`, `tsgi.*`).
+ */
+export interface Environ {
+  REQUEST_METHOD: string;
+  SCRIPT_NAME: string;
+  PATH_INFO: string;
+  QUERY_STRING: string;
+  CONTENT_TYPE?: string;
+  CONTENT_LENGTH?: string;
+  SERVER_NAME: string;
+  SERVER_PORT: string;
+  SERVER_PROTOCOL: string;
+  REMOTE_ADDR?: string;
+  REMOTE_PORT?: string;
+  REMOTE_USER?: string;
+  AUTH_TYPE?: string;
+  [header: `HTTP_${string}`]: string | undefined;
+  'wsgi.version': readonly [1, 0];
+  'wsgi.url_scheme': 'http' | 'https';
+  'wsgi.input': InputStream;
+  'wsgi.errors': ErrorStream;
+  'wsgi.multithread': boolean;
+  'wsgi.multiprocess': boolean;
+  'wsgi.run_once': boolean;
+  'wsgi.input_terminated'?: boolean;
+  'wsgi.file_wrapper'?: FileWrapper;
+  [key: string]: unknown;
+}
+
+/** `application(environ, start_response)` as defined in PEP 3333. */
+export type Application = (environ: Environ, startResponse: StartResponse) => Body | Promise<Body>;
+
+/** A middleware: an application to the server above it and a server to the app below. */
+export type Middleware = (app: Application) => Application;
