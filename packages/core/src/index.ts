@@ -29,3 +29,4 @@ export {
 } from './headers.js';
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
+export { arrayBodyLength, closeBody, onClose } from './body.js';
