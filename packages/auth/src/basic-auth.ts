@@ -1,0 +1,126 @@
+/**
+ * HTTP Basic authentication (RFC 7617), as Rack::Auth::Basic: a request whose
+ * `Authorization: Basic` credentials check out reaches the app below with
+ * `REMOTE_USER` (the user-id), `AUTH_TYPE: 'Basic'` and `environ['tsgi.auth']` (what
+ * `verify` returned, or the user name for a `users` table). Any other request gets a
+ * `401` with `WWW-Authenticate: Basic realm="...", charset="UTF-8"` and a one-line
+ * text body; the app below never runs for it.
+ *
+ * Put it right before the application it protects, below the access log (so refused
+ * requests are logged) and below any router that mounts it.
+ *
+ * @example
+ * const app = compose(accessLog(), basicAuth({ realm: 'Admin', users: { alice: 's3cret' } }))(admin);
+ * const custom = basicAuth({ verify: async (user, password) => db.login(user, password) });
+ * @see https://www.rfc-editor.org/rfc/rfc7617 (The 'Basic' HTTP Authentication Scheme)
+ * @module
+ */
+import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
+import { credentialsFor } from './authorization.js';
+import { parseBasic } from './basic-credentials.js';
+import { basicChallenge } from './challenge.js';
+import { CredentialTable, type UserTable } from './compare.js';
+import { grant, isPromiseLike, refuse } from './outcome.js';
+
+/**
+ * Decides whether `user` may come in with `password`. A falsy result (or a Promise
+ * of one) refuses; anything else accepts and becomes `environ['tsgi.auth']`. A throw
+ * or rejection propagates: the gateway answers 500.
+ */
+export type BasicVerify = (user: string, password: string, environ: Environ) => unknown;
+
+export interface BasicAuthOptions {
+  /**
+   * The protection space named in the challenge. Quoted and escaped; CR, LF and other
+   * control characters are refused.
+   * @default 'Restricted'
+   */
+  realm?: string;
+  /**
+   * A fixed table of user -> password, checked in constant time. Give this or
+   * `verify`, not both.
+   * @default undefined
+   */
+  users?: UserTable;
+  /**
+   * Your own check, sync or async, for passwords you keep hashed elsewhere. Give this
+   * or `users`, not both. Comparing secrets in constant time is then up to you.
+   * @default undefined
+   */
+  verify?: BasicVerify;
+  /**
+   * An application that answers refused requests instead of the default text
+   * response. It sees `environ['tsgi.auth_error']`; a 401 it sends without a
+   * `WWW-Authenticate` gets the Basic challenge added.
+   * @default undefined
+   */
+  onUnauthorized?: Application;
+}
+
+const DEFAULTS = { realm: 'Restricted' } satisfies Required<Pick<BasicAuthOptions, 'realm'>>;
+
+export function basicAuth(options: BasicAuthOptions = {}): Middleware {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('basicAuth: options must be an object such as { users: { alice: "s3cret" } }');
+  }
+  const { users, verify, onUnauthorized } = options;
+  const challenge = basicChallenge(options.realm ?? DEFAULTS.realm, 'basicAuth: realm');
+  if (users !== undefined && verify !== undefined) {
+    throw new TypeError('basicAuth: give either users or verify, not both');
+  }
+  if (users === undefined && verify === undefined) {
+    throw new TypeError('basicAuth: users (a user -> password table) or verify (a function) is required');
+  }
+  if (verify !== undefined && typeof verify !== 'function') {
+    throw new TypeError(`basicAuth: verify must be a function (user, password, environ), got ${typeof verify}`);
+  }
+  if (onUnauthorized !== undefined && typeof onUnauthorized !== 'function') {
+    throw new TypeError(`basicAuth: onUnauthorized must be an Application, got ${typeof onUnauthorized}`);
+  }
+  const table = users === undefined ? undefined : new CredentialTable(users, 'basicAuth: users');
+
+  return function basicAuthMiddleware(app: Application): Application {
+    if (typeof app !== 'function') {
+      throw new TypeError('basicAuth: the application to protect must be a function (environ, startResponse)');
+    }
+
+    function decide(result: unknown, user: string, environ: Environ, startResponse: StartResponse) {
+      if (!result) return refuse(environ, startResponse, challenge, 'invalid_credentials', onUnauthorized);
+      grant(environ, 'Basic', user, result);
+      return app(environ, startResponse);
+    }
+
+    async function decideLater(
+      pending: PromiseLike<unknown>,
+      user: string,
+      environ: Environ,
+      startResponse: StartResponse,
+    ): Promise<Body> {
+      return decide(await pending, user, environ, startResponse);
+    }
+
+    return function basicAuthApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+      const header = environ.HTTP_AUTHORIZATION;
+      const token68 = header === undefined ? null : credentialsFor(header, 'Basic');
+      if (token68 === null) {
+        const reason = header === undefined || header.trim() === '' ? 'missing_credentials' : 'unsupported_scheme';
+        return refuse(environ, startResponse, challenge, reason, onUnauthorized);
+      }
+      const credentials = parseBasic(token68);
+      if (typeof credentials === 'string') {
+        return refuse(environ, startResponse, challenge, credentials, onUnauthorized);
+      }
+      if (table !== undefined) {
+        if (!table.check(credentials.user, credentials.bytes)) {
+          return refuse(environ, startResponse, challenge, 'invalid_credentials', onUnauthorized);
+        }
+        grant(environ, 'Basic', credentials.user, credentials.user);
+        return app(environ, startResponse);
+      }
+      const result = verify!(credentials.user, credentials.password, environ);
+      return isPromiseLike(result)
+        ? decideLater(result, credentials.user, environ, startResponse)
+        : decide(result, credentials.user, environ, startResponse);
+    };
+  };
+}
