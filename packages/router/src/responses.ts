@@ -1,0 +1,59 @@
+/**
+ * The small answers dispatchers give themselves (404, 400, 405, 204 for OPTIONS,
+ * 308 for a trailing slash), and quoting a PATH_INFO back into a URL path.
+ *
+ * Each call builds a fresh header list and body array: middleware above may edit
+ * headers in place or hang a `close` on the body, so nothing is shared between
+ * requests except the immutable bytes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6 (405 and Allow)
+ * @module
+ */
+import { statusLine, type Application, type Body, type StartResponse } from '@tsgi/core';
+
+const TEXT = 'text/plain; charset=utf-8';
+const messages = new Map<number, Buffer>();
+
+/** A plain-text response whose body is the reason phrase; `extra` headers appended. */
+export function textResponse(
+  startResponse: StartResponse,
+  code: number,
+  extra?: Array<[string, string]>,
+): Body {
+  const line = statusLine(code);
+  if (code === 204 || code === 304) {
+    startResponse(line, extra ?? []);
+    return [];
+  }
+  let bytes = messages.get(code);
+  if (bytes === undefined) messages.set(code, (bytes = Buffer.from(line.slice(4) + '\n')));
+  const headers: Array<[string, string]> = [
+    ['Content-Type', TEXT],
+    ['Content-Length', String(bytes.byteLength)],
+  ];
+  if (extra) headers.push(...extra);
+  startResponse(line, headers);
+  return [bytes];
+}
+
+/** The default `notFound` app: `404 Not Found`, plain text. */
+export const notFoundApp: Application = function notFound(_environ, startResponse) {
+  return textResponse(startResponse, 404);
+};
+
+// RFC 3986 pchar plus '/': what may stay unescaped in a path.
+const SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/;
+const HEX = '0123456789ABCDEF';
+
+/** Percent-encodes a PATH_INFO-style string (one latin-1 code unit per byte) for a Location header. */
+export function quotePath(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i]!;
+    const code = path.charCodeAt(i);
+    if (SAFE.test(ch)) out += ch;
+    else if (code < 256) out += '%' + HEX[code >> 4] + HEX[code & 15];
+    else out += encodeURIComponent(ch);
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * `wsgiorg.routing_args`: where a router leaves what it matched, as
+ * `[positional, named]`, and the decoding of param values on the way in.
+ *
+ * The gateway has already percent-decoded PATH_INFO into latin-1 "bytes as string"
+ * (PEP 3333), so params are NOT percent-decoded again (that would turn `%2541` into
+ * `A`); their bytes are decoded as UTF-8, strictly: invalid UTF-8 (a malformed or
+ * truncated escape such as `%E2%82`) is the client's error, answered with 400.
+ *
+ * @example
+ * const show: Application = (environ, startResponse) => {
+ *   const [, { id }] = routingArgs(environ);
+ *   startResponse('200 OK', [['Content-Type', 'text/plain']]);
+ *   return [Buffer.from(`user ${id}`)];
+ * };
+ * @see https://wsgi.readthedocs.io/en/latest/specifications/routing_args.html
+ * @module
+ */
+import type { Environ } from '@tsgi/core';
+
+export const ROUTING_ARGS = 'wsgiorg.routing_args';
+
+/** `[positional, named]`, as the wsgiorg.routing_args specification defines it. */
+export type RoutingArgs = [positional: string[], named: Record<string, string>];
+
+/** The routing args a router (or any wsgiorg-aware dispatcher) left in `environ`; `[[], {}]` when none. */
+export function routingArgs(environ: Environ): RoutingArgs {
+  const args = environ[ROUTING_ARGS];
+  return Array.isArray(args) && args.length === 2 ? (args as RoutingArgs) : [[], {}];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes a PATH_INFO substring (one latin-1 code unit per byte) as UTF-8. Returns
+ * `null` for invalid UTF-8 or a code unit above 0xFF (not bytes at all).
+ */
+export function decodePathBytes(value: string): string | null {
+  let i = 0;
+  while (i < value.length && value.charCodeAt(i) < 0x80) i++;
+  if (i === value.length) return value; // ASCII: nothing to decode, no copy
+  for (let j = i; j < value.length; j++) if (value.charCodeAt(j) > 0xff) return null;
+  try {
+    return utf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes `values` and stores them under `names` in `environ['wsgiorg.routing_args']`,
+ * adding to what an outer router left there. A wildcard named `'*'` goes to the
+ * positional list. Returns false when a value is not valid UTF-8.
+ */
+export function setRoutingArgs(environ: Environ, names: readonly string[], values: readonly string[]): boolean {
+  const outer = environ[ROUTING_ARGS] as RoutingArgs | undefined;
+  const positional: string[] = outer ? outer[0].slice() : [];
+  const named: Record<string, string> = outer ? { ...outer[1] } : {};
+  for (let i = 0; i < names.length; i++) {
+    const value = decodePathBytes(values[i]!);
+    if (value === null) return false;
+    if (names[i] === '*') positional.push(value);
+    else named[names[i]!] = value;
+  }
+  environ[ROUTING_ARGS] = [positional, named];
+  return true;
+}
