@@ -1,0 +1,169 @@
+/**
+ * `accessLog()`: one line per request, written when the response is finished (the
+ * body's close()), with the status sent, the body bytes that passed this layer and
+ * the time taken. Requests the client abandoned, or that the app broke, are logged
+ * too and marked (`aborted`/`error`).
+ *
+ * Request: reuses a valid incoming `X-Request-Id` or makes one, and puts it in
+ * `environ['tsgi.request_id']`. Response: adds the id as a header; the status,
+ * headers and body are otherwise passed on untouched (an array body stays the same
+ * array, counted up front; other bodies are wrapped to count what is pulled).
+ *
+ * Where in the stack: outermost, or right inside the gateway, so that it sees every
+ * request, the time the layers below take, and the bytes after compression. Layers
+ * below may set `REMOTE_USER` (auth); it is read when the line is written.
+ *
+ * Lines are batched and written to `environ['wsgi.errors']` or to `stream`.
+ *
+ * @example
+ * import { accessLog } from '@tsgi/logger';
+ * const logged = accessLog({ format: 'combined', stream: process.stdout })(app);
+ * await serve(logged, { port: 8000 });
+ * @see https://httpd.apache.org/docs/2.4/logs.html#accesslog
+ * @module
+ */
+import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
+import { escapeLine } from './escape.js';
+import { Exchange, type ExchangeConfig } from './exchange.js';
+import { FORMATS, type LogFormat, type LogInfo } from './formats.js';
+import { flushAll, LineSink, type LineTarget } from './line-sink.js';
+import { isValidRequestId, requestIdGenerator } from './request-id.js';
+
+export interface AccessLogOptions {
+  /**
+   * `'common'`, `'combined'` (Apache, byte for byte), `'json'` (one object a line), or
+   * a function `(info) => line` (its output is kept to one line by escaping control
+   * characters; return '' or undefined to write nothing).
+   * @default 'combined'
+   */
+  format?: LogFormat;
+  /** Where lines go, e.g. `process.stdout` or an `fs.WriteStream`. @default the request's `wsgi.errors` */
+  stream?: LineTarget;
+  /** Return true to write no line for this request, e.g. `(env, status) => status < 400`. @default undefined */
+  skip?: (environ: Environ, status: number) => boolean;
+  /** The clock for the request's timestamp (epoch ms or a Date). @default Date.now */
+  now?: () => number | Date;
+  /** Minutes east of UTC for `%t` (`-420` for -0700). @default undefined: the local zone */
+  utcOffset?: number;
+  /** The request/response header that carries the request id; `false` for no ids. @default 'X-Request-Id' */
+  requestIdHeader?: string | false;
+  /** Makes a request id when the request brings no valid one. @default a random prefix and a counter */
+  generateRequestId?: () => string;
+  /** Milliseconds to hold lines before writing them; 0 writes on the next event-loop turn. @default 0 */
+  flushInterval?: number;
+  /** Write at once when this many characters are waiting. @default 65536 */
+  maxBuffer?: number;
+}
+
+/** The middleware, with `flush()` to write every buffered line now. */
+export type AccessLogMiddleware = Middleware & { flush(): void };
+
+const DEFAULTS = {
+  format: 'combined',
+  requestIdHeader: 'X-Request-Id',
+  flushInterval: 0,
+  maxBuffer: 65_536,
+} satisfies Partial<Required<AccessLogOptions>>;
+
+function optional<T>(name: string, value: T, check: (value: NonNullable<T>) => boolean, expected: string): T {
+  if (value !== undefined && !check(value as NonNullable<T>)) {
+    throw new TypeError(`accessLog: option ${name} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+  return value;
+}
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+/** A line without its trailing newline, one line whatever the format returned. */
+function customLine(format: (info: LogInfo) => string | undefined | null, info: LogInfo): string | undefined {
+  let line = format(info);
+  if (!line) return undefined;
+  if (line.endsWith('\n')) line = line.slice(0, -1);
+  return escapeLine(line);
+}
+
+async function settle(exchange: Exchange, pending: Promise<Body>): Promise<Body> {
+  let body: Body;
+  try {
+    body = await pending;
+  } catch (error) {
+    exchange.fail(error);
+    throw error;
+  }
+  return exchange.attach(body);
+}
+
+/** Access logging: Apache common/combined, JSON lines or a custom line per request. */
+export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
+  const format = options.format ?? DEFAULTS.format;
+  if (typeof format !== 'function' && !Object.hasOwn(FORMATS, format)) {
+    throw new TypeError(`accessLog: option format must be 'common', 'combined', 'json' or a function, got ${JSON.stringify(format)}`);
+  }
+  const stream = optional('stream', options.stream, (s) => typeof s?.write === 'function', 'a stream with write()');
+  const skip = optional('skip', options.skip, isFunction, 'a function');
+  const now = optional('now', options.now, isFunction, 'a function');
+  const utcOffset = optional('utcOffset', options.utcOffset, (n) => Number.isInteger(n) && Math.abs(n) < 24 * 60, 'whole minutes east of UTC');
+  const headerOption = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
+  optional('requestIdHeader', headerOption, (h) => h === false || (typeof h === 'string' && isToken(h)), 'a header name or false');
+  const generate = optional('generateRequestId', options.generateRequestId, isFunction, 'a function') ?? requestIdGenerator();
+  const sinkOptions = {
+    flushInterval: optional('flushInterval', options.flushInterval, (n) => Number.isFinite(n) && n >= 0, 'a number of ms >= 0') ?? DEFAULTS.flushInterval,
+    maxBuffer: optional('maxBuffer', options.maxBuffer, (n) => Number.isInteger(n) && n > 0, 'a positive integer') ?? DEFAULTS.maxBuffer,
+  };
+
+  const requestIdHeader = headerOption === false ? undefined : headerOption;
+  // The environ key of the incoming header: X-Request-Id -> HTTP_X_REQUEST_ID.
+  const requestIdKey = requestIdHeader && 'HTTP_' + requestIdHeader.toUpperCase().replaceAll('-', '_');
+  const formatLine = typeof format === 'function' ? undefined : FORMATS[format];
+  const fixedSink = stream && new LineSink(stream, sinkOptions);
+  const sinks = new WeakMap<object, LineSink>();
+
+  function sinkFor(environ: Environ): LineSink {
+    if (fixedSink) return fixedSink;
+    const errors = environ['wsgi.errors'] ?? process.stderr;
+    let sink = sinks.get(errors);
+    if (sink === undefined) sinks.set(errors, (sink = new LineSink(errors, sinkOptions)));
+    return sink;
+  }
+
+  const config: ExchangeConfig = {
+    requestIdHeader,
+    utcOffset,
+    write(info: Exchange): void {
+      if (skip !== undefined && skip(info.environ, info.status)) return;
+      const line = formatLine !== undefined ? formatLine(info) : customLine(format as Exclude<LogFormat, string>, info);
+      if (line !== undefined) sinkFor(info.environ).push(line + '\n');
+    },
+  };
+
+  const middleware = function accessLogMiddleware(app: Application): Application {
+    return function accessLogApp(environ, startResponse) {
+      const clock = now === undefined ? Date.now() : now();
+      const timestamp = typeof clock === 'number' ? clock : clock.getTime();
+      let requestId = environ['tsgi.request_id'];
+      if (typeof requestId !== 'string') {
+        requestId = undefined;
+        if (requestIdKey) {
+          const incoming = environ[requestIdKey];
+          requestId = isValidRequestId(incoming) ? incoming : generate();
+          environ['tsgi.request_id'] = requestId;
+        }
+      }
+      const exchange = new Exchange(config, environ, startResponse, requestId as string | undefined, timestamp);
+      let result: Body | Promise<Body>;
+      try {
+        result = app(environ, exchange.startResponse);
+      } catch (error) {
+        exchange.fail(error);
+        throw error;
+      }
+      // A sync app stays sync: no promise per request unless the app made one.
+      if (result instanceof Promise) return settle(exchange, result);
+      return exchange.attach(result);
+    };
+  };
+  return Object.assign(middleware, { flush: flushAll });
+}
+
+/** Writes the buffered lines of every access log now. */
+export { flushAll as flushAccessLogs };

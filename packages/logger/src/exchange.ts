@@ -1,0 +1,201 @@
+/**
+ * One request as the access log sees it: it wraps `startResponse` (to learn the
+ * status sent, add the request-id header and count `write()` bytes), attaches to the
+ * body the app returns, and writes the line once, when the body is closed or when
+ * the app throws before returning a body.
+ *
+ * It is also the {@link LogInfo} formats read: fields such as `path` and `user` are
+ * getters, computed only if the format asks and read from the environ at the end,
+ * after the layers below (auth's REMOTE_USER) have run.
+ *
+ * @example
+ * const exchange = new Exchange(config, environ, startResponse, requestId);
+ * return exchange.attach(app(environ, exchange.startResponse));
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * @module
+ */
+import {
+  arrayBodyLength,
+  getHeader,
+  onClose,
+  statusCode,
+  type Body,
+  type Environ,
+  type StartResponse,
+  type ResponseHeaders,
+  type Write,
+} from '@tsgi/core';
+import type { LogInfo, Outcome } from './formats.js';
+import type { BodyObserver } from './logged-body.js';
+import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
+import { requestPath, requestTarget } from './request-target.js';
+
+/** What an Exchange needs from its logger, resolved once per `accessLog()` call. */
+export interface ExchangeConfig {
+  /** Writes the finished request's line, if it is to be logged. */
+  write(info: Exchange): void;
+  /** Response header carrying the request id, or `undefined` to add none. */
+  readonly requestIdHeader: string | undefined;
+  readonly utcOffset: number | undefined;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export class Exchange implements LogInfo, BodyObserver {
+  readonly startResponse: StartResponse;
+  bytes = 0;
+  outcome: Outcome = 'ok';
+  error: unknown = undefined;
+  /** The status line the app gave last (a call with excInfo replaces it). */
+  private statusLine: string | undefined = undefined;
+  private readonly t0 = performance.now();
+  private t1 = 0;
+  private arrayBytes = 0;
+  private complete = false;
+  private closed = false;
+  private logged = false;
+  private innerWrite: Write | undefined = undefined;
+  private countingWrite: Write | undefined = undefined;
+
+  constructor(
+    private readonly config: ExchangeConfig,
+    readonly environ: Environ,
+    private readonly innerStart: StartResponse,
+    readonly requestId: string | undefined,
+    readonly timestamp: number,
+  ) {
+    // The one closure a request needs: the app calls startResponse unbound.
+    this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
+  }
+
+  private start(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
+    const name = this.config.requestIdHeader;
+    if (name !== undefined && this.requestId !== undefined && Array.isArray(headers) && getHeader(headers, name) === undefined) {
+      // A copy: the app may pass the same constant header list to every request.
+      headers = headers.concat([[name, this.requestId]]);
+    }
+    this.innerWrite = this.innerStart(status, headers, excInfo);
+    // Recorded only once the call was accepted: a refused second call changes nothing.
+    this.statusLine = status;
+    return (this.countingWrite ??= (chunk: Uint8Array): void => {
+      this.bytes += chunk.byteLength;
+      this.innerWrite!(chunk);
+    });
+  }
+
+  /** Hooks the body the app returned; arrays stay arrays, other iterables are wrapped. */
+  attach(body: Body): Body {
+    if (body === null || typeof body !== 'object') {
+      // Not a body at all: the gateway (or lint) will refuse it and nothing will close it.
+      this.fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not a body`));
+      return body;
+    }
+    if (Array.isArray(body)) {
+      this.complete = true;
+      this.arrayBytes = arrayBodyLength(body)!;
+      return onClose(body, () => this.finish());
+    }
+    if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
+    return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
+  }
+
+  /** The app threw before returning a body: log now, the gateway answers 500. */
+  fail(error: unknown): void {
+    this.failed(error);
+    this.finish();
+  }
+
+  counted(chunk: Uint8Array | undefined): void {
+    this.bytes += chunk?.byteLength ?? 0;
+  }
+
+  ended(): void {
+    this.complete = true;
+  }
+
+  failed(error: unknown): void {
+    this.outcome = 'error';
+    this.error = error;
+  }
+
+  close(body: Body): void | Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let result: void | Promise<void>;
+    try {
+      result = body.close?.();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    if (result && typeof result.then === 'function') return result.finally(() => this.finish());
+    this.finish();
+  }
+
+  /** Once: fixes the outcome and the numbers, then hands the line to the logger. */
+  private finish(): void {
+    if (this.logged) return;
+    this.logged = true;
+    this.t1 = performance.now();
+    const bodiless = this.bodiless();
+    if (!bodiless) this.bytes += this.arrayBytes;
+    else if (this.outcome === 'ok') this.bytes = 0;
+    // HEAD and 204/304 bodies are closed without being iterated; that is no abort.
+    if (this.outcome === 'ok' && !this.complete && !bodiless) this.outcome = 'aborted';
+    this.config.write(this);
+  }
+
+  private bodiless(): boolean {
+    if (this.environ.REQUEST_METHOD === 'HEAD') return true;
+    const code = this.status;
+    return code < 200 || code === 204 || code === 304;
+  }
+
+  /**
+   * The status sent: the app's, or 500 when it failed before any byte went out (the
+   * gateway then answers 500) or never called startResponse.
+   */
+  get status(): number {
+    if (this.statusLine === undefined || (this.outcome === 'error' && this.bytes === 0)) return 500;
+    return statusCode(this.statusLine);
+  }
+
+  get time(): Date {
+    return new Date(this.timestamp);
+  }
+  get utcOffset(): number | undefined {
+    return this.config.utcOffset;
+  }
+  get duration(): number {
+    return (this.logged ? this.t1 : performance.now()) - this.t0;
+  }
+  get method(): string {
+    return this.environ.REQUEST_METHOD;
+  }
+  get path(): string {
+    return requestPath(this.environ);
+  }
+  get query(): string {
+    return this.environ.QUERY_STRING ?? '';
+  }
+  get target(): string {
+    return requestTarget(this.environ);
+  }
+  get protocol(): string {
+    return this.environ.SERVER_PROTOCOL;
+  }
+  get remoteAddr(): string | undefined {
+    return stringOrUndefined(this.environ.REMOTE_ADDR);
+  }
+  get user(): string | undefined {
+    return stringOrUndefined(this.environ.REMOTE_USER);
+  }
+  get userAgent(): string | undefined {
+    return stringOrUndefined(this.environ.HTTP_USER_AGENT);
+  }
+  get referer(): string | undefined {
+    return stringOrUndefined(this.environ.HTTP_REFERER);
+  }
+}

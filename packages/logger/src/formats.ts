@@ -1,0 +1,153 @@
+/**
+ * The built-in line formats, each `(info) => line` without the trailing newline.
+ *
+ * - `common`: Apache's `%h %l %u %t "%r" %>s %b`.
+ * - `combined`: `common` plus `"%{Referer}i" "%{User-agent}i"`.
+ * - `json`: one object a line with every field of {@link LogInfo}.
+ *
+ * For a completed request the Apache lines are byte for byte what Apache writes,
+ * escaping included. A request that did not complete gets one more field after
+ * them, ` aborted` (the client went away before the body ended) or ` error` (the
+ * app threw); its status is the one sent (500 when the app failed before any byte
+ * went out) and `%b` counts the bytes that passed this layer.
+ *
+ * @example
+ * // 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08"
+ * formatCombined(info);
+ * @see https://httpd.apache.org/docs/2.4/logs.html#combined
+ * @module
+ */
+import type { Environ } from '@tsgi/core';
+import { clfTime } from './clf-time.js';
+import { escapeLogItem, jsonString } from './escape.js';
+
+/** How a response ended: sent in full, cut short by the client, or broken by the app. */
+export type Outcome = 'ok' | 'aborted' | 'error';
+
+/** What is known about a finished request, handed to every format. */
+export interface LogInfo {
+  /** The request's environ, as it is when the line is written (REMOTE_USER included). */
+  readonly environ: Environ;
+  /** When the request reached this layer, in epoch milliseconds. */
+  readonly timestamp: number;
+  /** `timestamp` as a Date. */
+  readonly time: Date;
+  /** Minutes east of UTC for `%t`, or `undefined` for the local zone. */
+  readonly utcOffset: number | undefined;
+  readonly method: string;
+  /** SCRIPT_NAME + PATH_INFO quoted back to wire form (no query). */
+  readonly path: string;
+  /** QUERY_STRING, '' when there is none. */
+  readonly query: string;
+  /** The request target as `%r` shows it: the raw one when the gateway kept it. */
+  readonly target: string;
+  readonly protocol: string;
+  /** The status code sent. */
+  readonly status: number;
+  /** Body bytes that passed this layer (after any compression below it). */
+  readonly bytes: number;
+  /** Milliseconds from the request reaching this layer to the body's close(). */
+  readonly duration: number;
+  readonly remoteAddr: string | undefined;
+  /** REMOTE_USER, read when the line is written. */
+  readonly user: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly referer: string | undefined;
+  readonly requestId: string | undefined;
+  readonly outcome: Outcome;
+  /** What the app threw when `outcome` is 'error'. */
+  readonly error: unknown;
+}
+
+/** A line format: the built-in names or a function returning the line (no newline). */
+export type LogFormat = 'common' | 'combined' | 'json' | ((info: LogInfo) => string | undefined | null);
+
+function item(value: string | undefined): string {
+  return value === undefined ? '-' : escapeLogItem(value);
+}
+
+function commonLine(info: LogInfo): string {
+  const user = info.user;
+  const bytes = info.bytes;
+  return (
+    item(info.remoteAddr) +
+    ' - ' +
+    // Apache logs an empty user as "" so that the field count stays the same.
+    (user === undefined ? '-' : user === '' ? '""' : escapeLogItem(user)) +
+    ' ' +
+    clfTime(info.timestamp, info.utcOffset) +
+    ' "' +
+    escapeLogItem(info.method + ' ' + info.target + ' ' + info.protocol) +
+    '" ' +
+    info.status +
+    ' ' +
+    (bytes === 0 ? '-' : bytes)
+  );
+}
+
+function marker(outcome: Outcome): string {
+  return outcome === 'ok' ? '' : ' ' + outcome;
+}
+
+/** Apache's common log format. */
+export function formatCommon(info: LogInfo): string {
+  return commonLine(info) + marker(info.outcome);
+}
+
+/** Apache's combined log format. */
+export function formatCombined(info: LogInfo): string {
+  return (
+    commonLine(info) + ' "' + item(info.referer) + '" "' + item(info.userAgent) + '"' + marker(info.outcome)
+  );
+}
+
+function jsonOrNull(value: string | undefined): string {
+  return value === undefined ? 'null' : jsonString(value);
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.name + ': ' + error.message;
+  return String(error);
+}
+
+/** One JSON object: time (ISO, UTC), method, path, query, protocol, status, bytes, duration (ms), ... */
+export function formatJson(info: LogInfo): string {
+  return (
+    '{"time":"' +
+    info.time.toISOString() +
+    '","method":' +
+    jsonString(info.method) +
+    ',"path":' +
+    jsonString(info.path) +
+    ',"query":' +
+    jsonString(info.query) +
+    ',"protocol":' +
+    jsonString(info.protocol) +
+    ',"status":' +
+    info.status +
+    ',"bytes":' +
+    info.bytes +
+    ',"duration":' +
+    Math.round(info.duration * 1000) / 1000 +
+    ',"remoteAddr":' +
+    jsonOrNull(info.remoteAddr) +
+    ',"user":' +
+    jsonOrNull(info.user) +
+    ',"userAgent":' +
+    jsonOrNull(info.userAgent) +
+    ',"referer":' +
+    jsonOrNull(info.referer) +
+    ',"requestId":' +
+    jsonOrNull(info.requestId) +
+    ',"outcome":"' +
+    info.outcome +
+    (info.outcome === 'error' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')
+  );
+}
+
+/** The built-in formats by name. */
+export const FORMATS = {
+  common: formatCommon,
+  combined: formatCombined,
+  json: formatJson,
+} as const satisfies Record<string, (info: LogInfo) => string>;

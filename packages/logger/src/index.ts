@@ -1,0 +1,7 @@
+export { accessLog, flushAccessLogs, type AccessLogMiddleware, type AccessLogOptions } from './access-log.js';
+export { FORMATS, formatCombined, formatCommon, formatJson, type LogFormat, type LogInfo, type Outcome } from './formats.js';
+export { escapeLine, escapeLogItem, jsonString } from './escape.js';
+export { clfTime, formatOffset } from './clf-time.js';
+export { quotePath, rawTarget, requestPath, requestTarget, RAW_TARGET_KEYS } from './request-target.js';
+export { isValidRequestId, MAX_REQUEST_ID_LENGTH, requestIdGenerator } from './request-id.js';
+export type { LineTarget } from './line-sink.js';

@@ -1,0 +1,44 @@
+/**
+ * Request ids: an incoming `X-Request-Id` is reused when it is safe to echo and to
+ * log (RFC 9110 token characters, at most {@link MAX_REQUEST_ID_LENGTH}); otherwise
+ * a new one is made. The default generator is a random per-process prefix and a
+ * counter: unique across processes for practical purposes, and far cheaper per
+ * request than a UUID.
+ *
+ * @example
+ * const next = requestIdGenerator();
+ * next(); // 'k3x9q2m7fa0b-1'
+ * isValidRequestId('abc-123'); // true
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2 (token)
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+
+/** The longest incoming id that is reused; a longer one is replaced. */
+export const MAX_REQUEST_ID_LENGTH = 200;
+
+// RFC 9110 tchar: nothing that needs escaping in a header, a log line or JSON.
+const TCHAR = new Uint8Array(128);
+for (const ch of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  TCHAR[ch.charCodeAt(0)] = 1;
+}
+
+/** True for a non-empty token of at most `maxLength` characters. */
+export function isValidRequestId(value: unknown, maxLength = MAX_REQUEST_ID_LENGTH): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128 || TCHAR[code] !== 1) return false;
+  }
+  return true;
+}
+
+/** A generator of ids `<random prefix>-<counter in base 36>`; each call to this gets a new prefix. */
+export function requestIdGenerator(): () => string {
+  // 9 random bytes, 12 base64url characters, drawn once: no entropy per request.
+  const prefix = randomBytes(9).toString('base64url') + '-';
+  let counter = 0;
+  return function nextRequestId(): string {
+    return prefix + (++counter).toString(36);
+  };
+}
