@@ -1,0 +1,117 @@
+/**
+ * The linted response body: checks each chunk on its way to the server and counts
+ * the server's close() calls. An array body is checked up front and stays an array
+ * (a shallow copy carrying the counting close), so the gateway's one-write path is
+ * unchanged; any other body is wrapped in an iterator of the same kind (sync or async)
+ * whose prototype is the body, so extra properties a gateway looks for stay visible.
+ *
+ * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
+ * @module
+ */
+import type { Body } from '@tsgi/core';
+import { LintError, show } from './lint-error.js';
+import type { ResponseCheck } from './response-check.js';
+
+/** How a late fault (one no caller is waiting for) gets reported. */
+export interface LateReport {
+  report(error: LintError): void;
+  closeTimeout: number;
+}
+
+function checkChunk(check: ResponseCheck, chunk: unknown): void {
+  if (!(chunk instanceof Uint8Array)) throw new LintError('body.chunk-type', `the body yielded ${show(chunk)}`);
+  if (chunk.byteLength > 0 && check.status === undefined) {
+    throw new LintError('start-response.late', `the body yielded ${chunk.byteLength} bytes before startResponse was called`);
+  }
+  check.count(chunk.byteLength);
+}
+
+/** Builds the close() every linted body gets: counts calls, forwards to the inner close. */
+function closer(check: ResponseCheck, inner: Body, state: { timer?: NodeJS.Timeout; calls: number }) {
+  return function close(): void | Promise<void> {
+    state.calls++;
+    if (state.calls > 1) throw new LintError('body.close-once', `close() was called ${state.calls} times`);
+    if (state.timer) clearTimeout(state.timer);
+    check.closed = true;
+    return inner.close?.();
+  };
+}
+
+/** Starts the close-missing watch once the server stopped iterating. */
+function watchClose(state: { timer?: NodeJS.Timeout; calls: number }, late: LateReport): void {
+  if (state.calls > 0 || state.timer || !(late.closeTimeout < Infinity)) return;
+  state.timer = setTimeout(() => {
+    if (state.calls === 0) {
+      late.report(new LintError('body.close-missing', `the iteration ended but close() was not called within ${late.closeTimeout} ms`));
+    }
+  }, late.closeTimeout);
+  state.timer.unref();
+}
+
+/** Checks `body` and returns the body to hand to the server. */
+export function lintBody(body: unknown, check: ResponseCheck, late: LateReport): Body {
+  if (typeof body !== 'object' || body === null || body instanceof Uint8Array) {
+    throw new LintError('body.type', `the app returned ${show(body)}`);
+  }
+  const state: { timer?: NodeJS.Timeout; calls: number } = { calls: 0 };
+  const inner = body as Body;
+
+  if (Array.isArray(body)) {
+    for (const chunk of body) checkChunk(check, chunk);
+    check.complete();
+    // A copy, so that an app returning the same array every time gets a fresh close.
+    const copy = body.slice() as Uint8Array[] & { close?: () => void | Promise<void> };
+    copy.close = closer(check, inner, state);
+    return copy;
+  }
+
+  const isAsync = typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
+  if (!isAsync && typeof (body as Iterable<Uint8Array>)[Symbol.iterator] !== 'function') {
+    throw new LintError('body.type', `the app returned ${show(body)}, which is not iterable`);
+  }
+  const wrapper = Object.create(body) as Record<PropertyKey, unknown>;
+  wrapper.close = closer(check, inner, state);
+  if (isAsync) {
+    let iterator: AsyncIterator<Uint8Array> | undefined;
+    wrapper[Symbol.asyncIterator] = function asyncIterator() {
+      iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      return this;
+    };
+    wrapper.next = async function next(): Promise<IteratorResult<Uint8Array>> {
+      const result = await iterator!.next();
+      if (result.done) {
+        watchClose(state, late);
+        check.complete();
+      } else {
+        checkChunk(check, result.value);
+      }
+      return result;
+    };
+    wrapper.return = async function return_(value?: unknown): Promise<IteratorResult<Uint8Array>> {
+      watchClose(state, late);
+      const result = await iterator?.return?.(value);
+      return result ?? { done: true, value: undefined };
+    };
+  } else {
+    let iterator: Iterator<Uint8Array> | undefined;
+    wrapper[Symbol.iterator] = function syncIterator() {
+      iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();
+      return this;
+    };
+    wrapper.next = function next(): IteratorResult<Uint8Array> {
+      const result = iterator!.next();
+      if (result.done) {
+        watchClose(state, late);
+        check.complete();
+      } else {
+        checkChunk(check, result.value);
+      }
+      return result;
+    };
+    wrapper.return = function return_(value?: unknown): IteratorResult<Uint8Array> {
+      watchClose(state, late);
+      return iterator?.return?.(value) ?? { done: true, value: undefined };
+    };
+  }
+  return wrapper as unknown as Body;
+}

@@ -1,0 +1,5 @@
+export { testClient, type TestClient, type TestClientOptions, type TestResponse } from './test-client.js';
+export { buildEnviron, decodePath, type RequestInit } from './environ.js';
+export { BodyInputStream } from './input-stream.js';
+export { CollectingErrorStream } from './error-stream.js';
+export { LintError } from '@tsgi/lint';
