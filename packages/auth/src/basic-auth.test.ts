@@ -19,7 +19,7 @@ function whoami(): Application & { calls: number } {
       error: environ['tsgi.auth_error'] ?? null,
     };
     return [Buffer.from(JSON.stringify(seen))];
-  } as Application & { calls: number };
+  } as unknown as Application & { calls: number };
   app.calls = 0;
   return app;
 }

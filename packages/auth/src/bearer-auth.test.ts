@@ -29,7 +29,7 @@ describe('bearerAuth', () => {
   });
 
   it('answers a missing token with a 401 challenge without an error code', async () => {
-    for (const headers of [{}, { Authorization: 'Basic YTpi' }, { 'Remote-User': 'alice' }]) {
+    for (const headers of [{}, { Authorization: 'Basic YTpi' }, { 'Remote-User': 'alice' }] as Array<Record<string, string>>) {
       const res = await client.get('/', { headers });
       expect(res.status).toBe(401);
       expect(res.headerValues('www-authenticate')).toEqual(['Bearer realm="api"']);
