@@ -1,0 +1,168 @@
+/**
+ * The request half of `fromNodeListener`: a real `http.IncomingMessage` built from a
+ * PEP 3333 environ, so Express, Connect and Koa see what node:http would have given
+ * them. Method, URL, headers and socket details come from the environ; the body is
+ * pulled from `wsgi.input` only when the listener reads it (so `Expect: 100-continue`
+ * keeps working), with the stream's own backpressure.
+ *
+ * @example
+ * const req = environRequest(environ, socket, false);
+ * listener(req, res);
+ *
+ * @see https://peps.python.org/pep-3333/#environ-variables
+ * @see https://peps.python.org/pep-3333/#url-reconstruction
+ * @module
+ */
+import { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Environ } from '@tsgi/core';
+
+/** Where the request's body iterator lives on the IncomingMessage. */
+const kInput = Symbol('tsgi.input');
+const kReading = Symbol('tsgi.reading');
+
+type EnvironRequest = IncomingMessage & {
+  [kInput]: AsyncIterator<Uint8Array> | AsyncIterable<Uint8Array>;
+  [kReading]?: boolean;
+  originalUrl?: string;
+  baseUrl?: string;
+};
+
+// 'HTTP_USER_AGENT' -> 'user-agent', computed once per key; bounded so a client
+// inventing header names cannot grow it without limit.
+const NAME_CACHE = new Map<string, string>();
+const NAME_CACHE_LIMIT = 1000;
+
+function headerName(key: string): string {
+  let name = NAME_CACHE.get(key);
+  if (name === undefined) {
+    name = key.slice(5).toLowerCase().replaceAll('_', '-');
+    if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(key, name);
+  }
+  return name;
+}
+
+// RFC 3986 pchar plus '/': these may stand in a path as they are.
+const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const PATH_SAFE_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+const HEX = '0123456789ABCDEF';
+
+/** Re-quotes a latin-1 "bytes as string" path (SCRIPT_NAME, PATH_INFO) for a URL. */
+export function quotePath(path: string): string {
+  if (PATH_SAFE.test(path)) return path;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i]!;
+    const code = path.charCodeAt(i);
+    if (PATH_SAFE_CHAR.test(ch)) out += ch;
+    else if (code < 256) out += '%' + HEX[code >> 4] + HEX[code & 15];
+    else out += encodeURIComponent(ch); // not latin-1: keep the character as UTF-8
+  }
+  return out;
+}
+
+/** Percent-decodes to one char per byte; a stray `%` stays, as in `unquote_to_bytes`. */
+function unquoteLatin1(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * The path as the client sent it when the gateway kept it (`REQUEST_URI`) and no
+ * middleware has moved it since: `/a%2Fb` then stays `/a%2Fb` instead of `/a/b`.
+ */
+function rawPath(environ: Environ, fullPath: string): string | undefined {
+  const uri = environ.REQUEST_URI;
+  if (typeof uri !== 'string' || uri.charCodeAt(0) !== 47 /* / */) return undefined;
+  const q = uri.indexOf('?');
+  const path = q === -1 ? uri : uri.slice(0, q);
+  if (path === fullPath) return path;
+  return path.includes('%') && unquoteLatin1(path) === fullPath ? path : undefined;
+}
+
+/**
+ * `req.url` is `SCRIPT_NAME + PATH_INFO` re-quoted plus `?QUERY_STRING`. When the app
+ * is mounted (SCRIPT_NAME not empty) and `fullUrl` is false, `req.url` holds only the
+ * PATH_INFO part and `req.baseUrl`/`req.originalUrl` carry the rest, which is how
+ * Express and Connect describe a mounted app: the listener routes relative to its
+ * mount point, as a WSGI app does.
+ */
+function setUrl(req: EnvironRequest, environ: Environ, fullUrl: boolean): void {
+  const scriptName = environ.SCRIPT_NAME ?? '';
+  const pathInfo = environ.PATH_INFO ?? '';
+  const query = environ.QUERY_STRING ? '?' + environ.QUERY_STRING : '';
+  const full = scriptName + pathInfo;
+  const raw = rawPath(environ, full);
+  if (!scriptName || fullUrl) {
+    req.url = (raw ?? (quotePath(full) || '/')) + query;
+    return;
+  }
+  const base = quotePath(scriptName);
+  const rest = raw !== undefined && raw.startsWith(base) ? raw.slice(base.length) : quotePath(pathInfo);
+  req.url = (rest || '/') + query;
+  req.baseUrl = base;
+  req.originalUrl = base + rest + query;
+}
+
+/** `_read` for every environ request: pulls from `wsgi.input` until push() says stop. */
+function readInput(this: EnvironRequest): void {
+  if (!this[kReading]) void pullInput(this);
+}
+
+async function pullInput(req: EnvironRequest): Promise<void> {
+  req[kReading] = true;
+  try {
+    let input = req[kInput];
+    if (!('next' in input)) input = req[kInput] = input[Symbol.asyncIterator]();
+    // Node's IncomingMessage never asks again while it is flowing (its parser pushes
+    // on its own), so keep pushing until the stream's buffer is full.
+    for (;;) {
+      const step = await (input as AsyncIterator<Uint8Array>).next();
+      if (step.done) {
+        req.complete = true;
+        req.push(null);
+        return;
+      }
+      if (!req.push(step.value)) return;
+    }
+  } catch (error) {
+    req.destroy(error as Error);
+  } finally {
+    req[kReading] = false;
+  }
+}
+
+/** A node:http request for `environ`, on `socket` (which carries the addresses). */
+export function environRequest(environ: Environ, socket: Socket, fullUrl: boolean): IncomingMessage {
+  const req = new IncomingMessage(socket) as EnvironRequest;
+  req.method = environ.REQUEST_METHOD;
+  setUrl(req, environ, fullUrl);
+  const protocol = environ.SERVER_PROTOCOL;
+  if (protocol === 'HTTP/1.0') {
+    req.httpVersion = '1.0';
+    req.httpVersionMinor = 0;
+  } else {
+    req.httpVersion = '1.1';
+    req.httpVersionMinor = 1;
+  }
+  req.httpVersionMajor = 1;
+  const headers: Record<string, string> = {};
+  const rawHeaders: string[] = [];
+  for (const key in environ) {
+    let name: string;
+    if (key.startsWith('HTTP_')) name = headerName(key);
+    else if (key === 'CONTENT_TYPE') name = 'content-type';
+    else if (key === 'CONTENT_LENGTH') name = 'content-length';
+    else continue;
+    const value = environ[key];
+    if (typeof value !== 'string' || (value === '' && name.startsWith('content-'))) continue;
+    headers[name] = value;
+    rawHeaders.push(name, value);
+  }
+  req.headers = headers;
+  req.rawHeaders = rawHeaders;
+  // An own property, not a subclass method: Express re-prototypes req to its own
+  // request object (still an IncomingMessage), which would drop a subclass override.
+  req[kInput] = environ['wsgi.input'];
+  req._read = readInput;
+  return req;
+}
