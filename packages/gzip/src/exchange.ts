@@ -1,0 +1,208 @@
+/**
+ * One request's state inside gzip(): the startResponse it hands the app, what it
+ * decided from the status and headers, and how it answers with the app's body.
+ *
+ * Most responses are decided from headers alone and passed through at once (the
+ * app's own `write` and body untouched). A response that may be compressed is held:
+ * its status and headers wait until the body shows how big it is, which is allowed
+ * because nothing is sent before the first body chunk (PEP 3333).
+ *
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @module
+ */
+import {
+  arrayBodyLength,
+  closeBody,
+  getHeader,
+  statusCode,
+  type Body,
+  type Environ,
+  type ResponseHeaders,
+  type StartResponse,
+  type Write,
+} from '@tsgi/core';
+import type { Encoder } from './encoders.js';
+import { GzipBody } from './gzip-body.js';
+import type { Negotiation } from './negotiate.js';
+import type { ResolvedGzipOptions } from './options.js';
+import { alreadyEncoded, encodedHeaders, noTransform, withVary } from './response-headers.js';
+
+/**
+ * pending: startResponse not called yet; deferred: held, may be compressed; passed:
+ * sent as the app made it; encoding: sent compressed; refused: answered 406.
+ */
+export type Mode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
+
+const REFUSAL = Buffer.from('None of the content codings in Accept-Encoding is available for this response.\n');
+const REFUSAL_HEADERS: ResponseHeaders = [
+  ['Content-Type', 'text/plain; charset=utf-8'],
+  ['Content-Length', String(REFUSAL.byteLength)],
+  ['Vary', 'Accept-Encoding'],
+];
+
+// Writes to a response that is being refused go nowhere.
+function discard(): void {}
+
+export class Exchange {
+  mode: Mode = 'pending';
+  status = '';
+  headers: ResponseHeaders = [];
+  contentLength: number | undefined;
+  encoder: Encoder | undefined;
+  flush = false;
+  private written: Uint8Array[] | undefined;
+  private realWrite: Write | undefined;
+  /** The startResponse the app is given. */
+  readonly startResponse: StartResponse;
+  /** Chunks the app passed to write() while held, in order. */
+  readonly write: Write;
+
+  constructor(
+    readonly config: ResolvedGzipOptions,
+    private readonly environ: Environ,
+    private readonly start: StartResponse,
+    readonly negotiation: Negotiation,
+    readonly head: boolean,
+  ) {
+    this.startResponse = this.onStartResponse.bind(this);
+    this.write = this.onWrite.bind(this);
+  }
+
+  private onStartResponse(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
+    const mode = this.mode;
+    if (mode === 'passed' || mode === 'refused') return this.start(status, headers, excInfo);
+    if (mode === 'encoding') {
+      // Already sent: the gateway rethrows excInfo. Not yet: the new body is compressed too.
+      return this.start(status, excInfo === undefined ? headers : encodedHeaders(headers, this.encoder!.coding), excInfo);
+    }
+    if (mode === 'deferred' && excInfo === undefined) {
+      throw new Error('gzip: startResponse called a second time without excInfo (PEP 3333 allows that only to report an error)');
+    }
+    this.status = status;
+    this.headers = headers;
+    return this.inspect(status, headers, excInfo);
+  }
+
+  private onWrite(chunk: Uint8Array): void {
+    if (this.realWrite) this.realWrite(chunk);
+    else (this.written ??= []).push(chunk);
+  }
+
+  /** Decides what it can from status and headers; see the skip rules in gzip.ts. */
+  private inspect(status: string, headers: ResponseHeaders, excInfo: unknown): Write {
+    const code = statusCode(status);
+    const type = getHeader(headers, 'content-type');
+    if (
+      code < 200 ||
+      code === 204 ||
+      code === 206 ||
+      code === 304 ||
+      alreadyEncoded(getHeader(headers, 'content-encoding')) ||
+      getHeader(headers, 'content-range') !== undefined ||
+      noTransform(headers) ||
+      !this.config.filter(type, this.environ)
+    ) {
+      this.mode = 'passed';
+      return this.start(status, headers, excInfo);
+    }
+    const { coding, identity } = this.negotiation;
+    if (coding === undefined) {
+      if (identity) return this.passWithVary(excInfo);
+      this.mode = 'refused';
+      this.start('406 Not Acceptable', REFUSAL_HEADERS.slice(), excInfo);
+      return discard;
+    }
+    const length = getHeader(headers, 'content-length');
+    this.contentLength = length === undefined ? undefined : Number(length);
+    if (this.contentLength !== undefined && this.contentLength < this.config.threshold && identity) {
+      return this.passWithVary(excInfo);
+    }
+    this.mode = 'deferred';
+    this.encoder = this.config.encoders.get(coding);
+    this.flush = this.config.flush(type);
+    return this.write;
+  }
+
+  private passWithVary(excInfo: unknown): Write {
+    this.mode = 'passed';
+    return this.start(this.status, withVary(this.headers), excInfo);
+  }
+
+  /** Sends the held status and headers unchanged but for Vary. */
+  forwardIdentity(): void {
+    this.realWrite = this.passWithVary(undefined);
+  }
+
+  /** Sends the held status with the headers of a compressed response. */
+  forwardEncoded(contentLength?: number): void {
+    this.mode = 'encoding';
+    this.start(this.status, encodedHeaders(this.headers, this.encoder!.coding, contentLength));
+  }
+
+  /** The 406 body. */
+  refuse(): Uint8Array {
+    return REFUSAL;
+  }
+
+  /** The next chunk passed to write() while held, if any. */
+  takeWritten(): Uint8Array | undefined {
+    return this.written?.shift();
+  }
+
+  /** The body to return to the gateway for the app's `body`. */
+  respond(body: Body): Body | Promise<Body> {
+    switch (this.mode) {
+      case 'passed':
+        return body;
+      case 'refused': {
+        const out: Body = [REFUSAL];
+        if (typeof body.close === 'function') out.close = body.close.bind(body);
+        return out;
+      }
+      case 'deferred':
+        if (this.head) return this.respondHead(body);
+        if (Array.isArray(body) && this.written === undefined) return this.respondArray(body as Uint8Array[]);
+        return new GzipBody(this, body);
+      default:
+        return new GzipBody(this, body);
+    }
+  }
+
+  /** HEAD: the headers a GET would get, without touching the body. */
+  private respondHead(body: Body): Body {
+    const length = arrayBodyLength(body);
+    if (length !== undefined && length < this.config.threshold && this.negotiation.identity) this.forwardIdentity();
+    else this.forwardEncoded();
+    return body;
+  }
+
+  private respondArray(body: Uint8Array[] & Body): Body | Promise<Body> {
+    const length = arrayBodyLength(body)!;
+    if (length < this.config.threshold && this.negotiation.identity) {
+      this.forwardIdentity();
+      return body;
+    }
+    if (length > this.config.oneShotLimit) return new GzipBody(this, body);
+    let output: Uint8Array | Promise<Uint8Array>;
+    try {
+      output = this.encoder!.compress(body.length === 1 ? body[0]! : Buffer.concat(body, length));
+    } catch (error) {
+      return closeBody(body).then(() => Promise.reject(error));
+    }
+    if (output instanceof Promise) {
+      return output.then(
+        (compressed) => this.oneShot(compressed, body),
+        (error: unknown) => closeBody(body).then(() => Promise.reject(error)),
+      );
+    }
+    return this.oneShot(output, body);
+  }
+
+  private oneShot(compressed: Uint8Array, inner: Body): Body {
+    this.forwardEncoded(compressed.byteLength);
+    const out: Body = [compressed];
+    if (typeof inner.close === 'function') out.close = inner.close.bind(inner);
+    return out;
+  }
+}

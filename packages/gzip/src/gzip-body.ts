@@ -1,0 +1,209 @@
+/**
+ * The body gzip() returns when it must look at the app's body before deciding: it
+ * pulls the first chunk (an `async function*` app calls startResponse only then),
+ * buffers up to the threshold, and then sends the body as it is, compressed in one
+ * call, or through a zlib stream with backpressure. It closes the app's body exactly
+ * once, through its own `close()`, and ends the app's iterator when it is stopped early.
+ *
+ * @see https://peps.python.org/pep-3333/#buffering-and-streaming
+ * @module
+ */
+import { closeBody, type Body } from '@tsgi/core';
+import type { Exchange } from './exchange.js';
+import { ZlibPump } from './zlib-pump.js';
+
+type Phase = 'start' | 'buffer' | 'identity' | 'stream' | 'done';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+const ignore = (): void => {};
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+export class GzipBody implements AsyncIterableIterator<Uint8Array> {
+  private phase: Phase = 'start';
+  private iterator: Iterator<Uint8Array> | AsyncIterator<Uint8Array> | undefined;
+  private readonly sync: boolean;
+  private buffered: Uint8Array[] = [];
+  private bufferedBytes = 0;
+  private pump: ZlibPump | undefined;
+  private innerDone = false;
+  private returned = false;
+  private busy = false;
+  private closed = false;
+
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly inner: Body,
+  ) {
+    this.sync = !(Symbol.asyncIterator in inner);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    this.busy = true;
+    try {
+      return await this.step();
+    } catch (error) {
+      // Destroying zlib under a pending write rejects it; the caller has gone already.
+      if (this.closed) return DONE;
+      throw error;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.stop();
+    const ended = this.endIterator();
+    // Awaiting an iterator that is mid-next() would wait for its next chunk.
+    if (ended && !this.busy) await ended;
+    return DONE;
+  }
+
+  close(): Promise<void> | void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop();
+    void this.endIterator();
+    return closeBody(this.inner);
+  }
+
+  private stop(): void {
+    this.phase = 'done';
+    this.buffered = [];
+    this.pump?.destroy();
+  }
+
+  private endIterator(): Promise<unknown> | undefined {
+    const it = this.iterator;
+    if (!it || this.innerDone || this.returned || typeof it.return !== 'function') return undefined;
+    this.returned = true;
+    try {
+      const result = it.return();
+      return result instanceof Promise ? result.then(ignore, ignore) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The next chunk: first anything the app passed to write(), then the body's. */
+  private async pull(): Promise<Uint8Array | undefined> {
+    const written = this.exchange.takeWritten();
+    if (written) return written;
+    if (this.innerDone) return undefined;
+    const it = (this.iterator ??= this.sync
+      ? (this.inner as Iterable<Uint8Array>)[Symbol.iterator]()
+      : (this.inner as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]());
+    const result = await it.next();
+    if (result.done) {
+      this.innerDone = true;
+      return undefined;
+    }
+    return result.value;
+  }
+
+  private hold(chunk: Uint8Array): void {
+    this.buffered.push(chunk);
+    this.bufferedBytes += chunk.byteLength;
+  }
+
+  /** How many bytes to buffer before streaming; see GzipOptions.threshold and oneShotLimit. */
+  private stopAt(): number {
+    const { config, contentLength, flush } = this.exchange;
+    // A sync iterable cannot wait on anything: collect it for the 10x faster one-shot path.
+    if (this.sync) return Math.max(config.oneShotLimit + 1, config.threshold);
+    // Events must not wait for a threshold's worth of followers; a known length needs no peek.
+    if (flush || (contentLength !== undefined && contentLength >= config.threshold)) return 0;
+    return config.threshold;
+  }
+
+  private async step(): Promise<IteratorResult<Uint8Array>> {
+    const exchange = this.exchange;
+    for (;;) {
+      switch (this.phase) {
+        case 'start': {
+          if (exchange.mode === 'pending') {
+            const chunk = await this.pull();
+            if (chunk) this.hold(chunk);
+          }
+          const mode: string = exchange.mode;
+          if (mode === 'refused') {
+            this.phase = 'done';
+            return { value: exchange.refuse(), done: false };
+          }
+          if (mode !== 'deferred') {
+            // Passed through, or the app never called startResponse: the gateway will say so.
+            this.phase = 'identity';
+          } else if (exchange.head) {
+            exchange.forwardEncoded();
+            this.phase = 'identity';
+          } else {
+            this.phase = 'buffer';
+          }
+          continue;
+        }
+        case 'buffer': {
+          const stopAt = this.stopAt();
+          while (this.bufferedBytes < stopAt && !this.innerDone) {
+            const chunk = await this.pull();
+            if (chunk) this.hold(chunk);
+          }
+          if (this.phase !== 'buffer') continue;
+          if (this.innerDone) {
+            if (this.bufferedBytes < exchange.config.threshold && exchange.negotiation.identity) {
+              exchange.forwardIdentity();
+              this.phase = 'identity';
+              continue;
+            }
+            const input = concat(this.buffered, this.bufferedBytes);
+            this.buffered = [];
+            const output = await exchange.encoder!.compress(input);
+            this.phase = 'done';
+            exchange.forwardEncoded(output.byteLength);
+            return { value: output, done: false };
+          }
+          exchange.forwardEncoded();
+          this.pump = new ZlibPump(exchange.encoder!.createStream(exchange.flush));
+          this.phase = 'stream';
+          continue;
+        }
+        case 'identity': {
+          if (this.buffered.length > 0) return { value: this.buffered.shift()!, done: false };
+          const chunk = await this.pull();
+          if (chunk === undefined) {
+            this.phase = 'done';
+            continue;
+          }
+          return { value: chunk, done: false };
+        }
+        case 'stream': {
+          const pump = this.pump!;
+          const output = pump.take();
+          if (output) return { value: output, done: false };
+          if (pump.ended) {
+            this.phase = 'done';
+            continue;
+          }
+          if (this.buffered.length > 0) {
+            await pump.write(this.buffered.shift()!);
+            continue;
+          }
+          if (this.innerDone) {
+            await pump.finish();
+            continue;
+          }
+          const chunk = await this.pull();
+          if (chunk !== undefined && chunk.byteLength > 0) await pump.write(chunk);
+          continue;
+        }
+        case 'done':
+          return DONE;
+      }
+    }
+  }
+}

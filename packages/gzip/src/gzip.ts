@@ -1,0 +1,57 @@
+/**
+ * gzip(): compresses responses with the best content coding the client accepts
+ * (gzip, deflate, br, and zstd where Node has it), streaming end to end.
+ *
+ * Request: reads `HTTP_ACCEPT_ENCODING` only. Response: sets `Content-Encoding`,
+ * removes `Content-Length` (or sets the compressed one when the whole body was
+ * compressed at once), adds `Vary: Accept-Encoding` whenever the response could have
+ * been compressed, and weakens a strong `ETag`. Answers 406 when the client refuses
+ * `identity` and every coding offered.
+ *
+ * Left as they are: HEAD bodies (same headers as GET, no body work), 1xx, 204, 206
+ * and 304 responses, responses that already have a Content-Encoding or say
+ * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies
+ * under `threshold` bytes (decided from Content-Length, else by buffering at most
+ * that much). Whole bodies up to `oneShotLimit` are compressed in one call; longer or
+ * still-streaming ones go through a zlib stream that never runs ahead of the client,
+ * sync-flushed per chunk for `text/event-stream` so events are not held back.
+ *
+ * Where in the stack: outside everything that produces or inspects the body (routers,
+ * apps, conditional GET), inside the access log, so the log sees compressed sizes.
+ *
+ * @example
+ * import { compose } from '@tsgi/core';
+ * import { gzip } from '@tsgi/gzip';
+ * serve(compose(accessLog(), gzip({ threshold: 512 }))(app), { port: 8000 });
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.4 (Content-Encoding)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-12.5.3 (Accept-Encoding)
+ * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @module
+ */
+import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
+import { Exchange } from './exchange.js';
+import { resolveOptions, type GzipOptions } from './options.js';
+
+export function gzip(options: GzipOptions = {}): Middleware {
+  const config = resolveOptions(options);
+  const { negotiator } = config;
+  return function gzipMiddleware(app: Application): Application {
+    if (typeof app !== 'function') throw new TypeError('gzip: the application to wrap must be a function');
+    return function gzipApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+      const exchange = new Exchange(
+        config,
+        environ,
+        startResponse,
+        negotiator.negotiate(environ.HTTP_ACCEPT_ENCODING),
+        environ.REQUEST_METHOD === 'HEAD',
+      );
+      const body = app(environ, exchange.startResponse);
+      // Only an async app pays for a promise here.
+      if (typeof (body as Promise<Body>).then === 'function') {
+        return (body as Promise<Body>).then(exchange.respond.bind(exchange));
+      }
+      return exchange.respond(body as Body);
+    };
+  };
+}
