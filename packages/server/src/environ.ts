@@ -1,0 +1,155 @@
+/**
+ * The request side of the gateway: turns a node:http request into a PEP 3333
+ * `environ`. CGI keys are strings; `PATH_INFO` is percent-decoded into "bytes as a
+ * string" (each byte one char code 0-255, as PEP 3333 asks of native strings), so
+ * `/%E4` gives `'\xe4'` and UTF-8 `ä` gives `'\xc3\xa4'`. Request headers become
+ * `HTTP_*` keys, except `Content-Type`/`Content-Length` (no prefix) and any name with
+ * an underscore, which is dropped so `Content_Length` can never pose as
+ * `CONTENT_LENGTH` (gunicorn and nginx do the same).
+ *
+ * @example
+ * const environ = buildEnviron(req, res, config);
+ * if (environ === undefined) return badRequest(res); // e.g. a duplicate Host header
+ *
+ * @see https://peps.python.org/pep-3333/#environ-variables
+ * @see https://peps.python.org/pep-3333/#unicode-issues
+ * @see https://www.rfc-editor.org/rfc/rfc9112#section-3.2.2 (absolute-form targets)
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Environ, ErrorStream, FileWrapper } from '@tsgi/core';
+import { EMPTY_INPUT, NodeInputStream } from './input.js';
+
+/** What the listener resolves once and every request shares. */
+export interface EnvironConfig {
+  errors: ErrorStream;
+  fileWrapper: FileWrapper;
+  multiprocess: boolean;
+  /** Fixed `wsgi.url_scheme`, or undefined to read it off the socket (TLS or not). */
+  urlScheme: 'http' | 'https' | undefined;
+  /** Fixed `SERVER_NAME`, or undefined for the socket's local address. */
+  serverName: string | undefined;
+  /** Fixed `SERVER_PORT`, or undefined for the socket's local port. */
+  serverPort: string | undefined;
+}
+
+const VERSION = Object.freeze([1, 0] as const);
+
+// Header name (as the client spelled it) -> environ key. Clients repeat the same few
+// spellings, so the upper-casing is done once per spelling, not once per request.
+const KEY_CACHE = new Map<string, string | null>();
+const KEY_CACHE_LIMIT = 2000;
+
+/** `'User-Agent'` -> `'HTTP_USER_AGENT'`; `null` for names that must be dropped. */
+export function environKey(name: string): string | null {
+  let key = KEY_CACHE.get(name);
+  if (key !== undefined) return key;
+  const lower = name.toLowerCase();
+  if (lower === 'content-type') key = 'CONTENT_TYPE';
+  else if (lower === 'content-length') key = 'CONTENT_LENGTH';
+  else if (name.includes('_')) key = null;
+  else key = 'HTTP_' + name.toUpperCase().replaceAll('-', '_');
+  // A bounded cache: a client inventing names cannot grow it without limit.
+  if (KEY_CACHE.size < KEY_CACHE_LIMIT) KEY_CACHE.set(name, key);
+  return key;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  code |= 0x20; // fold A-F onto a-f
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * Percent-decodes a path into one char per byte (latin-1), as PEP 3333 wants
+ * `PATH_INFO`. A `%` not followed by two hex digits stays as it is, like Python's
+ * `unquote_to_bytes`.
+ */
+export function decodePathInfo(path: string): string {
+  let i = path.indexOf('%');
+  if (i === -1) return path;
+  let out = path.slice(0, i);
+  const n = path.length;
+  while (i < n) {
+    const next = path.indexOf('%', i);
+    if (next === -1) return out + path.slice(i);
+    out += path.slice(i, next);
+    const hi = next + 2 < n ? hexValue(path.charCodeAt(next + 1)) : -1;
+    const lo = hi === -1 ? -1 : hexValue(path.charCodeAt(next + 2));
+    if (lo === -1) {
+      out += '%';
+      i = next + 1;
+    } else {
+      out += String.fromCharCode(hi * 16 + lo);
+      i = next + 3;
+    }
+  }
+  return out;
+}
+
+/** Where the path starts in a request target: after `scheme://authority` for absolute-form. */
+function pathStart(target: string): number {
+  if (target.charCodeAt(0) === 47 /* / */) return 0;
+  const scheme = target.indexOf('://');
+  if (scheme === -1) return -1; // '*' (OPTIONS) or authority-form (CONNECT)
+  const slash = target.indexOf('/', scheme + 3);
+  const query = target.indexOf('?', scheme + 3);
+  if (slash === -1 || (query !== -1 && query < slash)) return query === -1 ? target.length : query;
+  return slash;
+}
+
+/**
+ * Builds the environ for one request, or returns `undefined` when the request must
+ * be refused with 400 before the app sees it (a repeated `Host`, RFC 9112 3.2).
+ */
+export function buildEnviron(req: IncomingMessage, res: ServerResponse, config: EnvironConfig): Environ | undefined {
+  const target = req.url ?? '/';
+  const start = pathStart(target);
+  const queryAt = target.indexOf('?', start === -1 ? 0 : start);
+  const rawPath = start === -1 ? '' : target.slice(start, queryAt === -1 ? target.length : queryAt);
+  const socket = req.socket;
+  const environ: Environ = {
+    REQUEST_METHOD: req.method ?? 'GET',
+    SCRIPT_NAME: '',
+    PATH_INFO: start === -1 ? '' : rawPath === '' ? '/' : decodePathInfo(rawPath),
+    QUERY_STRING: queryAt === -1 ? '' : target.slice(queryAt + 1),
+    SERVER_NAME: config.serverName ?? socket.localAddress ?? 'localhost',
+    SERVER_PORT: config.serverPort ?? String(socket.localPort ?? ''),
+    SERVER_PROTOCOL: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    REQUEST_URI: target,
+    REMOTE_ADDR: socket.remoteAddress ?? '',
+    REMOTE_PORT: String(socket.remotePort ?? ''),
+    'wsgi.version': VERSION,
+    'wsgi.url_scheme': config.urlScheme ?? ((socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'),
+    'wsgi.input': EMPTY_INPUT,
+    'wsgi.errors': config.errors,
+    'wsgi.multithread': false,
+    'wsgi.multiprocess': config.multiprocess,
+    'wsgi.run_once': false,
+    'wsgi.input_terminated': true,
+    'wsgi.file_wrapper': config.fileWrapper,
+  };
+  const raw = req.rawHeaders;
+  let chunked = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = environKey(raw[i]!);
+    if (key === null) continue;
+    const value = raw[i + 1]!;
+    const previous = environ[key] as string | undefined;
+    if (previous === undefined) {
+      environ[key] = value;
+      if (key === 'HTTP_TRANSFER_ENCODING') chunked = true;
+      continue;
+    }
+    if (key === 'HTTP_HOST') return undefined;
+    // Content-Type/Length keep their first value (node refuses differing lengths).
+    if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') continue;
+    environ[key] = previous + (key === 'HTTP_COOKIE' ? '; ' : ', ') + value;
+  }
+  const length = environ.CONTENT_LENGTH;
+  if (chunked || (length !== undefined && length !== '0')) {
+    environ['wsgi.input'] = new NodeInputStream(req, res, chunked ? -1 : Number(length));
+  }
+  return environ;
+}

@@ -1,0 +1,134 @@
+/**
+ * `toNodeListener(app)`: a tsgi application as a node:http `(req, res)` listener,
+ * for `http.createServer`, `https.createServer`, supertest or light-my-request.
+ * It builds the environ, calls the app, and hands what it returns to the response
+ * writer. A sync app returning an array never touches a Promise.
+ *
+ * Register it for 'checkContinue' as well so `100 Continue` waits for the app to read
+ * (`serve()` does); without that node answers `100 Continue` itself, at once.
+ *
+ * @example
+ * const listener = toNodeListener(app);
+ * const server = http.createServer(listener).on('checkContinue', listener);
+ * server.listen(8000, '127.0.0.1');
+ *
+ * @see https://peps.python.org/pep-3333/#the-server-gateway-side
+ * @module
+ */
+import cluster from 'node:cluster';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Application, Body } from '@tsgi/core';
+import { buildEnviron, type EnvironConfig } from './environ.js';
+import { toErrorStream, type ErrorsOption } from './errors-stream.js';
+import { fileWrapper } from './file-wrapper.js';
+import { Exchange } from './response.js';
+
+export interface ListenerOptions {
+  /**
+   * `wsgi.errors`: where the app and the gateway log (a node Writable or an ErrorStream).
+   * @default process.stderr
+   */
+  errors?: ErrorsOption;
+  /**
+   * `wsgi.url_scheme`; set it when TLS ends in front of this server (a proxy).
+   * @default 'https' on a TLS socket, else 'http'
+   */
+  urlScheme?: 'http' | 'https';
+  /**
+   * `SERVER_NAME`.
+   * @default the socket's local address
+   */
+  serverName?: string;
+  /**
+   * `SERVER_PORT`.
+   * @default the socket's local port
+   */
+  serverPort?: number | string;
+  /**
+   * `wsgi.multiprocess`.
+   * @default true in a node:cluster worker, else false
+   */
+  multiprocess?: boolean;
+}
+
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const BAD_REQUEST = Buffer.from('Bad Request\n');
+
+function badRequest(res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(400, 'Bad Request', [
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(BAD_REQUEST.byteLength)],
+  ]);
+  res.end(BAD_REQUEST);
+}
+
+function isThenable(value: unknown): value is PromiseLike<Body> {
+  return typeof (value as PromiseLike<Body> | null)?.then === 'function';
+}
+
+async function respondLater(exchange: Exchange, pending: PromiseLike<Body>): Promise<void> {
+  let body: Body;
+  try {
+    body = await pending;
+  } catch (error) {
+    exchange.fail(error);
+    return;
+  }
+  exchange.respond(body);
+}
+
+/** Checks the listener options and fills in their defaults. */
+export function resolveListenerOptions(options: ListenerOptions): EnvironConfig {
+  const { urlScheme, serverName, serverPort, multiprocess } = options;
+  if (urlScheme !== undefined && urlScheme !== 'http' && urlScheme !== 'https') {
+    throw new TypeError(`tsgi server: urlScheme must be 'http' or 'https', got ${String(urlScheme)}`);
+  }
+  if (serverName !== undefined && typeof serverName !== 'string') {
+    throw new TypeError('tsgi server: serverName must be a string');
+  }
+  if (serverPort !== undefined && !/^\d+$/.test(String(serverPort))) {
+    throw new TypeError(`tsgi server: serverPort must be a port number, got ${String(serverPort)}`);
+  }
+  if (multiprocess !== undefined && typeof multiprocess !== 'boolean') {
+    throw new TypeError('tsgi server: multiprocess must be a boolean');
+  }
+  return {
+    errors: toErrorStream(options.errors),
+    fileWrapper,
+    multiprocess: multiprocess ?? cluster.isWorker,
+    urlScheme,
+    serverName,
+    serverPort: serverPort === undefined ? undefined : String(serverPort),
+  };
+}
+
+/** Serves `app` as a node:http request listener. */
+export function toNodeListener(app: Application, options: ListenerOptions = {}): NodeListener {
+  if (typeof app !== 'function') {
+    throw new TypeError(`tsgi server: app must be a function (environ, startResponse) => body, got ${typeof app}`);
+  }
+  const config = resolveListenerOptions(options);
+  const errors = config.errors;
+  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
+    // A server that is shutting down answers what it has, then lets the connection go.
+    const server = (req.socket as { server?: Server }).server;
+    if (server !== undefined && !server.listening) res.shouldKeepAlive = false;
+    const environ = buildEnviron(req, res, config);
+    if (environ === undefined) {
+      badRequest(res);
+      return;
+    }
+    const exchange = new Exchange(req, res, environ, errors);
+    let result: Body | Promise<Body>;
+    try {
+      result = app(environ, exchange.startResponse);
+    } catch (error) {
+      exchange.fail(error);
+      return;
+    }
+    if (isThenable(result)) void respondLater(exchange, result);
+    else exchange.respond(result);
+  };
+}

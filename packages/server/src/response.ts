@@ -1,0 +1,414 @@
+/**
+ * The response side of the gateway: `startResponse`, the `write` callable, and
+ * writing the body the app returns to a node:http `ServerResponse`.
+ *
+ * - Status and headers are checked when `startResponse` is called (core's
+ *   `checkStatus`/`checkHeaders`) and sent with the first non-empty chunk, not before.
+ * - An array body (or a sync body of one chunk) is the fast path: a Content-Length
+ *   and one `res.end()`. Anything else streams, chunked on HTTP/1.1 and
+ *   close-delimited on HTTP/1.0, pulling the next chunk only while the socket is
+ *   not full; a sync iterable is walked without an `await` per chunk.
+ * - The app's Content-Length is the most that is sent; a body that disagrees with
+ *   it costs the connection. HEAD and 204/304/1xx send headers only.
+ * - An error before the headers are out is a 500; after, the connection is cut.
+ *   Either way it is logged to `wsgi.errors` and the server keeps serving.
+ * - However it ends (done, HEAD, error, client gone) the iterator is ended
+ *   (`return()`, so `finally` blocks run) and `body.close()` is called once.
+ *
+ * @example
+ * const exchange = new Exchange(req, res, environ, errors);
+ * exchange.respond(app(environ, exchange.startResponse));
+ *
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * @see https://peps.python.org/pep-3333/#buffering-and-streaming
+ * @see https://peps.python.org/pep-3333/#error-handling
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import {
+  checkHeaders,
+  checkStatus,
+  getHeader,
+  statusCode,
+  type Body,
+  type Environ,
+  type ErrorStream,
+  type ResponseHeaders,
+  type StartResponse,
+  type Write,
+} from '@tsgi/core';
+import { logError } from './errors-stream.js';
+import { isFileBody, type FileBody } from './file-wrapper.js';
+import { DRAIN_LIMIT, EMPTY_INPUT, type NodeInputStream } from './input.js';
+
+const kExchange = Symbol('tsgi.exchange');
+type TaggedResponse = ServerResponse & { [kExchange]?: Exchange };
+type AnyIterator = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
+
+const ERROR_TEXT = Buffer.from('Internal Server Error\n');
+const ERROR_HEADERS: ResponseHeaders = [
+  ['Content-Type', 'text/plain; charset=utf-8'],
+  ['Content-Length', String(ERROR_TEXT.byteLength)],
+];
+const DIGITS = /^\d+$/;
+
+// Listeners are module functions (`this` is the response), not per-request closures.
+function onResponseDrain(this: TaggedResponse): void {
+  this[kExchange]?.wakeUp();
+}
+function onResponseClose(this: TaggedResponse): void {
+  // 'close' before 'finish' means the client went away mid-response.
+  if (!this.writableFinished) this[kExchange]?.abort();
+}
+function logRejection(this: Exchange, error: unknown): void {
+  logError(this.environ['wsgi.errors'], 'error while closing the response body', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** One request/response pair: the state `startResponse`, `write` and the body writer share. */
+export class Exchange {
+  status: string | undefined = undefined;
+  headers: ResponseHeaders = ERROR_HEADERS;
+  /** Status and headers handed to node (`writeHead`). */
+  sent = false;
+  /** Most body bytes that may go out: the app's Content-Length, or -1. */
+  limit = -1;
+  written = 0;
+  aborted = false;
+  finished = false;
+  private body: Body | null = null;
+  private iterator: AnyIterator | null = null;
+  private waiter: (() => void) | null = null;
+  private writeFn: Write | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly environ: Environ,
+    readonly errors: ErrorStream,
+  ) {}
+
+  readonly startResponse: StartResponse = (status, headers, excInfo) => {
+    if (excInfo !== undefined && excInfo !== null) {
+      // PEP 3333: too late to change anything once headers are out; re-raise.
+      if (this.sent) throw excInfo;
+    } else if (this.status !== undefined) {
+      throw new Error('tsgi server: startResponse() was called a second time without excInfo');
+    }
+    const problem = checkStatus(status) ?? checkHeaders(headers);
+    if (problem !== undefined) throw new TypeError(`tsgi server: ${problem}`);
+    this.status = status;
+    this.headers = headers;
+    return (this.writeFn ??= (chunk) => this.write(chunk));
+  };
+
+  /** PEP 3333's `write` callable: sends headers now if needed, then the bytes. */
+  private write(chunk: Uint8Array): void {
+    if (this.status === undefined) throw new Error('tsgi server: write() called before startResponse()');
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: write() takes a Uint8Array, got ${describe(chunk)}`);
+    if (chunk.byteLength === 0) return;
+    if (!this.sent) this.commit(-1);
+    this.writeChunk(chunk);
+  }
+
+  private get bodyAllowed(): boolean {
+    const code = statusCode(this.status!);
+    return this.environ.REQUEST_METHOD !== 'HEAD' && code !== 204 && code !== 304 && code >= 200;
+  }
+
+  /** Sends status and headers; `length` >= 0 adds a Content-Length when the app gave none. */
+  private commit(length: number): void {
+    const status = this.status!;
+    let headers = this.headers;
+    const declared = getHeader(headers, 'content-length');
+    if (declared !== undefined) {
+      if (!DIGITS.test(declared)) throw new TypeError(`tsgi server: Content-Length must be digits, got ${JSON.stringify(declared)}`);
+      this.limit = Number(declared);
+    } else if (length >= 0 && (length > 0 || this.bodyAllowed)) {
+      // A new list: the app may reuse its header array for every request.
+      headers = headers.concat([['Content-Length', String(length)]]);
+    }
+    this.res.writeHead(statusCode(status), status.slice(4), headers);
+    this.sent = true;
+  }
+
+  /** Writes body bytes, never past the app's Content-Length; false once it is exceeded. */
+  private writeChunk(chunk: Uint8Array): boolean {
+    if (this.limit >= 0) {
+      const room = this.limit - this.written;
+      if (chunk.byteLength > room) {
+        if (room > 0) this.res.write(chunk.subarray(0, room));
+        this.written = this.limit;
+        return false;
+      }
+    }
+    this.written += chunk.byteLength;
+    this.res.write(chunk);
+    return true;
+  }
+
+  /** Takes what the app returned and sends it. */
+  respond(body: Body): void {
+    if (body === null || typeof body !== 'object') {
+      this.fail(new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`));
+      return;
+    }
+    this.body = body;
+    if (Array.isArray(body) && !this.sent) this.respondArray(body as Uint8Array[]);
+    else if (isFileBody(body) && !this.sent) void this.respondFile(body);
+    else void this.respondStream(body);
+  }
+
+  private respondArray(body: Uint8Array[]): void {
+    try {
+      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
+      let total = 0;
+      for (let i = 0; i < body.length; i++) {
+        const chunk = body[i];
+        if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: body chunks must be Uint8Array, got ${describe(chunk)}`);
+        total += chunk.byteLength;
+      }
+      const res = this.res;
+      this.keepAliveIfDrainable();
+      if (!this.bodyAllowed) {
+        this.commit(-1);
+        res.end();
+      } else {
+        const declared = getHeader(this.headers, 'content-length');
+        // A body that disagrees with its Content-Length costs the connection.
+        if (declared !== undefined && Number(declared) !== total) res.shouldKeepAlive = false;
+        this.commit(total);
+        if (body.length === 1 && this.limit < 0) res.end(body[0]);
+        else {
+          res.cork();
+          for (let i = 0; i < body.length && this.writeChunk(body[i]!); i++);
+          res.end();
+          res.uncork();
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.finish();
+  }
+
+  private async respondFile(body: FileBody): Promise<void> {
+    const res = this.res;
+    try {
+      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
+      this.keepAliveIfDrainable();
+      if (!this.bodyAllowed) {
+        this.commit(-1);
+        res.end();
+        this.finish();
+        return;
+      }
+      const handle = await body.open();
+      const stat = await handle.stat();
+      const size = stat.isFile() ? stat.size : -1;
+      const declared = getHeader(this.headers, 'content-length');
+      if (declared !== undefined && Number(declared) !== size) res.shouldKeepAlive = false;
+      this.commit(size);
+      const end = this.limit >= 0 ? this.limit : size;
+      if (end !== 0) {
+        const stream = handle.createReadStream({
+          start: 0,
+          end: end > 0 ? end - 1 : undefined,
+          highWaterMark: body.blockSize,
+          autoClose: false,
+        });
+        await pipeline(stream, res, { end: false });
+        this.written = stream.bytesRead;
+      }
+      // A file shorter than its Content-Length: the client must see the cut.
+      if (this.limit >= 0 && this.written < this.limit) res.destroy();
+      else res.end();
+    } catch (error) {
+      if (this.aborted || res.destroyed) {
+        this.finish();
+        return;
+      }
+      this.fail(error);
+      return;
+    }
+    this.finish();
+  }
+
+  private async respondStream(body: Body): Promise<void> {
+    const res = this.res as TaggedResponse;
+    res[kExchange] = this;
+    res.on('close', onResponseClose);
+    let held: Uint8Array | null = null;
+    let overflow = false;
+    try {
+      let sync = true;
+      let iterator: AnyIterator;
+      if (typeof (body as Iterable<Uint8Array>)[Symbol.iterator] === 'function') {
+        iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();
+      } else if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+        iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+        sync = false;
+      } else {
+        throw new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`);
+      }
+      this.iterator = iterator;
+      for (;;) {
+        if (!this.sent && this.status !== undefined && !this.bodyAllowed) break;
+        let step = iterator.next() as IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>>;
+        if (!sync) step = await step;
+        if (this.aborted) return;
+        const { done, value } = step as IteratorResult<Uint8Array>;
+        if (done) {
+          this.iterator = null;
+          break;
+        }
+        if (!(value instanceof Uint8Array)) throw new TypeError(`tsgi server: body chunks must be Uint8Array, got ${describe(value)}`);
+        if (value.byteLength === 0) continue;
+        if (!this.sent) {
+          if (this.status === undefined) throw new Error('tsgi server: the body yielded bytes before startResponse() was called');
+          if (!this.bodyAllowed) break;
+          // Hold the first chunk of a sync body one step: if it is the only one, it
+          // goes out with a Content-Length in one write. (An async body may pause
+          // for long between chunks, so its first chunk goes out at once.)
+          if (sync && held === null) {
+            held = value;
+            continue;
+          }
+          this.commit(-1);
+          if (held !== null) {
+            overflow = !this.writeChunk(held);
+            held = null;
+          }
+        }
+        if (overflow || !this.writeChunk(value)) {
+          overflow = true;
+          break;
+        }
+        if (res.writableNeedDrain) {
+          await this.drained();
+          if (this.aborted) return;
+        }
+      }
+      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
+      if (overflow) {
+        logError(this.errors, 'body longer than its Content-Length, truncated', this.environ.REQUEST_METHOD, this.req.url ?? '', this.limit);
+        this.stopIterator();
+      } else if (!this.sent) this.stopIterator(); // HEAD and no-body statuses end here
+      this.endStream(held, overflow);
+    } catch (error) {
+      this.iterator = null; // it threw, so it is finished
+      this.fail(error);
+      return;
+    }
+    this.finish();
+  }
+
+  private endStream(held: Uint8Array | null, overflow: boolean): void {
+    const res = this.res;
+    if (!this.sent) {
+      this.keepAliveIfDrainable();
+      const declared = getHeader(this.headers, 'content-length');
+      const length = held === null ? 0 : held.byteLength;
+      if (declared !== undefined && Number(declared) !== length && this.bodyAllowed) res.shouldKeepAlive = false;
+      this.commit(length);
+      if (held !== null && this.bodyAllowed) {
+        if (this.limit < 0) res.end(held);
+        else {
+          this.writeChunk(held);
+          res.end();
+        }
+      } else res.end();
+      return;
+    }
+    const socket = res.socket;
+    if (this.limit >= 0 && this.written < this.limit && this.bodyAllowed) {
+      // Fewer bytes than promised: only a cut connection tells the client.
+      res.destroy();
+      return;
+    }
+    res.end();
+    const input = this.environ['wsgi.input'] as NodeInputStream;
+    if (overflow || (input !== EMPTY_INPUT && !input.discard())) socket?.destroySoon();
+  }
+
+  /** Before headers of a complete response: keep the connection only if the unread request body is small. */
+  private keepAliveIfDrainable(): void {
+    const input = this.environ['wsgi.input'] as NodeInputStream;
+    if (input === EMPTY_INPUT) return;
+    if (input.remaining > DRAIN_LIMIT) this.res.shouldKeepAlive = false;
+    else input.discard();
+  }
+
+  private drained(): Promise<void> {
+    const res = this.res;
+    res.once('drain', onResponseDrain);
+    return new Promise<void>((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  wakeUp(): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  }
+
+  /** The client went away: stop the body now (its `finally` runs) and close it. */
+  abort(): void {
+    if (this.finished) return;
+    this.aborted = true;
+    this.wakeUp();
+    this.finish();
+  }
+
+  /** Logs an error and answers 500, or cuts the connection if headers are already out. */
+  fail(error: unknown): void {
+    const res = this.res;
+    if (!this.aborted) {
+      logError(this.errors, 'error in application', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
+      if (this.sent || res.headersSent) res.destroy();
+      else {
+        try {
+          this.keepAliveIfDrainable();
+          res.writeHead(500, 'Internal Server Error', ERROR_HEADERS);
+          res.end(ERROR_TEXT);
+        } catch {
+          res.destroy();
+        }
+      }
+    }
+    this.finish();
+  }
+
+  private stopIterator(): void {
+    const iterator = this.iterator;
+    this.iterator = null;
+    if (iterator === null || typeof iterator.return !== 'function') return;
+    try {
+      const result = iterator.return();
+      if (result instanceof Promise) result.catch(logRejection.bind(this));
+    } catch (error) {
+      logRejection.call(this, error);
+    }
+  }
+
+  /** Ends the iterator if it is still open and closes the body: exactly once. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.iterator !== null) this.stopIterator();
+    const body = this.body;
+    if (body === null || typeof body.close !== 'function') return;
+    try {
+      const result = body.close();
+      if (result instanceof Promise) result.catch(logRejection.bind(this));
+    } catch (error) {
+      logRejection.call(this, error);
+    }
+  }
+}

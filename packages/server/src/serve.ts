@@ -1,0 +1,126 @@
+/**
+ * `serve(app, options)`: the tsgi gateway on a node:http server, like
+ * wsgiref.simple_server's `make_server(...).serve_forever()` but production-minded:
+ * keep-alive, `100 Continue` on first read, and a graceful `close()` that stops
+ * accepting, lets idle keep-alive connections go, and waits for requests in flight.
+ *
+ * @example
+ * const { url, close } = await serve(app, { port: 8000 });
+ * console.log(`listening on ${url}`);
+ * process.once('SIGTERM', () => void close());
+ *
+ * @see https://peps.python.org/pep-3333/#the-server-gateway-side
+ * @module
+ */
+import { createServer, type Server, type ServerOptions } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Application } from '@tsgi/core';
+import { toNodeListener, type ListenerOptions } from './listener.js';
+
+export interface ServeOptions extends ListenerOptions {
+  /**
+   * Address to listen on. Only loopback by default: exposing a server is a choice.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Port to listen on; 0 picks any free port (read it back from `url`).
+   * @default 8000
+   */
+  port?: number;
+  /**
+   * How long an idle keep-alive connection stays open, in ms (node's `keepAliveTimeout`).
+   * @default 5000
+   */
+  keepAliveTimeout?: number;
+  /**
+   * Most time to receive a request's headers, in ms (node's `headersTimeout`).
+   * @default 60000
+   */
+  headersTimeout?: number;
+  /**
+   * Most time to receive a whole request, in ms; 0 for none (node's `requestTimeout`).
+   * @default 300000
+   */
+  requestTimeout?: number;
+  /**
+   * How long `close()` waits for requests in flight before cutting them, in ms.
+   * @default 10000
+   */
+  shutdownTimeout?: number;
+  /**
+   * Extra options for `http.createServer` (e.g. `maxHeaderSize`, `noDelay`).
+   * @default {}
+   */
+  serverOptions?: ServerOptions;
+}
+
+export interface Served {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  server: Server;
+  /** Stops accepting, ends idle connections, waits for in-flight requests. */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8000,
+  keepAliveTimeout: 5000,
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+  shutdownTimeout: 10_000,
+} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions'>;
+
+function checkNumber(name: string, value: number, max = Infinity): number {
+  if (typeof value !== 'number' || !(value >= 0) || value > max || (max !== Infinity && !Number.isInteger(value))) {
+    throw new TypeError(`tsgi serve: ${name} must be a number from 0${max === Infinity ? '' : ` to ${max}`}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Starts a server for `app` and resolves once it is listening. */
+export async function serve(app: Application, options: ServeOptions = {}): Promise<Served> {
+  const host = options.host ?? DEFAULTS.host;
+  if (typeof host !== 'string' || host === '') throw new TypeError('tsgi serve: host must be a non-empty string');
+  const port = checkNumber('port', options.port ?? DEFAULTS.port, 65535);
+  const shutdownTimeout = checkNumber('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout);
+  const listener = toNodeListener(app, options);
+  const server = createServer(options.serverOptions ?? {}, listener);
+  // Through 'checkContinue' the app decides when `100 Continue` goes out: on first read.
+  server.on('checkContinue', listener);
+  server.keepAliveTimeout = checkNumber('keepAliveTimeout', options.keepAliveTimeout ?? DEFAULTS.keepAliveTimeout);
+  server.headersTimeout = checkNumber('headersTimeout', options.headersTimeout ?? DEFAULTS.headersTimeout);
+  server.requestTimeout = checkNumber('requestTimeout', options.requestTimeout ?? DEFAULTS.requestTimeout);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `http://${shown}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve, reject) => {
+      // Connections that finish a response after this point become idle and are
+      // let go on the next sweep; the listener also answers them `Connection: close`.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline =
+        shutdownTimeout === Infinity ? undefined : setTimeout(() => server.closeAllConnections(), shutdownTimeout);
+      deadline?.unref();
+      server.close((error) => {
+        clearInterval(sweep);
+        if (deadline) clearTimeout(deadline);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+    return closing;
+  }
+  return { url, server, close };
+}
