@@ -1,0 +1,219 @@
+import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import { LintError, checkEnviron, lint } from '@tsgi/lint';
+import { buildEnviron, testClient } from '@tsgi/testing';
+import fc from 'fast-check';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+function env(method = 'GET', init: Parameters<typeof buildEnviron>[2] = {}): Environ {
+  return buildEnviron(method, '/', init, undefined).environ;
+}
+
+/** A correct startResponse: remembers the status and rethrows a late excInfo. */
+function strictStart(log: string[]): StartResponse {
+  let sent = false;
+  return (status, _headers, excInfo) => {
+    if (excInfo !== undefined && sent) throw excInfo;
+    log.push(status);
+    return () => void (sent = true);
+  };
+}
+
+describe('correct apps pass unchanged', () => {
+  test('an array body stays an array, and its own close runs once', async () => {
+    let closes = 0;
+    const inner = Object.assign([bytes('a'), bytes('bc')], { close: () => void closes++ });
+    const app: Application = (_e, start) => {
+      start('200 OK', [['Content-Length', '3']]);
+      return inner;
+    };
+    const body = (await lint(app)(env(), strictStart([]))) as Uint8Array[] & { close(): void };
+    expect(Array.isArray(body)).toBe(true);
+    expect(body.map(text)).toEqual(['a', 'bc']);
+    body.close();
+    expect(closes).toBe(1);
+    // The app's own array was not touched: a constant body can be returned again.
+    expect(inner.close).not.toBe(body.close);
+  });
+
+  test('the same constant array returned twice does not look closed twice', async () => {
+    const BODY = [bytes('same')];
+    const app: Application = (_e, start) => {
+      start('200 OK', []);
+      return BODY;
+    };
+    const client = testClient(app);
+    expect((await client.get('/')).text).toBe('same');
+    expect((await client.get('/')).text).toBe('same');
+  });
+
+  test('sync generators, async generators and write() all pass', async () => {
+    const sync: Application = (_e, start) => {
+      start('200 OK', [['Content-Length', '2']]);
+      return (function* () {
+        yield bytes('h');
+        yield bytes('i');
+      })();
+    };
+    const lazy: Application = (_e, start) =>
+      (async function* () {
+        yield new Uint8Array(0); // empty chunks may come before startResponse
+        start('200 OK', []);
+        yield bytes('hi');
+      })();
+    const writer: Application = (_e, start) => {
+      const write = start('200 OK', [['Content-Length', '4']]);
+      write(bytes('hi'));
+      return [bytes('!!')];
+    };
+    for (const app of [sync, lazy, writer]) {
+      const res = await testClient(app).get('/');
+      expect(res.text.startsWith('hi')).toBe(true);
+    }
+  });
+
+  test('extra properties of the body (a file fast path marker) stay visible', async () => {
+    const body = Object.assign(
+      (async function* () {
+        yield bytes('x');
+      })(),
+      { 'tsgi.file': '/etc/hostname' },
+    );
+    const app: Application = (_e, start) => {
+      start('200 OK', []);
+      return body;
+    };
+    const linted = (await lint(app)(env(), strictStart([]))) as Body & { 'tsgi.file'?: string };
+    expect(linted['tsgi.file']).toBe('/etc/hostname');
+    expect(Symbol.asyncIterator in linted).toBe(true);
+  });
+
+  test('excInfo before anything was sent replaces the status', async () => {
+    const app: Application = (_e, start) =>
+      (function* () {
+        start('200 OK', []);
+        yield new Uint8Array(0);
+        start('500 Internal Server Error', [['Content-Type', 'text/plain']], new Error('boom'));
+        yield bytes('failed');
+      })();
+    const res = await testClient(app).get('/');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('failed');
+  });
+
+  test('excInfo after the headers were sent is rethrown by a correct server', async () => {
+    const boom = new Error('boom');
+    const app: Application = (_e, start) =>
+      (function* () {
+        start('200 OK', []);
+        yield bytes('partial');
+        start('500 Internal Server Error', [], boom);
+      })();
+    await expect(testClient(app).get('/')).rejects.toBe(boom);
+  });
+
+  test('HEAD, 204 and 304 with a Content-Length pass', async () => {
+    const app: Application = (environ, start) => {
+      const code = environ.PATH_INFO.slice(1);
+      start(code === '304' ? '304 Not Modified' : code === '204' ? '204 No Content' : '200 OK', [['Content-Length', '10']]);
+      return [];
+    };
+    const client = testClient(app);
+    expect((await client.head('/200')).status).toBe(200);
+    expect((await client.get('/304')).status).toBe(304);
+    expect((await client.get('/204')).status).toBe(204);
+    await expect(client.get('/200')).rejects.toMatchObject({ rule: 'body.content-length' });
+  });
+
+  test('reading wsgi.input every way within CONTENT_LENGTH passes', async () => {
+    const app: Application = async (environ, start) => {
+      const input = environ['wsgi.input'];
+      const first = await input.readline();
+      const two = await input.read(2);
+      const rest = await input.readlines();
+      const end = await input.read();
+      start('200 OK', []);
+      return [first, two, ...rest, end];
+    };
+    const res = await testClient(app).post('/', { body: 'line1\nabline2\nline3' });
+    expect(res.text).toBe('line1\nabline2\nline3');
+  });
+
+  test('any environ the test client builds passes checkEnviron (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PROPFIND'),
+        fc.webPath(),
+        fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.stringMatching(/^[\x20-\x7e]{0,20}$/)),
+        (method, path, headers) => {
+          checkEnviron(buildEnviron(method, path.startsWith('/') ? path : '/' + path, { headers }, undefined).environ);
+        },
+      ),
+    );
+  });
+});
+
+describe('lint itself', () => {
+  test('bad arguments and options throw TypeErrors naming them', () => {
+    expect(() => lint('app' as unknown as Application)).toThrow(/app must be an application function/);
+    expect(() => lint(() => [], { closeTimeout: -1 })).toThrow(/closeTimeout/);
+    expect(() => lint(() => [], { onLateError: 1 as never })).toThrow(/onLateError/);
+  });
+
+  test('a LintError carries its rule, side and a message naming the PEP', () => {
+    const error = new LintError('status.format', 'status is "200"');
+    expect(error.name).toBe('LintError');
+    expect(error.rule).toBe('status.format');
+    expect(error.side).toBe('app');
+    expect(error.message).toContain('PEP 3333: "The status argument');
+  });
+
+  test('a late close-missing goes to the server\'s wsgi.errors by default', async () => {
+    const environ = env();
+    const serverErrors = environ['wsgi.errors'] as unknown as { text: string };
+    const app: Application = (_e, start) =>
+      (function* () {
+        start('200 OK', []);
+        yield bytes('x');
+      })();
+    const body = (await lint(app, { closeTimeout: 1 })(environ, strictStart([]))) as Iterable<Uint8Array>;
+    for (const chunk of body) void chunk;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(serverErrors.text).toContain('[body.close-missing]');
+  });
+
+  test('a close() in time cancels the close-missing watch', async () => {
+    const reports: LintError[] = [];
+    const app: Application = (_e, start) =>
+      (function* () {
+        start('200 OK', []);
+        yield bytes('x');
+      })();
+    const body = (await lint(app, { closeTimeout: 5, onLateError: (e) => void reports.push(e) })(
+      env(),
+      strictStart([]),
+    )) as Body;
+    for (const chunk of body as Iterable<Uint8Array>) void chunk;
+    await body.close!();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(reports).toEqual([]);
+  });
+
+  test('stopping early (return()) is not a short body', async () => {
+    let finished = false;
+    const app: Application = (_e, start) =>
+      (async function* () {
+        start('200 OK', [['Content-Length', '100']]);
+        try {
+          for (;;) yield bytes('0123456789');
+        } finally {
+          finished = true;
+        }
+      })();
+    const res = await testClient(app, { maxBodyBytes: 25 }).get('/');
+    expect(res.truncated).toBe(true);
+    expect(res.body.byteLength).toBe(25);
+    expect(finished).toBe(true);
+  });
+});
