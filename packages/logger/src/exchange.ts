@@ -25,6 +25,7 @@ import {
   type ResponseHeaders,
   type Write,
 } from '@tsgi/core';
+import { fileBodyLength, isFileBody } from './file-body.js';
 import type { LogInfo, Outcome } from './formats.js';
 import type { BodyObserver } from './logged-body.js';
 import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
@@ -52,7 +53,9 @@ export class Exchange implements LogInfo, BodyObserver {
   private statusLine: string | undefined = undefined;
   private readonly t0 = performance.now();
   private t1 = 0;
-  private arrayBytes = 0;
+  /** Bytes of a body counted up front (an array, a file), added unless the response is bodiless. */
+  private knownBytes = 0;
+  private headers: ResponseHeaders | undefined = undefined;
   private complete = false;
   private closed = false;
   private logged = false;
@@ -79,6 +82,7 @@ export class Exchange implements LogInfo, BodyObserver {
     this.innerWrite = this.innerStart(status, headers, excInfo);
     // Recorded only once the call was accepted: a refused second call changes nothing.
     this.statusLine = status;
+    this.headers = headers;
     return (this.countingWrite ??= (chunk: Uint8Array): void => {
       this.bytes += chunk.byteLength;
       this.innerWrite!(chunk);
@@ -94,7 +98,14 @@ export class Exchange implements LogInfo, BodyObserver {
     }
     if (Array.isArray(body)) {
       this.complete = true;
-      this.arrayBytes = arrayBodyLength(body)!;
+      this.knownBytes = arrayBodyLength(body)!;
+      return onClose(body, () => this.finish());
+    }
+    if (isFileBody(body)) {
+      // Left as it is so the gateway keeps its file fast path, which this layer cannot
+      // watch: the bytes are the file's length, and an abort cannot be seen.
+      this.complete = true;
+      this.knownBytes = fileBodyLength(body, this.headers);
       return onClose(body, () => this.finish());
     }
     if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
@@ -140,7 +151,7 @@ export class Exchange implements LogInfo, BodyObserver {
     this.logged = true;
     this.t1 = performance.now();
     const bodiless = this.bodiless();
-    if (!bodiless) this.bytes += this.arrayBytes;
+    if (!bodiless) this.bytes += this.knownBytes;
     else if (this.outcome === 'ok') this.bytes = 0;
     // HEAD and 204/304 bodies are closed without being iterated; that is no abort.
     if (this.outcome === 'ok' && !this.complete && !bodiless) this.outcome = 'aborted';

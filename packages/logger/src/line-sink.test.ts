@@ -1,0 +1,73 @@
+import { flushAll, LineSink } from './line-sink.js';
+
+function recorder(): { writes: string[]; write(text: string): void } {
+  const writes: string[] = [];
+  return { writes, write: (text: string) => void writes.push(text) };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('LineSink', () => {
+  it('writes every line pushed in one event-loop turn in a single write, on the next turn', async () => {
+    const target = recorder();
+    const sink = new LineSink(target, { flushInterval: 0, maxBuffer: 1 << 20 });
+    for (let i = 0; i < 100; i++) sink.push(`line ${i}\n`);
+    expect(target.writes).toEqual([]);
+    await tick();
+    expect(target.writes).toHaveLength(1);
+    expect(target.writes[0]!.split('\n')).toHaveLength(101);
+    sink.push('later\n');
+    await tick();
+    expect(target.writes).toEqual([target.writes[0], 'later\n']);
+  });
+
+  it('writes at once when maxBuffer characters are waiting', () => {
+    const target = recorder();
+    const sink = new LineSink(target, { flushInterval: 0, maxBuffer: 10 });
+    sink.push('12345\n');
+    expect(target.writes).toEqual([]);
+    sink.push('67890\n');
+    expect(target.writes).toEqual(['12345\n67890\n']);
+  });
+
+  it('holds lines for flushInterval ms before writing them', async () => {
+    jest.useFakeTimers();
+    try {
+      const target = recorder();
+      const sink = new LineSink(target, { flushInterval: 50, maxBuffer: 1 << 20 });
+      sink.push('a\n');
+      sink.push('b\n');
+      jest.advanceTimersByTime(49);
+      expect(target.writes).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(target.writes).toEqual(['a\nb\n']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('flush() and flushAll() write what is waiting now; nothing is written twice', async () => {
+    const one = recorder();
+    const two = recorder();
+    const a = new LineSink(one, { flushInterval: 0, maxBuffer: 1 << 20 });
+    const b = new LineSink(two, { flushInterval: 0, maxBuffer: 1 << 20 });
+    a.push('a\n');
+    a.flush();
+    expect(one.writes).toEqual(['a\n']);
+    a.push('a2\n');
+    b.push('b\n');
+    flushAll();
+    expect(one.writes).toEqual(['a\n', 'a2\n']);
+    expect(two.writes).toEqual(['b\n']);
+    await tick();
+    expect(one.writes).toHaveLength(2);
+    expect(two.writes).toHaveLength(1);
+  });
+
+  it('installs its exit hooks once per process, not once per sink', () => {
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 5; i++) new LineSink(recorder(), { flushInterval: 0, maxBuffer: 1 });
+    expect(process.listenerCount('exit')).toBe(before);
+    expect(process.listeners('beforeExit').length).toBeGreaterThan(0);
+  });
+});
