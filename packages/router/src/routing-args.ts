@@ -5,7 +5,8 @@
  * The gateway has already percent-decoded PATH_INFO into latin-1 "bytes as string"
  * (PEP 3333), so params are NOT percent-decoded again (that would turn `%2541` into
  * `A`); their bytes are decoded as UTF-8, strictly: invalid UTF-8 (a malformed or
- * truncated escape such as `%E2%82`) is the client's error, answered with 400.
+ * truncated escape such as `%E2%82`) is the client's error, answered with 400, as
+ * is a malformed escape (`%zz`) when the raw target is known from REQUEST_URI.
  *
  * @example
  * const show: Application = (environ, startResponse) => {
@@ -47,18 +48,36 @@ export function decodePathBytes(value: string): string | null {
   }
 }
 
+// A '%' that does not start an escape, in the path part of a request target.
+const MALFORMED = /%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * Whether the request target had a malformed escape (`%zz`, a lone `%`). Gateways
+ * decode leniently and keep such a '%' as it is, where it looks like a decoded `%25`;
+ * so this is asked only when a param holds a '%', and answered from REQUEST_URI
+ * (the raw target, which tsgi's server sets) when there is one.
+ */
+function malformedTarget(environ: Environ): boolean {
+  const target = environ.REQUEST_URI;
+  if (typeof target !== 'string') return false;
+  const query = target.indexOf('?');
+  return MALFORMED.test(query === -1 ? target : target.slice(0, query));
+}
+
 /**
  * Decodes `values` and stores them under `names` in `environ['wsgiorg.routing_args']`,
  * adding to what an outer router left there. A wildcard named `'*'` goes to the
- * positional list. Returns false when a value is not valid UTF-8.
+ * positional list. Returns false (answer 400) when a value is not valid UTF-8 or
+ * came from a malformed percent-escape.
  */
 export function setRoutingArgs(environ: Environ, names: readonly string[], values: readonly string[]): boolean {
   const outer = environ[ROUTING_ARGS] as RoutingArgs | undefined;
   const positional: string[] = outer ? outer[0].slice() : [];
   const named: Record<string, string> = outer ? { ...outer[1] } : {};
   for (let i = 0; i < names.length; i++) {
-    const value = decodePathBytes(values[i]!);
-    if (value === null) return false;
+    const raw = values[i]!;
+    const value = decodePathBytes(raw);
+    if (value === null || (raw.includes('%') && malformedTarget(environ))) return false;
     if (names[i] === '*') positional.push(value);
     else named[names[i]!] = value;
   }
