@@ -45,8 +45,15 @@ describe('over a real socket', () => {
     const admin = basicAuth({ realm: 'Admin', users })(hello);
     const api = bearerAuth({ verify: async (token) => (token === 'good-token' ? { sub: 'svc' } : null) })(hello);
     served = await serve(site, { host: '127.0.0.1', port: 0 });
+    const rejecting = basicAuth({ verify: async () => Promise.reject(new Error('identity store down')) })(hello);
+    const throwing = bearerAuth({
+      verify: () => {
+        throw new Error('token store down');
+      },
+    })(hello);
     failing = await serve(
-      basicAuth({ verify: async () => Promise.reject(new Error('identity store down')) })(hello),
+      (environ, startResponse) =>
+        environ.PATH_INFO === '/sync' ? throwing(environ, startResponse) : rejecting(environ, startResponse),
       { host: '127.0.0.1', port: 0, errors: { write: (text: string) => (logged += text) } },
     );
   });
@@ -105,5 +112,11 @@ describe('over a real socket', () => {
     expect(logged).toContain('identity store down');
     const refused = await fetch(failing.url, { signal: AbortSignal.timeout(3000) });
     expect(refused.status).toBe(401);
+  });
+
+  it('answers 500 when verify throws synchronously', async () => {
+    const res = await fetch(`${failing.url}/sync`, { headers: { Authorization: 'Bearer x' }, signal: AbortSignal.timeout(3000) });
+    expect(res.status).toBe(500);
+    expect(logged).toContain('token store down');
   });
 });
