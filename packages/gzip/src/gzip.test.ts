@@ -77,13 +77,29 @@ describe('gzip() compression', () => {
     expect(app.state).toEqual({ closed: 1, finished: 1, pulled: 3 });
   });
 
-  it('compresses a body that ended while buffered for the threshold in one call', async () => {
-    const app = streamApp([text(300), text(300)]);
-    const res = await testClient(gzip({ threshold: 500 })(app)).get('/', GZ);
-    // 600 bytes >= threshold, and the end was seen while buffering: one call, one chunk.
-    expect(res.header('content-length')).toBe(String(res.body.byteLength));
+  it('collects a sync iterable body (it cannot wait on anything) and compresses it in one call', async () => {
+    let closed = 0;
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', TEXT);
+      function* body() {
+        yield text(800, 1);
+        yield text(800, 2);
+      }
+      return onClose(body(), () => closed++);
+    };
+    const res = await testClient(gzip()(app)).get('/', GZ);
     expect(res.header('content-encoding')).toBe('gzip');
-    expect(decode('gzip', res.body).toString()).toBe(text(300).toString() + text(300).toString());
+    expect(res.header('content-length')).toBe(String(res.body.byteLength));
+    expect(decode('gzip', res.body).equals(Buffer.concat([text(800, 1), text(800, 2)]))).toBe(true);
+    expect(closed).toBe(1);
+  });
+
+  it('streams an async body once the threshold is crossed, without waiting for its end', async () => {
+    const app = streamApp([text(300), text(300), text(300)]);
+    const res = await testClient(gzip({ threshold: 500 })(app)).get('/', GZ);
+    expect(res.header('content-encoding')).toBe('gzip');
+    expect(res.header('content-length')).toBeUndefined();
+    expect(decode('gzip', res.body).equals(Buffer.concat([text(300), text(300), text(300)]))).toBe(true);
     expect(app.state.closed).toBe(1);
   });
 
