@@ -65,3 +65,178 @@ test('close() is called once when the body is an iterable with close', async () 
   expect(res.text).toBe('x');
   expect(closes).toBe(1);
 });
+
+describe('like the gateway', () => {
+  test('HEAD closes the body without iterating it', async () => {
+    let pulled = 0;
+    let closes = 0;
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', [['Content-Length', '1']]);
+      const body = (function* () {
+        pulled++;
+        yield bytes('x');
+      })();
+      return Object.assign(body, { close: () => void closes++ });
+    };
+    const res = await testClient(app).head('/');
+    expect(res.status).toBe(200);
+    expect(res.body.byteLength).toBe(0);
+    expect(pulled).toBe(0);
+    expect(closes).toBe(1);
+  });
+
+  test('HEAD pulls a lazy generator only until startResponse was called', async () => {
+    let pulled = 0;
+    const app: Application = (_e, startResponse) =>
+      (async function* () {
+        startResponse('200 OK', []);
+        pulled++;
+        yield bytes('first');
+        pulled++;
+        yield bytes('second');
+      })();
+    const res = await testClient(app).head('/');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(pulled).toBe(1);
+  });
+
+  test('maxBodyBytes stops the iteration, ends the iterator and sets truncated', async () => {
+    let finished = false;
+    const app: Application = (_e, startResponse) =>
+      (async function* () {
+        startResponse('200 OK', []);
+        try {
+          for (;;) yield bytes('abcd');
+        } finally {
+          finished = true;
+        }
+      })();
+    const res = await testClient(app, { maxBodyBytes: 10 }).get('/');
+    expect(res.text).toBe('abcdabcdab');
+    expect(res.truncated).toBe(true);
+    expect(finished).toBe(true);
+    expect(res.closeCalls).toBe(1);
+  });
+
+  test('write() chunks come before the returned body', async () => {
+    const app: Application = (_e, startResponse) => {
+      const write = startResponse('200 OK', []);
+      write(bytes('one,'));
+      return [bytes('two')];
+    };
+    expect((await testClient(app).get('/')).text).toBe('one,two');
+  });
+
+  test('an error before startResponse rejects with that error and the body is not left open', async () => {
+    const boom = new Error('boom');
+    const app: Application = () => {
+      throw boom;
+    };
+    await expect(testClient(app).get('/')).rejects.toBe(boom);
+  });
+
+  test('catchErrors turns an error before any byte into a 500 and logs it to wsgi.errors', async () => {
+    let closes = 0;
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', []);
+      const body = (function* () {
+        yield new Uint8Array(0);
+        throw new Error('database down');
+      })();
+      return Object.assign(body, { close: () => void closes++ });
+    };
+    const client = testClient(app, { catchErrors: true });
+    const res = await client.get('/');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('Internal Server Error');
+    expect(res.header('content-length')).toBe('21');
+    expect(res.errors).toContain('database down');
+    expect(client.errors).toContain('database down');
+    expect(closes).toBe(1);
+  });
+
+  test('an error after bytes were sent rejects even with catchErrors', async () => {
+    const app: Application = (_e, startResponse) =>
+      (function* () {
+        startResponse('200 OK', []);
+        yield bytes('partial');
+        throw new Error('late');
+      })();
+    await expect(testClient(app, { catchErrors: true }).get('/')).rejects.toThrow('late');
+  });
+
+  test('a LintError is never turned into a 500', async () => {
+    const app: Application = (_e, startResponse) => {
+      startResponse('200', []);
+      return [];
+    };
+    await expect(testClient(app, { catchErrors: true }).get('/')).rejects.toBeInstanceOf(LintError);
+  });
+
+  test('an app that does not finish within timeout rejects with a clear error', async () => {
+    const app: Application = (_e, startResponse) =>
+      (async function* () {
+        startResponse('200 OK', []);
+        yield bytes('x');
+        await new Promise((r) => setTimeout(r, 1000));
+      })();
+    const started = Date.now();
+    await expect(testClient(app, { timeout: 50 }).get('/slow')).rejects.toThrow(
+      'testClient: GET /slow did not finish within 50 ms',
+    );
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  test('lint: false lets a broken app through to the client\'s own checks', async () => {
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', [['X-Note', 'bad\nvalue']]);
+      return [];
+    };
+    await expect(testClient(app, { lint: false }).get('/')).rejects.toThrow(/testClient: header X-Note/);
+    await expect(testClient(app).get('/')).rejects.toMatchObject({ rule: 'headers.format' });
+  });
+
+  test('startResponse twice without excInfo, and never, are errors without lint too', async () => {
+    const twice: Application = (_e, startResponse) => {
+      startResponse('200 OK', []);
+      startResponse('200 OK', []);
+      return [];
+    };
+    const never: Application = () => [];
+    await expect(testClient(twice, { lint: false }).get('/')).rejects.toThrow(/second time/);
+    await expect(testClient(never, { lint: false }).get('/')).rejects.toThrow(/without calling startResponse/);
+  });
+
+  test('the request body reaches the app; json() parses the response', async () => {
+    const echo: Application = async (environ, startResponse) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of environ['wsgi.input']) chunks.push(chunk);
+      startResponse('200 OK', [['Content-Type', 'application/json']]);
+      return [bytes(JSON.stringify({ type: environ.CONTENT_TYPE, got: Buffer.concat(chunks).toString() }))];
+    };
+    const client = testClient(echo);
+    expect((await client.post('/', { json: [1, 2] })).json()).toEqual({ type: 'application/json', got: '[1,2]' });
+    async function* stream() {
+      yield bytes('str');
+      yield bytes('eamed');
+    }
+    const res = await client.put('/', { body: stream() });
+    expect(res.json<{ got: string }>().got).toBe('streamed');
+    expect(res.environ['wsgi.input_terminated']).toBe(true);
+  });
+
+  test('every shortcut sends its method; options are checked', async () => {
+    const app: Application = (environ, startResponse) => {
+      startResponse('200 OK', []);
+      return [bytes(environ.REQUEST_METHOD)];
+    };
+    const client = testClient(app);
+    for (const method of ['get', 'post', 'put', 'patch', 'delete', 'options'] as const) {
+      expect((await client[method]('/')).text).toBe(method.toUpperCase());
+    }
+    expect((await client.request('PROPFIND', '/')).text).toBe('PROPFIND');
+    expect(() => testClient(app, { timeout: 0 })).toThrow(/timeout/);
+    expect(() => testClient(app, { maxBodyBytes: -1 })).toThrow(/maxBodyBytes/);
+  });
+});
