@@ -32,7 +32,7 @@ function rule(source: Rule['source'], side: Rule['side'], text: string, catches:
 export const RULES = {
   'environ.type': rule('PEP 3333', 'server',
     'The environ parameter is a dictionary object, containing CGI-style environment variables. This object must be a builtin Python dictionary (not a subclass, UserDict or other dictionary emulation).',
-    'an environ that is not a plain object (a Map, a class instance, a Proxy-free subclass)',
+    'an environ that is not a plain object (a Map, an array, a class instance)',
     'pass a plain object literal ({}), not a Map or class instance'),
   'environ.required-key': rule('PEP 3333', 'server',
     'REQUEST_METHOD, SERVER_NAME and SERVER_PORT can never be empty strings, and so are always required; SCRIPT_NAME, PATH_INFO, QUERY_STRING and SERVER_PROTOCOL are set for every request (Rack SPEC requires them too).',
