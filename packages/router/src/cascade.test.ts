@@ -1,0 +1,130 @@
+import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import { testClient } from '@tsgi/testing';
+import { cascade } from './cascade.js';
+import { router } from './router.js';
+import { urlMap } from './url-map.js';
+
+/** An app answering `status` with body `text`, counting how often its body is closed. */
+function answer(status: string, text: string, closes: string[]): Application {
+  return function answerApp(_environ: Environ, startResponse: StartResponse): Body {
+    startResponse(status, [['Content-Type', 'text/plain']]);
+    return Object.assign([Buffer.from(text)], { close: () => void closes.push(text) });
+  };
+}
+
+test('the first answer whose status is not caught wins; discarded bodies are closed once', async () => {
+  const closes: string[] = [];
+  const app = cascade([
+    answer('404 Not Found', 'a', closes),
+    answer('405 Method Not Allowed', 'b', closes),
+    answer('200 OK', 'c', closes),
+    answer('200 OK', 'd', closes),
+  ]);
+  const res = await testClient(app).get('/');
+  expect(res.status).toBe(200);
+  expect(res.text).toBe('c');
+  expect(closes).toEqual(['a', 'b', 'c']); // c closed by the client, d never called
+  expect(res.closeCalls).toBe(1);
+});
+
+test("the last app's answer is returned whatever its status; catch is configurable", async () => {
+  const closes: string[] = [];
+  const all404 = cascade([answer('404 Not Found', 'a', closes), answer('404 Not Found', 'z', closes)]);
+  const res = await testClient(all404).get('/');
+  expect([res.status, res.text]).toEqual([404, 'z']);
+  const custom = cascade([answer('403 Forbidden', 'a', closes), answer('200 OK', 'b', closes)], { catch: [403] });
+  expect((await testClient(custom).get('/')).text).toBe('b');
+  const notCaught = cascade([answer('405 Method Not Allowed', 'a', closes), answer('200 OK', 'b', closes)], {
+    catch: [404],
+  });
+  expect((await testClient(notCaught).get('/')).status).toBe(405);
+});
+
+test('a winner that is an array keeps its identity', async () => {
+  const body = [Buffer.from('x')];
+  const app = cascade([
+    answer('404 Not Found', 'a', []),
+    function arrayApp(_e, startResponse) {
+      startResponse('200 OK', []);
+      return body;
+    },
+  ]);
+  const returned = await app({ REQUEST_METHOD: 'GET', PATH_INFO: '/', SCRIPT_NAME: '' } as Environ, () => () => {});
+  expect(returned).toBe(body);
+});
+
+test('lazy apps: the first chunk is pulled to learn the status; a loser is stopped and closed', async () => {
+  const events: string[] = [];
+  function lazy(status: string, chunks: string[]): Application {
+    return function lazyApp(_environ, startResponse) {
+      return (async function* () {
+        try {
+          startResponse(status, [['Content-Type', 'text/plain']]);
+          for (const chunk of chunks) yield Buffer.from(chunk);
+        } finally {
+          events.push(`finally ${status}`);
+        }
+      })();
+    };
+  }
+  const app = cascade([lazy('404 Not Found', ['no']), lazy('200 OK', ['one', 'two', 'three'])]);
+  const res = await testClient(app).get('/');
+  expect(res.status).toBe(200);
+  expect(res.text).toBe('onetwothree');
+  expect(events).toEqual(['finally 404 Not Found', 'finally 200 OK']);
+  expect(res.closeCalls).toBe(1);
+});
+
+test("write() output of a discarded attempt is dropped, the winner's is sent first", async () => {
+  function writer(status: string, text: string): Application {
+    return function writerApp(_environ, startResponse) {
+      const write = startResponse(status, [['Content-Type', 'text/plain']]);
+      write(Buffer.from(text));
+      return [Buffer.from('+body')];
+    };
+  }
+  const res = await testClient(cascade([writer('404 Not Found', 'lost'), writer('200 OK', 'kept')])).get('/');
+  expect(res.text).toBe('kept+body');
+});
+
+test('SCRIPT_NAME, PATH_INFO and routing args are put back between attempts', async () => {
+  const mounted = urlMap({ '/a': router().get('/:x/missing', answer('200 OK', 'never', [])) });
+  const second = router().get('/a/:y', function check(environ, startResponse) {
+    startResponse('200 OK', [['Content-Type', 'application/json']]);
+    return [Buffer.from(JSON.stringify([environ.SCRIPT_NAME, environ.PATH_INFO, environ['wsgiorg.routing_args']]))];
+  });
+  const res = await testClient(cascade([mounted, second])).get('/a/b');
+  expect(res.json()).toEqual(['', '/a/b', [[], { y: 'b' }]]);
+});
+
+test('routers cascade on 404 and 405', async () => {
+  const api = router().post('/things', answer('201 Created', 'made', []));
+  const pages = router().get('/things', answer('200 OK', 'page', [])).get('/about', answer('200 OK', 'about', []));
+  const c = testClient(cascade([api, pages]));
+  expect((await c.post('/things')).status).toBe(201);
+  expect((await c.get('/things')).text).toBe('page'); // api said 405
+  expect((await c.get('/about')).text).toBe('about'); // api said 404
+});
+
+test('errors propagate, after the body is closed', async () => {
+  const closed: string[] = [];
+  const broken: Application = function broken() {
+    return Object.assign(
+      {
+        *[Symbol.iterator]() {
+          throw new Error('boom');
+        },
+      },
+      { close: () => void closed.push('broken') },
+    );
+  };
+  const app = cascade([broken, answer('200 OK', 'b', [])]);
+  await expect(testClient(app).get('/')).rejects.toThrow('boom');
+  expect(closed).toEqual(['broken']);
+});
+
+test('bad arguments throw TypeErrors', () => {
+  expect(() => cascade([])).toThrow(TypeError);
+  expect(() => cascade([1 as unknown as Application])).toThrow(TypeError);
+  expect(() => cascade([answer('200 OK', 'x', [])], { catch: [99] })).toThrow(/catch/);
+});
