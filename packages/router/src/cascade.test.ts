@@ -111,9 +111,11 @@ test('errors propagate, after the body is closed', async () => {
   const broken: Application = function broken() {
     return Object.assign(
       {
-        *[Symbol.iterator]() {
-          throw new Error('boom');
-        },
+        [Symbol.iterator]: (): Iterator<Uint8Array> => ({
+          next() {
+            throw new Error('boom');
+          },
+        }),
       },
       { close: () => void closed.push('broken') },
     );
