@@ -65,6 +65,16 @@ function logRejection(this: Exchange, error: unknown): void {
   logError(this.environ['wsgi.errors'], 'error while closing the response body', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
 }
 
+/**
+ * Cuts the connection after what was written so far: node corks the socket for a
+ * tick after a write, and destroying it corked would drop those bytes.
+ */
+function cut(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket) while (socket.writableCorked) socket.uncork();
+  res.destroy();
+}
+
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
@@ -226,7 +236,7 @@ export class Exchange {
         this.written = stream.bytesRead;
       }
       // A file shorter than its Content-Length: the client must see the cut.
-      if (this.limit >= 0 && this.written < this.limit) res.destroy();
+      if (this.limit >= 0 && this.written < this.limit) cut(res);
       else res.end();
     } catch (error) {
       if (this.aborted || res.destroyed) {
@@ -328,7 +338,7 @@ export class Exchange {
     const socket = res.socket;
     if (this.limit >= 0 && this.written < this.limit && this.bodyAllowed) {
       // Fewer bytes than promised: only a cut connection tells the client.
-      res.destroy();
+      cut(res);
       return;
     }
     res.end();
@@ -371,7 +381,7 @@ export class Exchange {
     const res = this.res;
     if (!this.aborted) {
       logError(this.errors, 'error in application', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
-      if (this.sent || res.headersSent) res.destroy();
+      if (this.sent || res.headersSent) cut(res);
       else {
         try {
           this.keepAliveIfDrainable();

@@ -1,0 +1,123 @@
+import type { Application, Environ } from '@tsgi/core';
+import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
+
+let server: TestServer;
+let calls = 0;
+const echoEnviron: Application = (environ, startResponse) => {
+  calls++;
+  startResponse('200 OK', [['Content-Type', 'application/json']]);
+  return [environJson(environ)];
+};
+
+beforeAll(async () => {
+  server = await startServer(echoEnviron);
+});
+afterAll(() => server.close());
+
+async function environFor(request: string): Promise<Environ> {
+  // Connection: close lets the raw client stop at the server's FIN, not an idle timer.
+  return jsonOf<Environ>(await rawRequest(server.port, request.replace('\r\n', '\r\nConnection: close\r\n')));
+}
+
+test('PATH_INFO is percent-decoded into one char per byte (latin-1); QUERY_STRING stays raw', async () => {
+  const environ = await environFor('GET /caf%E4/%C3%A4/a%2Fb%zz?q=%20x+y&r HTTP/1.1\r\nHost: h\r\n\r\n');
+  expect(environ.PATH_INFO).toBe('/caf\xe4/\xc3\xa4/a/b%zz');
+  expect(environ.QUERY_STRING).toBe('q=%20x+y&r');
+  expect(environ.SCRIPT_NAME).toBe('');
+  expect(environ.REQUEST_METHOD).toBe('GET');
+});
+
+test('CONTENT_TYPE and CONTENT_LENGTH carry no HTTP_ prefix and have no HTTP_ twin', async () => {
+  const environ = await environFor(
+    'POST /x HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc',
+  );
+  expect(environ.CONTENT_TYPE).toBe('text/plain');
+  expect(environ.CONTENT_LENGTH).toBe('3');
+  expect(environ).not.toHaveProperty('HTTP_CONTENT_TYPE');
+  expect(environ).not.toHaveProperty('HTTP_CONTENT_LENGTH');
+});
+
+test('repeated headers are joined with ", ", cookies with "; "', async () => {
+  const environ = await environFor(
+    'GET / HTTP/1.1\r\nHost: h\r\nAccept: a/b\r\nX-Many: 1\r\nCookie: a=1\r\nx-many: 2\r\nCookie: b=2\r\n\r\n',
+  );
+  expect(environ.HTTP_X_MANY).toBe('1, 2');
+  expect(environ.HTTP_COOKIE).toBe('a=1; b=2');
+  expect(environ.HTTP_ACCEPT).toBe('a/b');
+  expect(environ.HTTP_HOST).toBe('h');
+});
+
+test('header names with an underscore are dropped, so Content_Length cannot shadow CONTENT_LENGTH', async () => {
+  const environ = await environFor(
+    'POST / HTTP/1.1\r\nHost: h\r\nContent_Length: 99\r\nX_Forwarded_For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4\r\nContent-Length: 2\r\n\r\nok',
+  );
+  expect(environ.CONTENT_LENGTH).toBe('2');
+  expect(environ.HTTP_X_FORWARDED_FOR).toBe('1.2.3.4');
+  expect(Object.keys(environ).filter((key) => key.includes('FORWARDED'))).toEqual(['HTTP_X_FORWARDED_FOR']);
+});
+
+test('an absolute-form target gives the path alone as PATH_INFO', async () => {
+  const environ = await environFor('GET http://example.test:8080/p/%41?q=1 HTTP/1.1\r\nHost: example.test\r\n\r\n');
+  expect(environ.PATH_INFO).toBe('/p/A');
+  expect(environ.QUERY_STRING).toBe('q=1');
+  const bare = await environFor('GET http://example.test?x HTTP/1.1\r\nHost: example.test\r\n\r\n');
+  expect(bare.PATH_INFO).toBe('/');
+  expect(bare.QUERY_STRING).toBe('x');
+});
+
+test('a duplicate Host header is answered 400 and the app is not called', async () => {
+  const before = calls;
+  const result = await rawRequest(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
+  expect(result.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  expect(result.text).toMatch(/\r\nConnection: close\r\n/i);
+  expect(result.closed).toBe(true);
+  expect(calls).toBe(before);
+});
+
+test('server, client and wsgi.* keys', async () => {
+  const environ = await environFor('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
+  expect(environ).toMatchObject({
+    SERVER_NAME: '127.0.0.1',
+    SERVER_PORT: String(server.port),
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    REMOTE_ADDR: '127.0.0.1',
+    'wsgi.version': [1, 0],
+    'wsgi.url_scheme': 'http',
+    'wsgi.multithread': false,
+    'wsgi.multiprocess': false,
+    'wsgi.run_once': false,
+    'wsgi.input_terminated': true,
+  });
+  expect(Number(environ.REMOTE_PORT)).toBeGreaterThan(0);
+  const http10 = await environFor('GET / HTTP/1.0\r\n\r\n');
+  expect(http10.SERVER_PROTOCOL).toBe('HTTP/1.0');
+});
+
+test('wsgi.errors, wsgi.input and wsgi.file_wrapper are present', async () => {
+  let seen: Environ | undefined;
+  const probe = await startServer((environ, startResponse) => {
+    seen = environ;
+    startResponse('204 No Content', []);
+    return [];
+  });
+  try {
+    await fetch(probe.url);
+    expect(typeof seen!['wsgi.errors'].write).toBe('function');
+    expect(typeof seen!['wsgi.errors'].writelines).toBe('function');
+    expect(typeof seen!['wsgi.errors'].flush).toBe('function');
+    expect(typeof seen!['wsgi.input'].read).toBe('function');
+    expect(typeof seen!['wsgi.file_wrapper']).toBe('function');
+  } finally {
+    await probe.close();
+  }
+});
+
+test('serverName, serverPort and urlScheme options override the socket', async () => {
+  const fixed = await startServer(echoEnviron, { serverName: 'example.com', serverPort: 443, urlScheme: 'https' });
+  try {
+    const environ = jsonOf<Environ>(await rawRequest(fixed.port, 'GET / HTTP/1.1\r\nHost: h\r\n\r\n'));
+    expect(environ).toMatchObject({ SERVER_NAME: 'example.com', SERVER_PORT: '443', 'wsgi.url_scheme': 'https' });
+  } finally {
+    await fixed.close();
+  }
+});
