@@ -136,7 +136,7 @@ function onFinish(this: HookedResponse): void {
   const socket = this[kExchange].socket;
   socket.finish();
   // As node:http does once a response is done: free the socket, then 'close'.
-  this.detachSocket(socket);
+  this.detachSocket(socket as never);
   process.nextTick(emitClose, this);
 }
 
@@ -212,7 +212,7 @@ export function fromNodeListener(
     return new Promise<Body>((resolve, reject) => {
       const exchange: Exchange = { socket, res, startResponse, resolve, reject, timer: undefined, started: false };
       res[kExchange] = exchange;
-      res.writeHead = writeHead as ServerResponse['writeHead'];
+      res.writeHead = writeHead as unknown as HookedResponse['writeHead'];
       res.once('finish', onFinish);
       socket.on('close', onSocketClose);
       socket.on('drain', onSocketDrain);

@@ -1,0 +1,107 @@
+/**
+ * `toFetch(app)`: a tsgi Application as a fetch handler, `(Request) => Promise<Response>`,
+ * for Cloudflare Workers, Deno, Bun, `@hono/node-server` or anything that speaks the
+ * WinterCG fetch shape. It is a gateway: it builds the environ from the Request,
+ * keeps the PEP 3333 rules for `startResponse` (checked status and headers; a second
+ * call only with `excInfo`, and only before the Response exists), and streams the
+ * body through a ReadableStream that pulls the app's iterator one chunk at a time.
+ * Cancelling that stream ends the iterator (`return()`) and calls `close()` once.
+ *
+ * An error before the Response exists gives a plain 500 (the error goes to
+ * `wsgi.errors`); after it, the stream errors and the runtime cuts the response. HEAD
+ * and 204/205/304 answers get no body; the app's body is closed without iterating it.
+ * Fetch cannot express 1xx final statuses, so those give a 500 as well.
+ *
+ * @example
+ * import { toFetch } from '@tsgi/fetch';
+ * export default { fetch: toFetch(compose(accessLog())(app)) }; // a Worker
+ *
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
+ * @module
+ */
+import { statusCode, type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
+import { FetchExchange } from './fetch-exchange.js';
+
+/** A fetch handler; runtimes pass extra arguments (Workers: env, ctx; Deno: info). */
+export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ToFetchOptions {
+  /**
+   * `wsgi.errors`: an ErrorStream, or a function that gets each message.
+   * @default console.error
+   */
+  errors?: ErrorStream | ((text: string) => void);
+  /**
+   * A mount prefix moved from PATH_INFO to SCRIPT_NAME when the path starts with it
+   * (e.g. `/api` when the runtime routes `/api/*` here).
+   * @default ''
+   */
+  scriptName?: string;
+  /**
+   * Adds keys to each environ, given the Request and the runtime's extra handler
+   * arguments: e.g. `REMOTE_ADDR` from Deno's `info.remoteAddr.hostname` or the
+   * `CF-Connecting-IP` header on Workers.
+   * @default undefined
+   */
+  environ?: (request: Request, ...rest: unknown[]) => Partial<Environ> | undefined;
+}
+
+function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
+  if (errors === undefined) return consoleErrors;
+  if (typeof errors === 'function') {
+    return {
+      write: errors,
+      writelines(lines: Iterable<string>): void {
+        for (const line of lines) errors(line);
+      },
+      flush(): void {},
+    };
+  }
+  if (typeof errors === 'object' && errors !== null && typeof errors.write === 'function') return errors;
+  throw new TypeError('toFetch: errors must be an ErrorStream or a function (text) => void');
+}
+
+function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ'> {
+  const scriptName = options.scriptName ?? '';
+  if (typeof scriptName !== 'string' || (scriptName !== '' && (!scriptName.startsWith('/') || scriptName.endsWith('/')))) {
+    throw new TypeError(`toFetch: scriptName must be '' or start with '/' and not end with one, got ${String(scriptName)}`);
+  }
+  if (options.environ !== undefined && typeof options.environ !== 'function') {
+    throw new TypeError('toFetch: environ must be a function (request, ...rest) => environ keys');
+  }
+  return { errors: errorStream(options.errors), scriptName, environ: options.environ };
+}
+
+const NO_BODY = new Set([204, 205, 304]);
+
+export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHandler {
+  if (typeof app !== 'function') {
+    throw new TypeError('toFetch: app must be a function (environ, startResponse) => Body');
+  }
+  const settings = checkOptions(options);
+  const extend = settings.environ;
+
+  return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
+    const environ = requestEnviron(request, settings);
+    if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
+    const exchange = new FetchExchange(environ);
+    try {
+      exchange.body = await app(environ, exchange.startResponse);
+      // PEP 3333 lets an app call startResponse as late as its first chunk.
+      if (exchange.status === undefined) await exchange.first();
+      if (exchange.status === undefined) {
+        throw new Error('the application returned its body without calling startResponse');
+      }
+      const code = statusCode(exchange.status);
+      if (request.method === 'HEAD' || NO_BODY.has(code)) {
+        await exchange.finish();
+        return exchange.respond(null);
+      }
+      return exchange.respond(exchange.takeWhole() ?? new ReadableStream(exchange, { highWaterMark: 0 }));
+    } catch (error) {
+      return exchange.fail(error);
+    }
+  };
+}
