@@ -41,7 +41,7 @@ test('a router mounted under /api answers over a real socket, params decoded as 
   const res = await fetch(`${served.url}/api/users/caf%C3%A9`);
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ name: 'user', params: { id: 'café' }, script: '/api', path: '/users/caf\u00c3\u00a9' });
-  expect((await (await fetch(`${served.url}/`)).json()).name).toBe('home');
+  expect(((await (await fetch(`${served.url}/`)).json()) as { name: string }).name).toBe('home');
 });
 
 test('405 with Allow, automatic OPTIONS and HEAD over the wire', async () => {
