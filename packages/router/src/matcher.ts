@@ -21,6 +21,7 @@
  * @module
  */
 import { parsePattern } from './pattern.js';
+import { insertStatic, StaticNode, type Table } from './radix-node.js';
 
 /** The method key of a route that answers every method. */
 export const ANY_METHOD = '*';
@@ -37,23 +38,6 @@ export interface Match<T> {
   readonly route: Route<T>;
   /** Raw param values (PATH_INFO text, not decoded), in the order of `route.names`. */
   readonly params: readonly string[];
-}
-
-type Table<T> = Map<string, Route<T>>;
-
-class StaticNode<T> {
-  /** Child nodes, indexed by the first char code of their label (always < 256). */
-  children: Array<StaticNode<T> | undefined> = [];
-  params: Array<ParamNode<T>> = [];
-  wildcard: Table<T> | null = null;
-  routes: Table<T> | null = null;
-  constructor(public label: string) {}
-}
-
-interface ParamNode<T> {
-  readonly constraint: RegExp | null;
-  readonly source: string;
-  readonly next: StaticNode<T>;
 }
 
 const NO_PARAMS: readonly string[] = Object.freeze([]);
@@ -129,33 +113,6 @@ export class Matcher<T> {
     collect(this.root, path, 0, out);
     return out;
   }
-}
-
-function insertStatic<T>(start: StaticNode<T>, text: string): StaticNode<T> {
-  let node = start;
-  while (text) {
-    const code = text.charCodeAt(0);
-    let child = node.children[code];
-    if (!child) {
-      child = new StaticNode<T>(text);
-      node.children[code] = child;
-      return child;
-    }
-    let common = 0;
-    const max = Math.min(child.label.length, text.length);
-    while (common < max && child.label.charCodeAt(common) === text.charCodeAt(common)) common++;
-    if (common < child.label.length) {
-      // Split: the shared head becomes a new node holding the old one as its child.
-      const head = new StaticNode<T>(child.label.slice(0, common));
-      child.label = child.label.slice(common);
-      head.children[child.label.charCodeAt(0)] = child;
-      node.children[code] = head;
-      child = head;
-    }
-    node = child;
-    text = text.slice(common);
-  }
-  return node;
 }
 
 function walk<T>(node: StaticNode<T>, path: string, pos: number, method: string, params: string[]): Route<T> | null {

@@ -1,0 +1,51 @@
+/**
+ * The nodes of the router's radix tree: static text shared by prefix (one child per
+ * first character), then param branches and a wildcard, each with routes by method.
+ * @module
+ */
+import type { Route } from './matcher.js';
+
+export type Table<T> = Map<string, Route<T>>;
+
+export class StaticNode<T> {
+  /** Child nodes, indexed by the first char code of their label (always < 256). */
+  children: Array<StaticNode<T> | undefined> = [];
+  params: Array<ParamNode<T>> = [];
+  wildcard: Table<T> | null = null;
+  routes: Table<T> | null = null;
+  constructor(public label: string) {}
+}
+
+export interface ParamNode<T> {
+  readonly constraint: RegExp | null;
+  readonly source: string;
+  readonly next: StaticNode<T>;
+}
+
+/** The node at the end of `text` below `start`, splitting a node where `text` leaves its label. */
+export function insertStatic<T>(start: StaticNode<T>, text: string): StaticNode<T> {
+  let node = start;
+  while (text) {
+    const code = text.charCodeAt(0);
+    let child = node.children[code];
+    if (!child) {
+      child = new StaticNode<T>(text);
+      node.children[code] = child;
+      return child;
+    }
+    let common = 0;
+    const max = Math.min(child.label.length, text.length);
+    while (common < max && child.label.charCodeAt(common) === text.charCodeAt(common)) common++;
+    if (common < child.label.length) {
+      // Split: the shared head becomes a new node holding the old one as its child.
+      const head = new StaticNode<T>(child.label.slice(0, common));
+      child.label = child.label.slice(common);
+      head.children[child.label.charCodeAt(0)] = child;
+      node.children[code] = head;
+      child = head;
+    }
+    node = child;
+    text = text.slice(common);
+  }
+  return node;
+}
