@@ -124,13 +124,13 @@ describe('writing a middleware: guide-middleware.ts', () => {
 
   test('under lint: a streamed body, write() and an excInfo restart all keep the contract', async () => {
     const { stats, onResponse } = collect();
-    const streaming: Application = async function* (_environ, startResponse) {
+    async function* streaming(_environ: Environ, startResponse: StartResponse): AsyncGenerator<Uint8Array> {
       const write = startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']]);
       startResponse('200 OK', [['Content-Type', 'text/plain']], new Error('changed my mind'));
       write(Buffer.from('ab'));
       yield Buffer.from('cde');
       yield Buffer.from('fghi');
-    } as unknown as Application;
+    }
     const res = await testClient(responseStats({ onResponse, header: false })(streaming)).get('/s');
     expect(res.text).toBe('abcdefghi');
     expect(res.header('server-timing')).toBeUndefined();
