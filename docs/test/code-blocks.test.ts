@@ -11,7 +11,7 @@
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { COMPILED_LANGS, markdownBlocks, type MarkdownBlock } from './markdown-blocks.js';
 
@@ -68,6 +68,18 @@ function select(keep: (block: MarkdownBlock) => boolean): Array<[string, number,
 const toCompile = select((b) => COMPILED_LANGS.has(b.lang) && b.notCompiled === undefined && b.file === undefined);
 const fileBlocks = select((b) => b.file !== undefined);
 
+/**
+ * Relative imports in a block are written from the Markdown file's folder (so a
+ * reader can follow them); point them at the same files from docs/test/.blocks.
+ */
+function rebaseImports(code: string, source: string): string {
+  return code.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]*)\2/g, (_all, lead: string, quote: string, spec: string) => {
+    let moved = relative(OUT, resolve(ROOT, dirname(source), spec)).split('\\').join('/');
+    if (!moved.startsWith('.')) moved = `./${moved}`;
+    return `${lead}${quote}${moved}${quote}`;
+  });
+}
+
 let program: ts.Program;
 const compiled = new Map<string, Compiled[]>();
 
@@ -94,7 +106,7 @@ beforeAll(() => {
     const path = join(OUT, name);
     const prelude = block.prelude === undefined ? '' : block.prelude + '\n';
     // `export {}` makes every block a module, even one without imports.
-    writeFileSync(path, `${prelude}${block.code}\nexport {};\n`);
+    writeFileSync(path, `${prelude}${rebaseImports(block.code, source)}\nexport {};\n`);
     roots.push(path);
     const entry = { source, index, block, path, offset: prelude.split('\n').length - 1 };
     compiled.set(source, [...(compiled.get(source) ?? []), entry]);
