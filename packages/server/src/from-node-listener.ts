@@ -33,7 +33,7 @@ import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
 
 /** A node:http request listener: `(req, res) => void` (or a Promise, as Koa's). */
-export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
+export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface FromNodeListenerOptions {
   /**
@@ -191,14 +191,14 @@ function checkOptions(options: FromNodeListenerOptions): Required<FromNodeListen
  * with a `callback()` that returns a listener).
  */
 export function fromNodeListener(
-  listener: NodeListener | { callback(): NodeListener },
+  listener: NodeRequestListener | { callback(): NodeRequestListener },
   options: FromNodeListenerOptions = {},
 ): Application {
   const handler: unknown = typeof listener === 'function' ? listener : listener?.callback?.();
   if (typeof handler !== 'function') {
     throw new TypeError('fromNodeListener: listener must be a function (req, res) => void or an object with callback()');
   }
-  const run = handler as NodeListener;
+  const run = handler as NodeRequestListener;
   const { timeout, fullUrl, highWaterMark } = checkOptions(options);
 
   return function nodeListenerApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
