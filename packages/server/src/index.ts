@@ -3,3 +3,5 @@ export { toNodeListener, type ListenerOptions, type NodeListener } from './liste
 export { FILE_BODY, FileBody, fileWrapper, isFileBody } from './file-wrapper.js';
 export { toErrorStream, type ErrorsOption } from './errors-stream.js';
 export { decodePathInfo, environKey } from './environ.js';
+export { LIMIT_DEFAULTS, resolveLimits, type Limits, type LimitsOptions } from './limits.js';
+export { clientErrorListener, type OnReject, type RejectInfo } from './reject.js';

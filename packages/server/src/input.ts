@@ -81,6 +81,9 @@ export class NodeInputStream implements InputStream {
   error: Error | null = null;
   /** Bytes handed to the app so far. */
   consumed = 0;
+  /** Most body bytes the app may read (limits.maxBodyBytes); past it, `onOverflow` runs and reads fail. */
+  maxBytes = Infinity;
+  onOverflow: ((req: IncomingMessage, res: ServerResponse) => Error) | null = null;
   private waiter: (() => void) | null = null;
   private listening = false;
 
@@ -138,6 +141,7 @@ export class NodeInputStream implements InputStream {
       const chunk = this.queue.shift();
       if (chunk !== undefined) {
         this.consumed += chunk.byteLength;
+        if (this.consumed > this.maxBytes) this.overflow();
         return chunk;
       }
       if (this.error !== null) throw this.error;
@@ -147,6 +151,15 @@ export class NodeInputStream implements InputStream {
         this.waiter = resolve;
       });
     }
+  }
+
+  /** The body passed `maxBytes`: the app never sees those bytes, and every later read fails. */
+  private overflow(): never {
+    this.queue.length = 0;
+    if (this.listening) this.req.removeListener('data', onData);
+    this.error ??= this.onOverflow?.(this.req, this.res) ?? new Error('tsgi: request body too large');
+    this.maxBytes = -1; // every later pull lands here again
+    throw this.error;
   }
 
   private unshift(rest: Buffer): void {

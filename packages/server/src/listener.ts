@@ -21,6 +21,9 @@ import type { Application, Body } from '@tsgi/core';
 import { buildEnviron, type EnvironConfig } from './environ.js';
 import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
+import { createGate } from './limits-gate.js';
+import { resolveLimits, type LimitsOptions } from './limits.js';
+import type { OnReject } from './reject.js';
 import { Exchange } from './response.js';
 
 export interface ListenerOptions {
@@ -49,6 +52,17 @@ export interface ListenerOptions {
    * @default true in a node:cluster worker, else false
    */
   multiprocess?: boolean;
+  /**
+   * Request limits (gunicorn's defaults); see `LimitsOptions`.
+   * @default {}
+   */
+  limits?: LimitsOptions;
+  /**
+   * Called once for every request refused before the app (4xx with `Connection:
+   * close`), so an access log can still write a line for it.
+   * @default undefined
+   */
+  onReject?: OnReject;
 }
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -111,7 +125,10 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
   }
   const config = resolveListenerOptions(options);
   const errors = config.errors;
-  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
+  if (options.onReject !== undefined && typeof options.onReject !== 'function') {
+    throw new TypeError('tsgi server: onReject must be a function (info) => void');
+  }
+  const gate = createGate(resolveLimits(options.limits), options.onReject, function dispatch(req, res) {
     // A server that is shutting down answers what it has, then lets the connection go.
     const server = (req.socket as { server?: Server }).server;
     if (server !== undefined && !server.listening) res.shouldKeepAlive = false;
@@ -120,6 +137,7 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
       badRequest(res);
       return;
     }
+    gate.arm(environ['wsgi.input']);
     const exchange = new Exchange(req, res, environ, errors);
     let result: Body | Promise<Body>;
     try {
@@ -130,5 +148,9 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     }
     if (isThenable(result)) void respondLater(exchange, result);
     else exchange.respond(result);
+  });
+  const enter = gate.enter;
+  return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
+    enter(req, res);
   };
 }

@@ -379,6 +379,11 @@ export class Exchange {
   /** Logs an error and answers 500, or cuts the connection if headers are already out. */
   fail(error: unknown): void {
     const res = this.res;
+    // Already answered by the gateway (a limit refused the request): nothing to add.
+    if (res.writableEnded && !this.sent) {
+      this.finish();
+      return;
+    }
     if (!this.aborted) {
       logError(this.errors, 'error in application', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
       if (this.sent || res.headersSent) cut(res);

@@ -15,7 +15,9 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Application } from '@tsgi/core';
+import { LIMIT_DEFAULTS } from './limits.js';
 import { toNodeListener, type ListenerOptions } from './listener.js';
+import { clientErrorListener } from './reject.js';
 
 export interface ServeOptions extends ListenerOptions {
   /**
@@ -86,11 +88,26 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   const port = checkNumber('port', options.port ?? DEFAULTS.port, 65535);
   const shutdownTimeout = checkNumber('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout);
   const listener = toNodeListener(app, options);
-  const server = createServer(options.serverOptions ?? {}, listener);
+  const headersTimeout = checkNumber('headersTimeout', options.headersTimeout ?? DEFAULTS.headersTimeout);
+  const server = createServer(
+    {
+      // node checks the header/request timeouts on this tick (30 s by default): a short
+      // timeout needs a shorter tick to be kept at all.
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
+      ...options.serverOptions,
+    },
+    listener,
+  );
   // Through 'checkContinue' the app decides when `100 Continue` goes out: on first read.
   server.on('checkContinue', listener);
+  // Parser refusals, header overflow and slow clients: 400/431/408 with Connection: close.
+  server.on('clientError', clientErrorListener(options.onReject));
+  // node silently drops header fields past maxHeadersCount; one more than the limit
+  // lets the listener see that there were too many and refuse the request.
+  const maxHeaders = options.limits?.maxHeaders ?? LIMIT_DEFAULTS.maxHeaders;
+  server.maxHeadersCount = maxHeaders === Infinity ? 0 : maxHeaders + 1;
   server.keepAliveTimeout = checkNumber('keepAliveTimeout', options.keepAliveTimeout ?? DEFAULTS.keepAliveTimeout);
-  server.headersTimeout = checkNumber('headersTimeout', options.headersTimeout ?? DEFAULTS.headersTimeout);
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = checkNumber('requestTimeout', options.requestTimeout ?? DEFAULTS.requestTimeout);
 
   await new Promise<void>((resolve, reject) => {
