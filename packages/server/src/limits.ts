@@ -5,7 +5,8 @@
  * request gets 414/431/413/400 with `Connection: close` (see reject.ts).
  *
  * Also refused: an HTTP version other than 1.x (`GET / HTTP/2.0` as text), `*` as the
- * target of anything but OPTIONS, `Transfer-Encoding` on HTTP/1.0, a repeated `Host`,
+ * target of anything but OPTIONS, `Transfer-Encoding` on HTTP/1.0, a missing or
+ * repeated `Host` (RFC 9112 3.2), a repeated `Content-Type`,
  * and - with `headerMap: 'refuse'` - header names with `_` (otherwise dropped, so
  * `Content_Length` never poses as `CONTENT_LENGTH`).
  *
@@ -108,6 +109,8 @@ export const REFUSALS = {
   headerField: refusal(431, 'header field too long'),
   underscore: refusal(400, "header name with '_'"),
   duplicateHost: refusal(400, 'repeated Host header'),
+  missingHost: refusal(400, 'HTTP/1.1 request without Host'),
+  duplicateContentType: refusal(400, 'repeated Content-Type header'),
   chunkedOn10: refusal(400, 'Transfer-Encoding on HTTP/1.0'),
   bodyTooLarge: refusal(413, 'request body too large'),
   trailer: refusal(400, 'forbidden trailer field'),
@@ -128,13 +131,19 @@ export function checkRequest(req: IncomingMessage, limits: Limits): Refusal | nu
   const fieldMax = limits.maxHeaderFieldBytes - 4; // ': ' and CRLF
   const refuseUnderscore = limits.headerMap === 'refuse';
   let hosts = 0;
+  let types = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length + raw[i + 1]!.length > fieldMax) return REFUSALS.headerField;
+    // Singleton fields that change how the request is routed or read (RFC 9110 5.3).
     if (name.length === 4 && (name.charCodeAt(0) | 0x20) === 104 /* h */ && name.toLowerCase() === 'host') hosts++;
+    else if (name.length === 12 && (name.charCodeAt(0) | 0x20) === 99 /* c */ && name.toLowerCase() === 'content-type') types++;
     else if (refuseUnderscore && name.includes('_')) return REFUSALS.underscore;
   }
   if (hosts > 1) return REFUSALS.duplicateHost;
+  // serve() turns node's own check off so that the limits above are answered first.
+  if (hosts === 0 && req.httpVersionMinor === 1) return REFUSALS.missingHost;
+  if (types > 1) return REFUSALS.duplicateContentType;
   const headers = req.headers;
   if (headers['transfer-encoding'] !== undefined && req.httpVersionMinor === 0) return REFUSALS.chunkedOn10;
   const length = headers['content-length'];

@@ -94,6 +94,8 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
       // node checks the header/request timeouts on this tick (30 s by default): a short
       // timeout needs a shorter tick to be kept at all.
       connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
+      // The listener's limits check Host itself, after the size limits (431 before 400).
+      requireHostHeader: false,
       ...options.serverOptions,
     },
     listener,

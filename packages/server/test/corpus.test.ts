@@ -1,0 +1,153 @@
+/**
+ * gunicorn's invalid-request corpus over raw sockets: every case is answered with a
+ * 4xx (with `Connection: close`) or a closed connection, and the app is never called.
+ * Cases that gunicorn ran with a config get the matching tsgi limits.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import * as path from 'node:path';
+import type { Application } from '@tsgi/core';
+import type { LimitsOptions, RejectInfo } from '../src/index.js';
+import { headOf, startServer, type TestServer } from './helpers.js';
+
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/gunicorn-invalid');
+
+/** The corpus's escapes: real newlines dropped, then \r \n \t \0 \xNN. */
+export function decodeCase(text: string): Buffer {
+  const s = text.replace(/\r?\n/g, '');
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\' && i + 1 < s.length) {
+      const next = s[i + 1];
+      const simple = next === 'r' ? 13 : next === 'n' ? 10 : next === 't' ? 9 : next === '0' ? 0 : -1;
+      if (simple !== -1) {
+        out.push(simple);
+        i++;
+        continue;
+      }
+      if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
+        out.push(parseInt(s.slice(i + 2, i + 4), 16));
+        i += 3;
+        continue;
+      }
+    }
+    out.push(...Buffer.from(s[i]!, 'utf8'));
+  }
+  return Buffer.from(out);
+}
+
+/** Sends `data` on a fresh connection; the answer, whether the server closed, and our port. */
+function send(port: number, data: Buffer, idleMs: number): Promise<{ text: string; closed: boolean; localPort: number }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let localPort = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (closed: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed, localPort });
+    };
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done(false), idleMs);
+    };
+    socket.once('connect', () => {
+      localPort = socket.localPort ?? 0;
+      socket.write(data);
+      arm();
+    });
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      arm();
+    });
+    socket.on('close', () => done(true));
+    socket.on('error', () => done(true));
+  });
+}
+
+interface Case {
+  file: string;
+  expected: string;
+  config: string;
+}
+
+function readCases(): Case[] {
+  const lines = readFileSync(path.join(CORPUS, 'expected.tsv'), 'utf8').trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const [file = '', , expected = '', config = ''] = line.split('\t');
+    return { file, expected, config };
+  });
+}
+
+/** gunicorn's per-case settings as tsgi limits. */
+function limitsFor(config: string): LimitsOptions | null {
+  const limits: LimitsOptions = {};
+  for (const [, key, value] of config.matchAll(/cfg\.set\(['"](\w+)['"],\s*([^)]+)\)/g)) {
+    const v = value!.trim().replace(/^['"]|['"]$/g, '');
+    if (key === 'limit_request_field_size') limits.maxHeaderFieldBytes = Number(v) || undefined; // gunicorn: 0 = its default
+    else if (key === 'limit_request_fields') limits.maxHeaders = Number(v);
+    else if (key === 'limit_request_line') limits.maxRequestLine = Number(v) || undefined;
+    else if (key === 'header_map') limits.headerMap = v as 'refuse';
+    else if (key === 'proxy_protocol') return null; // not supported: skip
+  }
+  return limits;
+}
+
+const present = existsSync(path.join(CORPUS, 'expected.tsv'));
+const cases = present ? readCases() : [];
+const runnable = cases.filter((c) => limitsFor(c.config) !== null);
+
+const calls: string[] = [];
+const app: Application = (environ, startResponse) => {
+  calls.push(`${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [Buffer.from('reached the app\n')];
+};
+
+const servers = new Map<string, TestServer>();
+const rejects: RejectInfo[] = [];
+async function serverFor(limits: LimitsOptions): Promise<TestServer> {
+  const key = JSON.stringify(limits);
+  let server = servers.get(key);
+  if (server === undefined) {
+    server = await startServer(app, { limits, onReject: (info) => rejects.push(info) });
+    servers.set(key, server);
+  }
+  return server;
+}
+
+afterAll(async () => {
+  await Promise.all([...servers.values()].map((s) => s.close()));
+});
+
+(present ? describe : describe.skip)(`gunicorn's invalid-request corpus (${CORPUS})`, () => {
+  test('the corpus is all there (74 cases, 3 PROXY-protocol ones skipped)', () => {
+    expect(cases.length).toBe(74);
+    expect(readdirSync(CORPUS).filter((f) => f.endsWith('.http'))).toHaveLength(74);
+    expect(runnable.length).toBe(71);
+  });
+
+  test.each(runnable.map((c) => [c.file, c] as const))('%s: refused, app never called', async (_file, c) => {
+    const server = await serverFor(limitsFor(c.config)!);
+    calls.length = 0;
+    const data = decodeCase(readFileSync(path.join(CORPUS, c.file), 'latin1'));
+    const result = await send(server.port, data, 400);
+    expect(calls).toEqual([]);
+    if (result.text === '') {
+      // No answer at all is only right for a request that never completes.
+      expect(c.expected).toBe('400-or-close');
+      return;
+    }
+    const { statusLine, headers } = headOf(result.text);
+    expect(statusLine).toMatch(/^HTTP\/1\.1 4\d\d /);
+    expect(headers.connection).toBe('close');
+    expect(result.closed).toBe(true);
+    // (013 relies on gunicorn's permit_obsolete_folding; node never accepts obs-fold: 400.)
+    if (c.expected.startsWith('431') && !c.config.includes('permit_obsolete_folding')) expect(statusLine).toMatch(/ 431 /);
+    // Every refusal reaches the onReject hook (an access log's line), once.
+    expect(rejects.filter((info) => info.remotePort === result.localPort).map((info) => info.status)).toEqual([
+      Number(statusLine.slice(9, 12)),
+    ]);
+  });
+});
