@@ -24,8 +24,9 @@ export class LintedInput implements InputStream {
 
   constructor(inner: InputStream, contentLength: string | undefined) {
     this.#inner = inner;
-    // Without CONTENT_LENGTH (chunked, wsgi.input_terminated) only the end is checked.
-    this.#limit = contentLength ? Number(contentLength) : contentLength === '' ? 0 : Infinity;
+    // Without CONTENT_LENGTH (absent or '', e.g. chunked with wsgi.input_terminated)
+    // only the end of file is checked.
+    this.#limit = contentLength ? Number(contentLength) : Infinity;
   }
 
   #take(method: string, chunk: unknown, size: number | undefined): Uint8Array {
