@@ -21,6 +21,7 @@ import type { Application, Body } from '@tsgi/core';
 import { buildEnviron, type EnvironConfig } from './environ.js';
 import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
+import { EMPTY_INPUT, type NodeInputStream } from './input.js';
 import { createGate } from './limits-gate.js';
 import { resolveLimits, type LimitsOptions } from './limits.js';
 import type { OnReject } from './reject.js';
@@ -138,7 +139,8 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
       return;
     }
     gate.arm(environ['wsgi.input']);
-    const exchange = new Exchange(req, res, environ, errors);
+    const input = environ['wsgi.input'];
+    const exchange = new Exchange(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
     let result: Body | Promise<Body>;
     try {
       result = app(environ, exchange.startResponse);

@@ -16,7 +16,7 @@
  *   (`return()`, so `finally` blocks run) and `body.close()` is called once.
  *
  * @example
- * const exchange = new Exchange(req, res, environ, errors);
+ * const exchange = new Exchange(req, res, environ, errors, input);
  * exchange.respond(app(environ, exchange.startResponse));
  *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
@@ -40,7 +40,7 @@ import {
 } from '@tsgi/core';
 import { logError } from './errors-stream.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
-import { DRAIN_LIMIT, EMPTY_INPUT, type NodeInputStream } from './input.js';
+import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
 
 const kExchange = Symbol('tsgi.exchange');
 type TaggedResponse = ServerResponse & { [kExchange]?: Exchange };
@@ -62,7 +62,7 @@ function onResponseClose(this: TaggedResponse): void {
   if (!this.writableFinished) this[kExchange]?.abort();
 }
 function logRejection(this: Exchange, error: unknown): void {
-  logError(this.environ['wsgi.errors'], 'error while closing the response body', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
+  logError(this.errors, 'error while closing the response body', this.req.method ?? '', this.req.url ?? '', error);
 }
 
 /**
@@ -90,6 +90,7 @@ export class Exchange {
   written = 0;
   aborted = false;
   finished = false;
+  private readonly head: boolean;
   private body: Body | null = null;
   private iterator: AnyIterator | null = null;
   private waiter: (() => void) | null = null;
@@ -100,7 +101,12 @@ export class Exchange {
     readonly res: ServerResponse,
     readonly environ: Environ,
     readonly errors: ErrorStream,
-  ) {}
+    /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
+    readonly input: NodeInputStream | null,
+  ) {
+    // The real method: middleware may rewrite REQUEST_METHOD, but HEAD is HEAD on the wire.
+    this.head = req.method === 'HEAD';
+  }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
     if (excInfo !== undefined && excInfo !== null) {
@@ -127,7 +133,7 @@ export class Exchange {
 
   private get bodyAllowed(): boolean {
     const code = statusCode(this.status!);
-    return this.environ.REQUEST_METHOD !== 'HEAD' && code !== 204 && code !== 304 && code >= 200;
+    return !this.head && code !== 204 && code !== 304 && code >= 200;
   }
 
   /** Sends status and headers; `length` >= 0 adds a Content-Length when the app gave none. */
@@ -306,7 +312,7 @@ export class Exchange {
       }
       if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
       if (overflow) {
-        logError(this.errors, 'body longer than its Content-Length, truncated', this.environ.REQUEST_METHOD, this.req.url ?? '', this.limit);
+        logError(this.errors, 'body longer than its Content-Length, truncated', this.req.method ?? '', this.req.url ?? '', this.limit);
         this.stopIterator();
       } else if (!this.sent) this.stopIterator(); // HEAD and no-body statuses end here
       this.endStream(held, overflow);
@@ -342,14 +348,13 @@ export class Exchange {
       return;
     }
     res.end();
-    const input = this.environ['wsgi.input'] as NodeInputStream;
-    if (overflow || (input !== EMPTY_INPUT && !input.discard())) socket?.destroySoon();
+    if (overflow || (this.input !== null && !this.input.discard())) socket?.destroySoon();
   }
 
   /** Before headers of a complete response: keep the connection only if the unread request body is small. */
   private keepAliveIfDrainable(): void {
-    const input = this.environ['wsgi.input'] as NodeInputStream;
-    if (input === EMPTY_INPUT) return;
+    const input = this.input;
+    if (input === null) return;
     if (input.remaining > DRAIN_LIMIT) this.res.shouldKeepAlive = false;
     else input.discard();
   }
@@ -385,7 +390,7 @@ export class Exchange {
       return;
     }
     if (!this.aborted) {
-      logError(this.errors, 'error in application', this.environ.REQUEST_METHOD, this.req.url ?? '', error);
+      logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
       if (this.sent || res.headersSent) cut(res);
       else {
         try {

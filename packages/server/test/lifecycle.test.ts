@@ -225,3 +225,25 @@ test('a sync generator is walked without a tick per chunk while the socket has r
     await server.close();
   }
 });
+
+test('middleware that replaces wsgi.input or REQUEST_METHOD does not confuse the gateway', async () => {
+  const server = await startServer((environ, startResponse) => {
+    // As a method-override or a validating middleware would do.
+    environ.REQUEST_METHOD = environ.REQUEST_METHOD === 'HEAD' ? 'GET' : 'PUT';
+    environ['wsgi.input'] = { ...environ['wsgi.input'] };
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return [text('body')];
+  });
+  try {
+    const result = await rawRequest(
+      server.port,
+      'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcHEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n',
+    );
+    expect(result.text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    // The HEAD answer has no body even though the app saw GET.
+    expect(result.text.match(/body/g)).toHaveLength(1);
+    expect(server.log).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});

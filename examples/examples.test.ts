@@ -1,0 +1,96 @@
+/**
+ * Runs each example over a real server on 127.0.0.1, with @tsgi/lint checking both
+ * sides of every call.
+ */
+import type { Application, Body } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
+import { serve, type Served } from '@tsgi/server';
+import demo from './demo.js';
+import { AppClass, appClass } from './pep3333-app-class.js';
+import { latinator, piglatin } from './pep3333-latinator.js';
+import { simpleApp } from './pep3333-simple-app.js';
+
+const servers: Served[] = [];
+async function urlOf(app: Application): Promise<string> {
+  const served = await serve(lint(app), { port: 0, errors: { write: (text: string) => void process.stderr.write(text) } });
+  servers.push(served);
+  return served.url;
+}
+afterAll(() => Promise.all(servers.map((served) => served.close())));
+
+test('simple_app answers "Hello world!" with a Content-Length', async () => {
+  const response = await fetch(await urlOf(simpleApp));
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/plain');
+  expect(response.headers.get('content-length')).toBe('13');
+  expect(await response.text()).toBe('Hello world!\n');
+});
+
+test('AppClass: the instance is the body, and startResponse is called when it is iterated', async () => {
+  let started = false;
+  const instance = new AppClass({} as never, () => {
+    started = true;
+    return () => undefined;
+  });
+  expect(started).toBe(false);
+  expect([...instance].map((chunk) => Buffer.from(chunk).toString())).toEqual(['Hello world!\n']);
+  expect(started).toBe(true);
+
+  const response = await fetch(await urlOf(appClass));
+  expect(response.headers.get('content-length')).toBe('13');
+  expect(await response.text()).toBe('Hello world!\n');
+});
+
+describe('Latinator', () => {
+  test('piglatin', () => {
+    expect(piglatin('Hello world! apple strength')).toBe('Ellohay orldway! appleway engthstray');
+  });
+
+  test('turns text/plain into pig Latin and drops the old Content-Length', async () => {
+    const response = await fetch(await urlOf(latinator()(simpleApp)));
+    expect(await response.text()).toBe('Ellohay orldway!\n');
+    expect(response.headers.get('content-length')).not.toBe('13');
+  });
+
+  test('a word split across chunks is translated whole, and the inner close() runs once', async () => {
+    let closeCalls = 0;
+    const split: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '11']]);
+      const body: Body = Object.assign([Buffer.from('hel'), Buffer.from('lo wor'), Buffer.from('ld')], {
+        close: () => void closeCalls++,
+      });
+      return body;
+    };
+    const response = await fetch(await urlOf(latinator()(split)));
+    expect(await response.text()).toBe('ellohay orldway');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closeCalls).toBe(1);
+  });
+
+  test('passes other types through untouched: the same array body', async () => {
+    const body = [Buffer.from('{"hello":1}')];
+    const json: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'application/json']]);
+      return body;
+    };
+    const wrapped = latinator()(json);
+    expect(await wrapped({} as never, () => () => undefined)).toBe(body);
+    const response = await fetch(await urlOf(wrapped));
+    expect(await response.text()).toBe('{"hello":1}');
+  });
+});
+
+test('the demo app serves its routes', async () => {
+  const url = await urlOf(demo);
+  expect(await (await fetch(url)).text()).toBe('Hello from tsgi!\n');
+  expect(await (await fetch(`${url}/latin`)).text()).toBe('Ellohay orldway!\n');
+  expect(await (await fetch(`${url}/class`)).text()).toBe('Hello world!\n');
+  const echo = await fetch(`${url}/echo`, { method: 'POST', body: 'round trip', headers: { 'Content-Type': 'text/plain' } });
+  expect(await echo.text()).toBe('round trip');
+  const environ = (await (await fetch(`${url}/environ?x=1`)).json()) as Record<string, unknown>;
+  expect(environ).toMatchObject({ PATH_INFO: '/environ', QUERY_STRING: 'x=1', SCRIPT_NAME: '' });
+  const stream = await fetch(`${url}/stream`);
+  expect(stream.headers.get('transfer-encoding')).toBe('chunked');
+  expect(await stream.text()).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
+  expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+});
