@@ -85,9 +85,9 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
-    if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
     const exchange = new FetchExchange(environ);
     try {
+      if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
       exchange.body = await app(environ, exchange.startResponse);
       // PEP 3333 lets an app call startResponse as late as its first chunk.
       if (exchange.status === undefined) await exchange.first();

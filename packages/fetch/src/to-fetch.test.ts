@@ -1,0 +1,196 @@
+import type { Application, Environ } from '@tsgi/core';
+import { toFetch } from './to-fetch.js';
+
+const quiet = (): void => undefined;
+
+function capture(): { app: Application; seen: Environ[] } {
+  const seen: Environ[] = [];
+  const app: Application = (environ, startResponse) => {
+    seen.push(environ);
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return [Buffer.from('ok')];
+  };
+  return { app, seen };
+}
+
+describe('toFetch: the environ', () => {
+  test('PATH_INFO decoded per byte (latin-1), QUERY_STRING raw, server from the URL', async () => {
+    const { app, seen } = capture();
+    await toFetch(app)(new Request('https://example.org:8443/caf%C3%A9/a%2Fb?x=1%202&y', { headers: { 'X-Thing': 'v', Cookie: 'a=1' } }));
+    const environ = seen[0]!;
+    expect(environ).toMatchObject({
+      REQUEST_METHOD: 'GET',
+      SCRIPT_NAME: '',
+      PATH_INFO: '/caf\xc3\xa9/a/b',
+      QUERY_STRING: 'x=1%202&y',
+      SERVER_NAME: 'example.org',
+      SERVER_PORT: '8443',
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      HTTP_HOST: 'example.org:8443',
+      HTTP_X_THING: 'v',
+      HTTP_COOKIE: 'a=1',
+      'wsgi.url_scheme': 'https',
+      'wsgi.version': [1, 0],
+      'wsgi.input_terminated': true,
+    });
+    expect(environ.CONTENT_LENGTH).toBeUndefined();
+  });
+
+  test('default ports, CONTENT_* without prefix, and header names with _ dropped', async () => {
+    const { app, seen } = capture();
+    await toFetch(app)(
+      new Request('http://h/p', { method: 'POST', body: 'abc', headers: { 'content-type': 'text/x', 'content-length': '3', x_forged: '1' } }),
+    );
+    const environ = seen[0]!;
+    expect(environ).toMatchObject({ SERVER_PORT: '80', CONTENT_TYPE: 'text/x', CONTENT_LENGTH: '3' });
+    expect(Object.keys(environ).filter((k) => k.includes('FORGED'))).toEqual([]);
+  });
+
+  test('scriptName moves the mount prefix; the environ hook adds keys', async () => {
+    const { app, seen } = capture();
+    const handler = toFetch(app, {
+      scriptName: '/api',
+      environ: (_request, info) => ({ REMOTE_ADDR: (info as { ip: string } | undefined)?.ip ?? '' }),
+    });
+    await handler(new Request('http://h/api/users/1'), { ip: '10.0.0.9' });
+    await handler(new Request('http://h/apiary'));
+    expect([seen[0]!.SCRIPT_NAME, seen[0]!.PATH_INFO, seen[0]!.REMOTE_ADDR]).toEqual(['/api', '/users/1', '10.0.0.9']);
+    expect([seen[1]!.SCRIPT_NAME, seen[1]!.PATH_INFO]).toEqual(['', '/apiary']);
+  });
+
+  test('wsgi.input reads the request body; errors go to the errors option', async () => {
+    const logged: string[] = [];
+    const app: Application = async (environ, startResponse) => {
+      const input = environ['wsgi.input'];
+      const first = await input.readline();
+      const rest = await input.read();
+      environ['wsgi.errors'].write('note\n');
+      startResponse('200 OK', []);
+      return [rest, first];
+    };
+    const response = await toFetch(app, { errors: (t) => void logged.push(t) })(new Request('http://h/', { method: 'PUT', body: 'line\nrest' }));
+    expect(await response.text()).toBe('restline\n');
+    expect(logged).toEqual(['note\n']);
+  });
+
+  test('bad options throw a TypeError naming them', () => {
+    const { app } = capture();
+    expect(() => toFetch(app, { scriptName: 'api' })).toThrow(/scriptName/);
+    expect(() => toFetch(app, { errors: 3 as never })).toThrow(/errors/);
+    expect(() => toFetch(app, { environ: 'x' as never })).toThrow(/environ/);
+    expect(() => toFetch('app' as never)).toThrow(TypeError);
+  });
+});
+
+describe('toFetch: the response', () => {
+  test('status text, repeated Set-Cookie, and the body of an array', async () => {
+    const app: Application = (_environ, startResponse) => {
+      startResponse('201 Made It', [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['X-A', 'x']]);
+      return [Buffer.from('one'), Buffer.from('two')];
+    };
+    const response = await toFetch(app)(new Request('http://h/'));
+    expect([response.status, response.statusText]).toEqual([201, 'Made It']);
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await response.text()).toBe('onetwo');
+  });
+
+  test('streams an async body one pull at a time; cancel calls return() and close() once', async () => {
+    const log: string[] = [];
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', []);
+      const body = (async function* () {
+        try {
+          for (let i = 0; ; i++) {
+            log.push(`yield ${i}`);
+            yield Buffer.from(String(i));
+          }
+        } finally {
+          log.push('finally');
+        }
+      })();
+      return Object.assign(body, { close: () => void log.push('close') });
+    };
+    const response = await toFetch(app)(new Request('http://h/'));
+    const reader = response.body!.getReader();
+    expect(Buffer.from((await reader.read()).value!).toString()).toBe('0');
+    expect(Buffer.from((await reader.read()).value!).toString()).toBe('1');
+    await reader.cancel();
+    expect(log).toEqual(['yield 0', 'yield 1', 'finally', 'close']);
+  });
+
+  test('startResponse may come with the first chunk; write() output goes first', async () => {
+    const app: Application = (_environ, startResponse) =>
+      (function* () {
+        const write = startResponse('200 OK', []);
+        write(Buffer.from('written,'));
+        yield Buffer.from('yielded');
+      })();
+    const response = await toFetch(app)(new Request('http://h/'));
+    expect(await response.text()).toBe('written,yielded');
+  });
+
+  test('HEAD and 204 get no body; the app body is closed without being iterated', async () => {
+    let iterated = 0;
+    let closed = 0;
+    const app: Application = (environ, startResponse) => {
+      startResponse(environ.PATH_INFO === '/none' ? '204 No Content' : '200 OK', [['Content-Length', '3']]);
+      return { *[Symbol.iterator]() { iterated++; yield Buffer.from('abc'); }, close: () => void closed++ };
+    };
+    const handler = toFetch(app);
+    const head = await handler(new Request('http://h/', { method: 'HEAD' }));
+    const none = await handler(new Request('http://h/none'));
+    expect([head.status, head.headers.get('content-length'), head.body]).toEqual([200, '3', null]);
+    expect([none.status, none.body]).toEqual([204, null]);
+    expect([iterated, closed]).toEqual([0, 2]);
+  });
+
+  test('errors before the Response are a 500; PEP 3333 breaches count', async () => {
+    const logged: string[] = [];
+    const apps: Application[] = [
+      () => {
+        throw new Error('thrown');
+      },
+      (_e, startResponse) => {
+        startResponse('200 OK', []);
+        startResponse('200 OK', []);
+        return [];
+      },
+      (_e, startResponse) => {
+        startResponse('200 OK', [['Connection', 'close']]);
+        return [];
+      },
+      () => [],
+    ];
+    for (const app of apps) {
+      const response = await toFetch(app, { errors: (t) => void logged.push(t) })(new Request('http://h/'));
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe('Internal Server Error');
+    }
+    expect(logged.join('')).toMatch(/thrown[\s\S]*second time[\s\S]*hop-by-hop[\s\S]*without calling startResponse/);
+  });
+
+  test('excInfo replaces the status before the Response exists', async () => {
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', []);
+      startResponse('503 Service Unavailable', [['Retry-After', '1']], new Error('late failure'));
+      return [Buffer.from('try later')];
+    };
+    const response = await toFetch(app, { errors: quiet })(new Request('http://h/'));
+    expect([response.status, response.headers.get('retry-after'), await response.text()]).toEqual([503, '1', 'try later']);
+  });
+
+  test('an error mid-stream errors the stream and still closes the body once', async () => {
+    let closed = 0;
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', []);
+      const body = (async function* () {
+        yield Buffer.from('a');
+        throw new Error('mid-stream');
+      })();
+      return Object.assign(body, { close: () => void closed++ });
+    };
+    const response = await toFetch(app, { errors: quiet })(new Request('http://h/'));
+    await expect(response.text()).rejects.toThrow('mid-stream');
+    expect(closed).toBe(1);
+  });
+});
