@@ -154,6 +154,59 @@ describe('correct apps pass unchanged', () => {
   });
 });
 
+test('any correct app gives the same bytes with and without lint (property)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.uint8Array({ maxLength: 30 }), { maxLength: 6 }),
+      fc.constantFrom('array', 'sync', 'async', 'write'),
+      fc.boolean(),
+      async (chunks, kind, withLength) => {
+        const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+        const app: Application = (_e, start) => {
+          const headers: Array<[string, string]> = withLength ? [['Content-Length', String(total)]] : [];
+          if (kind === 'async') {
+            return (async function* () {
+              start('200 OK', headers);
+              yield* chunks;
+            })();
+          }
+          const write = start('200 OK', headers);
+          if (kind === 'write') {
+            for (const chunk of chunks) write(chunk);
+            return [];
+          }
+          return kind === 'array' ? chunks : chunks.values();
+        };
+        const linted = await testClient(app).get('/');
+        const plain = await testClient(app, { lint: false }).get('/');
+        expect(Buffer.from(linted.body).equals(Buffer.concat(chunks))).toBe(true);
+        expect(Buffer.from(plain.body).equals(Buffer.from(linted.body))).toBe(true);
+        expect(linted.headers).toEqual(plain.headers);
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
+test('input.past-end also catches data after the stream reported end of file', async () => {
+  let calls = 0;
+  const input = {
+    read: async () => (calls++ === 0 ? new Uint8Array(0) : new Uint8Array([1])),
+    readline: async () => new Uint8Array(0),
+    readlines: async () => [],
+    async *[Symbol.asyncIterator]() {},
+  };
+  const app: Application = async (environ, start) => {
+    await environ['wsgi.input'].read();
+    await environ['wsgi.input'].read();
+    start('200 OK', []);
+    return [];
+  };
+  await expect(testClient(app, { environ: { 'wsgi.input': input } }).get('/')).rejects.toMatchObject({
+    rule: 'input.past-end',
+  });
+});
+
 describe('lint itself', () => {
   test('bad arguments and options throw TypeErrors naming them', () => {
     expect(() => lint('app' as unknown as Application)).toThrow(/app must be an application function/);

@@ -41,12 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => served.close());
 
-// KNOWN SERVER BUG (reported): @tsgi/server reads environ['wsgi.input'] back after the
-// response and calls its own discard() on it, so any layer that replaces wsgi.input
-// (PEP 3333 allows middleware to; lint does) makes the gateway throw
-// "input.discard is not a function". These two turn green (and then fail as
-// `failing`) once the gateway keeps its own reference; switch them back to test().
-test.failing('the real gateway passes every server rule for arrays, streams, bodies and HEAD', async () => {
+test('the real gateway passes every server rule for arrays, streams, bodies and HEAD', async () => {
   expect(await (await fetch(`${served.url}/array`)).text()).toBe('hello');
   expect(await (await fetch(`${served.url}/stream`)).text()).toBe('chunk0;chunk1;chunk2;');
   const echo = await fetch(`${served.url}/echo`, { method: 'POST', body: 'x'.repeat(100_000) });
@@ -57,7 +52,7 @@ test.failing('the real gateway passes every server rule for arrays, streams, bod
   expect(log.join('')).not.toContain('LintError');
 });
 
-test.failing('an app fault under lint becomes the gateway\'s 500, with the rule logged', async () => {
+test('an app fault under lint becomes the gateway\'s 500, with the rule logged', async () => {
   const res = await fetch(`${served.url}/hop`);
   expect(res.status).toBe(500);
   await res.arrayBuffer();
