@@ -5,3 +5,4 @@ export { toErrorStream, type ErrorsOption } from './errors-stream.js';
 export { decodePathInfo, environKey } from './environ.js';
 export { LIMIT_DEFAULTS, resolveLimits, type Limits, type LimitsOptions } from './limits.js';
 export { clientErrorListener, type OnReject, type RejectInfo } from './reject.js';
+export { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from './from-node-listener.js';
