@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The `tsgi` command: `tsgi serve <module>[:export] --port 8000 --workers 4`.
+ * In the primary it gathers the settings (flags over `TSGI_*` over the config
+ * file) and runs the arbiter; in a worker (node:cluster re-runs this file) it serves.
+ * TypeScript apps: run it under tsx, `npx tsx node_modules/@tsgi/server/src/cli.ts
+ * serve app.ts` or `node --import tsx node_modules/@tsgi/server/dist/cli.js serve app.ts`.
+ *
+ * @example
+ * // $ tsgi serve ./app.js:app --host 0.0.0.0 --port 8000 --workers 4 --max-requests 10000
+ *
+ * @module
+ */
+import cluster from 'node:cluster';
+import { HELP, parseCli } from './cli-args.js';
+import { runPrimary, SETTINGS_ENV } from './cluster.js';
+import { runWorker } from './cluster-worker.js';
+import { ConfigError, fromEnv, loadConfigFile, resolveSettings, type Settings, type SettingsInput } from './config.js';
+
+const VERSION = '0.1.0';
+
+/** Runs the CLI; resolves to an exit code for help/version/errors (serving never resolves). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (cluster.isWorker) {
+    await runWorker(JSON.parse(env[SETTINGS_ENV] ?? '{}') as Settings);
+    return -1; // keep running
+  }
+  let settings: Settings;
+  try {
+    const command = parseCli(argv);
+    if (command.kind === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (command.kind === 'version') {
+      process.stdout.write(`tsgi ${VERSION}\n`);
+      return 0;
+    }
+    const fromVariables = fromEnv(env);
+    const configFile = command.config ?? (fromVariables as { config?: string }).config ?? env.TSGI_CONFIG;
+    const sources: Array<[string, SettingsInput]> = [
+      ['the command line', command.flags],
+      ['the environment', fromVariables],
+    ];
+    if (configFile !== undefined) sources.push([configFile, await loadConfigFile(configFile)]);
+    settings = resolveSettings(sources);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`tsgi: error: ${error.message}\n`);
+    return 2;
+  }
+  return runPrimary(settings);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tsgi: error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
