@@ -1,0 +1,168 @@
+/**
+ * The reusable part of every HTTP bench: start targets in child processes pinned to
+ * one core, load them with autocannon from this process on another core, and run
+ * interleaved rounds. run.ts (hello world) is one user; a middleware-stack or gzip
+ * bench passes its own targets and scenario.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { median, rotate, spread } from './stats.js';
+
+const LIB = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIR = dirname(LIB);
+
+export interface BenchConfig {
+  /** Seconds of load per target per round. */
+  duration: number;
+  /** Seconds of warm-up load per target before the first round. */
+  warmup: number;
+  rounds: number;
+  connections: number;
+  pipelining: number;
+  /** CPU list for the servers and for the load generator, when `taskset` exists. */
+  serverCpu: string;
+  loadCpu: string;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const number = (name: string, fallback: number): number => {
+    const value = env[name] === undefined ? fallback : Number(env[name]);
+    if (!(value > 0)) throw new TypeError(`${name} must be a positive number, got ${env[name]}`);
+    return value;
+  };
+  return {
+    duration: number('BENCH_DURATION', 5),
+    warmup: number('BENCH_WARMUP', 2),
+    rounds: number('BENCH_ROUNDS', 3),
+    connections: number('BENCH_CONNECTIONS', 50),
+    pipelining: number('BENCH_PIPELINING', 1),
+    serverCpu: env.BENCH_SERVER_CPU ?? '0',
+    loadCpu: env.BENCH_LOAD_CPU ?? '1',
+  };
+}
+
+export const hasTaskset = ((): boolean => {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Pins this process (all its threads) to `cpu`, so the load generator keeps off the server's core. */
+export function pinSelf(cpu: string): boolean {
+  if (!hasTaskset) return false;
+  execFileSync('taskset', ['-a', '-cp', cpu, String(process.pid)], { stdio: 'ignore' });
+  return true;
+}
+
+export interface RunningTarget {
+  id: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `bench/targets/<id>.ts` for `scenario` in a child pinned to `cpu`. */
+export function startTarget(id: string, scenario: string, cpu: string): Promise<RunningTarget> {
+  const modulePath = join(BENCH_DIR, 'targets', `${id}.ts`);
+  if (!existsSync(modulePath)) throw new Error(`no bench target ${modulePath}`);
+  const nodeArgs = ['--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
+  const [command, args] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const child = spawn(command, args as string[], { stdio: ['pipe', 'pipe', 'inherit'], cwd: dirname(BENCH_DIR) });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+)/.exec(out);
+      if (!match) return;
+      resolve({
+        id,
+        url: `http://127.0.0.1:${match[1]}/`,
+        child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`bench target ${id} exited with ${code} before it was ready`)));
+  });
+}
+
+export interface LoadResult {
+  requestsPerSec: number;
+  latencyP50: number;
+  latencyP99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(url: string, seconds: number, config: BenchConfig): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: config.connections,
+    pipelining: config.pipelining,
+    duration: seconds,
+  });
+  return {
+    requestsPerSec: result.requests.average,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export interface TargetSummary {
+  id: string;
+  rounds: LoadResult[];
+  medianRps: number;
+  spread: number;
+  medianP99: number;
+  /** medianRps / the baseline's medianRps from the same run. */
+  ratio: number;
+}
+
+/**
+ * Warms every target up, then runs `rounds` rounds; each round loads every target
+ * once, starting from a different one, so drift on a busy machine hits all alike.
+ */
+export async function runRounds(
+  targets: RunningTarget[],
+  config: BenchConfig,
+  baseline: string,
+  log: (line: string) => void = console.log,
+): Promise<TargetSummary[]> {
+  for (const target of targets) {
+    log(`warm-up ${target.id} (${config.warmup}s)`);
+    await load(target.url, config.warmup, config);
+  }
+  const results = new Map<string, LoadResult[]>(targets.map((target) => [target.id, []]));
+  for (let round = 0; round < config.rounds; round++) {
+    for (const target of rotate(targets, round)) {
+      const result = await load(target.url, config.duration, config);
+      results.get(target.id)!.push(result);
+      log(`round ${round + 1}/${config.rounds} ${target.id}: ${Math.round(result.requestsPerSec)} req/s`);
+    }
+  }
+  const base = median(results.get(baseline)?.map((r) => r.requestsPerSec) ?? []);
+  return targets.map((target) => {
+    const rounds = results.get(target.id)!;
+    const rps = rounds.map((r) => r.requestsPerSec);
+    return {
+      id: target.id,
+      rounds,
+      medianRps: median(rps),
+      spread: spread(rps),
+      medianP99: median(rounds.map((r) => r.latencyP99)),
+      ratio: median(rps) / base,
+    };
+  });
+}
