@@ -55,7 +55,8 @@ export function runPrimary(settings: Settings): Promise<never> {
 
   function stopWorker(entry: Tracked): void {
     entry.retiring = true;
-    if (entry.worker.isConnected()) entry.worker.send({ tsgi: 'stop' } satisfies ToWorker);
+    // A worker still booting has no requests and may not listen for messages yet.
+    if (entry.listening && entry.worker.isConnected()) entry.worker.send({ tsgi: 'stop' } satisfies ToWorker);
     else entry.worker.process.kill('SIGTERM');
     // Past the graceful timeout (and a margin for the worker's own cut) it is killed.
     const kill = setTimeout(() => entry.worker.process.kill('SIGKILL'), settings.gracefulTimeout * 1000 + 2000);

@@ -1,0 +1,117 @@
+/**
+ * Runs the real `tsgi` CLI as a child process (`node --import tsx src/cli.ts`, so the
+ * child's pid is the primary's own and signals reach it directly), talks to it on
+ * 127.0.0.1 only, and kills only the processes it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const CLI = path.join(ROOT, 'packages/server/src/cli.ts');
+// Absolute, so the child finds tsx (and the repo's tsconfig paths) from any cwd.
+const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface Cli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Cli {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), ...env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits for the start-up line and returns the URL it names. */
+export async function startedUrl(cli: Cli, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const match = /on (http:\/\/[^ ]+) with/.exec(cli.stdout());
+    if (match) return match[1]!;
+    if (cli.child.exitCode !== null || Date.now() > end) {
+      throw new Error(`the CLI did not start:\n${cli.stdout()}\n${cli.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Stops a CLI started by this test (its primary pid only) and waits for it. */
+export async function stopCli(cli: Cli): Promise<void> {
+  if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
+  const timer = setTimeout(() => cli.child.kill('SIGKILL'), 8000);
+  await cli.exited;
+  clearTimeout(timer);
+}
+
+/** A directory with the given files (fixture apps, config files). */
+export function fixtureDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tsgi-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** A port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One GET on a new connection; rejects with the socket error (ECONNREFUSED, ...). */
+export function getOnce(url: string, timeoutMs = 5000): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** An app module (plain ESM, so it needs no compiling) with routes the cluster tests use. */
+export const APP_SOURCE = `
+export function app(environ, startResponse) {
+  const path = environ.PATH_INFO;
+  if (path === '/crash') process.exit(3);
+  if (path === '/hang') { const end = Date.now() + 60000; while (Date.now() < end); }
+  if (path === '/slow') {
+    return (async function* () {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      yield Buffer.from('slow done ' + process.pid);
+    })();
+  }
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [Buffer.from(String(process.pid))];
+}
+`;
