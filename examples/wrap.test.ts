@@ -76,9 +76,18 @@ test('wrap-koa: ctx.throw keeps its status through the stack', async () => {
 });
 
 describe('fetch-handler: the tsgi stack as a fetch handler', () => {
-  test('answers a Request directly', async () => {
+  // Without a gateway's wsgi.errors, toFetch logs to console.error.
+  const consoleLines: string[] = [];
+  beforeAll(() => {
+    jest.spyOn(console, 'error').mockImplementation((line: unknown) => void consoleLines.push(String(line)));
+  });
+  afterAll(() => jest.restoreAllMocks());
+
+  test('answers a Request directly; the access log goes to console.error', async () => {
     const res = await fetchHandler(new Request('http://example.org/users/5?q=x'));
     expect(await res.json()).toEqual({ id: '5', q: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(consoleLines.join('\n')).toContain('"GET /users/5?q=x HTTP/1.1" 200');
   });
 
   test('served by @hono/node-server over a socket, gzip included', async () => {

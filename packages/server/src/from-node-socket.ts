@@ -1,5 +1,5 @@
 /**
- * The "socket" under a `fromNodeListener` request: a Duplex that node's own
+ * The "socket" under a `fromNodeListener` request: a Writable that node's own
  * `ServerResponse` writes to as it would to a TCP socket, and the response body the
  * tsgi gateway pulls from it. Node frames nothing here (chunked encoding is off, the
  * header block is skipped), so what arrives is the body bytes, passed on without a
@@ -15,7 +15,7 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { Duplex } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import type { Environ } from '@tsgi/core';
 
@@ -23,7 +23,7 @@ type Callback = (error?: Error | null) => void;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-export class ListenerSocket extends Duplex {
+export class ListenerSocket extends Writable {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   readonly localAddress: string | undefined;
@@ -45,7 +45,7 @@ export class ListenerSocket extends Duplex {
   private readonly limit: number;
 
   constructor(environ: Environ, highWaterMark: number) {
-    super({ decodeStrings: false, writableHighWaterMark: highWaterMark, allowHalfOpen: true });
+    super({ decodeStrings: false, highWaterMark });
     this.limit = highWaterMark;
     this.remoteAddress = environ.REMOTE_ADDR || undefined;
     this.remotePort = environ.REMOTE_PORT ? Number(environ.REMOTE_PORT) : undefined;
@@ -54,9 +54,11 @@ export class ListenerSocket extends Duplex {
     this.encrypted = environ['wsgi.url_scheme'] === 'https';
   }
 
-  override _read(): void {
-    // The request body reaches the listener through req, never through the socket.
-  }
+  // Read-side fields as a TCP socket has them. Nothing is read from here, but
+  // IncomingMessage sizes its buffer by the mark, and on-finished (Express's body
+  // parsers) takes a request on an unreadable socket to be over already.
+  readonly readableHighWaterMark = 16_384;
+  readonly readable = true;
 
   override _write(chunk: string | Uint8Array, encoding: BufferEncoding, callback: Callback): void {
     if (typeof chunk === 'string') {
