@@ -25,6 +25,7 @@ export type ToPrimary =
 export type ToWorker = { tsgi: 'stop' };
 
 const NAMES = ['default', 'app', 'application'];
+const EXIT_GRACE_MS = 300;
 
 /** Imports `module[:export]` relative to `cwd` and returns the application in it. */
 export async function loadApp(target: string, cwd = process.cwd()): Promise<Application> {
@@ -96,7 +97,10 @@ export async function runWorker(settings: Settings): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(beat);
-    void served.close().finally(() => process.exit(0));
+    // The primary may have handed this worker a connection just before it learnt of the
+    // close; staying a moment lets node answer 'not accepted' so it goes to another
+    // worker instead of being lost with this process.
+    void served.close().finally(() => setTimeout(() => process.exit(0), EXIT_GRACE_MS));
   };
 
   if (settings.maxRequests > 0) {
