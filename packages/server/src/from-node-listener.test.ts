@@ -92,6 +92,16 @@ describe('fromNodeListener: the response', () => {
     expect(calls).toEqual(['200 OK', [['Content-Type', 'text/plain']]]);
   });
 
+  test('interim responses (writeContinue, writeEarlyHints) do not leak into the body', async () => {
+    const app = fromNodeListener((_req, res) => {
+      res.writeContinue();
+      res.writeEarlyHints({ link: '</a.css>; rel=preload' });
+      res.end('final');
+    });
+    const body = await app(environ({ HTTP_EXPECT: '100-continue' }), noStart);
+    expect(Buffer.concat(body as Uint8Array[]).toString()).toBe('final');
+  });
+
   test('backpressure: write() is false past highWaterMark until the gateway pulls, then drain', async () => {
     const results: boolean[] = [];
     let drains = 0;

@@ -111,6 +111,7 @@ function commit(exchange: Exchange, block: string): void {
   // No chunk framing even when the listener asked for Transfer-Encoding: chunked.
   res.chunkedEncoding = false;
   socket.headerChars = block.length;
+  socket.committed = true;
   try {
     exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
   } catch (error) {

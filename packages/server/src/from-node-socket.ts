@@ -33,6 +33,8 @@ export class ListenerSocket extends Writable {
   _httpMessage: ServerResponse | null = null;
   /** Characters of `res._header` still to drop from the front of the next writes. */
   headerChars = 0;
+  /** The headers are committed; bytes written before are interim (1xx) responses. */
+  committed = false;
   /** The response ended (`'finish'`): once the queue is empty, the body is done. */
   ended = false;
   failure: Error | undefined;
@@ -61,6 +63,9 @@ export class ListenerSocket extends Writable {
   readonly readable = true;
 
   override _write(chunk: string | Uint8Array, encoding: BufferEncoding, callback: Callback): void {
+    // writeContinue(), writeProcessing(), writeEarlyHints(): the gateway sends
+    // 100 Continue itself when the app reads wsgi.input; the rest has no PEP 3333 form.
+    if (!this.committed) return callback();
     if (typeof chunk === 'string') {
       // node:http sends its header block as a string, alone or in front of the first
       // string chunk; the gateway has it already as startResponse's arguments.
