@@ -30,3 +30,4 @@ export {
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, onClose } from './body.js';
+export { PullInputStream, concatBytes } from './input-stream.js';

@@ -4,6 +4,7 @@
  * @module
  */
 import { HttpError } from './errors.js';
+import { concatBytes } from './input-stream.js';
 import type { Environ } from './types.js';
 
 export interface ReadBodyOptions {
@@ -34,12 +35,5 @@ export async function readBody(environ: Environ, options: ReadBodyOptions = {}):
     }
     chunks.push(chunk);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, total);
 }
