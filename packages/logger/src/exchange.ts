@@ -17,7 +17,6 @@
 import {
   arrayBodyLength,
   getHeader,
-  onClose,
   statusCode,
   type Body,
   type Environ,
@@ -28,6 +27,7 @@ import {
 import { fileBodyLength, isFileBody } from './file-body.js';
 import type { LogInfo, Outcome } from './formats.js';
 import type { BodyObserver } from './logged-body.js';
+import { hookClose, type CloseHook } from './close-hook.js';
 import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
 import { requestPath, requestTarget } from './request-target.js';
 
@@ -44,7 +44,7 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export class Exchange implements LogInfo, BodyObserver {
+export class Exchange implements LogInfo, BodyObserver, CloseHook {
   readonly startResponse: StartResponse;
   bytes = 0;
   outcome: Outcome = 'ok';
@@ -60,6 +60,9 @@ export class Exchange implements LogInfo, BodyObserver {
   private closed = false;
   private logged = false;
   private innerWrite: Write | undefined = undefined;
+  /** For a hooked (not wrapped) body: its own close and the object to call it on. */
+  innerClose: (() => void | Promise<void>) | undefined = undefined;
+  closeTarget: Body | undefined = undefined;
   private countingWrite: Write | undefined = undefined;
 
   constructor(
@@ -99,14 +102,14 @@ export class Exchange implements LogInfo, BodyObserver {
     if (Array.isArray(body)) {
       this.complete = true;
       this.knownBytes = arrayBodyLength(body)!;
-      return onClose(body, () => this.finish());
+      return hookClose(body, this);
     }
     if (isFileBody(body)) {
       // Left as it is so the gateway keeps its file fast path, which this layer cannot
       // watch: the bytes are the file's length, and an abort cannot be seen.
       this.complete = true;
       this.knownBytes = fileBodyLength(body, this.headers);
-      return onClose(body, () => this.finish());
+      return hookClose(body, this);
     }
     if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
     return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
@@ -132,11 +135,19 @@ export class Exchange implements LogInfo, BodyObserver {
   }
 
   close(body: Body): void | Promise<void> {
+    return this.closeWith(body, body.close);
+  }
+
+  closeHooked(): void | Promise<void> {
+    return this.closeWith(this.closeTarget!, this.innerClose);
+  }
+
+  private closeWith(target: Body, innerClose: Body['close']): void | Promise<void> {
     if (this.closed) return;
     this.closed = true;
     let result: void | Promise<void>;
     try {
-      result = body.close?.();
+      result = innerClose?.call(target);
     } catch (error) {
       this.finish();
       throw error;

@@ -77,7 +77,11 @@ function commonLine(info: LogInfo): string {
     ' ' +
     clfTime(info.timestamp, info.utcOffset) +
     ' "' +
-    escapeLogItem(info.method + ' ' + info.target + ' ' + info.protocol) +
+    escapeLogItem(info.method) +
+    ' ' +
+    escapeLogItem(info.target) +
+    ' ' +
+    escapeLogItem(info.protocol) +
     '" ' +
     info.status +
     ' ' +

@@ -49,7 +49,8 @@ describe('requestPath and requestTarget', () => {
 
   it('prefers the raw target the gateway kept (REQUEST_URI, RAW_URI)', () => {
     expect(requestTarget(environ({ PATH_INFO: '/a b', REQUEST_URI: '/a%20b?q' }))).toBe('/a%20b?q');
-    expect(requestTarget(environ({ PATH_INFO: '/x', RAW_URI: '/%78', REQUEST_URI: '/x' }))).toBe('/%78');
+    expect(requestTarget(environ({ PATH_INFO: '/x', RAW_URI: '/%78' }))).toBe('/%78');
+    expect(requestTarget(environ({ PATH_INFO: '/x', RAW_URI: '/%78', REQUEST_URI: '/x' }))).toBe('/x');
     expect(requestTarget(environ({ PATH_INFO: '/x', REQUEST_URI: 42 as unknown as string }))).toBe('/x');
   });
 });

@@ -3,9 +3,9 @@
  *
  * PATH_INFO and SCRIPT_NAME arrive percent-decoded (latin-1 bytes as a string), so
  * the path is quoted again: RFC 3986 `pchar`s and `/` pass, every other byte becomes
- * `%XX`. A gateway that keeps the raw target may put it in the environ as `RAW_URI`
- * (gunicorn's name) or `REQUEST_URI` (CGI/uWSGI's); when one is a string it is used
- * as sent, since that is what Apache logs. The query string is logged as received.
+ * `%XX`. A gateway that keeps the raw target may put it in the environ as `REQUEST_URI`
+ * (CGI/uWSGI's name, which @tsgi/server sets) or `RAW_URI` (gunicorn's); when one is
+ * a string it is used as sent, since that is what Apache logs. The query string is logged as received.
  *
  * @example
  * requestTarget({ SCRIPT_NAME: '/app', PATH_INFO: '/a b', QUERY_STRING: 'x=1', ... }) // '/app/a%20b?x=1'
@@ -50,11 +50,12 @@ export function quotePath(path: string): string {
 }
 
 /** The environ keys where a gateway may keep the raw request target, in order of preference. */
-export const RAW_TARGET_KEYS = ['RAW_URI', 'REQUEST_URI'] as const;
+export const RAW_TARGET_KEYS = ['REQUEST_URI', 'RAW_URI'] as const;
 
 /** The raw target if the gateway kept one, or `undefined`. */
 export function rawTarget(environ: Environ): string | undefined {
-  const raw = environ.RAW_URI ?? environ.REQUEST_URI;
+  // REQUEST_URI first: it is @tsgi/server's key, and a missing key costs a lookup.
+  const raw = environ.REQUEST_URI ?? environ.RAW_URI;
   return typeof raw === 'string' && raw !== '' ? raw : undefined;
 }
 
