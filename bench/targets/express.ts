@@ -1,19 +1,69 @@
-/** Express 5 with its defaults (ETag, X-Powered-By), one route. */
-import { createServer } from 'node:http';
-import express from 'express';
+/**
+ * Express 5. `hello`: its defaults, one route. `stack`: morgan('combined') to the
+ * shared log stream, compression({ level: 6 }), a basic-auth check and an
+ * express.Router over the 20 routes. `json`: the plain Express app that `wrap`
+ * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
+ * and compression. ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ */
+import { createServer, type RequestListener } from 'node:http';
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import morgan from 'morgan';
 import { listen } from '../lib/listen.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
-const target: Target = {
-  name: 'express 5',
-  scenarios: ['hello'],
-  start(scenario, port) {
-    if (scenario !== 'hello') unknownScenario('express', scenario);
+function sendJson(_req: Request, res: Response): void {
+  res.set('Content-Type', JSON_TYPE).send(JSON_10K);
+}
+
+function basicCheck(req: Request, res: Response, next: NextFunction): void {
+  const credentials = parseBasic(req.headers.authorization);
+  if (credentials && credentials.name === USER && credentials.pass === PASSWORD) return next();
+  res.status(401).set('WWW-Authenticate', `Basic realm="${REALM}"`).type('text/plain').send('Unauthorized');
+}
+
+function bare(): express.Express {
+  const app = express();
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  return app;
+}
+
+/** The Express app of each scenario; tsgi's `wrap-*` scenarios wrap `expressApp('json')`. */
+export function expressApp(scenario: string): RequestListener {
+  if (scenario === 'hello') {
     const app = express();
     app.get('/', (_req, res) => {
       res.type('text/plain').send(HELLO_TEXT);
     });
-    return listen(createServer(app), port);
+    return app;
+  }
+  const app = bare();
+  if (scenario === 'json' || scenario === 'json+mw') {
+    if (scenario === 'json+mw') {
+      app.use(morgan('combined', { stream: openLogStream() }));
+      app.use(compression({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }));
+    }
+    app.get(STACK_PATH.replace(/\d+$/, ':id'), sendJson);
+    return app;
+  }
+  if (scenario !== 'stack') unknownScenario('express', scenario);
+  app.use(morgan('combined', { stream: openLogStream() }));
+  app.use(compression({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }));
+  app.use(basicCheck);
+  const routes = express.Router();
+  for (const [method, pattern] of ROUTES) routes[method.toLowerCase() as 'get'](pattern, sendJson);
+  app.use(routes);
+  return app;
+}
+
+const target: Target = {
+  name: 'express 5',
+  scenarios: ['hello', 'stack', 'json', 'json+mw'],
+  start(scenario, port) {
+    if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
+    return listen(createServer(expressApp(scenario)), port);
   },
 };
 export default target;

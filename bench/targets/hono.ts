@@ -1,14 +1,56 @@
-/** Hono on @hono/node-server, the fetch-style stack on node:http. */
+/**
+ * Hono on @hono/node-server. `hello`: one route. `stack`: a middleware writing the
+ * combined line after the response is built (hono/logger writes to the console in
+ * its own format), hono/compress (gzip, CompressionStream), hono/basic-auth and
+ * Hono's router over the 20 routes.
+ */
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context, type Next } from 'hono';
+import { basicAuth } from 'hono/basic-auth';
+import { compress } from 'hono/compress';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+
+const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
+
+function stack(): Hono {
+  const log = openLogStream();
+  const app = new Hono();
+  app.use(async (c: Context, next: Next) => {
+    await next();
+    const url = new URL(c.req.url);
+    log.write(
+      combinedLine({
+        remoteAddr: getConnInfo(c).remote.address,
+        user: c.res.status === 401 ? undefined : parseBasic(c.req.header('authorization'))?.name,
+        method: c.req.method,
+        url: url.pathname + url.search,
+        httpVersion: '1.1',
+        status: c.res.status,
+        length: c.res.headers.get('content-length') ?? undefined,
+        referer: c.req.header('referer'),
+        userAgent: c.req.header('user-agent'),
+      }),
+    );
+  });
+  app.use(compress({ encoding: 'gzip', threshold: GZIP_THRESHOLD }));
+  app.use(basicAuth({ username: USER, password: PASSWORD, realm: REALM }));
+  // Buffer's type says ArrayBufferLike; Hono's body type wants a plain ArrayBuffer view (it is one).
+  const body = JSON_10K as Uint8Array<ArrayBuffer>;
+  const answer = (c: Context) => c.body(body, 200, JSON_HEADERS);
+  for (const [method, pattern] of ROUTES) app.on(method, pattern, answer);
+  return app;
+}
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello'],
+  scenarios: ['hello', 'stack'],
   start(scenario, port) {
-    if (scenario !== 'hello') unknownScenario('hono', scenario);
-    const app = new Hono().get('/', (c) => c.text(HELLO_TEXT));
+    let app: Hono;
+    if (scenario === 'stack') app = stack();
+    else if (scenario === 'hello') app = new Hono().get('/', (c) => c.text(HELLO_TEXT));
+    else unknownScenario('hono', scenario);
     return new Promise((resolve) => {
       const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {
         resolve({

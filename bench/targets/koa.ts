@@ -1,13 +1,69 @@
-/** Koa with one middleware that sets the body. */
-import { createServer } from 'node:http';
-import Koa from 'koa';
+/**
+ * Koa. `hello`: one middleware that sets the body. `stack`: a logger writing the
+ * combined line when the response finishes, koa-compress (gzip level 6, threshold
+ * 1024), a basic-auth check and @koa/router over the 20 routes.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import compress from 'koa-compress';
 import { listen } from '../lib/listen.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+
+type LoggedRequest = IncomingMessage & { remoteUser?: string };
+
+function stack(): Koa {
+  const log = openLogStream();
+  // A named listener reading `this`: no closure per request.
+  function writeLine(this: ServerResponse): void {
+    const req = this.req as LoggedRequest;
+    log.write(
+      combinedLine({
+        remoteAddr: req.socket.remoteAddress,
+        user: req.remoteUser,
+        method: req.method!,
+        url: req.url!,
+        httpVersion: req.httpVersion,
+        status: this.statusCode,
+        length: this.getHeader('content-length') as string | undefined,
+        referer: req.headers.referer,
+        userAgent: req.headers['user-agent'],
+      }),
+    );
+  }
+  const app = new Koa();
+  app.use((ctx: Context, next: Next) => {
+    ctx.res.once('finish', writeLine);
+    return next();
+  });
+  app.use(compress({ threshold: GZIP_THRESHOLD, gzip: { level: GZIP_LEVEL }, br: false }));
+  app.use((ctx: Context, next: Next) => {
+    const credentials = parseBasic(ctx.req.headers.authorization);
+    if (credentials && credentials.name === USER && credentials.pass === PASSWORD) {
+      (ctx.req as LoggedRequest).remoteUser = credentials.name;
+      return next();
+    }
+    ctx.status = 401;
+    ctx.set('WWW-Authenticate', `Basic realm="${REALM}"`);
+    ctx.type = 'text/plain';
+    ctx.body = 'Unauthorized';
+  });
+  const router = new Router();
+  const answer = (ctx: Context): void => {
+    ctx.type = JSON_TYPE;
+    ctx.body = JSON_10K;
+  };
+  for (const [method, pattern] of ROUTES) router.register(pattern, [method], answer);
+  app.use(router.routes());
+  return app;
+}
 
 const target: Target = {
   name: 'koa',
-  scenarios: ['hello'],
+  scenarios: ['hello', 'stack'],
   start(scenario, port) {
+    if (scenario === 'stack') return listen(createServer(stack().callback()), port);
     if (scenario !== 'hello') unknownScenario('koa', scenario);
     const app = new Koa();
     app.use((ctx) => {

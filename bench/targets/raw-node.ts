@@ -1,18 +1,119 @@
-/** The baseline: node:http with no framework, as little work as a response can be. */
-import { createServer } from 'node:http';
+/**
+ * The baseline of every scenario: node:http with no framework, written by hand to do
+ * the scenario's work and nothing more (hello world; the stack with a hand-written
+ * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB).
+ */
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createGzip, gzipSync } from 'node:zlib';
 import { listen } from '../lib/listen.js';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
+import {
+  checkBasic,
+  combinedLine,
+  GZIP_LEVEL,
+  handRouter,
+  JSON_10K,
+  JSON_1M,
+  JSON_SMALL,
+  JSON_TYPE,
+  openLogStream,
+  REALM,
+} from '../lib/workload.js';
+
+const GZIP_OPTIONS = { level: GZIP_LEVEL };
+const acceptsGzip = (req: IncomingMessage): boolean => req.headers['accept-encoding']?.includes('gzip') === true;
+
+function hello(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength });
+  res.end(HELLO);
+}
+
+/** Sends `body` as JSON, gzipped in one call when the client takes gzip. */
+function sendJson(req: IncomingMessage, res: ServerResponse, body: Buffer): number {
+  if (!acceptsGzip(req)) {
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': body.byteLength });
+    res.end(body);
+    return body.byteLength;
+  }
+  const zipped = gzipSync(body, GZIP_OPTIONS);
+  res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': zipped.byteLength });
+  res.end(zipped);
+  return zipped.byteLength;
+}
+
+function stack(): RequestListener {
+  const log = openLogStream();
+  const route = handRouter();
+  const UNAUTHORIZED = Buffer.from('Unauthorized');
+  return function stackHandler(req, res) {
+    const user = checkBasic(req.headers.authorization);
+    let status = 200;
+    let length: number;
+    const url = req.url!;
+    const q = url.indexOf('?');
+    if (user === undefined) {
+      status = 401;
+      length = UNAUTHORIZED.byteLength;
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': `Basic realm="${REALM}"`, 'Content-Length': length });
+      res.end(UNAUTHORIZED);
+    } else if (!route(req.method!, q < 0 ? url : url.slice(0, q))) {
+      status = 404;
+      length = 0;
+      res.writeHead(404, { 'Content-Length': 0 });
+      res.end();
+    } else {
+      length = sendJson(req, res, JSON_10K);
+    }
+    const h = req.headers;
+    log.write(
+      combinedLine({
+        remoteAddr: req.socket.remoteAddress,
+        user,
+        method: req.method!,
+        url,
+        httpVersion: req.httpVersion,
+        status,
+        length,
+        referer: h.referer,
+        userAgent: h['user-agent'],
+      }),
+    );
+  };
+}
+
+/** 1 MB through a zlib stream piped to the response, as node's docs show it. */
+function gzipStream(req: IncomingMessage, res: ServerResponse): void {
+  if (!acceptsGzip(req)) {
+    sendJson(req, res, JSON_1M);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+  const gz = createGzip(GZIP_OPTIONS);
+  gz.pipe(res);
+  gz.end(JSON_1M);
+}
+
+const SCENARIOS: Record<string, () => RequestListener> = {
+  hello: () => hello,
+  stack,
+  'gzip-10k': () => (req, res) => void sendJson(req, res, JSON_10K),
+  'gzip-1mb': () => gzipStream,
+  'json-small': () => (_req, res) => {
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': JSON_SMALL.byteLength });
+    res.end(JSON_SMALL);
+  },
+  json: () => (_req, res) => {
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': JSON_10K.byteLength });
+    res.end(JSON_10K);
+  },
+};
 
 const target: Target = {
   name: 'node:http',
-  scenarios: ['hello'],
+  scenarios: Object.keys(SCENARIOS),
   start(scenario, port) {
-    if (scenario !== 'hello') unknownScenario('raw-node', scenario);
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength });
-      res.end(HELLO);
-    });
-    return listen(server, port);
+    if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('raw-node', scenario);
+    return listen(createServer(SCENARIOS[scenario]!()), port);
   },
 };
 export default target;

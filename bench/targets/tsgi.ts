@@ -1,20 +1,71 @@
-/** tsgi's gateway, serve(): an app that returns an array body. */
-import type { Application } from '@tsgi/core';
-import { serve } from '@tsgi/server';
+/**
+ * tsgi's gateway, serve(), for every scenario: apps return array bodies; the stack is
+ * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
+ * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
+ * runs the Express app of bench/targets/express.ts through fromNodeListener.
+ */
+import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
+import { basicAuth } from '@tsgi/auth';
+import { gzip } from '@tsgi/gzip';
+import { accessLog } from '@tsgi/logger';
+import { router } from '@tsgi/router';
+import { fromNodeListener, serve } from '@tsgi/server';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+import { expressApp } from './express.js';
 
-const HEADERS: Array<[string, string]> = [['Content-Type', 'text/plain']];
+const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
+const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
+const CHUNK = 64 * 1024;
+
 const hello: Application = (_environ, startResponse) => {
-  startResponse('200 OK', HEADERS);
+  startResponse('200 OK', TEXT);
   return [HELLO];
+};
+function jsonApp(body: Buffer): Application {
+  const chunks = [body];
+  return function json(_environ, startResponse) {
+    startResponse('200 OK', JSON_HEADERS);
+    return chunks;
+  };
+}
+/** 1 MB yielded in 64 KB slices, so gzip() has to stream it. */
+const streamedJson: Application = (_environ, startResponse) => {
+  startResponse('200 OK', JSON_HEADERS);
+  return (function* slices() {
+    for (let i = 0; i < JSON_1M.byteLength; i += CHUNK) yield JSON_1M.subarray(i, i + CHUNK);
+  })();
+};
+
+const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
+const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
+
+function stack(): Application {
+  const routes = router();
+  const answer = jsonApp(JSON_10K);
+  for (const [method, pattern] of ROUTES) routes.route(method, pattern, answer);
+  return compose(log(), compress(), basicAuth({ realm: REALM, users: { [USER]: PASSWORD } }))(routes);
+}
+
+const SCENARIOS: Record<string, () => Application> = {
+  hello: () => hello,
+  'hello+log': () => log()(hello),
+  stack,
+  'gzip-10k': () => compress()(jsonApp(JSON_10K)),
+  'gzip-1mb': () => compress()(jsonApp(JSON_1M)),
+  'gzip-1mb-stream': () => compress()(streamedJson),
+  'json-small': () => jsonApp(JSON_SMALL),
+  'json-small+gzip': () => compress()(jsonApp(JSON_SMALL)),
+  'wrap-express': () => fromNodeListener(expressApp('json')),
+  'wrap-express+stack': () => compose(log(), compress())(fromNodeListener(expressApp('json'))),
 };
 
 const target: Target = {
   name: 'tsgi serve()',
-  scenarios: ['hello'],
+  scenarios: Object.keys(SCENARIOS),
   async start(scenario, port) {
-    if (scenario !== 'hello') unknownScenario('tsgi', scenario);
-    const served = await serve(hello, { port, host: '127.0.0.1', shutdownTimeout: 0 });
+    if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
+    const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
     return { port: Number(new URL(served.url).port), close: served.close };
   },
 };

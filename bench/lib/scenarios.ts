@@ -1,0 +1,166 @@
+/**
+ * The HTTP scenarios of `pnpm bench`, one table each: which targets (a module in
+ * bench/targets/ and the variant it serves) are compared, on which request, against
+ * which baseline, and the acceptance targets the ratios are read against.
+ */
+import { HELLO_TEXT } from './target.js';
+import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
+
+export interface Row {
+  /** Shown in tables; unique within a scenario. */
+  id: string;
+  /** bench/targets/<module>.ts */
+  module: string;
+  /** The scenario string the target module is started with. */
+  variant: string;
+  /** Whether this row's answer is gzipped, where it differs from the scenario's `expect.gzip`. */
+  gzip?: boolean;
+}
+
+export interface Goal {
+  /** `row` / `vs` must be at least `min`. */
+  row: string;
+  vs: string;
+  min: number;
+  text: string;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  what: string;
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  rows: readonly Row[];
+  /** The node:http row every ratio is taken against (1.00x). */
+  baseline: string;
+  /** The tsgi row of the second ratio column. */
+  tsgi: string;
+  /** What every row must answer: status, and the body after gunzip. */
+  expect: { status: number; body: Buffer; gzip: boolean };
+  goals: readonly Goal[];
+}
+
+const row = (id: string, module: string, variant: string, gzip?: boolean): Row => ({ id, module, variant, gzip });
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'hello',
+    title: 'Hello world',
+    what: '`Hello, world!` as text/plain with a Content-Length, keep-alive.',
+    path: '/',
+    headers: {},
+    rows: ['raw-node', 'tsgi', 'connect', 'fastify', 'hono', 'koa', 'express'].map((m) => row(m, m, 'hello')),
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [{ row: 'tsgi', vs: 'raw-node', min: 0.95, text: 'hello world >= 0.95x raw node:http' }],
+  },
+  {
+    name: 'stack',
+    title: 'Realistic stack',
+    what: `combined access log + gzip + Basic auth + a router over 20 routes answering 10 KB of JSON; GET ${STACK_PATH} with Authorization and Accept-Encoding: gzip.`,
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: ['raw-node', 'tsgi', 'fastify', 'hono', 'koa', 'express'].map((m) => row(m, m, 'stack')),
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [
+      { row: 'tsgi', vs: 'fastify', min: 1.2, text: 'tsgi stack >= 1.2x Fastify' },
+      { row: 'tsgi', vs: 'raw-node', min: 0.8, text: 'tsgi stack >= 0.8x the hand-written node:http stack' },
+    ],
+  },
+  {
+    name: 'gzip-10k',
+    title: 'gzip, 10 KB JSON',
+    what: 'node:http with one-shot gzipSync (level 6) against an app returning the 10 KB JSON under gzip().',
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [row('raw-node', 'raw-node', 'gzip-10k'), row('tsgi', 'tsgi', 'gzip-10k')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [{ row: 'tsgi', vs: 'raw-node', min: 0.8, text: 'gzip 10 KB >= 0.8x the hand-written one-shot handler' }],
+  },
+  {
+    name: 'gzip-small',
+    title: 'gzip, body under the threshold',
+    what: `${JSON_SMALL.byteLength} bytes of JSON (under the 1024-byte threshold): the same app with and without gzip().`,
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [row('raw-node', 'raw-node', 'json-small'), row('tsgi', 'tsgi', 'json-small'), row('tsgi+gzip', 'tsgi', 'json-small+gzip')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_SMALL, gzip: false },
+    goals: [{ row: 'tsgi+gzip', vs: 'tsgi', min: 0.95, text: 'gzip() on an under-threshold body costs <= 5%' }],
+  },
+  {
+    name: 'gzip-1mb',
+    title: 'gzip, 1 MB JSON',
+    what: `${(JSON_1M.byteLength / 1e6).toFixed(2)} MB of JSON: node:http piping it through zlib.createGzip against gzip() on an array body (one call on the libuv pool) and on a body yielded in 64 KB slices (zlib stream).`,
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [row('raw-node', 'raw-node', 'gzip-1mb'), row('tsgi', 'tsgi', 'gzip-1mb'), row('tsgi-stream', 'tsgi', 'gzip-1mb-stream')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_1M, gzip: true },
+    goals: [
+      { row: 'tsgi', vs: 'raw-node', min: 0.9, text: '1 MB through gzip() >= 0.9x raw zlib streaming' },
+      { row: 'tsgi-stream', vs: 'raw-node', min: 0.9, text: '1 MB streamed through gzip() >= 0.9x raw zlib streaming' },
+    ],
+  },
+  {
+    name: 'logger',
+    title: 'Access log',
+    what: 'tsgi hello world with and without accessLog({ format: "combined" }) writing to an fs.WriteStream on /dev/null.',
+    path: '/',
+    headers: REQUEST_HEADERS,
+    rows: [row('raw-node', 'raw-node', 'hello'), row('tsgi', 'tsgi', 'hello'), row('tsgi+log', 'tsgi', 'hello+log')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [{ row: 'tsgi+log', vs: 'tsgi', min: 0.95, text: 'combined logging costs <= 5%' }],
+  },
+  {
+    name: 'wrap',
+    title: 'Express wrapped by fromNodeListener',
+    what: 'One Express 5 app answering the 10 KB JSON: on node:http directly; with morgan + compression; through fromNodeListener under serve(); and through fromNodeListener behind accessLog + gzip.',
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [
+      row('raw-node', 'raw-node', 'json'),
+      row('express', 'express', 'json'),
+      row('express+mw', 'express', 'json+mw', true),
+      row('tsgi(express)', 'tsgi', 'wrap-express'),
+      row('tsgi stack(express)', 'tsgi', 'wrap-express+stack', true),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi(express)',
+    expect: { status: 200, body: JSON_10K, gzip: false },
+    goals: [
+      { row: 'tsgi(express)', vs: 'express', min: 0.9, text: 'wrapped Express >= 0.9x plain Express' },
+      { row: 'tsgi stack(express)', vs: 'express+mw', min: 0.9, text: 'wrapped Express + accessLog + gzip >= 0.9x Express + morgan + compression' },
+    ],
+  },
+];
+
+/** Names BENCH_SCENARIOS accepts besides the scenario names: `gzip` is the three gzip tables. */
+export const GROUPS: Readonly<Record<string, readonly string[]>> = {
+  gzip: ['gzip-10k', 'gzip-small', 'gzip-1mb'],
+  all: [...SCENARIOS.map((s) => s.name), 'router'],
+};
+
+/** Expands a BENCH_SCENARIOS list (`stack,gzip`) into scenario names, in suite order. */
+export function selectScenarios(list: string | undefined): string[] {
+  const known = new Set([...SCENARIOS.map((s) => s.name), 'router']);
+  const wanted = new Set<string>();
+  for (const name of (list ?? 'all').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const names = GROUPS[name] ?? [name];
+    for (const n of names) {
+      if (!known.has(n)) throw new TypeError(`BENCH_SCENARIOS: unknown scenario "${n}" (known: ${[...known, ...Object.keys(GROUPS)].join(', ')})`);
+      wanted.add(n);
+    }
+  }
+  return GROUPS.all!.filter((n) => wanted.has(n));
+}

@@ -1,0 +1,146 @@
+/**
+ * The work every `stack`, `gzip`, `logger` and `wrap` target does, defined once so
+ * that no target is measured doing less: the same 20 routes, the same precomputed
+ * 10 KB JSON (a Buffer built at start-up, never re-serialised per request), the same
+ * Basic credentials, the same Apache combined log line written to the same kind of
+ * stream, and the same request headers from the load generator.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** Every stack registers these 20 routes; every one answers JSON_10K. */
+export const ROUTES: ReadonlyArray<readonly [method: string, pattern: string]> = [
+  ['GET', '/'],
+  ['GET', '/api/v1/health'],
+  ['GET', '/api/v1/stats'],
+  ['GET', '/api/v1/search'],
+  ['GET', '/api/v1/users'],
+  ['POST', '/api/v1/users'],
+  ['GET', '/api/v1/users/:id'],
+  ['PUT', '/api/v1/users/:id'],
+  ['DELETE', '/api/v1/users/:id'],
+  ['GET', '/api/v1/users/:id/orders'],
+  ['GET', '/api/v1/orders'],
+  ['POST', '/api/v1/orders'],
+  ['GET', '/api/v1/orders/:id'],
+  ['GET', '/api/v1/categories/:slug/items'],
+  ['GET', '/api/v1/items'],
+  ['POST', '/api/v1/items'],
+  ['GET', '/api/v1/items/:id'],
+  ['PUT', '/api/v1/items/:id'],
+  ['DELETE', '/api/v1/items/:id'],
+  ['GET', '/api/v1/items/:id/reviews'],
+];
+
+/** The benchmarked request hits a param route, so every router does a real match. */
+export const STACK_PATH = '/api/v1/items/42';
+
+function jsonOfSize(bytes: number): Buffer {
+  const items: unknown[] = [];
+  let size = 2;
+  for (let i = 0; size < bytes; i++) {
+    const item = { id: i, sku: `SKU-${(i * 7919) % 100_003}`, name: `Item number ${i}`, price: ((i * 37) % 1000) / 10, tags: ['bench', `t${i % 7}`], inStock: i % 3 !== 0 };
+    size += JSON.stringify(item).length + 1;
+    items.push(item);
+  }
+  return Buffer.from(JSON.stringify(items));
+}
+
+/** About 10 KB of JSON: the stack's and the gzip scenario's response. */
+export const JSON_10K = jsonOfSize(10 * 1024);
+/** About 1 MB of JSON for the large gzip case. */
+export const JSON_1M = jsonOfSize(1024 * 1024);
+/** Under gzip's 1024-byte threshold: sent as it is by every compressor. */
+export const JSON_SMALL = Buffer.from(JSON.stringify({ id: 42, name: 'Item number 42', price: 4.2, tags: ['bench'] }));
+export const JSON_TYPE = 'application/json';
+
+export const USER = 'bench';
+export const PASSWORD = 'secret-pass';
+export const AUTHORIZATION = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+export const REALM = 'bench';
+
+/** What autocannon sends on every request of the stack, gzip, logger and wrap scenarios. */
+export const REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'accept-encoding': 'gzip',
+  authorization: AUTHORIZATION,
+  'user-agent': 'tsgi-bench/1.0',
+  referer: 'http://127.0.0.1/bench',
+};
+
+/** Level 6 for every compressor that lets us choose (it is zlib's own default too). */
+export const GZIP_LEVEL = 6;
+export const GZIP_THRESHOLD = 1024;
+
+/**
+ * The log stream of every target: an fs.WriteStream (BENCH_LOG_FILE, default
+ * /dev/null). Each write while one is in flight is queued and the queue goes out in
+ * one writev, so a line written per request costs a buffer push, as tsgi's batching does.
+ */
+export function openLogStream(): WriteStream {
+  return createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null', { flags: 'a' });
+}
+
+/**
+ * Parses `Authorization: Basic ...` as the basic-auth package does (that package is
+ * ESM-only from v3, which jest's CommonJS run cannot load, so the frameworks' checks
+ * share this one).
+ */
+export function parseBasic(header: string | undefined): { name: string; pass: string } | undefined {
+  if (header === undefined || header.length < 7 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { name: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
+}
+
+/** The user name when the header carries the bench's credentials. */
+export function checkBasic(header: string | undefined): string | undefined {
+  const credentials = parseBasic(header);
+  return credentials !== undefined && credentials.name === USER && credentials.pass === PASSWORD ? USER : undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+let clfSecond = -1;
+let clfText = '';
+
+/** `10/Oct/2000:13:55:36 +0000` in UTC, formatted once a second (as tsgi's logger and morgan's callers may). */
+export function clfDate(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== clfSecond) {
+    const d = new Date(second * 1000);
+    clfSecond = second;
+    clfText = `${pad2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000`;
+  }
+  return clfText;
+}
+
+export interface CombinedFields {
+  remoteAddr: string | undefined;
+  user: string | undefined;
+  method: string;
+  url: string;
+  httpVersion: string;
+  status: number;
+  length: number | string | undefined;
+  referer: string | undefined;
+  userAgent: string | undefined;
+}
+
+/** The Apache combined line (with its newline) for frameworks that have no such logger. */
+export function combinedLine(f: CombinedFields): string {
+  return `${f.remoteAddr ?? '-'} - ${f.user ?? '-'} [${clfDate()}] "${f.method} ${f.url} HTTP/${f.httpVersion}" ${f.status} ${f.length ?? '-'} "${f.referer ?? '-'}" "${f.userAgent ?? '-'}"\n`;
+}
+
+/** A hand-written router for the node:http baseline: a Map for static paths, compiled patterns for the rest. */
+export function handRouter(): (method: string, path: string) => boolean {
+  const statics = new Set<string>();
+  const dynamic: Array<[string, RegExp]> = [];
+  for (const [method, pattern] of ROUTES) {
+    if (pattern.includes(':')) dynamic.push([method, new RegExp('^' + pattern.replace(/:\w+/g, '[^/]+') + '$')]);
+    else statics.add(method + ' ' + pattern);
+  }
+  return function route(method, path) {
+    if (statics.has(method + ' ' + path)) return true;
+    for (const [m, re] of dynamic) if (m === method && re.test(path)) return true;
+    return false;
+  };
+}
