@@ -29,5 +29,5 @@ export {
 } from './headers.js';
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
-export { arrayBodyLength, closeBody, onClose } from './body.js';
+export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { PullInputStream, concatBytes } from './input-stream.js';

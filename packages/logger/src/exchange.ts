@@ -17,8 +17,10 @@
 import {
   arrayBodyLength,
   getHeader,
+  hookClose,
   statusCode,
   type Body,
+  type CloseHook,
   type Environ,
   type StartResponse,
   type ResponseHeaders,
@@ -27,7 +29,7 @@ import {
 import { fileBodyLength, isFileBody } from './file-body.js';
 import type { LogInfo, Outcome } from './formats.js';
 import type { BodyObserver } from './logged-body.js';
-import { hookClose, type CloseHook } from './close-hook.js';
+
 import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
 import { requestPath, requestTarget } from './request-target.js';
 
