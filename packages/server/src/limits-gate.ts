@@ -87,7 +87,9 @@ export function createGate(limits: Limits, onReject: OnReject | undefined, dispa
         rejectResponse(req, res, problem.status, problem.reason, onReject);
         return;
       }
-      if (limits.bufferChunked && req.headers['transfer-encoding'] !== undefined) {
+      // A client that sent `Expect: 100-continue` waits for the app's first read
+      // before it sends the body, so holding its request would only stall it.
+      if (limits.bufferChunked && req.headers['transfer-encoding'] !== undefined && req.headers.expect === undefined) {
         (req as HeldRequest)[kHeld] = { res, gate: state };
         req.on('close', onHeldClose);
         // 'readable' fires as the parser pushes body bytes and at the end of the body.

@@ -94,6 +94,29 @@ test('Expect: 100-continue: "100 Continue" goes out when the app first reads, no
   }
 });
 
+test('Expect: 100-continue on a chunked body: the request is not held, 100 goes out on the first read', async () => {
+  let called = false;
+  const server = await startServer(async (environ, startResponse) => {
+    called = true;
+    const body = await environ['wsgi.input'].read();
+    startResponse('200 OK', []);
+    return [Buffer.from(`got ${Buffer.from(body).toString()}`)];
+  });
+  try {
+    const socket = await openSocket(server.port);
+    socket.write('POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+    // The client sends nothing more until it sees 100 Continue: the app must be called first.
+    expect(await waitFor(() => socket.received().includes('100 Continue'))).toBe(true);
+    expect(called).toBe(true);
+    socket.write('4\r\ndata\r\n0\r\n\r\n');
+    await waitFor(() => socket.received().includes('got data'));
+    expect(socket.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*got data$/);
+    socket.destroy();
+  } finally {
+    await server.close();
+  }
+});
+
 test('Expect: 100-continue and an app that never reads: no 100, a final answer, the connection closes', async () => {
   const server = await startServer((_environ, startResponse) => {
     startResponse('413 Content Too Large', [['Content-Length', '0']]);
