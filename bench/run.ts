@@ -1,62 +1,165 @@
 /**
- * `pnpm bench`: hello world on raw node:http, tsgi serve(), connect, fastify, hono,
- * koa and express 5. Each server runs in its own child on core 0 (BENCH_SERVER_CPU),
- * autocannon runs here on core 1 (BENCH_LOAD_CPU), all on 127.0.0.1. Prints medians,
- * spread and ratios to node:http from this one run; writes JSON to bench/results/.
+ * `pnpm bench`: the suite. Every HTTP scenario of bench/lib/scenarios.ts (hello,
+ * stack, gzip-10k, gzip-small, gzip-1mb, logger, wrap) is one table: each row's server
+ * runs in its own child on core 0 (BENCH_SERVER_CPU), autocannon runs here on core 1
+ * (BENCH_LOAD_CPU), all on 127.0.0.1, in interleaved rounds. Ratios are to the
+ * scenario's node:http row and to its tsgi row, from the same run. `router` runs
+ * bench/router/router.bench.ts (a lookup micro-benchmark) in a pinned child.
  *
- * Environment: BENCH_DURATION (s per round, default 5), BENCH_WARMUP (s, 2),
- * BENCH_ROUNDS (3), BENCH_CONNECTIONS (50), BENCH_PIPELINING (1),
- * BENCH_TARGETS (comma list of bench/targets names), BENCH_SCENARIO ('hello').
+ * Writes bench/results/<scenario>-<time>.json per scenario and bench/results/latest.json
+ * (every scenario of this run, merged over the previous latest.json); then
+ * `npx tsx bench/report.ts` turns latest.json into docs/benchmarks.md's tables and
+ * docs/benchmarks.svg.
+ *
+ * Environment: BENCH_SCENARIOS (comma list; `gzip` = the three gzip tables; default
+ * all), BENCH_DURATION (s per round, 5), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
+ * BENCH_CONNECTIONS (50), BENCH_PIPELINING (1), BENCH_TARGETS (comma list of row ids
+ * to keep; the baseline is always kept).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type RunningTarget } from './lib/harness.js';
+import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
+import { SCENARIOS, selectScenarios, type Scenario } from './lib/scenarios.js';
 
-const ALL_TARGETS = ['raw-node', 'tsgi', 'connect', 'fastify', 'hono', 'koa', 'express'];
-const BASELINE = 'raw-node';
+const RESULTS = join(BENCH_DIR, 'results');
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+export interface RowResult {
+  id: string;
+  medianRps: number;
+  spread: number;
+  medianP99: number;
+  /** To the scenario's node:http row. */
+  ratio: number;
+  /** To the scenario's tsgi row. */
+  ratioToTsgi: number;
+  errors: number;
+  non2xx: number;
+  rounds: number[];
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  what: string;
+  date: string;
+  config: BenchConfig;
+  loadavg: { before: number[]; after: number[] };
+  baseline: string;
+  tsgi: string;
+  results: RowResult[];
+  goals: Array<{ text: string; ratio: number; min: number; met: boolean }>;
+}
+
+async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<string> | undefined): Promise<ScenarioResult> {
+  const rows = scenario.rows.filter((row) => !keep || keep.has(row.id) || row.id === scenario.baseline || row.id === scenario.tsgi);
+  console.log(`\n## ${scenario.name}: ${scenario.what}`);
+  const before = loadavg();
+  const targets: RunningTarget[] = [];
+  try {
+    for (const row of rows) {
+      targets.push(await startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers }));
+    }
+    const summaries = await runRounds(targets, config, scenario.baseline);
+    const tsgiRps = summaries.find((s) => s.id === scenario.tsgi)?.medianRps ?? Number.NaN;
+    const results: RowResult[] = summaries.map((s) => ({
+      id: s.id,
+      medianRps: s.medianRps,
+      spread: s.spread,
+      medianP99: s.medianP99,
+      ratio: s.ratio,
+      ratioToTsgi: s.medianRps / tsgiRps,
+      errors: s.rounds.reduce((n, r) => n + r.errors, 0),
+      non2xx: s.rounds.reduce((n, r) => n + r.non2xx, 0),
+      rounds: s.rounds.map((r) => r.requestsPerSec),
+    }));
+    const rps = new Map(results.map((r) => [r.id, r.medianRps]));
+    const goals = scenario.goals
+      .filter((g) => rps.has(g.row) && rps.has(g.vs))
+      .map((g) => {
+        const ratio = rps.get(g.row)! / rps.get(g.vs)!;
+        return { text: g.text, ratio, min: g.min, met: ratio >= g.min };
+      });
+    printTable(results, scenario);
+    for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${g.ratio.toFixed(2)}x`);
+    return {
+      scenario: scenario.name,
+      title: scenario.title,
+      what: scenario.what,
+      date: new Date().toISOString(),
+      config,
+      loadavg: { before, after: loadavg() },
+      baseline: scenario.baseline,
+      tsgi: scenario.tsgi,
+      results,
+      goals,
+    };
+  } finally {
+    await Promise.all(targets.map((target) => target.stop()));
+  }
+}
+
+function printTable(results: readonly RowResult[], scenario: Scenario): void {
+  console.log('');
+  console.log(`| ${scenario.name} | req/s (median) | spread | p99 ms | vs node:http | vs tsgi |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const flags = r.errors + r.non2xx > 0 ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
+    console.log(
+      `| ${r.id}${flags} | ${Math.round(r.medianRps)} | ${(r.spread * 100).toFixed(1)}% | ${r.medianP99} | ${r.ratio.toFixed(2)}x | ${r.ratioToTsgi.toFixed(2)}x |`,
+    );
+  }
+}
+
+/** The router lookup micro-benchmark, in its own pinned process; it writes bench/results/router.json. */
+function runRouterBench(cpu: string): unknown {
+  console.log('\n## router: lookup micro-benchmark (bench/router/router.bench.ts)');
+  const script = join(BENCH_DIR, 'router', 'router.bench.ts');
+  const args = ['--import', 'tsx', script];
+  const [command, argv] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
+  execFileSync(command, argv as string[], { stdio: 'inherit', cwd: join(BENCH_DIR, '..') });
+  return JSON.parse(readFileSync(join(RESULTS, 'router.json'), 'utf8'));
+}
 
 async function main(): Promise<void> {
   const config = configFromEnv();
-  const scenario = process.env.BENCH_SCENARIO ?? 'hello';
-  const ids = process.env.BENCH_TARGETS ? process.env.BENCH_TARGETS.split(',').map((s) => s.trim()) : ALL_TARGETS;
-  if (!ids.includes(BASELINE)) ids.unshift(BASELINE);
+  const names = selectScenarios(process.env.BENCH_SCENARIOS);
+  const keep = process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim())) : undefined;
   const pinned = pinSelf(config.loadCpu);
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    loadavgBefore: loadavg(),
     pinned: pinned && hasTaskset,
   };
-  console.log(`tsgi bench: ${scenario}, ${config.rounds} rounds x ${config.duration}s, ${config.connections} connections`);
-  console.log(`machine: ${machine.cpu} x${machine.cores}, node ${machine.node}, load ${machine.loadavgBefore.map((n) => n.toFixed(2)).join(' ')}`);
+  const command = `${['BENCH_SCENARIOS', 'BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_ROUNDS', 'BENCH_CONNECTIONS', 'BENCH_PIPELINING', 'BENCH_TARGETS']
+    .filter((k) => process.env[k] !== undefined)
+    .map((k) => `${k}=${process.env[k]} `)
+    .join('')}pnpm bench`;
+  console.log(`tsgi bench: ${names.join(', ')}; ${config.rounds} rounds x ${config.duration}s, ${config.connections} connections`);
+  console.log(`machine: ${machine.cpu} x${machine.cores}, node ${machine.node}, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   if (!pinned) console.log('taskset not found: servers and load generator are not pinned');
 
-  const targets: RunningTarget[] = [];
-  try {
-    for (const id of ids) targets.push(await startTarget(id, scenario, config.serverCpu));
-    const summaries = await runRounds(targets, config, BASELINE);
-    console.log('');
-    console.log('| target | req/s (median) | spread | p99 ms | vs node:http |');
-    console.log('|---|---:|---:|---:|---:|');
-    for (const s of summaries) {
-      console.log(
-        `| ${s.id} | ${Math.round(s.medianRps)} | ${(s.spread * 100).toFixed(1)}% | ${s.medianP99} | ${s.ratio.toFixed(2)}x |`,
-      );
+  mkdirSync(RESULTS, { recursive: true });
+  const latestFile = join(RESULTS, 'latest.json');
+  const latest = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { scenarios?: Record<string, unknown> }) : {};
+  const scenarios: Record<string, unknown> = { ...latest.scenarios };
+  for (const name of names) {
+    if (name === 'router') {
+      scenarios.router = { scenario: 'router', date: new Date().toISOString(), ...(runRouterBench(config.serverCpu) as object) };
+      continue;
     }
-    const dir = join(BENCH_DIR, 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify({ scenario, config, machine: { ...machine, loadavgAfter: loadavg() }, results: summaries }, null, 2) + '\n',
-    );
-    console.log(`\nwrote ${file}`);
-  } finally {
-    await Promise.all(targets.map((target) => target.stop()));
+    const result = await runScenario(SCENARIOS.find((s) => s.name === name)!, config, keep);
+    const file = join(RESULTS, `${name}-${stamp()}.json`);
+    writeFileSync(file, JSON.stringify({ ...result, machine, command }, null, 2) + '\n');
+    console.log(`wrote ${file}`);
+    scenarios[name] = { ...result, command };
   }
+  writeFileSync(latestFile, JSON.stringify({ machine, command, date: new Date().toISOString(), scenarios }, null, 2) + '\n');
+  console.log(`\nwrote ${latestFile}; run \`npx tsx bench/report.ts\` for docs/benchmarks.md and docs/benchmarks.svg`);
 }
 
 void main().catch((error: unknown) => {

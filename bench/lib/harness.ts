@@ -1,8 +1,8 @@
 /**
  * The reusable part of every HTTP bench: start targets in child processes pinned to
  * one core, load them with autocannon from this process on another core, and run
- * interleaved rounds. run.ts (hello world) is one user; a middleware-stack or gzip
- * bench passes its own targets and scenario.
+ * interleaved rounds. run.ts drives it from the scenario table in scenarios.ts: each
+ * row is a target module started with a variant, loaded on the scenario's request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,14 +62,26 @@ export function pinSelf(cpu: string): boolean {
 
 export interface RunningTarget {
   id: string;
+  /** The benchmarked URL: the target's origin and the scenario's path. */
   url: string;
+  /** Request headers autocannon sends (Authorization, Accept-Encoding, ...). */
+  headers?: Readonly<Record<string, string>>;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** Starts `bench/targets/<id>.ts` for `scenario` in a child pinned to `cpu`. */
-export function startTarget(id: string, scenario: string, cpu: string): Promise<RunningTarget> {
-  const modulePath = join(BENCH_DIR, 'targets', `${id}.ts`);
+export interface StartOptions {
+  /** The row's name in tables. @default the module name */
+  label?: string;
+  /** @default '/' */
+  path?: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Starts `bench/targets/<module>.ts` for `scenario` in a child pinned to `cpu`. */
+export function startTarget(module: string, scenario: string, cpu: string, options: StartOptions = {}): Promise<RunningTarget> {
+  const id = options.label ?? module;
+  const modulePath = join(BENCH_DIR, 'targets', `${module}.ts`);
   if (!existsSync(modulePath)) throw new Error(`no bench target ${modulePath}`);
   const nodeArgs = ['--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
   const [command, args] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
@@ -82,7 +94,8 @@ export function startTarget(id: string, scenario: string, cpu: string): Promise<
       if (!match) return;
       resolve({
         id,
-        url: `http://127.0.0.1:${match[1]}/`,
+        url: `http://127.0.0.1:${match[1]}${options.path ?? '/'}`,
+        headers: options.headers,
         child,
         stop: () =>
           new Promise<void>((done) => {
@@ -104,9 +117,15 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function load(url: string, seconds: number, config: BenchConfig): Promise<LoadResult> {
+export async function load(
+  url: string,
+  seconds: number,
+  config: BenchConfig,
+  headers?: Readonly<Record<string, string>>,
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
+    headers: headers === undefined ? undefined : { ...headers },
     connections: config.connections,
     pipelining: config.pipelining,
     duration: seconds,
@@ -142,12 +161,12 @@ export async function runRounds(
 ): Promise<TargetSummary[]> {
   for (const target of targets) {
     log(`warm-up ${target.id} (${config.warmup}s)`);
-    await load(target.url, config.warmup, config);
+    await load(target.url, config.warmup, config, target.headers);
   }
   const results = new Map<string, LoadResult[]>(targets.map((target) => [target.id, []]));
   for (let round = 0; round < config.rounds; round++) {
     for (const target of rotate(targets, round)) {
-      const result = await load(target.url, config.duration, config);
+      const result = await load(target.url, config.duration, config, target.headers);
       results.get(target.id)!.push(result);
       log(`round ${round + 1}/${config.rounds} ${target.id}: ${Math.round(result.requestsPerSec)} req/s`);
     }

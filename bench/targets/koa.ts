@@ -33,6 +33,8 @@ function stack(): Koa {
     );
   }
   const app = new Koa();
+  // Clients going away at the end of a run are not news (koa prints every EPIPE).
+  app.silent = true;
   app.use((ctx: Context, next: Next) => {
     ctx.res.once('finish', writeLine);
     return next();
