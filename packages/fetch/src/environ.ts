@@ -12,7 +12,7 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues
  * @module
  */
-import type { Environ, ErrorStream } from '@tsgi/core';
+import { decodePathInfo, environKey, type Environ, type ErrorStream } from '@tsgi/core';
 import { StreamInput } from './input.js';
 
 const VERSION = Object.freeze([1, 0] as const);
@@ -28,27 +28,6 @@ export const consoleErrors: ErrorStream = Object.freeze({
   flush(): void {},
 });
 
-// 'user-agent' -> 'HTTP_USER_AGENT'; bounded so invented names cannot grow it forever.
-const KEY_CACHE = new Map<string, string | null>();
-const KEY_CACHE_LIMIT = 1000;
-
-function environKey(name: string): string | null {
-  let key = KEY_CACHE.get(name);
-  if (key !== undefined) return key;
-  if (name === 'content-type') key = 'CONTENT_TYPE';
-  else if (name === 'content-length') key = 'CONTENT_LENGTH';
-  else if (name.includes('_')) key = null;
-  else key = 'HTTP_' + name.toUpperCase().replaceAll('-', '_');
-  if (KEY_CACHE.size < KEY_CACHE_LIMIT) KEY_CACHE.set(name, key);
-  return key;
-}
-
-/** `%XX` -> the char with that code: PATH_INFO holds the path's bytes as latin-1. */
-export function decodePath(path: string): string {
-  if (!path.includes('%')) return path;
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
 export interface EnvironSettings {
   errors: ErrorStream;
   /** A mount prefix to move from PATH_INFO to SCRIPT_NAME ('' for none). */
@@ -58,7 +37,7 @@ export interface EnvironSettings {
 export function requestEnviron(request: Request, settings: EnvironSettings): Environ {
   const url = new URL(request.url);
   const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  let path = decodePath(url.pathname);
+  let path = decodePathInfo(url.pathname);
   let scriptName = '';
   const mount = settings.scriptName;
   if (mount && (path === mount || path.startsWith(mount + '/'))) {

@@ -17,7 +17,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Environ, ErrorStream, FileWrapper } from '@tsgi/core';
+import { decodePathInfo, environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
 import { EMPTY_INPUT, NodeInputStream } from './input.js';
 
 /** What the listener resolves once and every request shares. */
@@ -34,59 +34,6 @@ export interface EnvironConfig {
 }
 
 const VERSION = Object.freeze([1, 0] as const);
-
-// Header name (as the client spelled it) -> environ key. Clients repeat the same few
-// spellings, so the upper-casing is done once per spelling, not once per request.
-const KEY_CACHE = new Map<string, string | null>();
-const KEY_CACHE_LIMIT = 2000;
-
-/** `'User-Agent'` -> `'HTTP_USER_AGENT'`; `null` for names that must be dropped. */
-export function environKey(name: string): string | null {
-  let key = KEY_CACHE.get(name);
-  if (key !== undefined) return key;
-  const lower = name.toLowerCase();
-  if (lower === 'content-type') key = 'CONTENT_TYPE';
-  else if (lower === 'content-length') key = 'CONTENT_LENGTH';
-  else if (name.includes('_')) key = null;
-  else key = 'HTTP_' + name.toUpperCase().replaceAll('-', '_');
-  // A bounded cache: a client inventing names cannot grow it without limit.
-  if (KEY_CACHE.size < KEY_CACHE_LIMIT) KEY_CACHE.set(name, key);
-  return key;
-}
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  code |= 0x20; // fold A-F onto a-f
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
-
-/**
- * Percent-decodes a path into one char per byte (latin-1), as PEP 3333 wants
- * `PATH_INFO`. A `%` not followed by two hex digits stays as it is, like Python's
- * `unquote_to_bytes`.
- */
-export function decodePathInfo(path: string): string {
-  let i = path.indexOf('%');
-  if (i === -1) return path;
-  let out = path.slice(0, i);
-  const n = path.length;
-  while (i < n) {
-    const next = path.indexOf('%', i);
-    if (next === -1) return out + path.slice(i);
-    out += path.slice(i, next);
-    const hi = next + 2 < n ? hexValue(path.charCodeAt(next + 1)) : -1;
-    const lo = hi === -1 ? -1 : hexValue(path.charCodeAt(next + 2));
-    if (lo === -1) {
-      out += '%';
-      i = next + 1;
-    } else {
-      out += String.fromCharCode(hi * 16 + lo);
-      i = next + 3;
-    }
-  }
-  return out;
-}
 
 /** Where the path starts in a request target: after `scheme://authority` for absolute-form. */
 function pathStart(target: string): number {

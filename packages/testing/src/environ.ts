@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues (bytes as latin-1 strings)
  * @module
  */
-import type { Environ } from '@tsgi/core';
+import { decodePathInfo, environKey, type Environ } from '@tsgi/core';
 import { CollectingErrorStream } from './error-stream.js';
 import { BodyInputStream } from './input-stream.js';
 
@@ -27,32 +27,18 @@ export interface RequestInit {
 }
 
 const encoder = new TextEncoder();
-const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+const NON_ASCII = /[^\x00-\x7f]+/gu;
 
-/** Percent-decodes a URL path into a latin-1 "bytes as string", as PEP 3333 asks. */
-export function decodePath(path: string): string {
-  let out = '';
-  for (let i = 0; i < path.length; i++) {
-    const ch = path[i]!;
-    const code = path.charCodeAt(i);
-    if (ch === '%' && HEX_PAIR.test(path.slice(i + 1, i + 3))) {
-      out += String.fromCharCode(parseInt(path.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (code < 0x80) {
-      out += ch;
-    } else {
-      // A raw non-ASCII character goes on the wire as UTF-8: one latin-1 char per byte.
-      const cp = path.codePointAt(i)!;
-      if (cp > 0xffff) i++;
-      for (const byte of encoder.encode(String.fromCodePoint(cp))) out += String.fromCharCode(byte);
-    }
-  }
-  return out;
+function utf8AsLatin1(text: string): string {
+  return String.fromCharCode(...encoder.encode(text));
 }
 
-function headerKey(name: string): string {
-  const upper = name.toUpperCase().replace(/-/g, '_');
-  return upper === 'CONTENT_TYPE' || upper === 'CONTENT_LENGTH' ? upper : `HTTP_${upper}`;
+/**
+ * Percent-decodes a URL path into a latin-1 "bytes as string", as PEP 3333 asks. A raw
+ * non-ASCII character goes on the wire as UTF-8, so it becomes one char per byte too.
+ */
+export function decodePath(path: string): string {
+  return decodePathInfo(path.replace(NON_ASCII, utf8AsLatin1));
 }
 
 /** Builds a fresh environ, its error stream, and the request body source. */
@@ -73,7 +59,9 @@ export function buildEnviron(
   const cgi: Record<string, string> = {};
   const pairs = Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {});
   for (const [name, value] of pairs) {
-    const key = headerKey(name);
+    // As the gateway does: Content-Type/Length without HTTP_, names with '_' dropped.
+    const key = environKey(name);
+    if (key === null) continue;
     const before = cgi[key];
     cgi[key] = before === undefined ? value : `${before}${key === 'HTTP_COOKIE' ? '; ' : ', '}${value}`;
   }

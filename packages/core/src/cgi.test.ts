@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodePathInfo, environKey } from './environ.js';
+import { decodePathInfo, environKey } from '@tsgi/core';
 
 describe('decodePathInfo', () => {
   test('every byte, percent-encoded, decodes to the char with that code', () => {
