@@ -42,6 +42,11 @@ export abstract class PullInputStream implements InputStream {
    */
   protected abstract pullChunk(): Promise<Uint8Array | null>;
 
+  /** Joins the parts of one read; a gateway on Node may return a Buffer here. */
+  protected join(parts: Uint8Array[], total: number): Uint8Array {
+    return concatBytes(parts, total);
+  }
+
   /** The bytes taken from the source but not yet handed out. */
   protected get buffered(): number {
     return this.#rest === null ? 0 : this.#rest.byteLength;
@@ -71,7 +76,7 @@ export abstract class PullInputStream implements InputStream {
       parts.push(chunk);
       total += chunk.byteLength;
     }
-    return concatBytes(parts, total);
+    return this.join(parts, total);
   }
 
   async readline(size?: number): Promise<Uint8Array> {
@@ -91,7 +96,7 @@ export abstract class PullInputStream implements InputStream {
       total += end;
       if (newline !== -1 && newline < end) break;
     }
-    return concatBytes(parts, total);
+    return this.join(parts, total);
   }
 
   async readlines(hint?: number): Promise<Uint8Array[]> {

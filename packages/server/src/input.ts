@@ -1,6 +1,6 @@
 /**
- * `wsgi.input` over a node:http request: `read(size?)`, `readline(size?)`,
- * `readlines(hint?)` and async iteration (chunks as they arrive, never copied).
+ * `wsgi.input` over a node:http request (the reading methods, `read(size?)`, `readline(size?)`,
+ * `readlines(hint?)` and async iteration, come from core's PullInputStream; chunks are never copied).
  * It never reads past `CONTENT_LENGTH` (node's parser stops there) and reads a
  * chunked body to its end (`wsgi.input_terminated`). When the client sent
  * `Expect: 100-continue`, `100 Continue` goes out on the first read, not before:
@@ -17,7 +17,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { InputStream } from '@tsgi/core';
+import { PullInputStream, type InputStream } from '@tsgi/core';
 
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const kInput = Symbol('tsgi.input');
@@ -75,11 +75,11 @@ function onClose(this: Tagged): void {
   input.wakeUp();
 }
 
-export class NodeInputStream implements InputStream {
+export class NodeInputStream extends PullInputStream {
   queue: Buffer[] = [];
   ended = false;
   error: Error | null = null;
-  /** Bytes handed to the app so far. */
+  /** Body bytes taken off the wire so far. */
   consumed = 0;
   /** Most body bytes the app may read (limits.maxBodyBytes); past it, `onOverflow` runs and reads fail. */
   maxBytes = Infinity;
@@ -92,7 +92,9 @@ export class NodeInputStream implements InputStream {
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     readonly length: number,
-  ) {}
+  ) {
+    super();
+  }
 
   /** True once the whole body has been read. */
   get done(): boolean {
@@ -135,7 +137,7 @@ export class NodeInputStream implements InputStream {
   }
 
   /** The next chunk of the body, or null at its end. */
-  private async pull(): Promise<Buffer | null> {
+  protected async pullChunk(): Promise<Buffer | null> {
     if (this.queue.length === 0 && !this.listening) this.listen();
     for (;;) {
       const chunk = this.queue.shift();
@@ -162,68 +164,7 @@ export class NodeInputStream implements InputStream {
     throw this.error;
   }
 
-  private unshift(rest: Buffer): void {
-    this.queue.unshift(rest);
-    this.consumed -= rest.byteLength;
-  }
-
-  async read(size?: number): Promise<Uint8Array> {
-    const limit = size === undefined || size < 0 ? Infinity : size;
-    if (limit === 0) return EMPTY;
-    const parts: Buffer[] = [];
-    let total = 0;
-    while (total < limit) {
-      let chunk = await this.pull();
-      if (chunk === null) break;
-      if (total + chunk.byteLength > limit) {
-        this.unshift(chunk.subarray(limit - total));
-        chunk = chunk.subarray(0, limit - total);
-      }
-      parts.push(chunk);
-      total += chunk.byteLength;
-    }
-    return parts.length === 1 ? parts[0]! : parts.length === 0 ? EMPTY : Buffer.concat(parts, total);
-  }
-
-  async readline(size?: number): Promise<Uint8Array> {
-    const limit = size === undefined || size < 0 ? Infinity : size;
-    if (limit === 0) return EMPTY;
-    const parts: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      let chunk = await this.pull();
-      if (chunk === null) break;
-      const newline = chunk.indexOf(10);
-      let end = newline === -1 ? chunk.byteLength : newline + 1;
-      if (end > limit - total) end = limit - total;
-      if (end < chunk.byteLength) {
-        this.unshift(chunk.subarray(end));
-        chunk = chunk.subarray(0, end);
-      }
-      parts.push(chunk);
-      total += end;
-      if ((newline !== -1 && newline < end) || total >= limit) break;
-    }
-    return parts.length === 1 ? parts[0]! : parts.length === 0 ? EMPTY : Buffer.concat(parts, total);
-  }
-
-  async readlines(hint?: number): Promise<Uint8Array[]> {
-    const lines: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const line = await this.readline();
-      if (line.byteLength === 0) return lines;
-      lines.push(line);
-      total += line.byteLength;
-      if (hint !== undefined && hint > 0 && total >= hint) return lines;
-    }
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for (;;) {
-      const chunk = await this.pull();
-      if (chunk === null) return;
-      yield chunk;
-    }
+  protected override join(parts: Uint8Array[], total: number): Uint8Array {
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   }
 }
