@@ -35,6 +35,10 @@ export interface RowResult {
   ratio: number;
   /** To the scenario's tsgi row. */
   ratioToTsgi: number;
+  /** Median server CPU microseconds per response. */
+  cpuPerRequest: number;
+  /** The baseline's CPU per response / this row's: a req/s ratio the load generator cannot cap. */
+  cpuRatio: number;
   errors: number;
   non2xx: number;
   rounds: number[];
@@ -50,7 +54,7 @@ export interface ScenarioResult {
   baseline: string;
   tsgi: string;
   results: RowResult[];
-  goals: Array<{ text: string; ratio: number; min: number; met: boolean }>;
+  goals: Array<{ text: string; ratio: number; cpuRatio: number; min: number; met: boolean }>;
 }
 
 async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<string> | undefined): Promise<ScenarioResult> {
@@ -64,6 +68,7 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
     }
     const summaries = await runRounds(targets, config, scenario.baseline);
     const tsgiRps = summaries.find((s) => s.id === scenario.tsgi)?.medianRps ?? Number.NaN;
+    const baseCpu = summaries.find((s) => s.id === scenario.baseline)?.medianCpu ?? Number.NaN;
     const results: RowResult[] = summaries.map((s) => ({
       id: s.id,
       medianRps: s.medianRps,
@@ -71,19 +76,23 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
       medianP99: s.medianP99,
       ratio: s.ratio,
       ratioToTsgi: s.medianRps / tsgiRps,
+      cpuPerRequest: s.medianCpu,
+      cpuRatio: baseCpu / s.medianCpu,
       errors: s.rounds.reduce((n, r) => n + r.errors, 0),
       non2xx: s.rounds.reduce((n, r) => n + r.non2xx, 0),
       rounds: s.rounds.map((r) => r.requestsPerSec),
     }));
-    const rps = new Map(results.map((r) => [r.id, r.medianRps]));
+    const byId = new Map(results.map((r) => [r.id, r]));
     const goals = scenario.goals
-      .filter((g) => rps.has(g.row) && rps.has(g.vs))
+      .filter((g) => byId.has(g.row) && byId.has(g.vs))
       .map((g) => {
-        const ratio = rps.get(g.row)! / rps.get(g.vs)!;
-        return { text: g.text, ratio, min: g.min, met: ratio >= g.min };
+        const row = byId.get(g.row)!;
+        const vs = byId.get(g.vs)!;
+        const ratio = row.medianRps / vs.medianRps;
+        return { text: g.text, ratio, cpuRatio: vs.cpuPerRequest / row.cpuPerRequest, min: g.min, met: ratio >= g.min };
       });
     printTable(results, scenario);
-    for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${g.ratio.toFixed(2)}x`);
+    for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${g.ratio.toFixed(2)}x req/s, ${g.cpuRatio.toFixed(2)}x by CPU per request`);
     return {
       scenario: scenario.name,
       title: scenario.title,
@@ -103,12 +112,12 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
 
 function printTable(results: readonly RowResult[], scenario: Scenario): void {
   console.log('');
-  console.log(`| ${scenario.name} | req/s (median) | spread | p99 ms | vs node:http | vs tsgi |`);
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(`| ${scenario.name} | req/s (median) | spread | p99 ms | vs node:http | vs tsgi | CPU us/req | vs node:http by CPU |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const flags = r.errors + r.non2xx > 0 ? ` (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
     console.log(
-      `| ${r.id}${flags} | ${Math.round(r.medianRps)} | ${(r.spread * 100).toFixed(1)}% | ${r.medianP99} | ${r.ratio.toFixed(2)}x | ${r.ratioToTsgi.toFixed(2)}x |`,
+      `| ${r.id}${flags} | ${Math.round(r.medianRps)} | ${(r.spread * 100).toFixed(1)}% | ${r.medianP99} | ${r.ratio.toFixed(2)}x | ${r.ratioToTsgi.toFixed(2)}x | ${r.cpuPerRequest.toFixed(1)} | ${r.cpuRatio.toFixed(2)}x |`,
     );
   }
 }

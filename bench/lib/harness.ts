@@ -67,6 +67,8 @@ export interface RunningTarget {
   /** Request headers autocannon sends (Authorization, Accept-Encoding, ...). */
   headers?: Readonly<Record<string, string>>;
   child: ChildProcess;
+  /** The server process's user + system CPU time so far, in microseconds. */
+  cpuTime(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -86,17 +88,35 @@ export function startTarget(module: string, scenario: string, cpu: string, optio
   const nodeArgs = ['--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
   const [command, args] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(command, args as string[], { stdio: ['pipe', 'pipe', 'inherit'], cwd: dirname(BENCH_DIR) });
+  const waiting: Array<(micros: number) => void> = [];
+  let ready = false;
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /READY (\d+)/.exec(out);
+      if (ready) {
+        let newline: number;
+        while ((newline = out.indexOf('\n')) >= 0) {
+          const line = out.slice(0, newline);
+          out = out.slice(newline + 1);
+          if (line.startsWith('CPU ')) waiting.shift()?.(Number(line.slice(4)));
+        }
+        return;
+      }
+      const match = /READY (\d+)\n/.exec(out);
       if (!match) return;
+      ready = true;
+      out = out.slice(match.index + match[0].length);
       resolve({
         id,
         url: `http://127.0.0.1:${match[1]}${options.path ?? '/'}`,
         headers: options.headers,
         child,
+        cpuTime: () =>
+          new Promise<number>((done) => {
+            waiting.push(done);
+            child.stdin!.write('cpu\n');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
@@ -115,6 +135,9 @@ export interface LoadResult {
   latencyP99: number;
   errors: number;
   non2xx: number;
+  requests: number;
+  /** Server CPU time per response, in microseconds: robust where throughput is not (a busy machine, a saturated load generator). */
+  cpuPerRequest: number;
 }
 
 export async function load(
@@ -136,6 +159,8 @@ export async function load(
     latencyP99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    requests: result.requests.total,
+    cpuPerRequest: Number.NaN,
   };
 }
 
@@ -145,6 +170,8 @@ export interface TargetSummary {
   medianRps: number;
   spread: number;
   medianP99: number;
+  /** Median server CPU microseconds per response. */
+  medianCpu: number;
   /** medianRps / the baseline's medianRps from the same run. */
   ratio: number;
 }
@@ -166,9 +193,11 @@ export async function runRounds(
   const results = new Map<string, LoadResult[]>(targets.map((target) => [target.id, []]));
   for (let round = 0; round < config.rounds; round++) {
     for (const target of rotate(targets, round)) {
+      const before = await target.cpuTime();
       const result = await load(target.url, config.duration, config, target.headers);
+      result.cpuPerRequest = ((await target.cpuTime()) - before) / Math.max(result.requests, 1);
       results.get(target.id)!.push(result);
-      log(`round ${round + 1}/${config.rounds} ${target.id}: ${Math.round(result.requestsPerSec)} req/s`);
+      log(`round ${round + 1}/${config.rounds} ${target.id}: ${Math.round(result.requestsPerSec)} req/s, ${result.cpuPerRequest.toFixed(1)} us CPU/req`);
     }
   }
   const base = median(results.get(baseline)?.map((r) => r.requestsPerSec) ?? []);
@@ -181,6 +210,7 @@ export async function runRounds(
       medianRps: median(rps),
       spread: spread(rps),
       medianP99: median(rounds.map((r) => r.latencyP99)),
+      medianCpu: median(rounds.map((r) => r.cpuPerRequest)),
       ratio: median(rps) / base,
     };
   });
