@@ -1,13 +1,18 @@
 /**
- * The demo `pnpm start` serves: a few routes that show the gateway's paths.
+ * The demo `pnpm start` serves: a small site on the whole tsgi stack, each route
+ * showing one path through the gateway.
  *
- * - `/`            hello world: an array body, one write with a Content-Length
- * - `/stream`      an async generator: chunked, one line every 200 ms
- * - `/echo`        POST: streams the request body back (wsgi.input as async iterable)
- * - `/environ`     the environ as JSON (strings and flags only)
- * - `/latin`       PEP 3333's Latinator middleware over simple_app
- * - `/class`       PEP 3333's AppClass
+ * - `/`             hello world: an array body, one write with a Content-Length
+ * - `/hello/:name`  a router param, read back with routingArgs()
+ * - `/stream`       an async generator: chunked, one line every 200 ms
+ * - `/echo`         POST: streams the request body back (wsgi.input as async iterable)
+ * - `/environ`      the environ as JSON
+ * - `/items`        16 KB of JSON, compressed by gzip when the client asks
+ * - `/latin`        PEP 3333's Latinator middleware over simple_app
+ * - `/class`        PEP 3333's AppClass
+ * - `/admin`        behind Basic auth (alice / wonderland), mounted with urlMap
  *
+ * Outermost first: the access log (when asked for), gzip, then the URL map.
  * It listens on 127.0.0.1:8000 (or $PORT) only when run directly, so tests can
  * import the app without starting a server.
  *
@@ -15,56 +20,101 @@
  * pnpm start   # then: curl -i http://127.0.0.1:8000/stream
  * @module
  */
-import type { Application } from '@tsgi/core';
+import { compose, type Application, type Middleware } from '@tsgi/core';
+import { basicAuth } from '@tsgi/auth';
+import { gzip } from '@tsgi/gzip';
+import { accessLog } from '@tsgi/logger';
+import { router, routingArgs, urlMap } from '@tsgi/router';
 import { serve } from '@tsgi/server';
 import { appClass } from './pep3333-app-class.js';
 import { latinator } from './pep3333-latinator.js';
 import { simpleApp } from './pep3333-simple-app.js';
 
 const HELLO = Buffer.from('Hello from tsgi!\n');
-const NOT_FOUND = Buffer.from('Not Found\n');
-const latin = latinator()(simpleApp);
+const TEXT: [string, string] = ['Content-Type', 'text/plain; charset=utf-8'];
 
-const demo: Application = function demo(environ, startResponse) {
-  switch (environ.PATH_INFO) {
-    case '/':
-      startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
-      return [HELLO];
-    case '/stream':
-      startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
-      return (async function* stream() {
-        for (let i = 1; i <= 5; i++) {
-          yield Buffer.from(`tick ${i}\n`);
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      })();
-    case '/echo':
-      startResponse('200 OK', [['Content-Type', environ.CONTENT_TYPE || 'application/octet-stream']]);
-      return environ['wsgi.input'];
-    case '/environ': {
-      const plain: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(environ)) {
-        if (typeof value !== 'object' || Array.isArray(value)) plain[key] = value;
-      }
-      startResponse('200 OK', [['Content-Type', 'application/json']]);
-      return [Buffer.from(JSON.stringify(plain, null, 2) + '\n')];
-    }
-    case '/latin':
-      return latin(environ, startResponse);
-    case '/class':
-      return appClass(environ, startResponse);
-    default:
-      startResponse('404 Not Found', [['Content-Type', 'text/plain; charset=utf-8']]);
-      return [NOT_FOUND];
-  }
+const hello: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [TEXT]);
+  return [HELLO];
 };
 
-export default demo;
+const greet: Application = (environ, startResponse) => {
+  const [, { name }] = routingArgs(environ);
+  startResponse('200 OK', [TEXT]);
+  return [Buffer.from(`Hello, ${name}!\n`)];
+};
+
+const stream: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [TEXT]);
+  return (async function* ticks() {
+    for (let i = 1; i <= 5; i++) {
+      yield Buffer.from(`tick ${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+};
+
+const echo: Application = (environ, startResponse) => {
+  startResponse('200 OK', [['Content-Type', environ.CONTENT_TYPE || 'application/octet-stream']]);
+  return environ['wsgi.input'];
+};
+
+const showEnviron: Application = (environ, startResponse) => {
+  const plain: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(environ)) {
+    if (typeof value !== 'object' || Array.isArray(value)) plain[key] = value;
+  }
+  startResponse('200 OK', [['Content-Type', 'application/json']]);
+  return [Buffer.from(JSON.stringify(plain, null, 2) + '\n')];
+};
+
+// Built once: a response body is bytes, and bytes can be shared by every request.
+const ITEMS = Buffer.from(
+  JSON.stringify(Array.from({ length: 200 }, (_, id) => ({ id, name: `item ${id}`, tags: ['demo', 'tsgi'] }))),
+);
+const items: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [['Content-Type', 'application/json']]);
+  return [ITEMS];
+};
+
+const admin: Application = (environ, startResponse) => {
+  startResponse('200 OK', [TEXT]);
+  return [Buffer.from(`Welcome, ${environ.REMOTE_USER}. You are at ${environ.SCRIPT_NAME}${environ.PATH_INFO}\n`)];
+};
+
+const routes = router()
+  .get('/', hello)
+  .get('/hello/:name', greet)
+  .get('/stream', stream)
+  .post('/echo', echo)
+  .get('/environ', showEnviron)
+  .get('/items', items)
+  .all('/latin', latinator()(simpleApp))
+  .all('/class', appClass);
+
+export interface DemoOptions {
+  /** Where the access log goes (Apache combined format); no log when omitted. */
+  log?: NodeJS.WritableStream;
+}
+
+/** The demo site: routes under gzip, /admin behind Basic auth, optionally logged. */
+export function createDemo(options: DemoOptions = {}): Application {
+  const layers: Middleware[] = [gzip()];
+  if (options.log) layers.unshift(accessLog({ format: 'combined', stream: options.log }));
+  const site = urlMap({
+    '/admin': basicAuth({ realm: 'tsgi demo', users: { alice: 'wonderland' } })(admin),
+    '/': routes,
+  });
+  return compose(...layers)(site);
+}
+
+export default createDemo();
 
 if (process.argv[1]?.endsWith('demo.ts')) {
   const port = Number(process.env.PORT ?? 8000);
-  void serve(demo, { port }).then(({ url, close }) => {
+  void serve(createDemo({ log: process.stdout }), { port }).then(({ url, close }) => {
     console.log(`tsgi demo listening on ${url}`);
+    console.log(`try: curl -i ${url}/stream   curl -u alice:wonderland ${url}/admin`);
     const stop = (): void => void close().then(() => process.exit(0));
     process.once('SIGINT', stop).once('SIGTERM', stop);
   });

@@ -5,7 +5,10 @@
 import type { Application, Body } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
-import demo from './demo.js';
+import { Writable } from 'node:stream';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import demo, { createDemo } from './demo.js';
 import { AppClass, appClass } from './pep3333-app-class.js';
 import { latinator, piglatin } from './pep3333-latinator.js';
 import { simpleApp } from './pep3333-simple-app.js';
@@ -17,6 +20,19 @@ async function urlOf(app: Application): Promise<string> {
   return served.url;
 }
 afterAll(() => Promise.all(servers.map((served) => served.close())));
+
+/** A GET that shows the body as sent (fetch would decompress it). */
+function rawGet(base: string, path: string, headers: Record<string, string>): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(new URL(path, base), { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 test('simple_app answers "Hello world!" with a Content-Length', async () => {
   const response = await fetch(await urlOf(simpleApp));
@@ -93,4 +109,33 @@ test('the demo app serves its routes', async () => {
   expect(stream.headers.get('transfer-encoding')).toBe('chunked');
   expect(await stream.text()).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
   expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+  expect(await (await fetch(`${url}/hello/Ada%20L`)).text()).toBe('Hello, Ada L!\n');
+});
+
+test('the demo stack: gzip on the items page, /admin behind Basic auth, a combined log line', async () => {
+  const lines: string[] = [];
+  const log = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const url = await urlOf(createDemo({ log }));
+  const page = await rawGet(url, '/items', { 'Accept-Encoding': 'gzip' });
+  expect(page.headers['content-encoding']).toBe('gzip');
+  const items = JSON.parse(gunzipSync(page.body).toString()) as unknown[];
+  expect(items).toHaveLength(200);
+  expect(page.body.byteLength).toBeLessThan(JSON.stringify(items).length / 4);
+
+  const refused = await fetch(`${url}/admin`);
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="tsgi demo"/);
+  const admitted = await fetch(`${url}/admin/x`, {
+    headers: { Authorization: `Basic ${Buffer.from('alice:wonderland').toString('base64')}` },
+  });
+  expect(await admitted.text()).toBe('Welcome, alice. You are at /admin/x\n');
+
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the log batches a turn
+  expect(lines).toHaveLength(3);
+  expect(lines[2]).toMatch(/^127\.0\.0\.1 - alice \[[^\]]+\] "GET \/admin\/x HTTP\/1\.1" 200 \d+ "-" "[^"]*"$/);
 });
