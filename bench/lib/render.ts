@@ -30,11 +30,24 @@ export interface ScenarioJson {
   command?: string;
 }
 
+interface RouterResult {
+  router: string;
+  routes: number;
+  mixedOpsPerSec: number;
+  staticOpsPerSec: number;
+}
+
+/** What bench/router/router.bench.ts writes (bench/results/router.json). */
+export interface RouterJson {
+  scenario: 'router';
+  results?: RouterResult[];
+}
+
 export interface Latest {
   machine: { cpu: string; cores: number; node: string; platform: string; pinned: boolean };
   command: string;
   date: string;
-  scenarios: Record<string, ScenarioJson & Record<string, unknown>>;
+  scenarios: Record<string, ScenarioJson | RouterJson>;
 }
 
 const fixed = (n: number | undefined, digits: number): string => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
@@ -64,15 +77,8 @@ function scenarioTable(s: ScenarioJson): string {
   return lines.join('\n') + '\n';
 }
 
-interface RouterResult {
-  router: string;
-  routes: number;
-  mixedOpsPerSec: number;
-  staticOpsPerSec: number;
-}
-
-function routerTable(s: Record<string, unknown>): string {
-  const results = (s.results ?? []) as RouterResult[];
+function routerTable(s: RouterJson): string {
+  const results = s.results ?? [];
   const lines = [
     '### Router lookup (`router`)',
     '',
@@ -99,7 +105,7 @@ export function renderMarkdown(latest: Latest): string {
   ];
   for (const name of ordered(latest)) {
     const s = latest.scenarios[name]!;
-    parts.push(name === 'router' ? routerTable(s) : scenarioTable(s));
+    parts.push(s.scenario === 'router' ? routerTable(s as RouterJson) : scenarioTable(s as ScenarioJson));
   }
   return parts.join('\n');
 }
@@ -109,8 +115,8 @@ const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</
 /** One group of horizontal bars per scenario: each row's req/s ratio to node:http, with a line at 1.00x. */
 export function renderSvg(latest: Latest): string {
   const groups = ordered(latest)
-    .filter((name) => name !== 'router')
-    .map((name) => latest.scenarios[name]!);
+    .map((name) => latest.scenarios[name]!)
+    .filter((s): s is ScenarioJson => s.scenario !== 'router');
   const left = 190;
   const barMax = 420;
   const rowHeight = 18;

@@ -28,6 +28,28 @@ function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.end(HELLO);
 }
 
+/** Hello world plus the combined line, written per request to the shared log stream. */
+function helloLogged(): RequestListener {
+  const log = openLogStream();
+  return function helloLog(req, res) {
+    hello(req, res);
+    const h = req.headers;
+    log.write(
+      combinedLine({
+        remoteAddr: req.socket.remoteAddress,
+        user: undefined,
+        method: req.method!,
+        url: req.url!,
+        httpVersion: req.httpVersion,
+        status: 200,
+        length: HELLO.byteLength,
+        referer: h.referer,
+        userAgent: h['user-agent'],
+      }),
+    );
+  };
+}
+
 /** Sends `body` as JSON, gzipped in one call when the client takes gzip. */
 function sendJson(req: IncomingMessage, res: ServerResponse, body: Buffer): number {
   if (!acceptsGzip(req)) {
@@ -95,6 +117,7 @@ function gzipStream(req: IncomingMessage, res: ServerResponse): void {
 
 const SCENARIOS: Record<string, () => RequestListener> = {
   hello: () => hello,
+  'hello+log': helloLogged,
   stack,
   'gzip-10k': () => (req, res) => void sendJson(req, res, JSON_10K),
   'gzip-1mb': () => gzipStream,
