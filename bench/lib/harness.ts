@@ -87,7 +87,12 @@ export function startTarget(module: string, scenario: string, cpu: string, optio
   if (!existsSync(modulePath)) throw new Error(`no bench target ${modulePath}`);
   const nodeArgs = ['--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
   const [command, args] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child = spawn(command, args as string[], { stdio: ['pipe', 'pipe', 'inherit'], cwd: dirname(BENCH_DIR) });
+  const child = spawn(command, args as string[], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: dirname(BENCH_DIR),
+    // @tsgi/* from each package's built dist/ (`pnpm bench` builds first), as users run it.
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(BENCH_DIR, 'tsconfig.dist.json') },
+  });
   const waiting: Array<(micros: number) => void> = [];
   let ready = false;
   return new Promise((resolve, reject) => {
