@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { flushAll, LineSink } from './line-sink.js';
 
 function recorder(): { writes: string[]; write(text: string): void } {
@@ -69,5 +70,35 @@ describe('LineSink', () => {
     for (let i = 0; i < 5; i++) new LineSink(recorder(), { flushInterval: 0, maxBuffer: 1 });
     expect(process.listenerCount('exit')).toBe(before);
     expect(process.listeners('beforeExit').length).toBeGreaterThan(0);
+  });
+
+  it('gives a node stream each batch as its own Buffer of UTF-8 bytes, untouched by later lines', async () => {
+    const batches: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        batches.push(chunk);
+        done();
+      },
+    });
+    const sink = new LineSink(stream, { flushInterval: 0, maxBuffer: 1 << 16 });
+    sink.push('caf\u00e9 \u2603\n');
+    sink.push('two\n');
+    await tick();
+    sink.push('XXXXXXXXXXXXXXXXXXXXXXXX\n');
+    await tick();
+    expect(batches).toHaveLength(2);
+    expect(Buffer.isBuffer(batches[0])).toBe(true);
+    // The first batch still holds its own bytes after the sink's buffer was reused.
+    expect(batches[0]!.toString('utf8')).toBe('caf\u00e9 \u2603\ntwo\n');
+    expect(batches[1]!.toString('utf8')).toBe('XXXXXXXXXXXXXXXXXXXXXXXX\n');
+  });
+
+  it('writes a line longer than its whole buffer on its own, after what was waiting', () => {
+    const target = recorder();
+    const sink = new LineSink(target, { flushInterval: 0, maxBuffer: 16 });
+    sink.push('short\n');
+    const long = 'y'.repeat(5000) + '\n';
+    sink.push(long);
+    expect(target.writes).toEqual(['short\n', long]);
   });
 });
