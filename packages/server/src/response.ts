@@ -27,9 +27,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
+  checkHeader,
   checkHeaders,
   checkStatus,
-  getHeader,
   statusCode,
   type Body,
   type Environ,
@@ -82,7 +82,11 @@ function describe(value: unknown): string {
 /** One request/response pair: the state `startResponse`, `write` and the body writer share. */
 export class Exchange {
   status: string | undefined = undefined;
+  /** The status code of `status`, read once. */
+  code = 0;
   headers: ResponseHeaders = ERROR_HEADERS;
+  /** The app's Content-Length header, found while its headers were checked. */
+  declaredLength: string | undefined = undefined;
   /** Status and headers handed to node (`writeHead`). */
   sent = false;
   /** Most body bytes that may go out: the app's Content-Length, or -1. */
@@ -115,10 +119,20 @@ export class Exchange {
     } else if (this.status !== undefined) {
       throw new Error('tsgi server: startResponse() was called a second time without excInfo');
     }
-    const problem = checkStatus(status) ?? checkHeaders(headers);
+    const problem = checkStatus(status) ?? (Array.isArray(headers) ? undefined : checkHeaders(headers));
     if (problem !== undefined) throw new TypeError(`tsgi server: ${problem}`);
+    // One pass: each header is checked, and Content-Length noted for the writer.
+    let declaredLength: string | undefined;
+    for (let i = 0; i < headers.length; i++) {
+      const pair = headers[i]!;
+      const bad = checkHeader(pair);
+      if (bad !== undefined) throw new TypeError(`tsgi server: ${bad}`);
+      if (pair[0].length === 14 && pair[0].toLowerCase() === 'content-length') declaredLength ??= pair[1];
+    }
     this.status = status;
+    this.code = statusCode(status);
     this.headers = headers;
+    this.declaredLength = declaredLength;
     return (this.writeFn ??= (chunk) => this.write(chunk));
   };
 
@@ -132,7 +146,7 @@ export class Exchange {
   }
 
   private get bodyAllowed(): boolean {
-    const code = statusCode(this.status!);
+    const code = this.code;
     return !this.head && code !== 204 && code !== 304 && code >= 200;
   }
 
@@ -140,7 +154,7 @@ export class Exchange {
   private commit(length: number): void {
     const status = this.status!;
     let headers = this.headers;
-    const declared = getHeader(headers, 'content-length');
+    const declared = this.declaredLength;
     if (declared !== undefined) {
       if (!DIGITS.test(declared)) throw new TypeError(`tsgi server: Content-Length must be digits, got ${JSON.stringify(declared)}`);
       this.limit = Number(declared);
@@ -148,7 +162,7 @@ export class Exchange {
       // A new list: the app may reuse its header array for every request.
       headers = headers.concat([['Content-Length', String(length)]]);
     }
-    this.res.writeHead(statusCode(status), status.slice(4), headers);
+    this.res.writeHead(this.code, status.slice(4), headers);
     this.sent = true;
   }
 
@@ -194,7 +208,7 @@ export class Exchange {
         this.commit(-1);
         res.end();
       } else {
-        const declared = getHeader(this.headers, 'content-length');
+        const declared = this.declaredLength;
         // A body that disagrees with its Content-Length costs the connection.
         if (declared !== undefined && Number(declared) !== total) res.shouldKeepAlive = false;
         this.commit(total);
@@ -227,7 +241,7 @@ export class Exchange {
       const handle = await body.open();
       const stat = await handle.stat();
       const size = stat.isFile() ? stat.size : -1;
-      const declared = getHeader(this.headers, 'content-length');
+      const declared = this.declaredLength;
       if (declared !== undefined && Number(declared) !== size) res.shouldKeepAlive = false;
       this.commit(size);
       const end = this.limit >= 0 ? this.limit : size;
@@ -328,7 +342,7 @@ export class Exchange {
     const res = this.res;
     if (!this.sent) {
       this.keepAliveIfDrainable();
-      const declared = getHeader(this.headers, 'content-length');
+      const declared = this.declaredLength;
       const length = held === null ? 0 : held.byteLength;
       if (declared !== undefined && Number(declared) !== length && this.bodyAllowed) res.shouldKeepAlive = false;
       this.commit(length);
