@@ -17,6 +17,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { decodePathInfo, environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
 import { EMPTY_INPUT, NodeInputStream } from './input.js';
 
@@ -46,6 +47,38 @@ function pathStart(target: string): number {
   return slash;
 }
 
+/** What the environ takes from the connection, worked out once per socket. */
+interface SocketInfo {
+  /** The listener settings it was worked out under (two listeners may share a socket). */
+  config: EnvironConfig;
+  serverName: string;
+  serverPort: string;
+  remoteAddr: string;
+  remotePort: string;
+  scheme: 'http' | 'https';
+}
+const kSocketInfo = Symbol('tsgi.socket_info');
+type InfoSocket = Socket & { [kSocketInfo]?: SocketInfo };
+
+// A keep-alive connection carries many requests: its addresses are read (and the
+// ports turned into strings) for the first one only.
+function socketInfo(socket: InfoSocket, config: EnvironConfig): SocketInfo {
+  let info = socket[kSocketInfo];
+  if (info === undefined || info.config !== config) {
+    info = {
+      config,
+      serverName: config.serverName ?? socket.localAddress ?? 'localhost',
+      serverPort: config.serverPort ?? String(socket.localPort ?? ''),
+      remoteAddr: socket.remoteAddress ?? '',
+      remotePort: String(socket.remotePort ?? ''),
+      scheme: config.urlScheme ?? ((socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'),
+    };
+    // Only once connected: a socket without a peer yet must not cache empty values.
+    if (socket.remoteAddress !== undefined) socket[kSocketInfo] = info;
+  }
+  return info;
+}
+
 /**
  * Builds the environ for one request, or returns `undefined` when the request must
  * be refused with 400 before the app sees it (a repeated `Host`, RFC 9112 3.2).
@@ -55,20 +88,20 @@ export function buildEnviron(req: IncomingMessage, res: ServerResponse, config: 
   const start = pathStart(target);
   const queryAt = target.indexOf('?', start === -1 ? 0 : start);
   const rawPath = start === -1 ? '' : target.slice(start, queryAt === -1 ? target.length : queryAt);
-  const socket = req.socket;
+  const info = socketInfo(req.socket, config);
   const environ: Environ = {
     REQUEST_METHOD: req.method ?? 'GET',
     SCRIPT_NAME: '',
     PATH_INFO: start === -1 ? '' : rawPath === '' ? '/' : decodePathInfo(rawPath),
     QUERY_STRING: queryAt === -1 ? '' : target.slice(queryAt + 1),
-    SERVER_NAME: config.serverName ?? socket.localAddress ?? 'localhost',
-    SERVER_PORT: config.serverPort ?? String(socket.localPort ?? ''),
+    SERVER_NAME: info.serverName,
+    SERVER_PORT: info.serverPort,
     SERVER_PROTOCOL: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
     REQUEST_URI: target,
-    REMOTE_ADDR: socket.remoteAddress ?? '',
-    REMOTE_PORT: String(socket.remotePort ?? ''),
+    REMOTE_ADDR: info.remoteAddr,
+    REMOTE_PORT: info.remotePort,
     'wsgi.version': VERSION,
-    'wsgi.url_scheme': config.urlScheme ?? ((socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'),
+    'wsgi.url_scheme': info.scheme,
     'wsgi.input': EMPTY_INPUT,
     'wsgi.errors': config.errors,
     'wsgi.multithread': false,
