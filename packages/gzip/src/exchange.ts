@@ -14,7 +14,6 @@
 import {
   arrayBodyLength,
   closeBody,
-  getHeader,
   statusCode,
   type Body,
   type Environ,
@@ -26,7 +25,7 @@ import type { Encoder } from './encoders.js';
 import { GzipBody } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
-import { alreadyEncoded, encodedHeaders, noTransform, withVary } from './response-headers.js';
+import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
 
 /**
  * pending: startResponse not called yet; deferred: held, may be compressed; passed:
@@ -55,8 +54,7 @@ export class Exchange {
   private realWrite: Write | undefined;
   /** The startResponse the app is given. */
   readonly startResponse: StartResponse;
-  /** Chunks the app passed to write() while held, in order. */
-  readonly write: Write;
+  private boundWrite: Write | undefined;
 
   constructor(
     readonly config: ResolvedGzipOptions,
@@ -66,7 +64,11 @@ export class Exchange {
     readonly head: boolean,
   ) {
     this.startResponse = this.onStartResponse.bind(this);
-    this.write = this.onWrite.bind(this);
+  }
+
+  /** The write() the app gets while the response is held; made only when one is. */
+  get write(): Write {
+    return (this.boundWrite ??= this.onWrite.bind(this));
   }
 
   private onStartResponse(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
@@ -92,17 +94,30 @@ export class Exchange {
   /** Decides what it can from status and headers; see the skip rules in gzip.ts. */
   private inspect(status: string, headers: ResponseHeaders, excInfo: unknown): Write {
     const code = statusCode(status);
-    const type = getHeader(headers, 'content-type');
-    if (
-      code < 200 ||
-      code === 204 ||
-      code === 206 ||
-      code === 304 ||
-      alreadyEncoded(getHeader(headers, 'content-encoding')) ||
-      getHeader(headers, 'content-range') !== undefined ||
-      noTransform(headers) ||
-      !this.config.filter(type, this.environ)
-    ) {
+    // One pass over the headers for everything the skip rules read.
+    let type: string | undefined;
+    let encoding: string | undefined;
+    let length: string | undefined;
+    let skip = code < 200 || code === 204 || code === 206 || code === 304;
+    for (let i = 0; i < headers.length && !skip; i++) {
+      const [name, value] = headers[i]!;
+      switch (name.length) {
+        case 12:
+          if (type === undefined && name.toLowerCase() === 'content-type') type = value;
+          break;
+        case 13:
+          // Content-Range: a part is not a whole body to compress; no-transform forbids it.
+          if (name.toLowerCase() === 'content-range' || (name.toLowerCase() === 'cache-control' && hasToken(value, 'no-transform'))) skip = true;
+          break;
+        case 14:
+          if (length === undefined && name.toLowerCase() === 'content-length') length = value;
+          break;
+        case 16:
+          if (encoding === undefined && name.toLowerCase() === 'content-encoding') encoding = value;
+          break;
+      }
+    }
+    if (skip || alreadyEncoded(encoding) || !this.config.filter(type, this.environ)) {
       this.mode = 'passed';
       return this.start(status, headers, excInfo);
     }
@@ -113,7 +128,6 @@ export class Exchange {
       this.start('406 Not Acceptable', REFUSAL_HEADERS.slice(), excInfo);
       return discard;
     }
-    const length = getHeader(headers, 'content-length');
     this.contentLength = length === undefined ? undefined : Number(length);
     if (this.contentLength !== undefined && this.contentLength < this.config.threshold && identity) {
       return this.passWithVary(excInfo);

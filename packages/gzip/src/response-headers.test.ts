@@ -1,5 +1,5 @@
 import type { ResponseHeaders } from '@tsgi/core';
-import { alreadyEncoded, encodedHeaders, noTransform, withVary } from './response-headers.js';
+import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
 
 describe('response headers', () => {
   it('encodedHeaders sets the coding, drops Content-Length, weakens ETag, adds Vary', () => {
@@ -35,8 +35,9 @@ describe('response headers', () => {
   });
 
   it('sees no-transform and existing codings', () => {
-    expect(noTransform([['Cache-Control', 'max-age=60, no-transform']])).toBe(true);
-    expect(noTransform([['Cache-Control', 'no-transformer']])).toBe(false);
+    expect(hasToken('max-age=60, no-transform', 'no-transform')).toBe(true);
+    expect(hasToken('max-age=60, No-Transform', 'no-transform')).toBe(true);
+    expect(hasToken('no-transformer', 'no-transform')).toBe(false);
     expect(alreadyEncoded('gzip')).toBe(true);
     expect(alreadyEncoded('identity')).toBe(false);
     expect(alreadyEncoded(undefined)).toBe(false);

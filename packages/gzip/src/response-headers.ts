@@ -14,7 +14,8 @@
  */
 import type { ResponseHeaders } from '@tsgi/core';
 
-function hasToken(value: string, token: string): boolean {
+/** True when the comma-separated `value` lists `token` (case-insensitively), e.g. Cache-Control's no-transform. */
+export function hasToken(value: string, token: string): boolean {
   for (const part of value.split(',')) {
     const t = part.trim().toLowerCase();
     if (t === token) return true;
@@ -24,14 +25,6 @@ function hasToken(value: string, token: string): boolean {
 
 function varies(value: string): boolean {
   return hasToken(value, 'accept-encoding') || hasToken(value, '*');
-}
-
-/** True when a Cache-Control header says `no-transform`. */
-export function noTransform(headers: ResponseHeaders): boolean {
-  for (const [name, value] of headers) {
-    if (name.length === 13 && name.toLowerCase() === 'cache-control' && hasToken(value, 'no-transform')) return true;
-  }
-  return false;
 }
 
 /** True when the response already carries a content coding other than `identity`. */
