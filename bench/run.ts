@@ -13,7 +13,7 @@
  *
  * Environment: BENCH_SCENARIOS (comma list; `gzip` = the three gzip tables; default
  * all), BENCH_DURATION (s per round, 5), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
- * BENCH_CONNECTIONS (50), BENCH_PIPELINING (1), BENCH_TARGETS (comma list of row ids
+ * BENCH_CONNECTIONS (50), BENCH_PIPELINING (1), BENCH_FRESH (1: a new process per round), BENCH_TARGETS (comma list of row ids
  * to keep; the baseline is always kept).
  */
 import { execFileSync } from 'node:child_process';
@@ -66,7 +66,13 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
     for (const row of rows) {
       targets.push(await startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers }));
     }
-    const summaries = await runRounds(targets, config, scenario.baseline);
+    const fresh = process.env.BENCH_FRESH !== '0';
+    const restart = async (target: RunningTarget): Promise<RunningTarget> => {
+      const row = rows.find((r) => r.id === target.id)!;
+      await target.stop();
+      return startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers });
+    };
+    const summaries = await runRounds(targets, config, scenario.baseline, console.log, fresh ? restart : undefined);
     const tsgiRps = summaries.find((s) => s.id === scenario.tsgi)?.medianRps ?? Number.NaN;
     const baseCpu = summaries.find((s) => s.id === scenario.baseline)?.medianCpu ?? Number.NaN;
     const results: RowResult[] = summaries.map((s) => ({
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
     platform: `${process.platform} ${process.arch}`,
     pinned: pinned && hasTaskset,
   };
-  const command = `${['BENCH_SCENARIOS', 'BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_ROUNDS', 'BENCH_CONNECTIONS', 'BENCH_PIPELINING', 'BENCH_TARGETS']
+  const command = `${['BENCH_SCENARIOS', 'BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_ROUNDS', 'BENCH_CONNECTIONS', 'BENCH_PIPELINING', 'BENCH_TARGETS', 'BENCH_FRESH']
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]} `)
     .join('')}pnpm bench`;

@@ -190,6 +190,7 @@ export async function runRounds(
   config: BenchConfig,
   baseline: string,
   log: (line: string) => void = console.log,
+  restart?: (target: RunningTarget) => Promise<RunningTarget>,
 ): Promise<TargetSummary[]> {
   for (const target of targets) {
     log(`warm-up ${target.id} (${config.warmup}s)`);
@@ -197,7 +198,16 @@ export async function runRounds(
   }
   const results = new Map<string, LoadResult[]>(targets.map((target) => [target.id, []]));
   for (let round = 0; round < config.rounds; round++) {
-    for (const target of rotate(targets, round)) {
+    for (let target of rotate(targets, round)) {
+      if (restart !== undefined && round > 0) {
+        // A new process each round: V8 settles some processes into a slower steady
+        // state (GC and tiering decisions made early), which a median over rounds of
+        // one process cannot average out; a median over processes can.
+        const fresh = await restart(target);
+        targets[targets.indexOf(target)] = fresh;
+        target = fresh;
+        await load(target.url, config.warmup, config, target.headers);
+      }
       const before = await target.cpuTime();
       const result = await load(target.url, config.duration, config, target.headers);
       result.cpuPerRequest = ((await target.cpuTime()) - before) / Math.max(result.requests, 1);
