@@ -7,31 +7,20 @@
 import { get } from 'node:http';
 import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
 import { serve, type Served } from '@tsgi/server';
-import { buildEnviron, testClient } from '@tsgi/testing';
+import { buildEnviron, CollectingErrorStream, testClient } from '@tsgi/testing';
 import { site as frameworksSite } from './guide-frameworks.js';
 import { hello } from './guide-hello.js';
 import { responseStats, type ResponseStats } from './guide-middleware.js';
 import { app as migratedApp } from './guide-migrate.js';
 import { site as stackSite } from './guide-stack.js';
 
-/** A wsgi.errors that keeps what it is given, so logs can be asserted and stay quiet. */
-class Recorder {
-  text = '';
-  write(text: string): void {
-    this.text += text;
-  }
-  writelines(lines: Iterable<string>): void {
-    for (const line of lines) this.text += line;
-  }
-  flush(): void {}
-}
 
 const running: Served[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((served) => served.close()));
 });
 
-async function start(app: Application, errors = new Recorder()): Promise<{ url: string; errors: Recorder }> {
+async function start(app: Application, errors = new CollectingErrorStream()): Promise<{ url: string; errors: CollectingErrorStream }> {
   const served = await serve(app, { port: 0, errors });
   running.push(served);
   return { url: served.url, errors };

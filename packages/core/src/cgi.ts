@@ -64,3 +64,22 @@ export function decodePathInfo(path: string): string {
   }
   return out;
 }
+
+// 'HTTP_USER_AGENT' -> 'user-agent', computed once per key; bounded so a client
+// inventing header names cannot grow it without limit.
+const NAME_CACHE = new Map<string, string>();
+const NAME_CACHE_LIMIT = 1000;
+
+/**
+ * The header name an `HTTP_*` environ key stands for, lower-cased: the inverse of
+ * {@link environKey}, for gateways that rebuild a request (fetch, node:http) from an
+ * environ. `CONTENT_TYPE` and `CONTENT_LENGTH` are not `HTTP_*` keys; name them directly.
+ */
+export function headerName(key: string): string {
+  let name = NAME_CACHE.get(key);
+  if (name === undefined) {
+    name = key.slice(5).toLowerCase().replaceAll('_', '-');
+    if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(key, name);
+  }
+  return name;
+}

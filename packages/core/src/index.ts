@@ -31,4 +31,4 @@ export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
-export { decodePathInfo, environKey } from './cgi.js';
+export { decodePathInfo, environKey, headerName } from './cgi.js';

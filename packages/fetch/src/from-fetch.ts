@@ -22,6 +22,7 @@
  */
 import {
   HOP_BY_HOP_HEADERS,
+  headerName,
   requestUri,
   statusLine,
   type Application,
@@ -36,19 +37,6 @@ import {
 export type RequestHandler = (request: Request) => Response | Promise<Response>;
 
 const NO_REQUEST_BODY = new Set(['GET', 'HEAD']);
-
-// 'HTTP_USER_AGENT' -> 'user-agent'; bounded so invented names cannot grow it forever.
-const NAME_CACHE = new Map<string, string>();
-const NAME_CACHE_LIMIT = 1000;
-
-function headerName(key: string): string {
-  let name = NAME_CACHE.get(key);
-  if (name === undefined) {
-    name = key.slice(5).toLowerCase().replaceAll('_', '-');
-    if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(key, name);
-  }
-  return name;
-}
 
 /** A pull source over `wsgi.input`: the handler's reads drive the gateway's reads. */
 class InputSource {

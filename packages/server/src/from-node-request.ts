@@ -15,7 +15,7 @@
  */
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Environ } from '@tsgi/core';
+import { headerName, type Environ } from '@tsgi/core';
 
 /** Where the request's body iterator lives on the IncomingMessage. */
 const kInput = Symbol('tsgi.input');
@@ -27,20 +27,6 @@ type EnvironRequest = IncomingMessage & {
   originalUrl?: string;
   baseUrl?: string;
 };
-
-// 'HTTP_USER_AGENT' -> 'user-agent', computed once per key; bounded so a client
-// inventing header names cannot grow it without limit.
-const NAME_CACHE = new Map<string, string>();
-const NAME_CACHE_LIMIT = 1000;
-
-function headerName(key: string): string {
-  let name = NAME_CACHE.get(key);
-  if (name === undefined) {
-    name = key.slice(5).toLowerCase().replaceAll('_', '-');
-    if (NAME_CACHE.size < NAME_CACHE_LIMIT) NAME_CACHE.set(key, name);
-  }
-  return name;
-}
 
 // RFC 3986 pchar plus '/': these may stand in a path as they are.
 const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
