@@ -32,3 +32,4 @@ export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName } from './cgi.js';
+export { quotePath, rawRequestPath } from './quote-path.js';

@@ -52,6 +52,9 @@ export function requestEnviron(request: Request, settings: EnvironSettings): Env
     SERVER_NAME: url.hostname,
     SERVER_PORT: url.port || (scheme === 'https' ? '443' : '80'),
     SERVER_PROTOCOL: 'HTTP/1.1',
+    // The target as the URL carried it, as @tsgi/server keeps it: what a layer that
+    // rebuilds the request (fromFetch, a logger) uses while the path is unmoved.
+    REQUEST_URI: url.pathname + url.search,
     'wsgi.version': VERSION,
     'wsgi.url_scheme': scheme,
     'wsgi.input': undefined as unknown as StreamInput,

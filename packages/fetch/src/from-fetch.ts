@@ -22,7 +22,9 @@
  */
 import {
   HOP_BY_HOP_HEADERS,
+  applicationUri,
   headerName,
+  rawRequestPath,
   requestUri,
   statusLine,
   type Application,
@@ -37,6 +39,19 @@ import {
 export type RequestHandler = (request: Request) => Response | Promise<Response>;
 
 const NO_REQUEST_BODY = new Set(['GET', 'HEAD']);
+
+/**
+ * The URL for the Request: the raw path the client sent when no layer has moved it
+ * (so `/a%2Fb` and `/.%2F` survive; re-quoted, a URL parser would read a dot segment
+ * into the latter), else core's `requestUri`.
+ */
+function requestUrl(environ: Environ): string {
+  const raw = rawRequestPath(environ);
+  if (raw === undefined) return requestUri(environ);
+  const base = applicationUri(environ);
+  const origin = base.slice(0, base.indexOf('/', base.indexOf('//') + 2));
+  return origin + raw + (environ.QUERY_STRING ? '?' + environ.QUERY_STRING : '');
+}
 
 /** A pull source over `wsgi.input`: the handler's reads drive the gateway's reads. */
 class InputSource {
@@ -105,7 +120,7 @@ export function buildRequest(environ: Environ): Request {
     init.body = new ReadableStream(new InputSource(environ['wsgi.input']), { highWaterMark: 0 });
     init.duplex = 'half';
   }
-  return new Request(requestUri(environ), init);
+  return new Request(requestUrl(environ), init);
 }
 
 function responseHeaders(response: Response): ResponseHeaders {

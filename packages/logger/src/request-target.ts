@@ -13,41 +13,9 @@
  * @see https://peps.python.org/pep-3333/#url-reconstruction
  * @module
  */
-import type { Environ } from '@tsgi/core';
+import { quotePath, type Environ } from '@tsgi/core';
 
-const HEX = '0123456789ABCDEF';
-
-// 1 for ASCII characters that stand for themselves in a path: unreserved, sub-delims, ':' '@' '/'.
-const PATH_SAFE = new Uint8Array(128);
-for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/") {
-  PATH_SAFE[ch.charCodeAt(0)] = 1;
-}
-
-function isSafe(code: number): boolean {
-  return code < 128 && PATH_SAFE[code] === 1;
-}
-
-/** A decoded (latin-1) path quoted back to its wire form; returned as is when nothing needs it. */
-export function quotePath(path: string): string {
-  let i = 0;
-  const length = path.length;
-  while (i < length && isSafe(path.charCodeAt(i))) i++;
-  if (i === length) return path;
-  let out = path.slice(0, i);
-  for (; i < length; i++) {
-    const code = path.charCodeAt(i);
-    if (isSafe(code)) out += path[i];
-    else if (code < 256) out += '%' + HEX[code >> 4] + HEX[code & 15];
-    else {
-      // Not a latin-1 byte: a layer set a real Unicode path; quote its UTF-8 bytes
-      // (a lone surrogate becomes U+FFFD's, as TextEncoder would send it).
-      const width = path.codePointAt(i)! > 0xffff ? 2 : 1;
-      for (const byte of Buffer.from(path.slice(i, i + width), 'utf8')) out += '%' + HEX[byte >> 4] + HEX[byte & 15];
-      i += width - 1;
-    }
-  }
-  return out;
-}
+export { quotePath };
 
 /** The environ keys where a gateway may keep the raw request target, in order of preference. */
 export const RAW_TARGET_KEYS = ['REQUEST_URI', 'RAW_URI'] as const;

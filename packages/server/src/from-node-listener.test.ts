@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Environ } from '@tsgi/core';
 import { testClient } from '@tsgi/testing';
 import { fromNodeListener } from './from-node-listener.js';
-import { quotePath } from './from-node-request.js';
+import { quotePath } from '@tsgi/core';
 
 function environ(extra: Record<string, unknown> = {}): Environ {
   return {

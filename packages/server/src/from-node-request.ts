@@ -15,7 +15,7 @@
  */
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { headerName, type Environ } from '@tsgi/core';
+import { headerName, quotePath, rawRequestPath, type Environ } from '@tsgi/core';
 
 /** Where the request's body iterator lives on the IncomingMessage. */
 const kInput = Symbol('tsgi.input');
@@ -27,43 +27,6 @@ type EnvironRequest = IncomingMessage & {
   originalUrl?: string;
   baseUrl?: string;
 };
-
-// RFC 3986 pchar plus '/': these may stand in a path as they are.
-const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
-const PATH_SAFE_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
-const HEX = '0123456789ABCDEF';
-
-/** Re-quotes a latin-1 "bytes as string" path (SCRIPT_NAME, PATH_INFO) for a URL. */
-export function quotePath(path: string): string {
-  if (PATH_SAFE.test(path)) return path;
-  let out = '';
-  for (let i = 0; i < path.length; i++) {
-    const ch = path[i]!;
-    const code = path.charCodeAt(i);
-    if (PATH_SAFE_CHAR.test(ch)) out += ch;
-    else if (code < 256) out += '%' + HEX[code >> 4] + HEX[code & 15];
-    else out += encodeURIComponent(ch); // not latin-1: keep the character as UTF-8
-  }
-  return out;
-}
-
-/** Percent-decodes to one char per byte; a stray `%` stays, as in `unquote_to_bytes`. */
-function unquoteLatin1(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/**
- * The path as the client sent it when the gateway kept it (`REQUEST_URI`) and no
- * middleware has moved it since: `/a%2Fb` then stays `/a%2Fb` instead of `/a/b`.
- */
-function rawPath(environ: Environ, fullPath: string): string | undefined {
-  const uri = environ.REQUEST_URI;
-  if (typeof uri !== 'string' || uri.charCodeAt(0) !== 47 /* / */) return undefined;
-  const q = uri.indexOf('?');
-  const path = q === -1 ? uri : uri.slice(0, q);
-  if (path === fullPath) return path;
-  return path.includes('%') && unquoteLatin1(path) === fullPath ? path : undefined;
-}
 
 /**
  * `req.url` is `SCRIPT_NAME + PATH_INFO` re-quoted plus `?QUERY_STRING`. When the app
@@ -77,7 +40,7 @@ function setUrl(req: EnvironRequest, environ: Environ, fullUrl: boolean): void {
   const pathInfo = environ.PATH_INFO ?? '';
   const query = environ.QUERY_STRING ? '?' + environ.QUERY_STRING : '';
   const full = scriptName + pathInfo;
-  const raw = rawPath(environ, full);
+  const raw = rawRequestPath(environ);
   if (!scriptName || fullUrl) {
     req.url = (raw ?? (quotePath(full) || '/')) + query;
     return;
