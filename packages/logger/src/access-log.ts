@@ -51,7 +51,7 @@ export interface AccessLogOptions {
   generateRequestId?: () => string;
   /** Milliseconds to hold lines before writing them; 0 writes on the next event-loop turn. @default 0 */
   flushInterval?: number;
-  /** Write at once when this many characters are waiting. @default 65536 */
+  /** Write at once when this many bytes (UTF-8) are waiting. @default 65536 */
   maxBuffer?: number;
 }
 
