@@ -83,3 +83,14 @@ export function headerName(key: string): string {
   }
   return name;
 }
+
+/**
+ * The header name an environ key carries, or `undefined` for keys that are not request
+ * headers: `HTTP_*` through {@link headerName}, and the two CGI keys without the prefix.
+ */
+export function requestHeaderName(key: string): string | undefined {
+  if (key.startsWith('HTTP_')) return headerName(key);
+  if (key === 'CONTENT_TYPE') return 'content-type';
+  if (key === 'CONTENT_LENGTH') return 'content-length';
+  return undefined;
+}

@@ -23,7 +23,7 @@
 import {
   HOP_BY_HOP_HEADERS,
   applicationUri,
-  headerName,
+  requestHeaderName,
   rawRequestPath,
   requestUri,
   statusLine,
@@ -100,11 +100,8 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
 export function buildRequest(environ: Environ): Request {
   const headers = new Headers();
   for (const key in environ) {
-    let name: string;
-    if (key.startsWith('HTTP_')) name = headerName(key);
-    else if (key === 'CONTENT_TYPE') name = 'content-type';
-    else if (key === 'CONTENT_LENGTH') name = 'content-length';
-    else continue;
+    const name = requestHeaderName(key);
+    if (name === undefined) continue;
     const value = environ[key];
     if (typeof value === 'string' && value !== '') headers.append(name, value);
   }

@@ -15,7 +15,7 @@
  */
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { headerName, quotePath, rawRequestPath, type Environ } from '@tsgi/core';
+import { quotePath, rawRequestPath, requestHeaderName, type Environ } from '@tsgi/core';
 
 /** Where the request's body iterator lives on the IncomingMessage. */
 const kInput = Symbol('tsgi.input');
@@ -97,11 +97,8 @@ export function environRequest(environ: Environ, socket: Socket, fullUrl: boolea
   const headers: Record<string, string> = {};
   const rawHeaders: string[] = [];
   for (const key in environ) {
-    let name: string;
-    if (key.startsWith('HTTP_')) name = headerName(key);
-    else if (key === 'CONTENT_TYPE') name = 'content-type';
-    else if (key === 'CONTENT_LENGTH') name = 'content-length';
-    else continue;
+    const name = requestHeaderName(key);
+    if (name === undefined) continue;
     const value = environ[key];
     if (typeof value !== 'string' || (value === '' && name.startsWith('content-'))) continue;
     headers[name] = value;
