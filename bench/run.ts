@@ -21,20 +21,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
+import type { RowJson } from './lib/render.js';
 import { SCENARIOS, selectScenarios, type Scenario } from './lib/scenarios.js';
 
 const RESULTS = join(BENCH_DIR, 'results');
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
 
-export interface RowResult {
-  id: string;
-  medianRps: number;
-  spread: number;
-  medianP99: number;
-  /** To the scenario's node:http row. */
-  ratio: number;
-  /** To the scenario's tsgi row. */
-  ratioToTsgi: number;
+/** A row as run.ts writes it: every field of the report's RowJson is present. */
+export interface RowResult extends RowJson {
   /** Median server CPU microseconds per response. */
   cpuPerRequest: number;
   /** The baseline's CPU per response / this row's: a req/s ratio the load generator cannot cap. */

@@ -8,7 +8,9 @@ export interface RowJson {
   medianRps: number;
   spread: number;
   medianP99: number;
+  /** To the scenario's node:http row. */
   ratio: number;
+  /** To the scenario's tsgi row. */
   ratioToTsgi: number;
   cpuPerRequest?: number;
   cpuRatio?: number;
