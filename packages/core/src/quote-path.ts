@@ -15,28 +15,43 @@ import type { Environ } from './types.js';
 
 const HEX = '0123456789ABCDEF';
 
-// 1 for ASCII characters that stand for themselves in a path: unreserved, sub-delims, ':' '@' '/'.
-const PATH_SAFE = new Uint8Array(128);
-for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/") {
-  PATH_SAFE[ch.charCodeAt(0)] = 1;
+const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
+
+/** A table of the ASCII characters that stay as they are: the RFC 3986 unreserved ones plus `extra`. */
+export function safeChars(extra: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of UNRESERVED + extra) table[ch.charCodeAt(0)] = 1;
+  return table;
 }
 
-function isSafe(code: number): boolean {
-  return code < 128 && PATH_SAFE[code] === 1;
-}
+// Characters that stand for themselves in a path: unreserved, sub-delims, ':' '@' '/'.
+const PATH_SAFE = safeChars("!$&'()*+,;=:@/");
 
 const encoder = new TextEncoder();
 
+function isSafe(safe: Uint8Array, code: number): boolean {
+  return code < 128 && safe[code] === 1;
+}
+
 /** A decoded (latin-1) path quoted back to its wire form; returned as is when nothing needs it. */
 export function quotePath(path: string): string {
+  return quoteLatin1(path, PATH_SAFE);
+}
+
+/**
+ * urllib.parse.quote(path, safe, encoding='latin1'): each char of a latin-1 "bytes as
+ * string" is one byte; those not in `safe` become `%XX`. A char above U+00FF (a layer
+ * set a real Unicode string) is quoted as its UTF-8 bytes rather than lost.
+ */
+export function quoteLatin1(path: string, safe: Uint8Array): string {
   let i = 0;
   const length = path.length;
-  while (i < length && isSafe(path.charCodeAt(i))) i++;
+  while (i < length && isSafe(safe, path.charCodeAt(i))) i++;
   if (i === length) return path;
   let out = path.slice(0, i);
   for (; i < length; i++) {
     const code = path.charCodeAt(i);
-    if (isSafe(code)) out += path[i];
+    if (isSafe(safe, code)) out += path[i];
     else if (code < 256) out += '%' + HEX[code >> 4] + HEX[code & 15];
     else {
       // Not a latin-1 byte: a layer set a real Unicode path; quote its UTF-8 bytes

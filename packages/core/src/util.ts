@@ -5,32 +5,13 @@
  * @see https://docs.python.org/3/library/wsgiref.html#module-wsgiref.util
  * @module
  */
+import { quoteLatin1, safeChars } from './quote-path.js';
 import type { Environ } from './types.js';
 
-const HEX = '0123456789ABCDEF';
-// RFC 3986 unreserved characters are never quoted (urllib.parse.quote's always-safe set).
-const UNRESERVED = /[A-Za-z0-9_.\-~]/;
-
-/**
- * urllib.parse.quote(s, safe, encoding='latin1'): PATH_INFO and SCRIPT_NAME hold
- * latin-1 "bytes as string", so each code unit is one byte to percent-encode.
- */
-function quoteLatin1(value: string, safe: string): string {
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    const code = value.charCodeAt(i);
-    if (UNRESERVED.test(ch) || safe.includes(ch)) {
-      out += ch;
-    } else if (code < 256) {
-      out += '%' + HEX[code >> 4] + HEX[code & 15];
-    } else {
-      // Not a latin-1 byte string; encode the code point as UTF-8 rather than lose it.
-      out += encodeURIComponent(ch);
-    }
-  }
-  return out;
-}
+// urllib.parse.quote's safe sets in wsgiref.util: '/' for application_uri, '/;=,' for
+// the PATH_INFO of request_uri.
+const SCRIPT_SAFE = safeChars('/');
+const PATH_INFO_SAFE = safeChars('/;=,');
 
 /** The base URI of the application: scheme, host and quoted SCRIPT_NAME (or `/`). */
 export function applicationUri(environ: Environ): string {
@@ -44,13 +25,13 @@ export function applicationUri(environ: Environ): string {
     const defaultPort = scheme === 'https' ? '443' : '80';
     if (environ.SERVER_PORT !== defaultPort) url += ':' + environ.SERVER_PORT;
   }
-  return url + quoteLatin1(environ.SCRIPT_NAME || '/', '/');
+  return url + quoteLatin1(environ.SCRIPT_NAME || '/', SCRIPT_SAFE);
 }
 
 /** The full request URI, with the query string unless `includeQuery` is false. */
 export function requestUri(environ: Environ, includeQuery = true): string {
   let url = applicationUri(environ);
-  const pathInfo = quoteLatin1(environ.PATH_INFO ?? '', '/;=,');
+  const pathInfo = quoteLatin1(environ.PATH_INFO ?? '', PATH_INFO_SAFE);
   // applicationUri ended in '/' when SCRIPT_NAME was empty; do not double it.
   url += environ.SCRIPT_NAME ? pathInfo : pathInfo.slice(1);
   if (includeQuery && environ.QUERY_STRING) url += '?' + environ.QUERY_STRING;
