@@ -129,6 +129,7 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
   const config: ExchangeConfig = {
     requestIdHeader,
     utcOffset,
+    timed: format !== 'common' && format !== 'combined',
     write(info: Exchange): void {
       if (skip !== undefined && skip(info.environ, info.status)) return;
       const line = formatLine !== undefined ? formatLine(info) : customLine(format as Exclude<LogFormat, string>, info);

@@ -40,6 +40,11 @@ export interface ExchangeConfig {
   /** Response header carrying the request id, or `undefined` to add none. */
   readonly requestIdHeader: string | undefined;
   readonly utcOffset: number | undefined;
+  /**
+   * Whether the format reads `duration`. Apache's formats do not, and then a request
+   * skips both `performance.now()` calls (each a call into C++).
+   */
+  readonly timed: boolean;
 }
 
 function stringOrUndefined(value: unknown): string | undefined {
@@ -53,7 +58,7 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   error: unknown = undefined;
   /** The status line the app gave last (a call with excInfo replaces it). */
   private statusLine: string | undefined = undefined;
-  private readonly t0 = performance.now();
+  private readonly t0: number;
   private t1 = 0;
   /** Bytes of a body counted up front (an array, a file), added unless the response is bodiless. */
   private knownBytes = 0;
@@ -74,6 +79,7 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
     readonly requestId: string | undefined,
     readonly timestamp: number,
   ) {
+    this.t0 = config.timed ? performance.now() : 0;
     // The one closure a request needs: the app calls startResponse unbound.
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
   }
@@ -162,7 +168,7 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   private finish(): void {
     if (this.logged) return;
     this.logged = true;
-    this.t1 = performance.now();
+    if (this.config.timed) this.t1 = performance.now();
     const bodiless = this.bodiless();
     if (!bodiless) this.bytes += this.knownBytes;
     else if (this.outcome === 'ok') this.bytes = 0;
@@ -192,7 +198,9 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   get utcOffset(): number | undefined {
     return this.config.utcOffset;
   }
+  /** Milliseconds taken; 0 when the format was known not to read it (`timed` false). */
   get duration(): number {
+    if (!this.config.timed) return 0;
     return (this.logged ? this.t1 : performance.now()) - this.t0;
   }
   get method(): string {
