@@ -4,7 +4,8 @@
  * buffer as they come, which is written out when it holds `maxBuffer` bytes, on the
  * next turn of the event loop (`setImmediate`, `flushInterval` 0) or after
  * `flushInterval` ms, and at exit. Node streams get the batch as a Buffer, text
- * targets (`wsgi.errors`) as a string.
+ * targets (`wsgi.errors`) as a string; an idle `fs.WriteStream` on a file gets it
+ * with one `fs.writeSync` on its descriptor (see file-write.ts).
  *
  * Why bytes and not a growing string: a string built by `+=` keeps every line (and
  * every piece the formatter joined) alive until the flush. Under load a young-
@@ -24,6 +25,7 @@
  * sink.push('one line\n');
  * @module
  */
+import { idleFileDescriptor, writeDirect } from './file-write.js';
 
 /** Anything lines can be written to: a Node Writable (process.stdout, fs.WriteStream) or `wsgi.errors`. */
 export interface LineTarget {
@@ -121,9 +123,12 @@ export class LineSink {
       this.target.write(this.bytes.toString('utf8', 0, used));
       return;
     }
+    const fd = idleFileDescriptor(this.target);
+    const written = fd === undefined ? 0 : writeDirect(fd, this.bytes, used);
+    if (written === used) return;
     // A copy the stream may keep while its write is in flight; the buffer is reused.
-    const batch = Buffer.allocUnsafe(used);
-    this.bytes.copy(batch, 0, 0, used);
+    const batch = Buffer.allocUnsafe(used - written);
+    this.bytes.copy(batch, 0, written, used);
     (this.target as unknown as ByteTarget).write(batch);
   }
 }

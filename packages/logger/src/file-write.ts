@@ -1,0 +1,58 @@
+/**
+ * Direct writes for a log going to a file through an `fs.WriteStream`.
+ *
+ * A WriteStream writes through libuv's thread pool: every write wakes a pool thread
+ * and comes back through the event loop. Measured on this project's bench machine,
+ * that is 25-30 µs of CPU per write when idle and about 100 µs under load, against
+ * 5-7 µs for the same batch written with `fs.writeSync`. So while the stream is idle
+ * (open, nothing queued or in flight, not ending), a batch goes straight to its file
+ * descriptor, one syscall, as Apache and pino's sync destination write their files.
+ * Order is kept: a stream with anything queued gets the batch through `write()`.
+ *
+ * Only regular files and character devices (`/dev/null`, a terminal) qualify: a
+ * write to a FIFO or socket can block until the reader catches up, which would
+ * stall the server. The check is one `fstat` per stream.
+ *
+ * @example
+ * const fd = idleFileDescriptor(stream);
+ * const done = fd === undefined ? 0 : writeDirect(fd, bytes, used);
+ * @module
+ */
+import { fstatSync, WriteStream, writeSync } from 'node:fs';
+
+// Per stream: the descriptor checked and whether it may be written directly.
+const verdicts = new WeakMap<WriteStream, { fd: number; direct: boolean }>();
+
+function mayWriteDirectly(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() || stat.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+/** The stream's file descriptor if a batch may be written to it right now, else undefined. */
+export function idleFileDescriptor(target: unknown): number | undefined {
+  if (!(target instanceof WriteStream)) return undefined;
+  const fd = (target as WriteStream & { fd: unknown }).fd;
+  if (typeof fd !== 'number' || target.writableLength !== 0 || target.destroyed || target.writableEnded) return undefined;
+  let verdict = verdicts.get(target);
+  if (verdict === undefined || verdict.fd !== fd) verdicts.set(target, (verdict = { fd, direct: mayWriteDirectly(fd) }));
+  return verdict.direct ? fd : undefined;
+}
+
+/**
+ * Writes `bytes[0, length)` to `fd`; returns how many bytes went out. Stops early on
+ * any error (EAGAIN, ENOSPC, ...): the caller hands the rest to the stream, which
+ * retries or reports the error on its own 'error' event as it would for any write.
+ */
+export function writeDirect(fd: number, bytes: Uint8Array, length: number): number {
+  let offset = 0;
+  try {
+    while (offset < length) offset += writeSync(fd, bytes, offset, length - offset);
+  } catch {
+    // Left to the stream.
+  }
+  return offset;
+}
