@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Application } from '@tsgi/core';
+import { flushAccessLogs } from '@tsgi/logger';
 import { serve, type Served } from '@tsgi/server';
 import { app as expressStack } from './wrap-express.js';
 import { app as koaStack } from './wrap-koa.js';
@@ -100,6 +101,9 @@ describe('fetch-handler: the tsgi stack as a fetch handler', () => {
       const report = await fetch(`${base}/report`, { headers: { 'accept-encoding': 'gzip' } });
       expect(report.headers.get('content-encoding')).toBe('gzip');
       expect((await report.text()).split('\n')).toHaveLength(201);
+      // Lines wait up to 10 ms in the logger's batch; write them now.
+      flushAccessLogs();
+      expect(consoleLines.join('\n')).toMatch(/"GET \/users\/3 HTTP\/1\.1" 200 [\s\S]*"GET \/report HTTP\/1\.1" 200 /);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -353,4 +353,27 @@ describe('accessLog: options', () => {
     await testClient(logger(hello)).get('/');
     expect(lines()[0]).toContain(TIME);
   });
+
+  it('holds lines 10 ms by default and writes what gathered meanwhile in one write', () => {
+    jest.useFakeTimers();
+    try {
+      const writes: string[] = [];
+      const logger = accessLog({ format: 'common', stream: { write: (text: string) => void writes.push(text) } });
+      const app = logger(hello);
+      const request = (path: string): void => {
+        const environ = { REQUEST_METHOD: 'GET', SCRIPT_NAME: '', PATH_INFO: path, QUERY_STRING: '', SERVER_PROTOCOL: 'HTTP/1.1' };
+        void (app(environ as Environ, () => () => undefined) as Body).close?.();
+      };
+      request('/a');
+      jest.advanceTimersByTime(5);
+      request('/b');
+      jest.advanceTimersByTime(4);
+      expect(writes).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.match(/"GET \/[ab] HTTP\/1\.1"/g)).toEqual(['"GET /a HTTP/1.1"', '"GET /b HTTP/1.1"']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -49,7 +49,12 @@ export interface AccessLogOptions {
   requestIdHeader?: string | false;
   /** Makes a request id when the request brings no valid one. @default a random prefix and a counter */
   generateRequestId?: () => string;
-  /** Milliseconds to hold lines before writing them; 0 writes on the next event-loop turn. @default 0 */
+  /**
+   * Milliseconds to hold lines before writing them; 0 writes on the next event-loop
+   * turn. Under load a write per turn is a write per request or two (an fs write goes
+   * through libuv's thread pool), so the default holds lines a little longer.
+   * @default 10
+   */
   flushInterval?: number;
   /** Write at once when this many bytes (UTF-8) are waiting. @default 65536 */
   maxBuffer?: number;
@@ -61,7 +66,7 @@ export type AccessLogMiddleware = Middleware & { flush(): void };
 const DEFAULTS = {
   format: 'combined',
   requestIdHeader: 'X-Request-Id',
-  flushInterval: 0,
+  flushInterval: 10,
   maxBuffer: 65_536,
 } satisfies Partial<Required<AccessLogOptions>>;
 
