@@ -58,13 +58,13 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
   const targets: RunningTarget[] = [];
   try {
     for (const row of rows) {
-      targets.push(await startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers }));
+      targets.push(await startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags }));
     }
     const fresh = process.env.BENCH_FRESH !== '0';
     const restart = async (target: RunningTarget): Promise<RunningTarget> => {
       const row = rows.find((r) => r.id === target.id)!;
       await target.stop();
-      return startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers });
+      return startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags });
     };
     const summaries = await runRounds(targets, config, scenario.baseline, console.log, fresh ? restart : undefined);
     const tsgiRps = summaries.find((s) => s.id === scenario.tsgi)?.medianRps ?? Number.NaN;

@@ -78,6 +78,8 @@ export interface StartOptions {
   /** @default '/' */
   path?: string;
   headers?: Readonly<Record<string, string>>;
+  /** Flags for the server's node, before the script. */
+  nodeFlags?: readonly string[];
 }
 
 /** Starts `bench/targets/<module>.ts` for `scenario` in a child pinned to `cpu`. */
@@ -85,7 +87,7 @@ export function startTarget(module: string, scenario: string, cpu: string, optio
   const id = options.label ?? module;
   const modulePath = join(BENCH_DIR, 'targets', `${module}.ts`);
   if (!existsSync(modulePath)) throw new Error(`no bench target ${modulePath}`);
-  const nodeArgs = ['--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
+  const nodeArgs = [...(options.nodeFlags ?? []), '--import', 'tsx', join(LIB, 'child.ts'), modulePath, scenario];
   const [command, args] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(command, args as string[], {
     stdio: ['pipe', 'pipe', 'inherit'],
