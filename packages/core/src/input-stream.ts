@@ -61,32 +61,23 @@ export abstract class PullInputStream implements InputStream {
     return this.pullChunk();
   }
 
-  async read(size?: number): Promise<Uint8Array> {
-    const limit = size === undefined || size < 0 ? Infinity : size;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    while (total < limit) {
-      let chunk = await this.#next();
-      if (chunk === null) break;
-      const room = limit - total;
-      if (chunk.byteLength > room) {
-        this.#rest = chunk.subarray(room);
-        chunk = chunk.subarray(0, room);
-      }
-      parts.push(chunk);
-      total += chunk.byteLength;
-    }
-    return this.join(parts, total);
+  read(size?: number): Promise<Uint8Array> {
+    return this.#collect(size, false);
   }
 
-  async readline(size?: number): Promise<Uint8Array> {
+  readline(size?: number): Promise<Uint8Array> {
+    return this.#collect(size, true);
+  }
+
+  /** Up to `size` bytes (all when absent or negative), ending after the first newline when `toNewline`. */
+  async #collect(size: number | undefined, toNewline: boolean): Promise<Uint8Array> {
     const limit = size === undefined || size < 0 ? Infinity : size;
     const parts: Uint8Array[] = [];
     let total = 0;
     while (total < limit) {
       let chunk = await this.#next();
       if (chunk === null) break;
-      const newline = chunk.indexOf(NEWLINE);
+      const newline = toNewline ? chunk.indexOf(NEWLINE) : -1;
       const end = Math.min(newline === -1 ? chunk.byteLength : newline + 1, limit - total);
       if (end < chunk.byteLength) {
         this.#rest = chunk.subarray(end);
