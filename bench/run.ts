@@ -22,7 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
 import type { RowJson } from './lib/render.js';
-import { SCENARIOS, selectScenarios, type Scenario } from './lib/scenarios.js';
+import { SCENARIOS, selectScenarios, type Row, type Scenario } from './lib/scenarios.js';
 
 const RESULTS = join(BENCH_DIR, 'results');
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
@@ -55,16 +55,16 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
   const rows = scenario.rows.filter((row) => !keep || keep.has(row.id) || row.id === scenario.baseline || row.id === scenario.tsgi);
   console.log(`\n## ${scenario.name}: ${scenario.what}`);
   const before = loadavg();
+  const start = (row: Row): Promise<RunningTarget> =>
+    startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags });
   const targets: RunningTarget[] = [];
   try {
-    for (const row of rows) {
-      targets.push(await startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags }));
-    }
+    for (const row of rows) targets.push(await start(row));
     const fresh = process.env.BENCH_FRESH !== '0';
     const restart = async (target: RunningTarget): Promise<RunningTarget> => {
       const row = rows.find((r) => r.id === target.id)!;
       await target.stop();
-      return startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags });
+      return start(row);
     };
     const summaries = await runRounds(targets, config, scenario.baseline, console.log, fresh ? restart : undefined);
     const tsgiRps = summaries.find((s) => s.id === scenario.tsgi)?.medianRps ?? Number.NaN;
