@@ -25,7 +25,7 @@
 import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
 import { escapeLine } from './escape.js';
 import { Exchange, type ExchangeConfig } from './exchange.js';
-import { FORMATS, type LogFormat, type LogInfo } from './formats.js';
+import { FORMATS, readsDuration, type LogFormat, type LogInfo } from './formats.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
 import { isValidRequestId, requestIdGenerator } from './request-id.js';
 
@@ -134,7 +134,7 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
   const config: ExchangeConfig = {
     requestIdHeader,
     utcOffset,
-    timed: format !== 'common' && format !== 'combined',
+    timed: readsDuration(format),
     write(info: Exchange): void {
       if (skip !== undefined && skip(info.environ, info.status)) return;
       const line = formatLine !== undefined ? formatLine(info) : customLine(format as Exclude<LogFormat, string>, info);

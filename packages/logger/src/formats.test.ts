@@ -1,6 +1,6 @@
 import type { Environ } from '@tsgi/core';
 import fc from 'fast-check';
-import { formatCombined, formatCommon, formatJson, type LogInfo } from './formats.js';
+import { formatCombined, formatCommon, formatJson, readsDuration, type LogInfo } from './formats.js';
 
 const T = Date.UTC(2000, 9, 10, 20, 55, 36);
 
@@ -133,5 +133,14 @@ describe('json', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('readsDuration', () => {
+  it('is false only for the Apache formats, which have no %D/%T', () => {
+    expect(readsDuration('common')).toBe(false);
+    expect(readsDuration('combined')).toBe(false);
+    expect(readsDuration('json')).toBe(true);
+    expect(readsDuration((info) => String(info.duration))).toBe(true);
   });
 });

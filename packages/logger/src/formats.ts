@@ -155,3 +155,12 @@ export const FORMATS = {
   combined: formatCombined,
   json: formatJson,
 } as const satisfies Record<string, (info: LogInfo) => string>;
+
+/**
+ * Whether `format` may read `info.duration`. Apache's common and combined lines have no
+ * %D/%T, so the logger skips the request's two clock reads for them; json and any
+ * custom function get a timed request.
+ */
+export function readsDuration(format: LogFormat): boolean {
+  return format !== 'common' && format !== 'combined';
+}
