@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/* global process, URL */
+// The `tsgi` command. Installed from a package, it runs the built CLI (dist/esm/cli.js).
+// Inside the tsgi repository it runs the sources through tsx (a dev dependency there),
+// so `pnpm exec tsgi` works right after `pnpm install` and never runs a stale build.
+// The bin is this small committed file, not dist/cli.js, so that package managers can
+// link it before anything is built.
+import { existsSync } from 'node:fs';
+
+const built = new URL('../dist/esm/cli.js', import.meta.url);
+const source = new URL('../src/cli.ts', import.meta.url);
+const inRepository = existsSync(new URL('../../../pnpm-workspace.yaml', import.meta.url));
+
+if (inRepository && existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else if (existsSync(built)) {
+  await import(built.href);
+} else {
+  process.stderr.write('tsgi: error: @tsgi/server is not built (no dist/esm/cli.js): reinstall the package\n');
+  process.exit(1);
+}
