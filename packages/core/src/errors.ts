@@ -4,6 +4,7 @@
  * and for a caller that turns it into that response.
  * @module
  */
+import { shareInstanceof } from './brand.js';
 import { statusLine } from './status.js';
 
 export interface HttpErrorOptions {
@@ -41,6 +42,8 @@ export class HttpError extends Error {
     return { status: this.status, message: this.expose ? this.message : statusLine(this.status).slice(4) };
   }
 }
+// One HttpError for `instanceof` whether it came from the ESM or the CommonJS build.
+shareInstanceof(HttpError, 'tsgi.HttpError');
 
 /** True for anything with a numeric `status` of 400-599, from any package. */
 export function isHttpError(error: unknown): error is { status: number; message: string; expose?: boolean } {

@@ -4,6 +4,7 @@
  * was seen, and how to fix it.
  * @module
  */
+import { shareInstanceof } from '@tsgi/core';
 import { RULES, type RuleId } from './rules.js';
 
 export class LintError extends Error {
@@ -24,6 +25,8 @@ export class LintError extends Error {
     this.side = entry.side;
   }
 }
+// One LintError for `instanceof` whether it came from the ESM or the CommonJS build.
+shareInstanceof(LintError, 'tsgi.LintError');
 
 /** A short, safe description of any value for messages. */
 export function show(value: unknown): string {
