@@ -21,7 +21,7 @@ test('other values and other brands are not instances', () => {
   shareInstanceof(Other, 'tsgi.test.Other');
   expect(new Error('x') instanceof A).toBe(false);
   expect(new Other('x') instanceof A).toBe(false);
-  expect(null instanceof A).toBe(false);
+  expect((null as unknown as object) instanceof A).toBe(false);
   expect({} instanceof A).toBe(false);
 });
 

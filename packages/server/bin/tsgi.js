@@ -6,14 +6,16 @@
 // The bin is this small committed file, not dist/cli.js, so that package managers can
 // link it before anything is built.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/esm/cli.js', import.meta.url);
 const source = new URL('../src/cli.ts', import.meta.url);
 const inRepository = existsSync(new URL('../../../pnpm-workspace.yaml', import.meta.url));
 
 if (inRepository && existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // The repository's tsconfig maps @tsgi/* to the packages' sources, from any cwd.
+  process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
+  await import('tsx'); // registers tsx's hooks, as `node --import tsx` does
   await import(source.href);
 } else if (existsSync(built)) {
   await import(built.href);

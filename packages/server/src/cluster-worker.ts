@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
 import { limitsOf, splitTarget, type Settings } from './config.js';
+import { prepareTypeScript } from './load-app.js';
 import { serve, type Served } from './serve.js';
 
 /** Messages between primary and workers; `tsgi` tags them apart from an app's own. */
@@ -33,6 +34,7 @@ export async function loadApp(target: string, cwd = process.cwd()): Promise<Appl
   const isPath = module.startsWith('.') || path.isAbsolute(module) || /\.[cm]?[jt]sx?$/.test(module);
   const full = path.resolve(cwd, module);
   if (isPath && !existsSync(full)) throw new Error(`cannot find the application module '${module}' (looked for ${full})`);
+  if (isPath) await prepareTypeScript(full);
   let exports: Record<string, unknown>;
   try {
     exports = (await import(isPath ? pathToFileURL(full).href : module)) as Record<string, unknown>;
