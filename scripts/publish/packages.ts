@@ -10,10 +10,16 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is scripts/publish/packages.ts). */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root: the nearest folder up from `from` holding pnpm-workspace.yaml. */
+export function findRoot(from = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no pnpm-workspace.yaml above ${from}: run this inside the tsgi repository`);
+  }
+}
+
+export const ROOT = findRoot();
 
 /** A package.json as far as publishing reads it. */
 export interface Manifest {
