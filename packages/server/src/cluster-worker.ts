@@ -44,10 +44,10 @@ export async function loadApp(target: string, cwd = process.cwd()): Promise<Appl
   const names = name === undefined ? NAMES : [name];
   for (const key of names) {
     let value = exports[key];
-    // A CommonJS module seen through import(): its exports object is the default.
-    if (value === undefined && exports.default !== null && typeof exports.default === 'object') {
-      value = (exports.default as Record<string, unknown>)[key];
-    }
+    // A CommonJS module seen through import(): its exports object is the default, so
+    // `default` is that object (look inside it), and names may only be in it.
+    const commonJs = exports.default !== null && typeof exports.default === 'object' ? (exports.default as Record<string, unknown>) : undefined;
+    if (commonJs !== undefined && (value === undefined || value === commonJs)) value = commonJs[key];
     if (typeof value === 'function') return value as Application;
     if (value !== undefined) throw new Error(`'${module}' export '${key}' is a ${typeof value}, not an application function`);
   }

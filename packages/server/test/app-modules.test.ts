@@ -1,8 +1,9 @@
 /**
- * `tsgi serve app.ts` through the `tsgi` bin (packages/server/bin/tsgi.js, as
+ * App modules the CLI loads. `tsgi serve app.ts` through the `tsgi` bin (packages/server/bin/tsgi.js, as
  * `pnpm exec tsgi` runs it), with no TypeScript loader on the node command line:
  * tsx installed beside the app is registered by the CLI; without it the CLI says in
- * one line what to install, with no stack.
+ * one line what to install, with no stack. A CommonJS module's exports object is looked
+ * into for `app`/`application` instead of being taken for the default export.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
@@ -58,4 +59,19 @@ test('without tsx, one line says what to install, and no stack', async () => {
       '(npm install --save-dev tsx), or build it and serve the .js file\n',
   );
   expect(cli.stderr()).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|\n\s+at /);
+});
+
+test.each([
+  ['module.exports.app = app', 'module.exports.app = app;'],
+  ['module.exports = { application }', 'module.exports = { application: app };'],
+])('a CommonJS app module: %s', async (_name, exportLine) => {
+  const source = "function app(_e, startResponse) { startResponse('200 OK', []); return [Buffer.from('from cjs')]; }\n";
+  const dir = fixtureDir({ 'app.cjs': source + exportLine + '\n' });
+  const cli = runBin(['serve', 'app.cjs', '--port', '0', '--workers', '1'], dir);
+  try {
+    const url = await startedUrl(cli);
+    expect(await getOnce(url)).toEqual({ status: 200, body: 'from cjs' });
+  } finally {
+    await stopCli(cli);
+  }
 });
