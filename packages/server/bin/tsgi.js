@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/esm/cli.js', import.meta.url);
 const source = new URL('../src/cli.ts', import.meta.url);
-const inRepository = existsSync(new URL('../../../pnpm-workspace.yaml', import.meta.url));
+// packages/server/tsconfig.json is not in the published package: only a clone has it.
+const inRepository =
+  existsSync(new URL('../tsconfig.json', import.meta.url)) && existsSync(new URL('../../../pnpm-workspace.yaml', import.meta.url));
 
 if (inRepository && existsSync(source)) {
   // The repository's tsconfig maps @tsgi/* to the packages' sources, from any cwd.
