@@ -58,7 +58,6 @@ export function eventKind(event: unknown): EventKind | null {
 
 /** Non-ASCII characters an integration decoded are sent on as their UTF-8 escapes. */
 function asSent(path: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(path) ? path.replace(/[^\x00-\x7f]+/g, (run) => encodeURIComponent(run)) : path;
 }
 

@@ -127,8 +127,9 @@ describe('toLambda: results in the shape each kind expects', () => {
 
   test.each(['v1', 'v2', 'functionUrl', 'alb', 'albMulti'] as const)('%s: a binary body goes out as base64 and decodes to the same bytes', async (kind) => {
     const event = events[kind]();
-    Object.assign(event, { httpMethod: 'GET', path: '/binary', rawPath: '/binary', body: null, isBase64Encoded: false });
-    if ('http' in event.requestContext) event.requestContext.http.method = 'GET';
+    Object.assign(event, { body: null, isBase64Encoded: false });
+    if ('rawPath' in event) Object.assign(event, { rawPath: '/binary' }).requestContext.http.method = 'GET';
+    else Object.assign(event, { httpMethod: 'GET', path: '/binary' });
     if (kind === 'v1') (event.requestContext as { path?: string }).path = '/prod/binary';
     const result = await handler(event);
     expect(result.isBase64Encoded).toBe(true);
