@@ -1,0 +1,190 @@
+/**
+ * `toLambda(app)`: a tsgi Application as an AWS Lambda handler for HTTP events: API
+ * Gateway REST APIs (payload 1.0), HTTP APIs (payload 2.0), Application Load Balancer
+ * targets and Lambda Function URLs, told apart by the event's shape.
+ *
+ * The response side is `@tsgi/fetch`'s gateway (the same PEP 3333 rules as on Bun,
+ * Deno and Workers); this file only turns the event into a request and the response
+ * into the result Lambda expects. The environ gets:
+ * - `SCRIPT_NAME`: the stage when the URL carries it (`/prod` on
+ *   `https://id.execute-api.region.amazonaws.com/prod/items`), or `basePath`;
+ *   `PATH_INFO` the rest, both latin-1 "bytes as a string" like every gateway's;
+ * - `REMOTE_ADDR` from `sourceIp` (API Gateway) or `X-Forwarded-For` (ALB);
+ *   `wsgi.url_scheme`, `SERVER_NAME`, `SERVER_PORT` from the Host and
+ *   `X-Forwarded-Proto/Port` headers AWS sets;
+ * - `lambda.event`, `lambda.context` and `lambda.request_context` (the event's
+ *   `requestContext`: authorizer claims, request id, ...).
+ *
+ * Results: binary and compressed bodies as base64 (`isBase64Encoded`), `Set-Cookie`
+ * in `cookies` (2.0) or `multiValueHeaders` (1.0, ALB). With `streaming: true` the
+ * handler is wrapped in `awslambda.streamifyResponse` (Function URLs with
+ * `InvokeMode: RESPONSE_STREAM`) and the body goes out chunk by chunk as the app yields.
+ *
+ * @example
+ * import { toLambda } from '@tsgi/lambda';
+ * export const handler = toLambda(compose(accessLog(), gzip())(app));
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+ * @module
+ */
+import type { Application, Environ, ErrorStream } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core';
+import { toFetch } from '@tsgi/fetch';
+import { eventKind, readEvent, type EventRequest } from './event-request.js';
+import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './events.js';
+import { lambdaResult } from './lambda-result.js';
+import { streamResponse, streamingRuntime, type StreamingHandler } from './streaming.js';
+
+export interface ToLambdaOptions {
+  /**
+   * `wsgi.errors`: an ErrorStream, or a function that gets each message. Lambda sends
+   * what goes to `console.error` to CloudWatch Logs.
+   * @default console.error
+   */
+  errors?: ErrorStream | ((text: string) => void);
+  /**
+   * A mount prefix moved from PATH_INFO to SCRIPT_NAME when no stage was found in the
+   * path: a custom domain's base path mapping, or an ALB rule that forwards `/api/*`.
+   * '' or starts with '/', no trailing '/'.
+   * @default ''
+   */
+  basePath?: string;
+  /**
+   * More media types sent as text rather than base64 (text/*, JSON, XML, JavaScript,
+   * form data and SVG already are).
+   * @default []
+   */
+  textTypes?: readonly string[];
+  /**
+   * Stream the response through `awslambda.streamifyResponse` (the Node.js runtime's
+   * global); for Function URLs with `InvokeMode: RESPONSE_STREAM`.
+   * @default false
+   */
+  streaming?: boolean;
+}
+
+/** A buffered handler: `(event, context) => Promise<result>`. */
+export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) => Promise<LambdaHttpResult>;
+
+interface Resolved {
+  errors: ToLambdaOptions['errors'];
+  basePath: string;
+  textTypes: ReadonlySet<string>;
+  streaming: boolean;
+}
+
+function resolve(options: ToLambdaOptions): Resolved {
+  const basePath = options.basePath ?? '';
+  if (typeof basePath !== 'string' || (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/')))) {
+    throw new TypeError(`toLambda: basePath must be '' or start with '/' and not end with one, got ${JSON.stringify(basePath)}`);
+  }
+  const textTypes = options.textTypes ?? [];
+  if (!Array.isArray(textTypes) || textTypes.some((type) => typeof type !== 'string')) {
+    throw new TypeError('toLambda: textTypes must be an array of media types such as "application/x-yaml"');
+  }
+  if (options.streaming !== undefined && typeof options.streaming !== 'boolean') {
+    throw new TypeError(`toLambda: streaming must be true or false, got ${String(options.streaming)}`);
+  }
+  return { errors: options.errors, basePath, textTypes: new Set(textTypes.map((type) => type.toLowerCase())), streaming: options.streaming === true };
+}
+
+function header(request: EventRequest, name: string): string | undefined {
+  let found: string | undefined;
+  for (const [key, value] of request.headers) if (key.toLowerCase() === name) found = value;
+  return found;
+}
+
+/** The environ keys that come from the event rather than from the Request. */
+function eventEnviron(request: EventRequest, event: unknown, context: unknown): Partial<Environ> {
+  const host = header(request, 'host') ?? '';
+  const colon = host.lastIndexOf(':');
+  const hasPort = colon > host.lastIndexOf(']');
+  const proto = header(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  const scheme = proto === 'http' ? 'http' : 'https';
+  const port = hasPort ? host.slice(colon + 1) : (header(request, 'x-forwarded-port')?.split(',')[0]?.trim() ?? (scheme === 'https' ? '443' : '80'));
+  const target = request.scriptName + request.path;
+  const environ: Partial<Environ> = {
+    SCRIPT_NAME: decodePathInfo(request.scriptName),
+    PATH_INFO: decodePathInfo(request.path),
+    QUERY_STRING: request.query,
+    REQUEST_URI: request.query === '' ? target : `${target}?${request.query}`,
+    REMOTE_ADDR: request.remoteAddr,
+    SERVER_NAME: (hasPort ? host.slice(0, colon) : host) || 'lambda',
+    SERVER_PORT: port,
+    'wsgi.url_scheme': scheme,
+    'lambda.event': event,
+    'lambda.context': context,
+    'lambda.request_context': (event as { requestContext?: unknown }).requestContext,
+  };
+  // The Request's URL host is a placeholder; an event without Host keeps a real name.
+  if (host === '') environ.HTTP_HOST = environ.SERVER_NAME;
+  return environ;
+}
+
+const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+
+/** The event as a fetch Request for toFetch; its URL only carries what the environ overrides. */
+function fetchRequest(request: EventRequest): Request {
+  const url = `https://lambda.invalid${request.scriptName}${request.path}${request.query === '' ? '' : '?' + request.query}`;
+  const headers = new Headers();
+  for (const [name, value] of request.headers) headers.append(name, value);
+  const body = NO_BODY_METHODS.has(request.method.toUpperCase()) ? null : request.body;
+  return new Request(url, { method: request.method, headers, body });
+}
+
+const BAD_REQUEST = 'Bad Request\n';
+
+function badRequest(request: EventRequest): LambdaHttpResult {
+  const result: LambdaHttpResult = { statusCode: 400, body: BAD_REQUEST, isBase64Encoded: false };
+  if (request.kind === 'alb') result.statusDescription = '400 Bad Request';
+  if (request.multiValue) result.multiValueHeaders = { 'content-type': ['text/plain; charset=utf-8'] };
+  else result.headers = { 'content-type': 'text/plain; charset=utf-8' };
+  return result;
+}
+
+function notHttp(event: unknown): TypeError {
+  const keys = typeof event === 'object' && event !== null ? Object.keys(event).slice(0, 6).join(', ') : String(event);
+  return new TypeError(
+    `toLambda: the event is not an API Gateway (1.0/2.0), ALB or Function URL HTTP event (keys: ${keys}); ` +
+      'route other event sources to another handler',
+  );
+}
+
+export function toLambda(app: Application, options?: ToLambdaOptions & { streaming?: false }): LambdaHandler;
+export function toLambda(app: Application, options: ToLambdaOptions & { streaming: true }): StreamingHandler;
+export function toLambda(app: Application, options: ToLambdaOptions = {}): LambdaHandler | StreamingHandler {
+  if (typeof app !== 'function') throw new TypeError('toLambda: app must be a function (environ, startResponse) => Body');
+  const settings = resolve(options);
+  const runtime = settings.streaming ? streamingRuntime() : undefined;
+  const handle = toFetch(app, {
+    ...(settings.errors === undefined ? {} : { errors: settings.errors }),
+    environ: (_request, request, event, context) => eventEnviron(request as EventRequest, event, context),
+  });
+
+  async function respond(event: unknown, context: unknown): Promise<{ request: EventRequest; response: Response | null }> {
+    const kind = eventKind(event);
+    if (kind === null) throw notHttp(event);
+    const request = readEvent(event, kind, settings.basePath);
+    let fetchable: Request;
+    try {
+      fetchable = fetchRequest(request);
+    } catch {
+      // A header value or method a Request refuses (CR/LF, a bad token): the client's fault.
+      return { request, response: null };
+    }
+    return { request, response: await handle(fetchable, request, event, context) };
+  }
+
+  if (runtime !== undefined) {
+    return runtime.streamifyResponse(async function tsgiLambdaStreamingHandler(event, responseStream, context) {
+      const { request, response } = await respond(event, context);
+      await streamResponse(runtime, responseStream, response, request);
+    });
+  }
+
+  return async function tsgiLambdaHandler(event: LambdaHttpEvent, context?: LambdaContext): Promise<LambdaHttpResult> {
+    const { request, response } = await respond(event, context);
+    return response === null ? badRequest(request) : lambdaResult(response, request, settings.textTypes);
+  };
+}
