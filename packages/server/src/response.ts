@@ -75,6 +75,10 @@ function cut(res: ServerResponse): void {
   res.destroy();
 }
 
+function notContentLength(pair: [string, string]): boolean {
+  return pair[0].length !== 14 || pair[0].toLowerCase() !== 'content-length';
+}
+
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
@@ -136,18 +140,27 @@ export class Exchange {
     return (this.writeFn ??= (chunk) => this.write(chunk));
   };
 
-  /** PEP 3333's `write` callable: sends headers now if needed, then the bytes. */
+  /**
+   * PEP 3333's `write` callable: the first call sends the headers, even with an empty
+   * chunk ("upon the application's first invocation of the write() callable"), which
+   * is how an app opens a stream before its first event; then the bytes.
+   */
   private write(chunk: Uint8Array): void {
     if (this.status === undefined) throw new Error('tsgi server: write() called before startResponse()');
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: write() takes a Uint8Array, got ${describe(chunk)}`);
-    if (chunk.byteLength === 0) return;
-    if (!this.sent) this.commit(-1);
+    if (!this.sent) {
+      this.commit(-1);
+      // node holds a header block until the first body byte; this one must go now.
+      if (chunk.byteLength === 0) this.res.flushHeaders();
+    }
+    if (chunk.byteLength === 0 || !this.bodyAllowed) return;
     this.writeChunk(chunk);
   }
 
+  /** 1xx, 204, 205 and 304 have no content (RFC 9110 15.2, 15.3.5, 15.3.6, 15.4.5), nor has HEAD. */
   private get bodyAllowed(): boolean {
     const code = this.code;
-    return !this.head && code !== 204 && code !== 304 && code >= 200;
+    return !this.head && code !== 204 && code !== 205 && code !== 304 && code >= 200;
   }
 
   /** Sends status and headers; `length` >= 0 adds a Content-Length when the app gave none. */
@@ -155,7 +168,12 @@ export class Exchange {
     const status = this.status!;
     let headers = this.headers;
     const declared = this.declaredLength;
-    if (declared !== undefined) {
+    if (this.code === 205) {
+      // RFC 9110 15.3.6: no content, and the framing must say so (Content-Length: 0),
+      // whatever length the app declared for the content it must not send.
+      headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
+      this.limit = 0;
+    } else if (declared !== undefined) {
       if (!DIGITS.test(declared)) throw new TypeError(`tsgi server: Content-Length must be digits, got ${JSON.stringify(declared)}`);
       this.limit = Number(declared);
     } else if (length >= 0 && (length > 0 || this.bodyAllowed)) {
@@ -288,7 +306,8 @@ export class Exchange {
       }
       this.iterator = iterator;
       for (;;) {
-        if (!this.sent && this.status !== undefined && !this.bodyAllowed) break;
+        // No content to send (HEAD, 204, 205, 304), even after write() sent the headers.
+        if (this.status !== undefined && !this.bodyAllowed) break;
         let step = iterator.next() as IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>>;
         if (!sync) step = await step;
         if (this.aborted) return;
@@ -328,7 +347,7 @@ export class Exchange {
       if (overflow) {
         logError(this.errors, 'body longer than its Content-Length, truncated', this.req.method ?? '', this.req.url ?? '', this.limit);
         this.stopIterator();
-      } else if (!this.sent) this.stopIterator(); // HEAD and no-body statuses end here
+      } else if (!this.sent || !this.bodyAllowed) this.stopIterator(); // HEAD and no-body statuses end here
       this.endStream(held, overflow);
     } catch (error) {
       this.iterator = null; // it threw, so it is finished
