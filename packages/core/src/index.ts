@@ -3,6 +3,7 @@ export type {
   Body,
   Environ,
   ErrorStream,
+  FileRange,
   FileWrapper,
   InputStream,
   Middleware,

@@ -47,11 +47,23 @@ export interface ErrorStream {
   flush(): void;
 }
 
+/** Which bytes of a file `wsgi.file_wrapper` sends. */
+export interface FileRange {
+  /** Bytes from the start of the file where sending starts. */
+  offset?: number;
+  /** Most bytes to send; to the end of the file when omitted. */
+  length?: number;
+}
+
 /**
  * `wsgi.file_wrapper` as defined in PEP 3333: turns a file into a Body that the
- * server may send by a faster path than iteration.
+ * server may send by a faster path than iteration. `blockSize` is the size of the
+ * chunks a middleware iterating the body gets. Without `range.offset`, a path is
+ * sent from its start and a `FileHandle` from its current position (PEP 3333:
+ * "transmission should begin at the current position within the file"); with it,
+ * from that byte of the file. `range.length` stops after that many bytes.
  */
-export type FileWrapper = (file: string | FileHandle, blockSize?: number) => Body;
+export type FileWrapper = (file: string | FileHandle, blockSize?: number, range?: FileRange) => Body;
 
 /**
  * The `environ` dict: CGI variables as strings and the `wsgi.*` keys. Extensions use

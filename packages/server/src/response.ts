@@ -257,16 +257,19 @@ export class Exchange {
         return;
       }
       const handle = await body.open();
-      const stat = await handle.stat();
-      const size = stat.isFile() ? stat.size : -1;
+      // -1 when unknown: a handle read from its current position, or not a regular file.
+      const size = await body.byteLength(handle);
       const declared = this.declaredLength;
-      if (declared !== undefined && Number(declared) !== size) res.shouldKeepAlive = false;
+      if (declared !== undefined && size >= 0 && Number(declared) !== size) res.shouldKeepAlive = false;
       this.commit(size);
-      const end = this.limit >= 0 ? this.limit : size;
-      if (end !== 0) {
+      const count = Math.min(this.limit >= 0 ? this.limit : Infinity, size >= 0 ? size : Infinity, body.length);
+      if (count !== 0) {
+        // No start: node reads from the handle's current position, and `end` then
+        // counts from there.
+        const start = body.offset;
         const stream = handle.createReadStream({
-          start: 0,
-          end: end > 0 ? end - 1 : undefined,
+          start,
+          end: count === Infinity ? undefined : (start ?? 0) + count - 1,
           highWaterMark: body.blockSize,
           autoClose: false,
         });
