@@ -29,6 +29,7 @@ export {
   setHeader,
 } from './headers.js';
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
+export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { PullInputStream, concatBytes } from './input-stream.js';

@@ -93,6 +93,11 @@ export interface Environ {
   'wsgi.run_once': boolean;
   'wsgi.input_terminated'?: boolean;
   'wsgi.file_wrapper'?: FileWrapper;
+  /**
+   * Optional, set by servers that can tell: aborted (its reason a `ConnectionAbort`)
+   * when the client goes away before the response is complete.
+   */
+  'tsgi.signal'?: AbortSignal;
   [key: string]: unknown;
 }
 

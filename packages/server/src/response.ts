@@ -27,9 +27,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
+  ConnectionAbort,
   checkHeader,
   checkHeaders,
   checkStatus,
+  isConnectionAbort,
   statusCode,
   type Body,
   type Environ,
@@ -103,6 +105,9 @@ export class Exchange {
   private iterator: AnyIterator | null = null;
   private waiter: (() => void) | null = null;
   private writeFn: Write | null = null;
+  private watching = false;
+  /** `environ['tsgi.signal']`'s controller: aborted when the client leaves early. */
+  private readonly gone = new AbortController();
 
   constructor(
     readonly req: IncomingMessage,
@@ -199,8 +204,35 @@ export class Exchange {
     return true;
   }
 
+  /** Aborted when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    return this.gone.signal;
+  }
+
+  /**
+   * Watches for the client going away from now on (node's 'close' on the response
+   * before 'finish'), to abort `signal`, stop the body and close it. Only for
+   * responses that outlive the app's call: a sync array body is done before.
+   */
+  watchClose(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const res = this.res as TaggedResponse;
+    res[kExchange] = this;
+    res.on('close', onResponseClose);
+  }
+
   /** Takes what the app returned and sends it. */
   respond(body: Body): void {
+    if (this.finished) {
+      // The client left while the app was still working: nothing to send, but the
+      // body it made must still be closed.
+      if (body !== null && typeof body === 'object') {
+        this.body = body;
+        this.closeBody();
+      }
+      return;
+    }
     if (body === null || typeof body !== 'object') {
       this.fail(new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`));
       return;
@@ -291,9 +323,8 @@ export class Exchange {
   }
 
   private async respondStream(body: Body): Promise<void> {
-    const res = this.res as TaggedResponse;
-    res[kExchange] = this;
-    res.on('close', onResponseClose);
+    const res = this.res;
+    this.watchClose();
     let held: Uint8Array | null = null;
     let overflow = false;
     try {
@@ -413,11 +444,15 @@ export class Exchange {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
+    this.gone.abort(new ConnectionAbort('the client closed the connection before the response was complete'));
     this.wakeUp();
     this.finish();
   }
 
-  /** Logs an error and answers 500, or cuts the connection if headers are already out. */
+  /**
+   * Logs an error and answers 500, or cuts the connection if headers are already out.
+   * A `ConnectionAbort` is the app asking for the connection to be dropped: cut, no log.
+   */
   fail(error: unknown): void {
     const res = this.res;
     // Already answered by the gateway (a limit refused the request): nothing to add.
@@ -425,9 +460,11 @@ export class Exchange {
       this.finish();
       return;
     }
+    // When the client is gone there is nobody to answer.
     if (!this.aborted) {
-      logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
-      if (this.sent || res.headersSent) cut(res);
+      const dropped = isConnectionAbort(error);
+      if (!dropped) logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
+      if (dropped || this.sent || res.headersSent) cut(res);
       else {
         try {
           this.keepAliveIfDrainable();
@@ -458,6 +495,10 @@ export class Exchange {
     if (this.finished) return;
     this.finished = true;
     if (this.iterator !== null) this.stopIterator();
+    this.closeBody();
+  }
+
+  private closeBody(): void {
     const body = this.body;
     if (body === null || typeof body.close !== 'function') return;
     try {

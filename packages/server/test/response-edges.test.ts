@@ -1,9 +1,10 @@
 /**
  * The gateway at the edges of PEP 3333 and RFC 9110: an empty write() sends the
  * headers (how an app opens a stream before its first event), and 205 Reset Content
- * goes out with no content whatever the app returns.
+ * goes out with no content whatever the app returns. Also both directions of a
+ * dropped connection: `environ['tsgi.signal']` and an app's `ConnectionAbort`.
  */
-import type { Application } from '@tsgi/core';
+import { ConnectionAbort, isConnectionAbort, type Application } from '@tsgi/core';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 const GET = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}\r\n`;
@@ -127,5 +128,90 @@ describe('205 Reset Content', () => {
     await rawRequest(server.port, GET_CLOSE('/stream'));
     await sleep(20);
     expect(closed).toBe(1);
+  });
+});
+
+describe("environ['tsgi.signal']", () => {
+  test('aborts when the client leaves while the app is still working; the late body is closed', async () => {
+    const seen: { reason?: unknown; closed: number } = { closed: 0 };
+    let aborted!: () => void;
+    const wasAborted = new Promise<void>((resolve) => (aborted = resolve));
+    const server = await startServer(async (environ, startResponse) => {
+      const signal = environ['tsgi.signal']!;
+      expect(signal.aborted).toBe(false);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      seen.reason = signal.reason;
+      aborted();
+      startResponse('200 OK', []);
+      return Object.assign([text('too late')], { close: () => void seen.closed++ });
+    });
+    try {
+      const socket = await openSocket(server.port);
+      socket.write(GET());
+      await sleep(50);
+      socket.destroy();
+      await wasAborted;
+      expect(await waitFor(() => seen.closed === 1)).toBe(true);
+      expect(seen.reason).toMatchObject({ name: 'ConnectionAbort' });
+      expect(isConnectionAbort(seen.reason)).toBe(true);
+      expect(server.log).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('stays quiet for a response that completes', async () => {
+    let signal: AbortSignal | undefined;
+    const server = await startServer(async (environ, startResponse) => {
+      signal = environ['tsgi.signal'];
+      await sleep(5);
+      startResponse('200 OK', []);
+      return [text('done')];
+    });
+    try {
+      const result = await rawRequest(server.port, GET_CLOSE());
+      expect(bodyOf(result.text)).toBe('done');
+      await sleep(20);
+      expect(signal?.aborted).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('ConnectionAbort from the app', () => {
+  test.each(['thrown', 'rejected', 'thrown by the body'])('%s before the headers: the connection is cut, no 500, no log', async (how) => {
+    const abort = new ConnectionAbort('upstream reset');
+    const server = await startServer((_environ, startResponse) => {
+      if (how === 'thrown') throw abort;
+      if (how === 'rejected') return Promise.reject(abort);
+      startResponse('200 OK', []);
+      return (async function* () {
+        await sleep(5);
+        if (how.endsWith('body')) throw abort;
+        yield text('never');
+      })();
+    });
+    try {
+      const result = await rawRequest(server.port, GET());
+      expect(result.text).toBe('');
+      expect(result.closed).toBe(true);
+      expect(server.log).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('any other error still gets its 500', async () => {
+    const server = await startServer(() => {
+      throw new Error('plain failure');
+    });
+    try {
+      const result = await rawRequest(server.port, GET_CLOSE());
+      expect(headOf(result.text).statusLine).toBe('HTTP/1.1 500 Internal Server Error');
+      expect(server.log.join('')).toContain('plain failure');
+    } finally {
+      await server.close();
+    }
   });
 });
