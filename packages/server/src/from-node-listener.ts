@@ -17,7 +17,15 @@
  * rejects the Application (the gateway's 500); after the headers the body throws, and
  * the gateway cuts the connection. Headers node:http accepts but PEP 3333 forbids
  * (e.g. `Upgrade`) fail in `startResponse` the same way. Node's own framing headers
- * (`Connection`, `Keep-Alive`, `Transfer-Encoding`) are the gateway's job and dropped.
+ * (`Connection`, `Keep-Alive`, `Transfer-Encoding: chunked`) are the gateway's job and
+ * dropped; any other transfer coding is an error (the gateway cannot apply it).
+ *
+ * The connection's edges behave as on node:http: `res.flushHeaders()` sends the
+ * status line at once (the gateway's `write` with an empty chunk); a client that
+ * leaves (`environ['tsgi.signal']`, or `close()` on the body) closes the socket stub,
+ * so `req` is aborted and `res` closed in node's order; and a listener that destroys
+ * its connection gets its error on the socket's `'error'` listeners while the gateway
+ * drops the connection without an answer (a `ConnectionAbort`).
  *
  * @example
  * import express from 'express';
@@ -28,7 +36,7 @@
  * @module
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { Application, Body, Environ, ResponseHeaders, StartResponse } from '@tsgi/core';
+import { ConnectionAbort, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
 import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
 
@@ -62,7 +70,10 @@ const DEFAULTS = { timeout: 30_000, fullUrl: false, highWaterMark: 16_384 } sati
 // Node's framing and connection headers: the gateway decides those.
 const NODE_FRAMING = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
-/** Per-request state, kept on the socket so the hooks below need no closures. */
+/**
+ * Per-request state, kept on the response so the hooks below need no closures. It is
+ * also the `'abort'` listener of `environ['tsgi.signal']` (`handleEvent`).
+ */
 interface Exchange {
   socket: ListenerSocket;
   res: ServerResponse;
@@ -71,12 +82,36 @@ interface Exchange {
   reject(error: unknown): void;
   timer: NodeJS.Timeout | undefined;
   started: boolean;
+  /** The gateway's `write`, once startResponse accepted the headers. */
+  write: Write | null;
+  handleEvent(): void;
 }
 
 const kExchange = Symbol('tsgi.exchange');
 type HookedResponse = ServerResponse & { [kExchange]: Exchange; _header: string | null };
 
 const nativeWriteHead = ServerResponse.prototype.writeHead;
+const nativeFlushHeaders = ServerResponse.prototype.flushHeaders;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A listener's `Transfer-Encoding` other than `chunked` (gzip, deflate, compress) says
+ * its bytes are coded; the gateway frames the body itself and would send them as if
+ * they were not, silently changing what they mean. `chunked` alone is framing the
+ * gateway does anyway.
+ */
+function checkTransferCoding(value: string): void {
+  for (const coding of value.split(',')) {
+    const name = coding.trim().toLowerCase();
+    if (name !== '' && name !== 'chunked') {
+      throw new TypeError(
+        `fromNodeListener: the listener set Transfer-Encoding: ${value}, but the gateway frames the body itself ` +
+          `and cannot apply ${JSON.stringify(name)}; send coded content with Content-Encoding (or a gzip middleware) ` +
+          `and leave Transfer-Encoding to the server`,
+      );
+    }
+  }
+}
 
 /** The header list in node's serialised header block, minus node's framing headers. */
 function parseHeaderBlock(block: string): ResponseHeaders {
@@ -87,10 +122,17 @@ function parseHeaderBlock(block: string): ResponseHeaders {
     const eol = block.indexOf('\r\n', start);
     const colon = block.indexOf(':', start);
     const name = block.slice(start, colon);
-    if (!NODE_FRAMING.has(name.toLowerCase())) headers.push([name, block.slice(colon + 2, eol)]);
+    const lower = name.toLowerCase();
+    if (!NODE_FRAMING.has(lower)) headers.push([name, block.slice(colon + 2, eol)]);
+    else if (lower === 'transfer-encoding') checkTransferCoding(block.slice(colon + 2, eol));
     start = eol + 2;
   }
   return headers;
+}
+
+/** node:http's connResetException('aborted'): what `req` gets when the connection drops. */
+function connectionReset(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
 }
 
 /**
@@ -104,6 +146,17 @@ function writeHead(this: HookedResponse, ...args: unknown[]): HookedResponse {
   return this;
 }
 
+/**
+ * `res.flushHeaders` for every wrapped response: as on node:http the status line goes
+ * out now, before any body byte, through the gateway's `write` with an empty chunk
+ * (PEP 3333 sends the headers on the first write() call).
+ */
+function flushHeaders(this: HookedResponse): void {
+  nativeFlushHeaders.call(this);
+  const write = this[kExchange].write;
+  if (write !== null) write(EMPTY);
+}
+
 function commit(exchange: Exchange, block: string): void {
   exchange.started = true;
   clearTimeout(exchange.timer);
@@ -113,10 +166,10 @@ function commit(exchange: Exchange, block: string): void {
   socket.headerChars = block.length;
   socket.committed = true;
   try {
-    exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
+    exchange.write = exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
   } catch (error) {
     exchange.reject(error);
-    socket.destroy();
+    socket.abandon(error instanceof Error ? error : new Error(String(error)));
     return;
   }
   // Settle after the listener's current turn: a synchronous res.end() has then
@@ -147,12 +200,21 @@ function emitClose(res: ServerResponse): void {
 
 function onSocketClose(this: ListenerSocket): void {
   const res = this._httpMessage as HookedResponse | null;
-  if (res === null) return;
+  if (res === null) return; // the response finished and freed the socket
   const exchange = res[kExchange];
   clearTimeout(exchange.timer);
   if (!exchange.started) exchange.reject(this.failure);
+  // As node:http's abortIncoming: the request of an unfinished response is aborted
+  // ('aborted', then 'error' if it has listeners, then 'close').
   const req = res.req;
-  if (!req.destroyed && !req.complete) req.destroy();
+  if (!req.destroyed) req.destroy(connectionReset());
+}
+
+/** `environ['tsgi.signal']` aborted: the client left, so the listener's socket closes. */
+function onClientGone(this: Exchange): void {
+  const socket = this.socket;
+  if (socket.destroyed || socket.ended) return;
+  socket.abandon(new ConnectionAbort('fromNodeListener: the client closed the connection'));
 }
 
 function onSocketDrain(this: ListenerSocket): void {
@@ -161,7 +223,7 @@ function onSocketDrain(this: ListenerSocket): void {
 }
 
 function onTimeout(exchange: Exchange, timeout: number): void {
-  exchange.socket.destroy(new Error(`fromNodeListener: the listener did not start a response within ${timeout} ms`));
+  exchange.socket.abandon(new Error(`fromNodeListener: the listener did not start a response within ${timeout} ms`));
 }
 
 function onListenerError(this: Exchange, error: unknown): void {
@@ -170,7 +232,7 @@ function onListenerError(this: Exchange, error: unknown): void {
     clearTimeout(this.timer);
     this.reject(failure);
   }
-  this.socket.destroy(failure);
+  this.socket.abandon(failure);
 }
 
 function checkOptions(options: FromNodeListenerOptions): Required<FromNodeListenerOptions> {
@@ -211,9 +273,23 @@ export function fromNodeListener(
     res.shouldKeepAlive = false;
     res.sendDate = false;
     return new Promise<Body>((resolve, reject) => {
-      const exchange: Exchange = { socket, res, startResponse, resolve, reject, timer: undefined, started: false };
+      const exchange: Exchange = {
+        socket,
+        res,
+        startResponse,
+        resolve,
+        reject,
+        timer: undefined,
+        started: false,
+        write: null,
+        handleEvent: onClientGone,
+      };
       res[kExchange] = exchange;
       res.writeHead = writeHead as unknown as HookedResponse['writeHead'];
+      res.flushHeaders = flushHeaders;
+      // A gateway that can tell the client left (serve() does) aborts this signal.
+      const signal = environ['tsgi.signal'];
+      if (signal !== undefined) signal.addEventListener('abort', exchange, { once: true });
       res.once('finish', onFinish);
       socket.on('close', onSocketClose);
       socket.on('drain', onSocketDrain);
