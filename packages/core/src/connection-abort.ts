@@ -7,10 +7,11 @@
  *   when the wrapped listener destroys its socket (`req.socket.destroy()`), which on
  *   node:http resets the client. It is Go's `http.ErrAbortHandler`. Any other error
  *   keeps its usual meaning (a 500 before the headers, a cut after).
- * - Server to app: `environ['tsgi.signal']`, when the server offers it, is an
- *   `AbortSignal` aborted (with a `ConnectionAbort` as its reason) when the client
- *   goes away before the response is complete, so an app still working on its
- *   answer (a long poll, a wrapped listener waiting on `'close'`) can stop.
+ * - Server to app: `environ['tsgi.connection']`, when the server offers it, calls
+ *   its `onClose` listeners and aborts its `signal`, with a `ConnectionAbort` as the
+ *   reason, when the client goes away before the response is complete, so an app
+ *   still working on its answer (a long poll, a wrapped listener waiting on
+ *   `'close'`) can stop.
  *
  * @example
  * if (!upstream.ok) throw new ConnectionAbort('upstream reset', { cause: upstream.error });

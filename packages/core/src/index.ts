@@ -1,6 +1,7 @@
 export type {
   Application,
   Body,
+  ClientConnection,
   Environ,
   ErrorStream,
   FileRange,

@@ -66,6 +66,25 @@ export interface FileRange {
 export type FileWrapper = (file: string | FileHandle, blockSize?: number, range?: FileRange) => Body;
 
 /**
+ * `environ['tsgi.connection']`: the client's connection while the app answers, from a
+ * server that can tell when the client goes away before the response is complete
+ * (an app still working on a long poll, or a wrapped node listener, can then stop).
+ * The reason given is a `ConnectionAbort`.
+ */
+export interface ClientConnection {
+  /** True once the client went away before the response was complete. */
+  readonly closed: boolean;
+  /** Calls `listener` once when the client goes away (at once if it already has). */
+  onClose(listener: (reason: Error) => void): void;
+  /**
+   * The same as an `AbortSignal`, for APIs that take one (`fetch`, timers). Made on
+   * first read: creating an AbortSignal costs microseconds on Node 20, too much for
+   * every request.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
  * The `environ` dict: CGI variables as strings and the `wsgi.*` keys. Extensions use
  * dotted names (`wsgiorg.routing_args`, `tsgi.*`).
  */
@@ -93,11 +112,8 @@ export interface Environ {
   'wsgi.run_once': boolean;
   'wsgi.input_terminated'?: boolean;
   'wsgi.file_wrapper'?: FileWrapper;
-  /**
-   * Optional, set by servers that can tell: aborted (its reason a `ConnectionAbort`)
-   * when the client goes away before the response is complete.
-   */
-  'tsgi.signal'?: AbortSignal;
+  /** Optional, set by servers that can tell when the client goes away. */
+  'tsgi.connection'?: ClientConnection;
   [key: string]: unknown;
 }
 

@@ -22,7 +22,7 @@
  *
  * The connection's edges behave as on node:http: `res.flushHeaders()` sends the
  * status line at once (the gateway's `write` with an empty chunk); a client that
- * leaves (`environ['tsgi.signal']`, or `close()` on the body) closes the socket stub,
+ * leaves (`environ['tsgi.connection']`, or `close()` on the body) closes the socket stub,
  * so `req` is aborted and `res` closed in node's order; and a listener that destroys
  * its connection gets its error on the socket's `'error'` listeners while the gateway
  * drops the connection without an answer (a `ConnectionAbort`).
@@ -70,10 +70,7 @@ const DEFAULTS = { timeout: 30_000, fullUrl: false, highWaterMark: 16_384 } sati
 // Node's framing and connection headers: the gateway decides those.
 const NODE_FRAMING = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
-/**
- * Per-request state, kept on the response so the hooks below need no closures. It is
- * also the `'abort'` listener of `environ['tsgi.signal']` (`handleEvent`).
- */
+/** Per-request state, kept on the response so the hooks below need no closures. */
 interface Exchange {
   socket: ListenerSocket;
   res: ServerResponse;
@@ -84,7 +81,6 @@ interface Exchange {
   started: boolean;
   /** The gateway's `write`, once startResponse accepted the headers. */
   write: Write | null;
-  handleEvent(): void;
 }
 
 const kExchange = Symbol('tsgi.exchange');
@@ -210,7 +206,7 @@ function onSocketClose(this: ListenerSocket): void {
   if (!req.destroyed) req.destroy(connectionReset());
 }
 
-/** `environ['tsgi.signal']` aborted: the client left, so the listener's socket closes. */
+/** `environ['tsgi.connection']` closed: the client left, so the listener's socket closes. */
 function onClientGone(this: Exchange): void {
   const socket = this.socket;
   if (socket.destroyed || socket.ended) return;
@@ -282,14 +278,13 @@ export function fromNodeListener(
         timer: undefined,
         started: false,
         write: null,
-        handleEvent: onClientGone,
       };
       res[kExchange] = exchange;
       res.writeHead = writeHead as unknown as HookedResponse['writeHead'];
       res.flushHeaders = flushHeaders;
-      // A gateway that can tell the client left (serve() does) aborts this signal.
-      const signal = environ['tsgi.signal'];
-      if (signal !== undefined) signal.addEventListener('abort', exchange, { once: true });
+      // A gateway that can tell when the client leaves (serve() does) says so here.
+      const connection = environ['tsgi.connection'];
+      if (connection !== undefined) connection.onClose(onClientGone.bind(exchange));
       res.once('finish', onFinish);
       socket.on('close', onSocketClose);
       socket.on('drain', onSocketDrain);

@@ -27,7 +27,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
-  ConnectionAbort,
   checkHeader,
   checkHeaders,
   checkStatus,
@@ -40,6 +39,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
+import { GatewayConnection } from './client-connection.js';
 import { logError } from './errors-stream.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
@@ -106,8 +106,8 @@ export class Exchange {
   private waiter: (() => void) | null = null;
   private writeFn: Write | null = null;
   private watching = false;
-  /** `environ['tsgi.signal']`'s controller: aborted when the client leaves early. */
-  private readonly gone = new AbortController();
+  /** `environ['tsgi.connection']`: told when the client leaves early. */
+  readonly connection = new GatewayConnection();
 
   constructor(
     readonly req: IncomingMessage,
@@ -204,14 +204,9 @@ export class Exchange {
     return true;
   }
 
-  /** Aborted when the client goes away before the response is complete. */
-  get signal(): AbortSignal {
-    return this.gone.signal;
-  }
-
   /**
    * Watches for the client going away from now on (node's 'close' on the response
-   * before 'finish'), to abort `signal`, stop the body and close it. Only for
+   * before 'finish'), to tell `connection`, stop the body and close it. Only for
    * responses that outlive the app's call: a sync array body is done before.
    */
   watchClose(): void {
@@ -444,7 +439,7 @@ export class Exchange {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
-    this.gone.abort(new ConnectionAbort('the client closed the connection before the response was complete'));
+    this.connection.close();
     this.wakeUp();
     this.finish();
   }

@@ -2,9 +2,9 @@
  * The gateway at the edges of PEP 3333 and RFC 9110: an empty write() sends the
  * headers (how an app opens a stream before its first event), and 205 Reset Content
  * goes out with no content whatever the app returns. Also both directions of a
- * dropped connection: `environ['tsgi.signal']` and an app's `ConnectionAbort`.
+ * dropped connection: `environ['tsgi.connection']` and an app's `ConnectionAbort`.
  */
-import { ConnectionAbort, isConnectionAbort, type Application } from '@tsgi/core';
+import { ConnectionAbort, isConnectionAbort, type Application, type ClientConnection } from '@tsgi/core';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 const GET = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}\r\n`;
@@ -131,39 +131,71 @@ describe('205 Reset Content', () => {
   });
 });
 
-describe("environ['tsgi.signal']", () => {
-  test('aborts when the client leaves while the app is still working; the late body is closed', async () => {
-    const seen: { reason?: unknown; closed: number } = { closed: 0 };
-    let aborted!: () => void;
-    const wasAborted = new Promise<void>((resolve) => (aborted = resolve));
+describe("environ['tsgi.connection']", () => {
+  test('tells onClose listeners and the signal when the client leaves while the app is still working; the late body is closed', async () => {
+    const seen: { reasons: unknown[]; signalReason?: unknown; closedBefore?: boolean; closedAfter?: boolean; bodyClosed: number } = {
+      reasons: [],
+      bodyClosed: 0,
+    };
+    let gone!: () => void;
+    const wasGone = new Promise<void>((resolve) => (gone = resolve));
     const server = await startServer(async (environ, startResponse) => {
-      const signal = environ['tsgi.signal']!;
-      expect(signal.aborted).toBe(false);
+      const connection = environ['tsgi.connection']!;
+      seen.closedBefore = connection.closed;
+      const signal = connection.signal;
+      connection.onClose((reason) => seen.reasons.push(reason));
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      seen.reason = signal.reason;
-      aborted();
+      seen.signalReason = signal.reason;
+      seen.closedAfter = connection.closed;
+      // A listener added late is called at once.
+      connection.onClose((reason) => seen.reasons.push(reason));
+      gone();
       startResponse('200 OK', []);
-      return Object.assign([text('too late')], { close: () => void seen.closed++ });
+      return Object.assign([text('too late')], { close: () => void seen.bodyClosed++ });
     });
     try {
       const socket = await openSocket(server.port);
       socket.write(GET());
       await sleep(50);
       socket.destroy();
-      await wasAborted;
-      expect(await waitFor(() => seen.closed === 1)).toBe(true);
-      expect(seen.reason).toMatchObject({ name: 'ConnectionAbort' });
-      expect(isConnectionAbort(seen.reason)).toBe(true);
+      await wasGone;
+      expect(await waitFor(() => seen.bodyClosed === 1)).toBe(true);
+      expect(seen.closedBefore).toBe(false);
+      expect(seen.closedAfter).toBe(true);
+      expect(isConnectionAbort(seen.signalReason)).toBe(true);
+      expect(seen.reasons).toEqual([seen.signalReason, seen.signalReason]);
       expect(server.log).toEqual([]);
     } finally {
       await server.close();
     }
   });
 
-  test('stays quiet for a response that completes', async () => {
+  test('a signal first read after the client left is already aborted', async () => {
     let signal: AbortSignal | undefined;
     const server = await startServer(async (environ, startResponse) => {
-      signal = environ['tsgi.signal'];
+      const connection = environ['tsgi.connection']!;
+      await new Promise<void>((resolve) => connection.onClose(() => resolve()));
+      signal = connection.signal;
+      startResponse('200 OK', []);
+      return [];
+    });
+    try {
+      const socket = await openSocket(server.port);
+      socket.write(GET());
+      await sleep(30);
+      socket.destroy();
+      expect(await waitFor(() => signal !== undefined)).toBe(true);
+      expect(signal!.aborted).toBe(true);
+      expect(isConnectionAbort(signal!.reason)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('stays quiet for a response that completes', async () => {
+    let connection: ClientConnection | undefined;
+    const server = await startServer(async (environ, startResponse) => {
+      connection = environ['tsgi.connection'];
       await sleep(5);
       startResponse('200 OK', []);
       return [text('done')];
@@ -172,7 +204,8 @@ describe("environ['tsgi.signal']", () => {
       const result = await rawRequest(server.port, GET_CLOSE());
       expect(bodyOf(result.text)).toBe('done');
       await sleep(20);
-      expect(signal?.aborted).toBe(false);
+      expect(connection?.closed).toBe(false);
+      expect(connection?.signal.aborted).toBe(false);
     } finally {
       await server.close();
     }
