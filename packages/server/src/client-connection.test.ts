@@ -35,3 +35,20 @@ test('onClose takes a function', () => {
     new TypeError('tsgi.connection: onClose takes a function (reason) => void, got string'),
   );
 });
+
+test('a listener that throws does not stop the others; the first error is rethrown after all ran', () => {
+  const connection = new GatewayConnection();
+  const calls: string[] = [];
+  connection.onClose(() => {
+    calls.push('a');
+    throw new Error('first');
+  });
+  connection.onClose(() => {
+    calls.push('b');
+    throw new Error('second');
+  });
+  connection.onClose(() => void calls.push('c'));
+  expect(() => connection.close()).toThrow('first');
+  expect(calls).toEqual(['a', 'b', 'c']);
+  expect(connection.closed).toBe(true);
+});

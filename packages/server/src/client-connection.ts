@@ -51,15 +51,37 @@ export class GatewayConnection implements ClientConnection {
     return this.controller.signal;
   }
 
-  /** The client went away before the response was complete: tell everyone, once. */
+  /**
+   * The client went away before the response was complete: tell everyone, once. A
+   * listener that throws does not keep the others from being told; the first error
+   * is rethrown once all have run.
+   */
   close(): void {
     if (this.reason !== null) return;
     const reason = (this.reason = new ConnectionAbort('the client closed the connection before the response was complete'));
-    this.controller?.abort(reason);
     const listeners = this.listeners;
     this.listeners = null;
-    if (listeners === null) return;
-    if (typeof listeners === 'function') listeners(reason);
-    else for (const listener of listeners) listener(reason);
+    let failure: { error: unknown } | null = null;
+    if (typeof listeners === 'function') {
+      try {
+        listeners(reason);
+      } catch (error) {
+        failure = { error };
+      }
+    } else if (listeners !== null) {
+      for (const listener of listeners) {
+        try {
+          listener(reason);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    }
+    try {
+      this.controller?.abort(reason);
+    } catch (error) {
+      failure ??= { error };
+    }
+    if (failure !== null) throw failure.error;
   }
 }

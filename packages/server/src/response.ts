@@ -439,7 +439,11 @@ export class Exchange {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
-    this.connection.close();
+    try {
+      this.connection.close();
+    } catch (error) {
+      logError(this.errors, 'error in a tsgi.connection onClose listener', this.req.method ?? '', this.req.url ?? '', error);
+    }
     this.wakeUp();
     this.finish();
   }

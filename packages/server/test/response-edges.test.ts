@@ -192,6 +192,34 @@ describe("environ['tsgi.connection']", () => {
     }
   });
 
+  test('an onClose listener that throws is logged to wsgi.errors; the server keeps serving', async () => {
+    const server = await startServer(async (environ, startResponse) => {
+      if (environ.PATH_INFO === '/ok') {
+        startResponse('200 OK', []);
+        return [text('still serving')];
+      }
+      await new Promise<void>((resolve) =>
+        environ['tsgi.connection']!.onClose(() => {
+          resolve();
+          throw new Error('listener broke');
+        }),
+      );
+      startResponse('200 OK', []);
+      return [];
+    });
+    try {
+      const socket = await openSocket(server.port);
+      socket.write(GET());
+      await sleep(30);
+      socket.destroy();
+      expect(await waitFor(() => server.log.join('').includes('listener broke'))).toBe(true);
+      expect(server.log.join('')).toContain('error in a tsgi.connection onClose listener');
+      expect(bodyOf((await rawRequest(server.port, GET_CLOSE('/ok'))).text)).toBe('still serving');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('stays quiet for a response that completes', async () => {
     let connection: ClientConnection | undefined;
     const server = await startServer(async (environ, startResponse) => {
