@@ -36,7 +36,8 @@
  * @module
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { ConnectionAbort, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
+import { ConnectionAbort, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { parseHeaderBlock } from './from-node-headers.js';
 import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
 
@@ -67,9 +68,6 @@ export interface FromNodeListenerOptions {
 
 const DEFAULTS = { timeout: 30_000, fullUrl: false, highWaterMark: 16_384 } satisfies Required<FromNodeListenerOptions>;
 
-// Node's framing and connection headers: the gateway decides those.
-const NODE_FRAMING = new Set(['connection', 'keep-alive', 'transfer-encoding']);
-
 /** Per-request state, kept on the response so the hooks below need no closures. */
 interface Exchange {
   socket: ListenerSocket;
@@ -89,42 +87,6 @@ type HookedResponse = ServerResponse & { [kExchange]: Exchange; _header: string 
 const nativeWriteHead = ServerResponse.prototype.writeHead;
 const nativeFlushHeaders = ServerResponse.prototype.flushHeaders;
 const EMPTY = new Uint8Array(0);
-
-/**
- * A listener's `Transfer-Encoding` other than `chunked` (gzip, deflate, compress) says
- * its bytes are coded; the gateway frames the body itself and would send them as if
- * they were not, silently changing what they mean. `chunked` alone is framing the
- * gateway does anyway.
- */
-function checkTransferCoding(value: string): void {
-  for (const coding of value.split(',')) {
-    const name = coding.trim().toLowerCase();
-    if (name !== '' && name !== 'chunked') {
-      throw new TypeError(
-        `fromNodeListener: the listener set Transfer-Encoding: ${value}, but the gateway frames the body itself ` +
-          `and cannot apply ${JSON.stringify(name)}; send coded content with Content-Encoding (or a gzip middleware) ` +
-          `and leave Transfer-Encoding to the server`,
-      );
-    }
-  }
-}
-
-/** The header list in node's serialised header block, minus node's framing headers. */
-function parseHeaderBlock(block: string): ResponseHeaders {
-  const headers: ResponseHeaders = [];
-  let start = block.indexOf('\r\n') + 2;
-  const end = block.length - 2; // the blank line
-  while (start < end) {
-    const eol = block.indexOf('\r\n', start);
-    const colon = block.indexOf(':', start);
-    const name = block.slice(start, colon);
-    const lower = name.toLowerCase();
-    if (!NODE_FRAMING.has(lower)) headers.push([name, block.slice(colon + 2, eol)]);
-    else if (lower === 'transfer-encoding') checkTransferCoding(block.slice(colon + 2, eol));
-    start = eol + 2;
-  }
-  return headers;
-}
 
 /** node:http's connResetException('aborted'): what `req` gets when the connection drops. */
 function connectionReset(): Error {
