@@ -1,8 +1,10 @@
 export type {
   Application,
   Body,
+  ClientConnection,
   Environ,
   ErrorStream,
+  FileRange,
   FileWrapper,
   InputStream,
   Middleware,
@@ -29,6 +31,7 @@ export {
 } from './headers.js';
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { shareInstanceof } from './brand.js';
+export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { PullInputStream, concatBytes } from './input-stream.js';

@@ -47,11 +47,42 @@ export interface ErrorStream {
   flush(): void;
 }
 
+/** Which bytes of a file `wsgi.file_wrapper` sends. */
+export interface FileRange {
+  /** Bytes from the start of the file where sending starts. */
+  offset?: number;
+  /** Most bytes to send; to the end of the file when omitted. */
+  length?: number;
+}
+
 /**
  * `wsgi.file_wrapper` as defined in PEP 3333: turns a file into a Body that the
- * server may send by a faster path than iteration.
+ * server may send by a faster path than iteration. `blockSize` is the size of the
+ * chunks a middleware iterating the body gets. Without `range.offset`, a path is
+ * sent from its start and a `FileHandle` from its current position (PEP 3333:
+ * "transmission should begin at the current position within the file"); with it,
+ * from that byte of the file. `range.length` stops after that many bytes.
  */
-export type FileWrapper = (file: string | FileHandle, blockSize?: number) => Body;
+export type FileWrapper = (file: string | FileHandle, blockSize?: number, range?: FileRange) => Body;
+
+/**
+ * `environ['tsgi.connection']`: the client's connection while the app answers, from a
+ * server that can tell when the client goes away before the response is complete
+ * (an app still working on a long poll, or a wrapped node listener, can then stop).
+ * The reason given is a `ConnectionAbort`.
+ */
+export interface ClientConnection {
+  /** True once the client went away before the response was complete. */
+  readonly closed: boolean;
+  /** Calls `listener` once when the client goes away (at once if it already has). */
+  onClose(listener: (reason: Error) => void): void;
+  /**
+   * The same as an `AbortSignal`, for APIs that take one (`fetch`, timers). Made on
+   * first read: creating an AbortSignal costs microseconds on Node 20, too much for
+   * every request.
+   */
+  readonly signal: AbortSignal;
+}
 
 /**
  * The `environ` dict: CGI variables as strings and the `wsgi.*` keys. Extensions use
@@ -81,6 +112,8 @@ export interface Environ {
   'wsgi.run_once': boolean;
   'wsgi.input_terminated'?: boolean;
   'wsgi.file_wrapper'?: FileWrapper;
+  /** Optional, set by servers that can tell when the client goes away. */
+  'tsgi.connection'?: ClientConnection;
   [key: string]: unknown;
 }
 

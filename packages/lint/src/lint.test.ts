@@ -126,6 +126,33 @@ describe('correct apps pass unchanged', () => {
     await expect(client.get('/200')).rejects.toMatchObject({ rule: 'body.content-length' });
   });
 
+  test('a body on 205 Reset Content is flagged like one on 204, by array, iterator or write()', async () => {
+    const apps: Application[] = [
+      (_e, start) => {
+        start('205 Reset Content', []);
+        return [bytes('form')];
+      },
+      (_e, start) =>
+        (function* () {
+          start('205 Reset Content', []);
+          yield bytes('form');
+        })(),
+      (_e, start) => {
+        start('205 Reset Content', [])(bytes('form'));
+        return [];
+      },
+    ];
+    for (const app of apps) {
+      await expect(testClient(app).get('/')).rejects.toMatchObject({ rule: 'body.no-content', message: expect.stringContaining('205 Reset Content') });
+    }
+    // Without content (and whatever Content-Length it declared) it passes.
+    const empty: Application = (_e, start) => {
+      start('205 Reset Content', [['Content-Length', '4']]);
+      return [];
+    };
+    expect((await testClient(empty).get('/')).status).toBe(205);
+  });
+
   test('reading wsgi.input every way within CONTENT_LENGTH passes', async () => {
     const app: Application = async (environ, start) => {
       const input = environ['wsgi.input'];

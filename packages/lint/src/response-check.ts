@@ -101,7 +101,7 @@ export class ResponseCheck {
   /** Accounts for `n` body bytes on their way to the server. */
   count(n: number): void {
     if (n === 0) return;
-    if (this.code < 200 || this.code === 204 || this.code === 304) {
+    if (this.code < 200 || this.code === 204 || this.code === 205 || this.code === 304) {
       throw new LintError('body.no-content', `a ${this.status} response got ${n} body bytes`);
     }
     this.bytes += n;
@@ -117,7 +117,7 @@ export class ResponseCheck {
       throw new LintError('start-response.missing', 'the body ended and startResponse was never called');
     }
     const length = this.contentLength;
-    if (length !== undefined && this.bytes < length && !this.isHead && this.code !== 304 && this.code !== 204) {
+    if (length !== undefined && this.bytes < length && !this.isHead && this.code !== 304 && this.code !== 204 && this.code !== 205) {
       throw new LintError('body.content-length', `the body ended after ${this.bytes} bytes but Content-Length is ${length}`);
     }
   }

@@ -1,16 +1,24 @@
 /**
  * `wsgi.file_wrapper`: turns a path or an open `FileHandle` into a Body the gateway
  * recognises (by a `Symbol.for('tsgi.file_wrapper')` tag) and sends by its fast path:
- * a node read stream piped to the socket, with `Content-Length` from `fstat` when
- * the app set none. Any middleware that iterates the body instead still gets plain
- * `Uint8Array` chunks of `blockSize` bytes, so wrapping it (gzip, a logger) just works.
- * `close()` closes the file, whether the wrapper opened it or was handed it, as
- * PEP 3333's wrapper closes its file-like object.
+ * a node read stream piped to the socket, with a `Content-Length` when the app set
+ * none and the length is known. Any middleware that iterates the body instead still
+ * gets plain `Uint8Array` chunks of `blockSize` bytes, so wrapping it (gzip, a logger)
+ * just works. `close()` closes the file, whether the wrapper opened it or was handed
+ * it, as PEP 3333's wrapper closes its file-like object.
+ *
+ * Where it reads: a path from its start; a `FileHandle` from its current position,
+ * as PEP 3333 says ("transmission should begin at the current position within the
+ * file"), so a handle the app has read from or seeked keeps its place. Node cannot
+ * tell that position, so such a body has no known length: it is chunked unless the
+ * app sets a Content-Length. `range.offset` reads from that byte of the file instead
+ * (the handle's position is left alone) and `range.length` stops after that many
+ * bytes; with an offset, the length is known (from `fstat`) and sent.
  *
  * @example
  * const app: Application = (environ, startResponse) => {
- *   startResponse('200 OK', [['Content-Type', 'application/pdf']]);
- *   return environ['wsgi.file_wrapper']!('./manual.pdf');
+ *   startResponse('206 Partial Content', [['Content-Range', 'bytes 100-199/1000']]);
+ *   return environ['wsgi.file_wrapper']!('./manual.pdf', 65536, { offset: 100, length: 100 });
  * };
  *
  * @see https://peps.python.org/pep-3333/#optional-platform-specific-file-handling
@@ -33,6 +41,10 @@ export class FileBody implements AsyncIterable<Uint8Array> {
   constructor(
     readonly file: string | FileHandle,
     readonly blockSize: number,
+    /** The byte to start at; undefined for a handle's current position. */
+    readonly offset: number | undefined,
+    /** Most bytes to send (Infinity: to the end of the file). */
+    readonly length: number,
   ) {
     this.handle = typeof file === 'string' ? null : file;
   }
@@ -49,16 +61,31 @@ export class FileBody implements AsyncIterable<Uint8Array> {
     return handle;
   }
 
+  /**
+   * How many bytes this body will give, or -1 when that cannot be known: not a regular
+   * file, or a handle read from its current position (node cannot tell where that is).
+   */
+  async byteLength(handle: FileHandle): Promise<number> {
+    if (this.offset === undefined) return -1;
+    const stat = await handle.stat();
+    if (!stat.isFile()) return -1;
+    return Math.min(this.length, Math.max(0, stat.size - this.offset));
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const handle = await this.open();
-    let position = 0;
-    for (;;) {
+    // null reads from (and moves) the handle's current position.
+    let position: number | null = this.offset ?? null;
+    let left = this.length;
+    while (left > 0) {
+      const size = Math.min(this.blockSize, left);
       // A fresh buffer each block: the consumer may keep the chunk.
-      const buffer = Buffer.allocUnsafe(this.blockSize);
-      const { bytesRead } = await handle.read(buffer, 0, this.blockSize, position);
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(buffer, 0, size, position);
       if (bytesRead === 0) return;
-      position += bytesRead;
-      yield bytesRead === this.blockSize ? buffer : buffer.subarray(0, bytesRead);
+      if (position !== null) position += bytesRead;
+      left -= bytesRead;
+      yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
     }
   }
 
@@ -75,13 +102,31 @@ export function isFileBody(body: Body): body is Body & FileBody {
   return (body as { [FILE_BODY]?: unknown })[FILE_BODY] === true;
 }
 
-/** `environ['wsgi.file_wrapper']`: `fileWrapper(pathOrHandle, blockSize = 65536)`. */
-export const fileWrapper: FileWrapper = function fileWrapper(file, blockSize = DEFAULT_BLOCK_SIZE) {
+function checkCount(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`wsgi.file_wrapper: range.${name} must be an integer >= 0 (bytes), got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * `environ['wsgi.file_wrapper']`: `fileWrapper(pathOrHandle, blockSize = 65536, range?)`.
+ * `range.offset` is a byte position from the start of the file, `range.length` a
+ * number of bytes; see the module comment for where reading starts without them.
+ */
+export const fileWrapper: FileWrapper = function fileWrapper(file, blockSize = DEFAULT_BLOCK_SIZE, range) {
   if (typeof file !== 'string' && (typeof file !== 'object' || file === null || typeof file.read !== 'function')) {
     throw new TypeError('wsgi.file_wrapper: file must be a path or a FileHandle from node:fs/promises');
   }
   if (!Number.isInteger(blockSize) || blockSize <= 0) {
     throw new TypeError(`wsgi.file_wrapper: blockSize must be a positive integer, got ${String(blockSize)}`);
   }
-  return new FileBody(file, blockSize);
+  if (range !== undefined && (typeof range !== 'object' || range === null)) {
+    throw new TypeError(`wsgi.file_wrapper: range must be an object { offset?, length? }, got ${range === null ? 'null' : typeof range}`);
+  }
+  const offset = checkCount('offset', range?.offset);
+  const length = checkCount('length', range?.length);
+  // A path is opened fresh, so its current position is its start.
+  return new FileBody(file, blockSize, offset ?? (typeof file === 'string' ? 0 : undefined), length ?? Infinity);
 };

@@ -17,7 +17,15 @@
  * rejects the Application (the gateway's 500); after the headers the body throws, and
  * the gateway cuts the connection. Headers node:http accepts but PEP 3333 forbids
  * (e.g. `Upgrade`) fail in `startResponse` the same way. Node's own framing headers
- * (`Connection`, `Keep-Alive`, `Transfer-Encoding`) are the gateway's job and dropped.
+ * (`Connection`, `Keep-Alive`, `Transfer-Encoding: chunked`) are the gateway's job and
+ * dropped; any other transfer coding is an error (the gateway cannot apply it).
+ *
+ * The connection's edges behave as on node:http: `res.flushHeaders()` sends the
+ * status line at once (the gateway's `write` with an empty chunk); a client that
+ * leaves (`environ['tsgi.connection']`, or `close()` on the body) closes the socket stub,
+ * so `req` is aborted and `res` closed in node's order; and a listener that destroys
+ * its connection gets its error on the socket's `'error'` listeners while the gateway
+ * drops the connection without an answer (a `ConnectionAbort`).
  *
  * @example
  * import express from 'express';
@@ -28,7 +36,8 @@
  * @module
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { Application, Body, Environ, ResponseHeaders, StartResponse } from '@tsgi/core';
+import { ConnectionAbort, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { parseHeaderBlock } from './from-node-headers.js';
 import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
 
@@ -59,10 +68,7 @@ export interface FromNodeListenerOptions {
 
 const DEFAULTS = { timeout: 30_000, fullUrl: false, highWaterMark: 16_384 } satisfies Required<FromNodeListenerOptions>;
 
-// Node's framing and connection headers: the gateway decides those.
-const NODE_FRAMING = new Set(['connection', 'keep-alive', 'transfer-encoding']);
-
-/** Per-request state, kept on the socket so the hooks below need no closures. */
+/** Per-request state, kept on the response so the hooks below need no closures. */
 interface Exchange {
   socket: ListenerSocket;
   res: ServerResponse;
@@ -71,26 +77,20 @@ interface Exchange {
   reject(error: unknown): void;
   timer: NodeJS.Timeout | undefined;
   started: boolean;
+  /** The gateway's `write`, once startResponse accepted the headers. */
+  write: Write | null;
 }
 
 const kExchange = Symbol('tsgi.exchange');
 type HookedResponse = ServerResponse & { [kExchange]: Exchange; _header: string | null };
 
 const nativeWriteHead = ServerResponse.prototype.writeHead;
+const nativeFlushHeaders = ServerResponse.prototype.flushHeaders;
+const EMPTY = new Uint8Array(0);
 
-/** The header list in node's serialised header block, minus node's framing headers. */
-function parseHeaderBlock(block: string): ResponseHeaders {
-  const headers: ResponseHeaders = [];
-  let start = block.indexOf('\r\n') + 2;
-  const end = block.length - 2; // the blank line
-  while (start < end) {
-    const eol = block.indexOf('\r\n', start);
-    const colon = block.indexOf(':', start);
-    const name = block.slice(start, colon);
-    if (!NODE_FRAMING.has(name.toLowerCase())) headers.push([name, block.slice(colon + 2, eol)]);
-    start = eol + 2;
-  }
-  return headers;
+/** node:http's connResetException('aborted'): what `req` gets when the connection drops. */
+function connectionReset(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
 }
 
 /**
@@ -104,6 +104,17 @@ function writeHead(this: HookedResponse, ...args: unknown[]): HookedResponse {
   return this;
 }
 
+/**
+ * `res.flushHeaders` for every wrapped response: as on node:http the status line goes
+ * out now, before any body byte, through the gateway's `write` with an empty chunk
+ * (PEP 3333 sends the headers on the first write() call).
+ */
+function flushHeaders(this: HookedResponse): void {
+  nativeFlushHeaders.call(this);
+  const write = this[kExchange].write;
+  if (write !== null) write(EMPTY);
+}
+
 function commit(exchange: Exchange, block: string): void {
   exchange.started = true;
   clearTimeout(exchange.timer);
@@ -113,10 +124,10 @@ function commit(exchange: Exchange, block: string): void {
   socket.headerChars = block.length;
   socket.committed = true;
   try {
-    exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
+    exchange.write = exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
   } catch (error) {
     exchange.reject(error);
-    socket.destroy();
+    socket.abandon(error instanceof Error ? error : new Error(String(error)));
     return;
   }
   // Settle after the listener's current turn: a synchronous res.end() has then
@@ -147,12 +158,21 @@ function emitClose(res: ServerResponse): void {
 
 function onSocketClose(this: ListenerSocket): void {
   const res = this._httpMessage as HookedResponse | null;
-  if (res === null) return;
+  if (res === null) return; // the response finished and freed the socket
   const exchange = res[kExchange];
   clearTimeout(exchange.timer);
   if (!exchange.started) exchange.reject(this.failure);
+  // As node:http's abortIncoming: the request of an unfinished response is aborted
+  // ('aborted', then 'error' if it has listeners, then 'close').
   const req = res.req;
-  if (!req.destroyed && !req.complete) req.destroy();
+  if (!req.destroyed) req.destroy(connectionReset());
+}
+
+/** `environ['tsgi.connection']` closed: the client left, so the listener's socket closes. */
+function onClientGone(this: Exchange): void {
+  const socket = this.socket;
+  if (socket.destroyed || socket.ended) return;
+  socket.abandon(new ConnectionAbort('fromNodeListener: the client closed the connection'));
 }
 
 function onSocketDrain(this: ListenerSocket): void {
@@ -161,7 +181,7 @@ function onSocketDrain(this: ListenerSocket): void {
 }
 
 function onTimeout(exchange: Exchange, timeout: number): void {
-  exchange.socket.destroy(new Error(`fromNodeListener: the listener did not start a response within ${timeout} ms`));
+  exchange.socket.abandon(new Error(`fromNodeListener: the listener did not start a response within ${timeout} ms`));
 }
 
 function onListenerError(this: Exchange, error: unknown): void {
@@ -170,7 +190,7 @@ function onListenerError(this: Exchange, error: unknown): void {
     clearTimeout(this.timer);
     this.reject(failure);
   }
-  this.socket.destroy(failure);
+  this.socket.abandon(failure);
 }
 
 function checkOptions(options: FromNodeListenerOptions): Required<FromNodeListenerOptions> {
@@ -211,9 +231,22 @@ export function fromNodeListener(
     res.shouldKeepAlive = false;
     res.sendDate = false;
     return new Promise<Body>((resolve, reject) => {
-      const exchange: Exchange = { socket, res, startResponse, resolve, reject, timer: undefined, started: false };
+      const exchange: Exchange = {
+        socket,
+        res,
+        startResponse,
+        resolve,
+        reject,
+        timer: undefined,
+        started: false,
+        write: null,
+      };
       res[kExchange] = exchange;
       res.writeHead = writeHead as unknown as HookedResponse['writeHead'];
+      res.flushHeaders = flushHeaders;
+      // A gateway that can tell when the client leaves (serve() does) says so here.
+      const connection = environ['tsgi.connection'];
+      if (connection !== undefined) connection.onClose(onClientGone.bind(exchange));
       res.once('finish', onFinish);
       socket.on('close', onSocketClose);
       socket.on('drain', onSocketDrain);

@@ -17,11 +17,18 @@
  */
 import { Writable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
-import type { Environ } from '@tsgi/core';
+import { ConnectionAbort, type Environ } from '@tsgi/core';
 
 type Callback = (error?: Error | null) => void;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** node:http keeps an 'error' listener on every socket (its socketOnError); so do we. */
+function ignoreError(): void {}
+
+function emitClose(socket: ListenerSocket): void {
+  socket.emit('close');
+}
 
 export class ListenerSocket extends Writable {
   readonly remoteAddress: string | undefined;
@@ -47,13 +54,16 @@ export class ListenerSocket extends Writable {
   private readonly limit: number;
 
   constructor(environ: Environ, highWaterMark: number) {
-    super({ decodeStrings: false, highWaterMark });
+    // 'close' is emitted by hand, a turn after destroy() as a TCP socket's comes once
+    // its handle is closed, so the listener sees events in node:http's order.
+    super({ decodeStrings: false, highWaterMark, emitClose: false });
     this.limit = highWaterMark;
     this.remoteAddress = environ.REMOTE_ADDR || undefined;
     this.remotePort = environ.REMOTE_PORT ? Number(environ.REMOTE_PORT) : undefined;
     this.localAddress = environ.SERVER_NAME || undefined;
     this.localPort = environ.SERVER_PORT ? Number(environ.SERVER_PORT) : undefined;
     this.encrypted = environ['wsgi.url_scheme'] === 'https';
+    this.on('error', ignoreError);
   }
 
   // Read-side fields as a TCP socket has them. Nothing is read from here, but
@@ -93,9 +103,25 @@ export class ListenerSocket extends Writable {
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
-    this.fail(error ?? new Error('fromNodeListener: the response was destroyed before it ended'));
-    // The error is the body's to report; an 'error' event here would have no listener.
-    callback(null);
+    if (this.failure === undefined && !this.ended) {
+      // Not `abandon()`: the listener itself destroyed the connection (socket.destroy(),
+      // res.destroy(), req.destroy()), which node:http answers with nothing at all.
+      const message = 'fromNodeListener: the listener destroyed the connection before its response ended';
+      this.fail(new ConnectionAbort(message, error === null ? undefined : { cause: error }));
+    }
+    // As on a TCP socket, the listener's own 'error' listeners see the error.
+    callback(error);
+    setImmediate(emitClose, this);
+  }
+
+  /**
+   * Ends the exchange from the gateway's side (the client left, a timeout, a refused
+   * header, the body closed early): `failure` is what the body and the Application
+   * report, and no 'error' event reaches the listener.
+   */
+  abandon(failure: Error): void {
+    this.fail(failure);
+    this.destroy();
   }
 
   /** The listener has ended the response. */
@@ -195,6 +221,6 @@ export class ListenerBody implements AsyncIterableIterator<Uint8Array> {
     if (this.closed) return;
     this.closed = true;
     const socket = this.socket;
-    if (!socket.ended && !socket.destroyed) socket.destroy();
+    if (!socket.ended && !socket.destroyed) socket.abandon(new Error('fromNodeListener: the gateway closed the body before the listener ended it'));
   }
 }

@@ -2,10 +2,12 @@
  * Request limits and the rules node's parser lets through but gunicorn refuses,
  * checked in the listener before the app is called. Defaults are gunicorn's:
  * a request line of 4094 bytes, 100 header fields, 8190 bytes a field. A refused
- * request gets 414/431/413/400 with `Connection: close` (see reject.ts).
+ * request gets 414/431/413/400 (501 for a transfer coding it does not implement) with
+ * `Connection: close` (see reject.ts).
  *
  * Also refused: an HTTP version other than 1.x (`GET / HTTP/2.0` as text), `*` as the
- * target of anything but OPTIONS, `Transfer-Encoding` on HTTP/1.0, a missing or
+ * target of anything but OPTIONS, `Transfer-Encoding` on HTTP/1.0 or without a final
+ * `chunked` (400), a coding other than `chunked` (`gzip, chunked`: 501), a missing or
  * repeated `Host` (RFC 9112 3.2), a repeated `Content-Type`,
  * and - with `headerMap: 'refuse'` - header names with `_` (otherwise dropped, so
  * `Content_Length` never poses as `CONTENT_LENGTH`).
@@ -16,6 +18,7 @@
  * @see https://docs.gunicorn.org/en/stable/settings.html#security
  * @see https://www.rfc-editor.org/rfc/rfc9112#section-3 (request line, 414)
  * @see https://www.rfc-editor.org/rfc/rfc6585#section-5 (431)
+ * @see https://www.rfc-editor.org/rfc/rfc9112#section-6.1 (Transfer-Encoding, 501)
  * @module
  */
 import type { IncomingMessage } from 'node:http';
@@ -112,6 +115,8 @@ export const REFUSALS = {
   missingHost: refusal(400, 'HTTP/1.1 request without Host'),
   duplicateContentType: refusal(400, 'repeated Content-Type header'),
   chunkedOn10: refusal(400, 'Transfer-Encoding on HTTP/1.0'),
+  notChunked: refusal(400, 'Transfer-Encoding without a final chunked'),
+  transferCoding: refusal(501, 'Transfer-Encoding other than chunked'),
   bodyTooLarge: refusal(413, 'request body too large'),
   trailer: refusal(400, 'forbidden trailer field'),
 } as const;
@@ -145,10 +150,31 @@ export function checkRequest(req: IncomingMessage, limits: Limits): Refusal | nu
   if (hosts === 0 && req.httpVersionMinor === 1) return REFUSALS.missingHost;
   if (types > 1) return REFUSALS.duplicateContentType;
   const headers = req.headers;
-  if (headers['transfer-encoding'] !== undefined && req.httpVersionMinor === 0) return REFUSALS.chunkedOn10;
+  const coding = headers['transfer-encoding'];
+  if (coding !== undefined) {
+    if (req.httpVersionMinor === 0) return REFUSALS.chunkedOn10;
+    const problem = checkTransferCoding(coding);
+    if (problem !== null) return problem;
+  }
   const length = headers['content-length'];
   if (length !== undefined && Number(length) > limits.maxBodyBytes) return REFUSALS.bodyTooLarge;
   return null;
+}
+
+/**
+ * The one request transfer coding this server implements is `chunked`, alone (node
+ * joins repeated fields with ', '). Without a final `chunked` the body's length cannot
+ * be known: 400 (RFC 9112 6.3). A final `chunked` after other codings (`gzip, chunked`,
+ * `identity, chunked`) would hand the app coded bytes as if they were the body: 501
+ * (RFC 9112 6.1), and the app is never called.
+ */
+function checkTransferCoding(value: string): Refusal | null {
+  // The common case, without splitting.
+  if (value.length === 7 && value.toLowerCase() === 'chunked') return null;
+  // Empty list elements are allowed (RFC 9110 5.6.1).
+  const codings = value.split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== '');
+  if (codings[codings.length - 1] !== 'chunked') return REFUSALS.notChunked;
+  return codings.length === 1 ? null : REFUSALS.transferCoding;
 }
 
 /**

@@ -84,6 +84,8 @@ function isThenable(value: unknown): value is PromiseLike<Body> {
 }
 
 async function respondLater(exchange: Exchange, pending: PromiseLike<Body>): Promise<void> {
+  // While the app works on its answer, a client that leaves is told to environ['tsgi.connection'].
+  exchange.watchClose();
   let body: Body;
   try {
     body = await pending;
@@ -141,6 +143,7 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     gate.arm(environ['wsgi.input']);
     const input = environ['wsgi.input'];
     const exchange = new Exchange(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
+    environ['tsgi.connection'] = exchange.connection;
     let result: Body | Promise<Body>;
     try {
       result = app(environ, exchange.startResponse);

@@ -25,7 +25,7 @@ import { statusLine } from '@tsgi/core';
 
 /** What a rejected request was, for an access log. Fields node never parsed are '-'. */
 export interface RejectInfo {
-  /** The status sent (400, 408, 413, 414, 431), or 0 when the connection was only cut. */
+  /** The status sent (400, 408, 413, 414, 431, 501), or 0 when the connection was only cut. */
   status: number;
   /** Why, in a few words: 'request line too long', 'headers timeout', ... */
   reason: string;

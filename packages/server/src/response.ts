@@ -30,6 +30,7 @@ import {
   checkHeader,
   checkHeaders,
   checkStatus,
+  isConnectionAbort,
   statusCode,
   type Body,
   type Environ,
@@ -38,6 +39,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
+import { GatewayConnection } from './client-connection.js';
 import { logError } from './errors-stream.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
@@ -75,6 +77,10 @@ function cut(res: ServerResponse): void {
   res.destroy();
 }
 
+function notContentLength(pair: [string, string]): boolean {
+  return pair[0].length !== 14 || pair[0].toLowerCase() !== 'content-length';
+}
+
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
@@ -99,6 +105,9 @@ export class Exchange {
   private iterator: AnyIterator | null = null;
   private waiter: (() => void) | null = null;
   private writeFn: Write | null = null;
+  private watching = false;
+  /** `environ['tsgi.connection']`: told when the client leaves early. */
+  readonly connection = new GatewayConnection();
 
   constructor(
     readonly req: IncomingMessage,
@@ -136,18 +145,27 @@ export class Exchange {
     return (this.writeFn ??= (chunk) => this.write(chunk));
   };
 
-  /** PEP 3333's `write` callable: sends headers now if needed, then the bytes. */
+  /**
+   * PEP 3333's `write` callable: the first call sends the headers, even with an empty
+   * chunk ("upon the application's first invocation of the write() callable"), which
+   * is how an app opens a stream before its first event; then the bytes.
+   */
   private write(chunk: Uint8Array): void {
     if (this.status === undefined) throw new Error('tsgi server: write() called before startResponse()');
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: write() takes a Uint8Array, got ${describe(chunk)}`);
-    if (chunk.byteLength === 0) return;
-    if (!this.sent) this.commit(-1);
+    if (!this.sent) {
+      this.commit(-1);
+      // node holds a header block until the first body byte; this one must go now.
+      if (chunk.byteLength === 0) this.res.flushHeaders();
+    }
+    if (chunk.byteLength === 0 || !this.bodyAllowed) return;
     this.writeChunk(chunk);
   }
 
+  /** 1xx, 204, 205 and 304 have no content (RFC 9110 15.2, 15.3.5, 15.3.6, 15.4.5), nor has HEAD. */
   private get bodyAllowed(): boolean {
     const code = this.code;
-    return !this.head && code !== 204 && code !== 304 && code >= 200;
+    return !this.head && code !== 204 && code !== 205 && code !== 304 && code >= 200;
   }
 
   /** Sends status and headers; `length` >= 0 adds a Content-Length when the app gave none. */
@@ -155,7 +173,12 @@ export class Exchange {
     const status = this.status!;
     let headers = this.headers;
     const declared = this.declaredLength;
-    if (declared !== undefined) {
+    if (this.code === 205) {
+      // RFC 9110 15.3.6: no content, and the framing must say so (Content-Length: 0),
+      // whatever length the app declared for the content it must not send.
+      headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
+      this.limit = 0;
+    } else if (declared !== undefined) {
       if (!DIGITS.test(declared)) throw new TypeError(`tsgi server: Content-Length must be digits, got ${JSON.stringify(declared)}`);
       this.limit = Number(declared);
     } else if (length >= 0 && (length > 0 || this.bodyAllowed)) {
@@ -181,8 +204,30 @@ export class Exchange {
     return true;
   }
 
+  /**
+   * Watches for the client going away from now on (node's 'close' on the response
+   * before 'finish'), to tell `connection`, stop the body and close it. Only for
+   * responses that outlive the app's call: a sync array body is done before.
+   */
+  watchClose(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const res = this.res as TaggedResponse;
+    res[kExchange] = this;
+    res.on('close', onResponseClose);
+  }
+
   /** Takes what the app returned and sends it. */
   respond(body: Body): void {
+    if (this.finished) {
+      // The client left while the app was still working: nothing to send, but the
+      // body it made must still be closed.
+      if (body !== null && typeof body === 'object') {
+        this.body = body;
+        this.closeBody();
+      }
+      return;
+    }
     if (body === null || typeof body !== 'object') {
       this.fail(new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`));
       return;
@@ -239,16 +284,19 @@ export class Exchange {
         return;
       }
       const handle = await body.open();
-      const stat = await handle.stat();
-      const size = stat.isFile() ? stat.size : -1;
+      // -1 when unknown: a handle read from its current position, or not a regular file.
+      const size = await body.byteLength(handle);
       const declared = this.declaredLength;
-      if (declared !== undefined && Number(declared) !== size) res.shouldKeepAlive = false;
+      if (declared !== undefined && size >= 0 && Number(declared) !== size) res.shouldKeepAlive = false;
       this.commit(size);
-      const end = this.limit >= 0 ? this.limit : size;
-      if (end !== 0) {
+      const count = Math.min(this.limit >= 0 ? this.limit : Infinity, size >= 0 ? size : Infinity, body.length);
+      if (count !== 0) {
+        // No start: node reads from the handle's current position, and `end` then
+        // counts from there.
+        const start = body.offset;
         const stream = handle.createReadStream({
-          start: 0,
-          end: end > 0 ? end - 1 : undefined,
+          start,
+          end: count === Infinity ? undefined : (start ?? 0) + count - 1,
           highWaterMark: body.blockSize,
           autoClose: false,
         });
@@ -270,9 +318,8 @@ export class Exchange {
   }
 
   private async respondStream(body: Body): Promise<void> {
-    const res = this.res as TaggedResponse;
-    res[kExchange] = this;
-    res.on('close', onResponseClose);
+    const res = this.res;
+    this.watchClose();
     let held: Uint8Array | null = null;
     let overflow = false;
     try {
@@ -288,7 +335,8 @@ export class Exchange {
       }
       this.iterator = iterator;
       for (;;) {
-        if (!this.sent && this.status !== undefined && !this.bodyAllowed) break;
+        // No content to send (HEAD, 204, 205, 304), even after write() sent the headers.
+        if (this.status !== undefined && !this.bodyAllowed) break;
         let step = iterator.next() as IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>>;
         if (!sync) step = await step;
         if (this.aborted) return;
@@ -328,7 +376,7 @@ export class Exchange {
       if (overflow) {
         logError(this.errors, 'body longer than its Content-Length, truncated', this.req.method ?? '', this.req.url ?? '', this.limit);
         this.stopIterator();
-      } else if (!this.sent) this.stopIterator(); // HEAD and no-body statuses end here
+      } else if (!this.sent || !this.bodyAllowed) this.stopIterator(); // HEAD and no-body statuses end here
       this.endStream(held, overflow);
     } catch (error) {
       this.iterator = null; // it threw, so it is finished
@@ -391,11 +439,19 @@ export class Exchange {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
+    try {
+      this.connection.close();
+    } catch (error) {
+      logError(this.errors, 'error in a tsgi.connection onClose listener', this.req.method ?? '', this.req.url ?? '', error);
+    }
     this.wakeUp();
     this.finish();
   }
 
-  /** Logs an error and answers 500, or cuts the connection if headers are already out. */
+  /**
+   * Logs an error and answers 500, or cuts the connection if headers are already out.
+   * A `ConnectionAbort` is the app asking for the connection to be dropped: cut, no log.
+   */
   fail(error: unknown): void {
     const res = this.res;
     // Already answered by the gateway (a limit refused the request): nothing to add.
@@ -403,9 +459,11 @@ export class Exchange {
       this.finish();
       return;
     }
+    // When the client is gone there is nobody to answer.
     if (!this.aborted) {
-      logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
-      if (this.sent || res.headersSent) cut(res);
+      const dropped = isConnectionAbort(error);
+      if (!dropped) logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
+      if (dropped || this.sent || res.headersSent) cut(res);
       else {
         try {
           this.keepAliveIfDrainable();
@@ -436,6 +494,10 @@ export class Exchange {
     if (this.finished) return;
     this.finished = true;
     if (this.iterator !== null) this.stopIterator();
+    this.closeBody();
+  }
+
+  private closeBody(): void {
     const body = this.body;
     if (body === null || typeof body.close !== 'function') return;
     try {

@@ -151,3 +151,47 @@ afterAll(async () => {
     ]);
   });
 });
+
+/**
+ * Transfer codings the server does not implement (RFC 9112 6.1): node's parser reads
+ * any body whose last coding is `chunked` as plain chunked, so without this check
+ * `gzip, chunked` would hand the app gzip bytes as the body. Each is refused before
+ * the app runs: 501 when `chunked` is last, 400 when the length cannot be known.
+ */
+const CHUNKED_BODY = '5\r\nhello\r\n0\r\n\r\n';
+const TE_CASES: Array<{ name: string; headers: string; status: number }> = [
+  { name: 'identity, chunked', headers: 'Transfer-Encoding: identity, chunked\r\n', status: 501 },
+  { name: 'gzip, chunked', headers: 'Transfer-Encoding: gzip, chunked\r\n', status: 501 },
+  { name: 'GZIP , Chunked (any case, spaces)', headers: 'Transfer-Encoding: GZIP , Chunked\r\n', status: 501 },
+  { name: 'gzip then chunked in two fields', headers: 'Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n', status: 501 },
+  { name: 'deflate, chunked', headers: 'Transfer-Encoding: deflate, chunked\r\n', status: 501 },
+  { name: 'gzip alone (no final chunked)', headers: 'Transfer-Encoding: gzip\r\n', status: 400 },
+];
+
+describe('Transfer-Encoding the server does not implement', () => {
+  test.each(TE_CASES)('$name: $status, app never called', async ({ headers, status }) => {
+    const server = await serverFor({});
+    calls.length = 0;
+    const data = Buffer.from(`POST /upload HTTP/1.1\r\nHost: example.com\r\n${headers}\r\n${CHUNKED_BODY}`, 'latin1');
+    const result = await send(server.port, data, 400);
+    expect(calls).toEqual([]);
+    const { statusLine, headers: answer } = headOf(result.text);
+    expect(statusLine.slice(0, 13)).toBe(`HTTP/1.1 ${status} `);
+    expect(answer.connection).toBe('close');
+    expect(result.closed).toBe(true);
+    expect(rejects.filter((info) => info.remotePort === result.localPort).map((info) => info.status)).toEqual([status]);
+  });
+
+  test.each([
+    ['chunked', 'Transfer-Encoding: chunked\r\n'],
+    ['Chunked (any case)', 'Transfer-Encoding: Chunked\r\n'],
+    ['chunked after an empty list element', 'Transfer-Encoding: , chunked\r\n'],
+  ])('%s alone still reaches the app', async (_name, headers) => {
+    const server = await serverFor({});
+    calls.length = 0;
+    const data = Buffer.from(`POST /upload HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n${headers}\r\n${CHUNKED_BODY}`, 'latin1');
+    const result = await send(server.port, data, 400);
+    expect(headOf(result.text).statusLine).toBe('HTTP/1.1 200 OK');
+    expect(calls).toEqual(['POST /upload']);
+  });
+});
