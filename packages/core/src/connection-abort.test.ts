@@ -10,7 +10,7 @@ test('a ConnectionAbort is an Error with its name, message and cause', () => {
   expect(new ConnectionAbort().message).toBe('the connection was aborted');
 });
 
-test('isConnectionAbort knows one from any copy of core (shareInstanceof's Symbol.for brand), and nothing else', () => {
+test('isConnectionAbort knows one from any copy of core (the Symbol.for brand of shareInstanceof), and nothing else', () => {
   expect(isConnectionAbort(new ConnectionAbort())).toBe(true);
   expect(isConnectionAbort({ [Symbol.for('tsgi.ConnectionAbort')]: true })).toBe(true);
   for (const other of [new Error('x'), Object.assign(new Error('x'), { name: 'ConnectionAbort' }), null, undefined, 'ConnectionAbort', {}]) {
