@@ -90,7 +90,8 @@ export function renderProblem(problem: Problem, mediaType: ErrorMediaType): Erro
   switch (mediaType) {
     case 'application/problem+json':
     case 'application/json':
-      return { contentType: mediaType, body: JSON.stringify(problem) + '\n' };
+      // RFC 9457's member order, whatever order the problem was filled in.
+      return { contentType: mediaType, body: JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, instance: problem.instance }) + '\n' };
     case 'text/html': {
       const detail = problem.detail === undefined ? '' : `<p>${escapeHtml(problem.detail)}</p>`;
       const title = escapeHtml(line);
