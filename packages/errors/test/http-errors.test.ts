@@ -171,3 +171,42 @@ test.each<[string, Application]>([
     await served.close();
   }
 });
+
+test('the failed body is still closed exactly once, its iterator ended', async () => {
+  let closed = 0;
+  let finished = 0;
+  const served = await start((_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    const body = (async function* () {
+      try {
+        yield new Uint8Array(0);
+        throw new NotFound();
+      } finally {
+        finished++;
+      }
+    })();
+    return Object.assign(body, { close: () => void closed++ });
+  });
+  try {
+    const response = await fetch(`${served.url}/`);
+    expect([response.status, await response.text()]).toEqual([404, '404 Not Found\n']);
+    for (let i = 0; i < 50 && closed === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect([closed, finished]).toEqual([1, 1]);
+  } finally {
+    await served.close();
+  }
+});
+
+test('HEAD gets the status and headers of the error, no body', async () => {
+  const served = await start(() => {
+    throw new NotFound('nothing here');
+  });
+  try {
+    const response = await fetch(`${served.url}/`, { method: 'HEAD' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-length')).toBe(String('404 Not Found\nnothing here\n'.length));
+    expect(await response.text()).toBe('');
+  } finally {
+    await served.close();
+  }
+});
