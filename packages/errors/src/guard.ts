@@ -38,17 +38,41 @@ interface Call {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const NOTHING: Iterator<Uint8Array> = { next: () => DONE };
 
-/** Wraps a sync iterable body: the same walk, with the handler's chunks after a failure. */
-class GuardedSyncBody implements IterableIterator<Uint8Array> {
-  private inner: Iterator<Uint8Array> | undefined;
-  private replacement: Iterator<Uint8Array> | undefined;
+/** What the sync and async wrappers share: the handler's chunks after a failure, and close(). */
+abstract class GuardedBody {
+  /** The handler's chunks, once the app's body failed (or nothing, once ended). */
+  protected replacement: Iterator<Uint8Array> | undefined;
+  /** Whether a non-empty chunk went up: then no other response may follow. */
   private passed = false;
 
   constructor(
-    private readonly body: Body & Iterable<Uint8Array>,
+    protected readonly body: Body,
     private readonly call: Call,
   ) {}
+
+  /** Passes a chunk of the app's on, noting when bytes went up. */
+  protected pass(result: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> {
+    if (!result.done && result.value.byteLength > 0) this.passed = true;
+    return result;
+  }
+
+  /** The handler's response in place of the failed body, or the error again once bytes went up. */
+  protected recover(error: unknown): IteratorResult<Uint8Array> {
+    if (this.passed) throw error;
+    this.replacement = this.call.handler(error, this.call.environ, this.call.startResponse)[Symbol.iterator]();
+    return this.replacement.next();
+  }
+
+  close(): void | Promise<void> {
+    return this.body.close?.();
+  }
+}
+
+/** Wraps a sync iterable body: the same walk, with the handler's chunks after a failure. */
+class GuardedSyncBody extends GuardedBody implements IterableIterator<Uint8Array> {
+  private inner: Iterator<Uint8Array> | undefined;
 
   [Symbol.iterator](): this {
     return this;
@@ -57,38 +81,23 @@ class GuardedSyncBody implements IterableIterator<Uint8Array> {
   next(): IteratorResult<Uint8Array> {
     if (this.replacement !== undefined) return this.replacement.next();
     try {
-      this.inner ??= this.body[Symbol.iterator]();
-      const result = this.inner.next();
-      if (!result.done && result.value.byteLength > 0) this.passed = true;
-      return result;
+      this.inner ??= (this.body as Iterable<Uint8Array>)[Symbol.iterator]();
+      return this.pass(this.inner.next());
     } catch (error) {
-      if (this.passed) throw error;
-      this.replacement = this.call.handler(error, this.call.environ, this.call.startResponse)[Symbol.iterator]();
-      return this.replacement.next();
+      return this.recover(error);
     }
   }
 
   return(): IteratorResult<Uint8Array> {
-    this.replacement = [][Symbol.iterator]();
+    this.replacement = NOTHING;
     this.inner?.return?.();
     return DONE;
-  }
-
-  close(): void | Promise<void> {
-    return this.body.close?.();
   }
 }
 
 /** Wraps an async iterable body; see GuardedSyncBody. */
-class GuardedAsyncBody implements AsyncIterableIterator<Uint8Array> {
+class GuardedAsyncBody extends GuardedBody implements AsyncIterableIterator<Uint8Array> {
   private inner: AsyncIterator<Uint8Array> | undefined;
-  private replacement: Iterator<Uint8Array> | undefined;
-  private passed = false;
-
-  constructor(
-    private readonly body: Body & AsyncIterable<Uint8Array>,
-    private readonly call: Call,
-  ) {}
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -97,25 +106,17 @@ class GuardedAsyncBody implements AsyncIterableIterator<Uint8Array> {
   async next(): Promise<IteratorResult<Uint8Array>> {
     if (this.replacement !== undefined) return this.replacement.next();
     try {
-      this.inner ??= this.body[Symbol.asyncIterator]();
-      const result = await this.inner.next();
-      if (!result.done && result.value.byteLength > 0) this.passed = true;
-      return result;
+      this.inner ??= (this.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      return this.pass(await this.inner.next());
     } catch (error) {
-      if (this.passed) throw error;
-      this.replacement = this.call.handler(error, this.call.environ, this.call.startResponse)[Symbol.iterator]();
-      return this.replacement.next();
+      return this.recover(error);
     }
   }
 
   async return(): Promise<IteratorResult<Uint8Array>> {
-    this.replacement = [][Symbol.iterator]();
+    this.replacement = NOTHING;
     await this.inner?.return?.();
     return DONE;
-  }
-
-  close(): void | Promise<void> {
-    return this.body.close?.();
   }
 }
 
@@ -123,8 +124,8 @@ class GuardedAsyncBody implements AsyncIterableIterator<Uint8Array> {
 function guardBody(body: Body, environ: Environ, startResponse: StartResponse, handler: ErrorHandler): Body {
   if (Array.isArray(body) || body === null || typeof body !== 'object') return body;
   const call: Call = { environ, startResponse, handler };
-  if (Symbol.asyncIterator in body) return new GuardedAsyncBody(body as Body & AsyncIterable<Uint8Array>, call);
-  if (Symbol.iterator in body) return new GuardedSyncBody(body as Body & Iterable<Uint8Array>, call);
+  if (Symbol.asyncIterator in body) return new GuardedAsyncBody(body, call);
+  if (Symbol.iterator in body) return new GuardedSyncBody(body, call);
   // Not a body at all: the gateway (or lint) says what is wrong with it.
   return body;
 }

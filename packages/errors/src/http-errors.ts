@@ -25,8 +25,7 @@
 import { statusLine, type Application, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
 import { guard } from './guard.js';
 import { logError } from './log-error.js';
-import { negotiateErrorType } from './negotiate.js';
-import { errorHeaders, renderProblem, toProblem, type ErrorRenderer } from './problem.js';
+import { errorHeaders, problemResponse, resolveRenderers, toProblem, type ErrorRenderer } from './problem.js';
 
 export interface HttpErrorsOptions {
   /**
@@ -47,29 +46,9 @@ const DEFAULTS = {
   logServerErrors: true,
 } satisfies Required<HttpErrorsOptions>;
 
-const encoder = new TextEncoder();
-
-function resolveRenderers(renderers: unknown): Map<number, ErrorRenderer> {
-  if (renderers === null || typeof renderers !== 'object') {
-    throw new TypeError(`tsgi httpErrors: renderers must be an object of status -> function, got ${String(renderers)}`);
-  }
-  const table = new Map<number, ErrorRenderer>();
-  for (const [key, renderer] of Object.entries(renderers)) {
-    const status = Number(key);
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new TypeError(`tsgi httpErrors: renderers keys must be statuses from 400 to 599, got ${JSON.stringify(key)}`);
-    }
-    if (typeof renderer !== 'function') {
-      throw new TypeError(`tsgi httpErrors: renderers[${key}] must be a function (problem, context) => { contentType, body }, got ${typeof renderer}`);
-    }
-    table.set(status, renderer as ErrorRenderer);
-  }
-  return table;
-}
-
 /** Answers errors from the app below with their status; see the module comment. */
 export function httpErrors(options: HttpErrorsOptions = {}): Middleware {
-  const renderers = resolveRenderers(options.renderers ?? DEFAULTS.renderers);
+  const renderers = resolveRenderers(options.renderers ?? DEFAULTS.renderers, 'httpErrors');
   const logServerErrors = options.logServerErrors ?? DEFAULTS.logServerErrors;
   if (typeof logServerErrors !== 'boolean') {
     throw new TypeError(`tsgi httpErrors: logServerErrors must be true or false, got ${String(logServerErrors)}`);
@@ -77,12 +56,8 @@ export function httpErrors(options: HttpErrorsOptions = {}): Middleware {
 
   function answerError(error: unknown, environ: Environ, startResponse: StartResponse): Uint8Array[] {
     const problem = toProblem(error, environ);
-    const mediaType = negotiateErrorType(environ.HTTP_ACCEPT);
-    const renderer = renderers.get(problem.status);
-    const rendering = renderer === undefined ? renderProblem(problem, mediaType) : renderer(problem, { error, environ, mediaType });
-    const bytes = typeof rendering.body === 'string' ? encoder.encode(rendering.body) : rendering.body;
     const headers = errorHeaders(error);
-    headers.push(['Content-Type', rendering.contentType], ['Content-Length', String(bytes.byteLength)], ['Vary', 'Accept']);
+    const bytes = problemResponse(problem, error, environ, renderers, headers);
     // Throws the error back when the response has already started: the gateway cuts and logs it.
     startResponse(statusLine(problem.status), headers, error);
     if (logServerErrors && problem.status >= 500) logError(environ, 'httpErrors', problem.status, error);

@@ -14,7 +14,7 @@
  */
 import { isHttpError, quotePath, statusLine, type Environ, type ResponseHeaders } from '@tsgi/core';
 import { escapeHtml } from './html.js';
-import type { ErrorMediaType } from './negotiate.js';
+import { negotiateErrorType, type ErrorMediaType } from './negotiate.js';
 
 /** RFC 9457 problem details. */
 export interface Problem {
@@ -103,4 +103,45 @@ export function renderProblem(problem: Problem, mediaType: ErrorMediaType): Erro
     default:
       return { contentType: 'text/plain; charset=utf-8', body: problem.detail === undefined ? `${line}\n` : `${line}\n${problem.detail}\n` };
   }
+}
+
+/** Checks a `renderers` option once, at factory time: `{ [400-599]: function }`. */
+export function resolveRenderers(renderers: unknown, who: string): ReadonlyMap<number, ErrorRenderer> {
+  if (renderers === null || typeof renderers !== 'object') {
+    throw new TypeError(`tsgi ${who}: renderers must be an object of status -> function, got ${String(renderers)}`);
+  }
+  const table = new Map<number, ErrorRenderer>();
+  for (const [key, renderer] of Object.entries(renderers)) {
+    const status = Number(key);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new TypeError(`tsgi ${who}: renderers keys must be statuses from 400 to 599, got ${JSON.stringify(key)}`);
+    }
+    if (typeof renderer !== 'function') {
+      throw new TypeError(`tsgi ${who}: renderers[${key}] must be a function (problem, context) => { contentType, body }, got ${typeof renderer}`);
+    }
+    table.set(status, renderer as ErrorRenderer);
+  }
+  return table;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The response for `problem`: `headers` (the error's own, or the app's) with the
+ * body's Content-Type, Content-Length and `Vary: Accept` added, and the body's bytes,
+ * from the status's renderer if there is one, else in the form `Accept` chose.
+ */
+export function problemResponse(
+  problem: Problem,
+  error: unknown,
+  environ: Environ,
+  renderers: ReadonlyMap<number, ErrorRenderer>,
+  headers: ResponseHeaders,
+): Uint8Array {
+  const mediaType = negotiateErrorType(environ.HTTP_ACCEPT);
+  const renderer = renderers.get(problem.status);
+  const rendering = renderer === undefined ? renderProblem(problem, mediaType) : renderer(problem, { error, environ, mediaType });
+  const bytes = typeof rendering.body === 'string' ? encoder.encode(rendering.body) : rendering.body;
+  headers.push(['Content-Type', rendering.contentType], ['Content-Length', String(bytes.byteLength)], ['Vary', 'Accept']);
+  return bytes;
 }

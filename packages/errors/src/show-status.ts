@@ -32,8 +32,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
-import { negotiateErrorType } from './negotiate.js';
-import { renderProblem, toProblem, type ErrorRenderer } from './problem.js';
+import { problemResponse, resolveRenderers, toProblem, type ErrorRenderer } from './problem.js';
 
 export interface ShowStatusOptions {
   /**
@@ -47,8 +46,6 @@ const DEFAULTS = { renderers: {} } satisfies Required<ShowStatusOptions>;
 
 /** Where an app leaves a detail for the status page, as Rack's `rack.showstatus.detail`. */
 export const SHOW_STATUS_DETAIL = 'tsgi.show_status.detail';
-
-const encoder = new TextEncoder();
 
 /** One request: the app's status and headers, held while the body may still be empty. */
 class EmptyErrorCheck {
@@ -94,12 +91,8 @@ class EmptyErrorCheck {
     const problem = toProblem({ status: statusCode(this.status), message: '' }, this.environ);
     const detail = this.environ[SHOW_STATUS_DETAIL];
     if (typeof detail === 'string' && detail !== '') problem.detail = detail;
-    const mediaType = negotiateErrorType(this.environ.HTTP_ACCEPT);
-    const renderer = this.renderers.get(problem.status);
-    const rendering = renderer === undefined ? renderProblem(problem, mediaType) : renderer(problem, { error: undefined, environ: this.environ, mediaType });
-    const bytes = typeof rendering.body === 'string' ? encoder.encode(rendering.body) : rendering.body;
     const headers = this.headers.filter(([name]) => !/^content-(type|length)$/i.test(name));
-    headers.push(['Content-Type', rendering.contentType], ['Content-Length', String(bytes.byteLength)], ['Vary', 'Accept']);
+    const bytes = problemResponse(problem, undefined, this.environ, this.renderers, headers);
     this.outer(this.status, headers, this.excInfo);
     return [bytes];
   }
@@ -151,19 +144,9 @@ class HeldBody implements AsyncIterableIterator<Uint8Array> {
   }
 }
 
-function resolveRenderers(renderers: unknown): Map<number, ErrorRenderer> {
-  if (renderers === null || typeof renderers !== 'object') throw new TypeError(`tsgi showStatus: renderers must be an object of status -> function, got ${String(renderers)}`);
-  const table = new Map<number, ErrorRenderer>();
-  for (const [key, renderer] of Object.entries(renderers)) {
-    if (typeof renderer !== 'function') throw new TypeError(`tsgi showStatus: renderers[${key}] must be a function, got ${typeof renderer}`);
-    table.set(Number(key), renderer as ErrorRenderer);
-  }
-  return table;
-}
-
 /** Fills empty 4xx/5xx bodies with a page naming the status; see the module comment. */
 export function showStatus(options: ShowStatusOptions = {}): Middleware {
-  const renderers = resolveRenderers(options.renderers ?? DEFAULTS.renderers);
+  const renderers = resolveRenderers(options.renderers ?? DEFAULTS.renderers, 'showStatus');
 
   function respond(body: Body, check: EmptyErrorCheck): Body {
     if (check.mode === 'passed') return body;

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { HttpError, readBody, type Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
-import { httpErrors, MethodNotAllowed, NotFound, Unauthorized } from '../src/index.js';
+import { httpErrors, MethodNotAllowed, NotFound, Unauthorized, type HttpErrorsOptions } from '../src/index.js';
 
 interface Served {
   url: string;
@@ -15,9 +15,9 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function start(app: Application): Promise<Served> {
+async function start(app: Application, options: HttpErrorsOptions = {}): Promise<Served> {
   const log: string[] = [];
-  const served = await serve(lint(httpErrors()(lint(app))), { port: 0, host: '127.0.0.1', errors: { write: (text: string) => log.push(text) } });
+  const served = await serve(lint(httpErrors(options)(lint(app))), { port: 0, host: '127.0.0.1', errors: { write: (text: string) => log.push(text) } });
   return { url: served.url, log, close: () => served.close() };
 }
 
@@ -206,6 +206,34 @@ test('HEAD gets the status and headers of the error, no body', async () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-length')).toBe(String('404 Not Found\nnothing here\n'.length));
     expect(await response.text()).toBe('');
+  } finally {
+    await served.close();
+  }
+});
+
+test('a renderer for one status: it gets the problem, the error and the negotiated type; others keep the default', async () => {
+  const seen: string[] = [];
+  const served = await start(
+    (environ) => {
+      throw environ.PATH_INFO === '/gone' ? new HttpError(410) : new NotFound('no page', { headers: [['X-Hint', 'try /']] });
+    },
+    {
+      renderers: {
+        404: (problem, { error, mediaType, environ }) => {
+          seen.push(`${mediaType} ${(error as Error).name} ${environ.PATH_INFO}`);
+          return { contentType: 'text/html; charset=utf-8', body: `<h1>${problem.title}: ${problem.detail}</h1>` };
+        },
+      },
+    },
+  );
+  try {
+    const missing = await fetch(`${served.url}/x`, { headers: { Accept: 'application/json' } });
+    expect([missing.status, missing.headers.get('content-type'), missing.headers.get('x-hint'), await missing.text()]).toEqual([
+      404, 'text/html; charset=utf-8', 'try /', '<h1>Not Found: no page</h1>',
+    ]);
+    expect(seen).toEqual(['application/json NotFound /x']);
+    const gone = await fetch(`${served.url}/gone`);
+    expect(await gone.text()).toBe('410 Gone\n');
   } finally {
     await served.close();
   }
