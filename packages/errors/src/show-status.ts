@@ -55,13 +55,16 @@ class EmptyErrorCheck {
   private headers: ResponseHeaders = [];
   private excInfo: unknown;
   private write: Write | undefined;
-  readonly startResponse: StartResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
+  /** The startResponse the app is given. */
+  readonly startResponse: StartResponse;
 
   constructor(
     private readonly environ: Environ,
     private readonly outer: StartResponse,
     private readonly renderers: ReadonlyMap<number, ErrorRenderer>,
-  ) {}
+  ) {
+    this.startResponse = this.start.bind(this);
+  }
 
   private start(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
     if (this.mode !== 'passed' && statusCode(status) >= 400 && (getHeader(headers, 'content-length') ?? '0') === '0') {
