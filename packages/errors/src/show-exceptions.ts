@@ -19,7 +19,7 @@
  *
  * Put it right under `httpErrors()`, above everything else.
  *
- * Needs node:fs, node:module and node:crypto (Node, Bun, Deno); not for Workers.
+ * Needs node:fs, node:module's SourceMap and node:crypto: Node (tested), not Workers.
  *
  * @example
  * const app = compose(httpErrors(), showExceptions())(inner);
