@@ -20,7 +20,8 @@
  * @module
  */
 import { readFileSync, statSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+// A namespace import: a runtime whose node:module has no SourceMap still loads this file.
+import * as nodeModule from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackFrame } from './stack.js';
@@ -44,8 +45,10 @@ export interface FrameSource {
   lines?: SourceLine[];
 }
 
+type SourceMapClass = typeof nodeModule.SourceMap;
+
 interface LoadedMap {
-  map: SourceMap;
+  map: InstanceType<SourceMapClass>;
   /** The directory the map's `sources` are relative to (with its `sourceRoot`). */
   base: string;
   sources: string[];
@@ -121,8 +124,9 @@ export class SourceReader {
     let loaded = this.maps.get(file);
     if (loaded !== undefined) return loaded;
     loaded = null;
+    const SourceMap = nodeModule.SourceMap as SourceMapClass | undefined;
     const url = /\.[cm]?js$/.test(file) ? MAPPING_URL.exec(this.read(file) ?? '')?.[1] : undefined;
-    if (url !== undefined) {
+    if (url !== undefined && SourceMap !== undefined) {
       try {
         let json: string;
         let mapFile = file;
