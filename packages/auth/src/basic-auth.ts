@@ -20,7 +20,7 @@ import { credentialsFor } from './authorization.js';
 import { parseBasic } from './basic-credentials.js';
 import { basicChallenge } from './challenge.js';
 import { CredentialTable, type UserTable } from './compare.js';
-import { grant, isPromiseLike, refuse } from './outcome.js';
+import { grant, isPromiseLike, refuse, throwRefusal } from './outcome.js';
 
 /**
  * Decides whether `user` may come in with `password`. A falsy result (or a Promise
@@ -55,6 +55,13 @@ export interface BasicAuthOptions {
    * @default undefined
    */
   onUnauthorized?: Application;
+  /**
+   * Throw core's `HttpError` (400 or 401, with the challenge) instead of answering a
+   * refused request, so `httpErrors()` from @tsgi/errors renders it like every other
+   * error. Give this or `onUnauthorized`, not both.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 const DEFAULTS = { realm: 'Restricted' } satisfies Required<Pick<BasicAuthOptions, 'realm'>>;
@@ -63,7 +70,8 @@ export function basicAuth(options: BasicAuthOptions = {}): Middleware {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('basicAuth: options must be an object such as { users: { alice: "s3cret" } }');
   }
-  const { users, verify, onUnauthorized } = options;
+  const { users, verify } = options;
+  let { onUnauthorized } = options;
   const challenge = basicChallenge(options.realm ?? DEFAULTS.realm, 'basicAuth: realm');
   if (users !== undefined && verify !== undefined) {
     throw new TypeError('basicAuth: give either users or verify, not both');
@@ -77,6 +85,11 @@ export function basicAuth(options: BasicAuthOptions = {}): Middleware {
   if (onUnauthorized !== undefined && typeof onUnauthorized !== 'function') {
     throw new TypeError(`basicAuth: onUnauthorized must be an Application, got ${typeof onUnauthorized}`);
   }
+  if (options.throwHttpErrors !== undefined && typeof options.throwHttpErrors !== 'boolean') {
+    throw new TypeError(`basicAuth: throwHttpErrors must be true or false, got ${String(options.throwHttpErrors)}`);
+  }
+  if (options.throwHttpErrors && onUnauthorized !== undefined) throw new TypeError('basicAuth: give either onUnauthorized or throwHttpErrors, not both');
+  if (options.throwHttpErrors) onUnauthorized = throwRefusal(() => challenge);
   const table = users === undefined ? undefined : new CredentialTable(users, 'basicAuth: users');
 
   return function basicAuthMiddleware(app: Application): Application {

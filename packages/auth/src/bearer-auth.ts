@@ -19,7 +19,7 @@
 import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
 import { findBearerToken } from './bearer-token.js';
 import { bearerChallenges } from './challenge.js';
-import { grant, isPromiseLike, refuse, type AuthErrorReason } from './outcome.js';
+import { grant, isPromiseLike, refuse, throwRefusal, type AuthErrorReason } from './outcome.js';
 
 /**
  * Decides whether `token` is good. A falsy result (or a Promise of one) refuses with
@@ -55,6 +55,13 @@ export interface BearerAuthOptions {
    * @default undefined
    */
   onUnauthorized?: Application;
+  /**
+   * Throw core's `HttpError` (400 or 401, with the challenge) instead of answering a
+   * refused request, so `httpErrors()` from @tsgi/errors renders it like every other
+   * error. Give this or `onUnauthorized`, not both.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 /** The default `remoteUser`: the subject of the claims `verify` returned, if it names one. */
@@ -79,7 +86,8 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('bearerAuth: options must be an object such as { verify: (token) => claims }');
   }
-  const { verify, onUnauthorized } = options;
+  const { verify } = options;
+  let { onUnauthorized } = options;
   const realm = options.realm ?? DEFAULTS.realm;
   const allowQueryToken = options.allowQueryToken ?? DEFAULTS.allowQueryToken;
   const remoteUser = options.remoteUser ?? DEFAULTS.remoteUser;
@@ -95,6 +103,11 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
   if (onUnauthorized !== undefined && typeof onUnauthorized !== 'function') {
     throw new TypeError(`bearerAuth: onUnauthorized must be an Application, got ${typeof onUnauthorized}`);
   }
+  if (options.throwHttpErrors !== undefined && typeof options.throwHttpErrors !== 'boolean') {
+    throw new TypeError(`bearerAuth: throwHttpErrors must be true or false, got ${String(options.throwHttpErrors)}`);
+  }
+  if (options.throwHttpErrors && onUnauthorized !== undefined) throw new TypeError('bearerAuth: give either onUnauthorized or throwHttpErrors, not both');
+  if (options.throwHttpErrors) onUnauthorized = throwRefusal(challengeFor);
   const challenges = bearerChallenges(realm, 'bearerAuth: realm');
 
   function challengeFor(reason: AuthErrorReason): string {

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  HttpError,
   hasHeader,
   statusCode,
   statusLine,
@@ -80,6 +81,18 @@ export function unauthorized(startResponse: StartResponse, challenge: string, re
 /** A `400 Bad Request` that still names the scheme (RFC 6750 sends a challenge with it). */
 export function badRequest(startResponse: StartResponse, challenge: string, reason: AuthErrorReason): Body {
   return respond(startResponse, BAD_REQUEST, challenge, reason);
+}
+
+/**
+ * The `onUnauthorized` app behind `throwHttpErrors: true`: it throws the refusal as
+ * core's `HttpError` (400 or 401, the one-line message, `WWW-Authenticate`) for
+ * `httpErrors()` from @tsgi/errors to render like every other error.
+ */
+export function throwRefusal(challengeFor: (reason: AuthErrorReason) => string): Application {
+  return function throwRefusal(environ: Environ): never {
+    const reason = environ['tsgi.auth_error'] as AuthErrorReason;
+    throw new HttpError(refusalStatus(reason), MESSAGES[reason], { headers: [['WWW-Authenticate', challengeFor(reason)]] });
+  };
 }
 
 /** Sets `AUTH_TYPE`, `REMOTE_USER` and `tsgi.auth`, overwriting anything already there. */

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  HttpError,
   arrayBodyLength,
   closeBody,
   statusCode,
@@ -33,7 +34,8 @@ import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-h
  */
 export type Mode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
 
-const REFUSAL = Buffer.from('None of the content codings in Accept-Encoding is available for this response.\n');
+const REFUSAL_TEXT = 'None of the content codings in Accept-Encoding is available for this response.';
+const REFUSAL = Buffer.from(REFUSAL_TEXT + '\n');
 const REFUSAL_HEADERS: ResponseHeaders = [
   ['Content-Type', 'text/plain; charset=utf-8'],
   ['Content-Length', String(REFUSAL.byteLength)],
@@ -124,6 +126,7 @@ export class Exchange {
     const { coding, identity } = this.negotiation;
     if (coding === undefined) {
       if (identity) return this.passWithVary(excInfo);
+      if (this.config.throwHttpErrors) throw new HttpError(406, REFUSAL_TEXT, { headers: [['Vary', 'Accept-Encoding']] });
       this.mode = 'refused';
       this.start('406 Not Acceptable', REFUSAL_HEADERS.slice(), excInfo);
       return discard;

@@ -59,6 +59,14 @@ export interface GzipOptions {
    * @default 1048576 (1 MiB)
    */
   oneShotLimit?: number;
+  /**
+   * Throw core's `HttpError` (406, with `Vary: Accept-Encoding`) from `startResponse`
+   * instead of answering 406 itself when the client accepts no coding we have, not even
+   * identity, so `httpErrors()` from @tsgi/errors, above gzip, renders it like every
+   * other error.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 export const DEFAULTS = {
@@ -70,6 +78,7 @@ export const DEFAULTS = {
   zlibOptions: {},
   brotliOptions: {},
   oneShotLimit: 1024 * 1024,
+  throwHttpErrors: false,
 } satisfies Required<GzipOptions>;
 
 /** The options as the middleware uses them. */
@@ -80,6 +89,7 @@ export interface ResolvedGzipOptions {
   flush: (contentType: string | undefined) => boolean;
   encoders: ReadonlyMap<string, Encoder>;
   negotiator: Negotiator;
+  throwHttpErrors: boolean;
 }
 
 const ALWAYS = (): boolean => true;
@@ -128,6 +138,7 @@ export function resolveOptions(options: GzipOptions): ResolvedGzipOptions {
     }
   }
   if (encoders.size === 0) throw new TypeError('gzip: encodings: none of these codings is available on this Node');
+  if (typeof o.throwHttpErrors !== 'boolean') throw new TypeError(`gzip: throwHttpErrors must be true or false, got ${String(o.throwHttpErrors)}`);
   return {
     threshold: byteCount('threshold', o.threshold),
     oneShotLimit: byteCount('oneShotLimit', o.oneShotLimit),
@@ -135,5 +146,6 @@ export function resolveOptions(options: GzipOptions): ResolvedGzipOptions {
     flush: flush === true ? ALWAYS : flush === false ? NEVER : flush,
     encoders,
     negotiator: new Negotiator([...encoders.keys()]),
+    throwHttpErrors: o.throwHttpErrors,
   };
 }

@@ -9,7 +9,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6 (405 and Allow)
  * @module
  */
-import { statusLine, type Application, type Body, type StartResponse } from '@tsgi/core';
+import { HttpError, statusLine, type Application, type Body, type StartResponse } from '@tsgi/core';
 
 const TEXT = 'text/plain; charset=utf-8';
 const messages = new Map<number, Buffer>();
@@ -35,6 +35,20 @@ export function textResponse(
   startResponse(line, headers);
   return [bytes];
 }
+
+/**
+ * `textResponse` for `router({ throwHttpErrors: true })`: a 4xx is thrown as an
+ * `HttpError` with the same extra headers (`Allow`), for `httpErrors()` above to render.
+ */
+export function throwingResponse(startResponse: StartResponse, code: number, extra?: Array<[string, string]>): Body {
+  if (code < 400) return textResponse(startResponse, code, extra);
+  throw new HttpError(code, undefined, extra === undefined ? {} : { headers: extra });
+}
+
+/** The `notFound` app under `throwHttpErrors`: throws a 404 `HttpError`. */
+export const throwNotFoundApp: Application = function notFound() {
+  throw new HttpError(404);
+};
 
 /** The default `notFound` app: `404 Not Found`, plain text. */
 export const notFoundApp: Application = function notFound(_environ, startResponse) {

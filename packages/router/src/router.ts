@@ -16,6 +16,7 @@
  * - HEAD goes to the GET route unless a HEAD route exists (the gateway drops the body);
  * - 400 when a param's bytes are not UTF-8 (a malformed or truncated escape);
  * - 308 to the path with/without its trailing slash, in `trailingSlash: 'redirect'`.
+ * With `throwHttpErrors: true` the 400, 404 and 405 are thrown as `HttpError`s instead.
  *
  * `%2F` in a request path: the gateway decodes it to `/` before PATH_INFO is built,
  * so the router cannot tell it from a real slash. `/users/a%2Fb` does not match
@@ -32,7 +33,7 @@
  */
 import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { ANY_METHOD, Matcher } from './matcher.js';
-import { notFoundApp, quotePath, textResponse } from './responses.js';
+import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
 import { setRoutingArgs } from './routing-args.js';
 
 export interface RouterOptions {
@@ -49,6 +50,13 @@ export interface RouterOptions {
    * @default a plain-text `404 Not Found`
    */
   notFound?: Application;
+  /**
+   * Throw core's `HttpError` for the 400, 404 and 405 the router would answer (the 405
+   * with `Allow`), so `httpErrors()` from @tsgi/errors renders them like every other
+   * error. A `notFound` app given here still answers the 404s.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 /** A router is an Application with chainable route methods. */
@@ -67,14 +75,17 @@ export interface Router extends Application {
   readonly matcher: Matcher<Application>;
 }
 
-const DEFAULTS = { trailingSlash: 'strict', notFound: notFoundApp } satisfies Required<RouterOptions>;
+const DEFAULTS = { trailingSlash: 'strict', notFound: notFoundApp, throwHttpErrors: false } satisfies Required<RouterOptions>;
 const TRAILING = ['strict', 'redirect', 'ignore'];
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function router(options: RouterOptions = {}): Router {
   const trailingSlash = options.trailingSlash ?? DEFAULTS.trailingSlash;
-  const notFound = options.notFound ?? DEFAULTS.notFound;
+  const throwHttpErrors = options.throwHttpErrors ?? DEFAULTS.throwHttpErrors;
+  if (typeof throwHttpErrors !== 'boolean') throw new TypeError(`router: throwHttpErrors must be true or false, got ${String(throwHttpErrors)}`);
+  const notFound = options.notFound ?? (throwHttpErrors ? throwNotFoundApp : DEFAULTS.notFound);
+  const refuse = throwHttpErrors ? throwingResponse : textResponse;
   if (!TRAILING.includes(trailingSlash)) {
     throw new TypeError(`router: trailingSlash must be 'strict', 'redirect' or 'ignore', got ${String(trailingSlash)}`);
   }
@@ -90,7 +101,7 @@ export function router(options: RouterOptions = {}): Router {
     if (match !== null) {
       const { route } = match;
       if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, match.params)) {
-        return textResponse(startResponse, 400);
+        return refuse(startResponse, 400);
       }
       return route.value(environ, startResponse);
     }
@@ -98,7 +109,7 @@ export function router(options: RouterOptions = {}): Router {
       // Only a wildcard can match the slash 'ignore' dropped (`/files/*` and `/files/`).
       const exact = matcher.find(method, environ.PATH_INFO);
       if (exact !== null) {
-        if (!setRoutingArgs(environ, exact.route.names, exact.params)) return textResponse(startResponse, 400);
+        if (!setRoutingArgs(environ, exact.route.names, exact.params)) return refuse(startResponse, 400);
         return exact.route.value(environ, startResponse);
       }
     }
@@ -110,7 +121,7 @@ export function router(options: RouterOptions = {}): Router {
     const allowed = matcher.allowed(path);
     if (allowed.size !== 0) {
       const allow: Array<[string, string]> = [['Allow', allowHeader(allowed)]];
-      return textResponse(startResponse, method === 'OPTIONS' ? 204 : 405, allow);
+      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, allow);
     }
     if (trailingSlash === 'redirect' && path !== '/') {
       const other = path.endsWith('/') ? path.slice(0, -1) : path + '/';

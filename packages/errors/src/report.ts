@@ -1,0 +1,72 @@
+/**
+ * What the exception page shows, gathered once and rendered as HTML, JSON or text:
+ * the status, the request line, the error and its `cause` chain, each with its stack
+ * frames located in the app's source, and the environ with its secrets masked.
+ *
+ * @example
+ * const report = exceptionReport(error, environ, new SourceReader(5), DEFAULT_SECRETS);
+ * report.errors[1]?.message; // the cause's message
+ *
+ * @see https://tc39.es/ecma262/#sec-installerrorcause (Error cause)
+ * @module
+ */
+import { statusLine, type Environ } from '@tsgi/core';
+import { maskEnviron, requestLine } from './mask.js';
+import { errorStatus } from './problem.js';
+import type { FrameSource, SourceReader } from './source.js';
+import { parseStack } from './stack.js';
+
+export interface ReportFrame {
+  /** The function V8 named, if any. */
+  function?: string;
+  /** The frame as the stack printed it. */
+  text: string;
+  /** Where it is in the source, when the frame has a position. */
+  source?: FrameSource;
+}
+
+export interface ReportedError {
+  name: string;
+  message: string;
+  frames: ReportFrame[];
+}
+
+export interface ExceptionReport {
+  status: number;
+  /** `500 Internal Server Error` */
+  statusLine: string;
+  /** `GET /path?q=1 HTTP/1.1`, secret parameters masked. */
+  request: string;
+  /** The error first, then each `cause` in turn. */
+  errors: ReportedError[];
+  /** Sorted `[key, value]` pairs, secrets masked. */
+  environ: Array<[string, string]>;
+}
+
+/** How many causes are followed; a chain longer than this is cut (and a cycle stops sooner). */
+const MAX_CAUSES = 10;
+
+function reportError(error: unknown, reader: SourceReader): ReportedError {
+  if (!(error instanceof Error)) {
+    return { name: error === null ? 'null' : typeof error, message: String(error), frames: [] };
+  }
+  const frames = parseStack(error.stack ?? '').map((frame): ReportFrame => {
+    const source = reader.locate(frame);
+    return source === undefined ? { function: frame.function, text: frame.text } : { function: frame.function, text: frame.text, source };
+  });
+  return { name: error.name, message: error.message, frames };
+}
+
+/** Gathers the report for `error`; see the module comment. */
+export function exceptionReport(error: unknown, environ: Environ, reader: SourceReader, secrets: RegExp): ExceptionReport {
+  const errors: ReportedError[] = [];
+  const seen = new Set<unknown>();
+  for (let current = error; errors.length <= MAX_CAUSES && !seen.has(current); ) {
+    seen.add(current);
+    errors.push(reportError(current, reader));
+    if (current === null || typeof current !== 'object' || !('cause' in current) || current.cause === undefined) break;
+    current = current.cause;
+  }
+  const status = errorStatus(error);
+  return { status, statusLine: statusLine(status), request: requestLine(environ, secrets), errors, environ: maskEnviron(environ, secrets) };
+}

@@ -1,0 +1,240 @@
+/**
+ * httpErrors() on the real gateway, under lint(): each way an app can fail (sync
+ * throw, rejected promise, an async body failing before and after the headers went
+ * out), HttpErrors with their own headers, readBody's 413, and what a 500 hides.
+ */
+import { request } from 'node:http';
+import { HttpError, readBody, type Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
+import { serve } from '@tsgi/server';
+import { httpErrors, MethodNotAllowed, NotFound, Unauthorized, type HttpErrorsOptions } from '../src/index.js';
+
+interface Served {
+  url: string;
+  log: string[];
+  close(): Promise<void>;
+}
+
+async function start(app: Application, options: HttpErrorsOptions = {}): Promise<Served> {
+  const log: string[] = [];
+  const served = await serve(lint(httpErrors(options)(lint(app))), { port: 0, host: '127.0.0.1', errors: { write: (text: string) => log.push(text) } });
+  return { url: served.url, log, close: () => served.close() };
+}
+
+const cases: Array<[string, Application]> = [
+  ['sync throw', () => {
+    throw new NotFound('no user 7');
+  }],
+  ['rejected promise', async () => {
+    await Promise.resolve();
+    throw new NotFound('no user 7');
+  }],
+  ['error in an async body before any byte', (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Set-Cookie', 'a=1']]);
+    return (async function* () {
+      yield new Uint8Array(0);
+      throw new NotFound('no user 7');
+    })();
+  }],
+  ['error in a sync body before any byte', (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return (function* () {
+      yield new Uint8Array(0);
+      throw new NotFound('no user 7');
+    })();
+  }],
+];
+
+test.each(cases)('%s: a 404 with the message, the app\'s headers replaced', async (_name, app) => {
+  const served = await start(app);
+  try {
+    const response = await fetch(`${served.url}/users/7`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await response.text()).toBe('404 Not Found\nno user 7\n');
+    expect(served.log.join('')).toBe('');
+  } finally {
+    await served.close();
+  }
+});
+
+test('an HttpError\'s own headers go out: Allow on a 405, WWW-Authenticate on a 401', async () => {
+  const served = await start((environ) => {
+    if (environ.REQUEST_METHOD === 'DELETE') throw new MethodNotAllowed(undefined, { headers: [['Allow', 'GET, HEAD']] });
+    throw new Unauthorized('token expired', { headers: [['WWW-Authenticate', 'Bearer realm="api", error="invalid_token"']] });
+  });
+  try {
+    const deleted = await fetch(`${served.url}/x`, { method: 'DELETE' });
+    expect(deleted.status).toBe(405);
+    expect(deleted.headers.get('allow')).toBe('GET, HEAD');
+    expect(await deleted.text()).toBe('405 Method Not Allowed\n');
+    const got = await fetch(`${served.url}/x`);
+    expect(got.status).toBe(401);
+    expect(got.headers.get('www-authenticate')).toBe('Bearer realm="api", error="invalid_token"');
+  } finally {
+    await served.close();
+  }
+});
+
+test('readBody\'s 413 is a 413, not a 500', async () => {
+  const served = await start(async (environ, startResponse) => {
+    const body = await readBody(environ, { limit: 10 });
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return [body];
+  });
+  try {
+    const response = await fetch(`${served.url}/`, { method: 'POST', body: 'x'.repeat(100) });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toBe('413 Content Too Large\nrequest body of 100 bytes is over the limit of 10 bytes\n');
+  } finally {
+    await served.close();
+  }
+});
+
+test('any other error is a 500 that shows nothing of its message, and is logged with its stack', async () => {
+  const served = await start(() => {
+    throw new Error('database password is hunter2');
+  });
+  try {
+    const response = await fetch(`${served.url}/`, { headers: { Accept: 'application/problem+json' } });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text)).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/' });
+    const log = served.log.join('');
+    expect(log).toContain('hunter2');
+    expect(log).toContain('http-errors.test.ts');
+  } finally {
+    await served.close();
+  }
+});
+
+test('an HttpError 5xx hides its message unless it sets expose: true', async () => {
+  const served = await start((environ) => {
+    throw new HttpError(503, 'replica lag 30s', { expose: environ.PATH_INFO === '/open', headers: [['Retry-After', '30']] });
+  });
+  try {
+    const hidden = await fetch(`${served.url}/`);
+    expect([hidden.status, hidden.headers.get('retry-after'), await hidden.text()]).toEqual([503, '30', '503 Service Unavailable\n']);
+    const shown = await fetch(`${served.url}/open`);
+    expect(await shown.text()).toBe('503 Service Unavailable\nreplica lag 30s\n');
+  } finally {
+    await served.close();
+  }
+});
+
+/** A raw GET: the bytes the client got, and whether the response ended cleanly. */
+function rawGet(url: string): Promise<{ status: number; body: string; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, complete: res.complete }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, body, complete: false }));
+      res.on('aborted', () => resolve({ status: res.statusCode ?? 0, body, complete: false }));
+    });
+    req.setTimeout(5000, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test.each<[string, Application]>([
+  ['after a yielded chunk', (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return (async function* () {
+      yield Buffer.from('first part ');
+      throw new NotFound('too late for a status');
+    })();
+  }],
+  ['after write()', (_environ, startResponse) => {
+    const write = startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    write(Buffer.from('first part '));
+    return (async function* () {
+      yield new Uint8Array(0);
+      throw new NotFound('too late for a status');
+    })();
+  }],
+])('an error %s: the connection is cut and the error logged once', async (_name, app) => {
+  const served = await start(app);
+  try {
+    const result = await rawGet(`${served.url}/`);
+    expect(result.status).toBe(200);
+    expect(result.body).toBe('first part ');
+    expect(result.complete).toBe(false);
+    // Let the gateway finish logging.
+    for (let i = 0; i < 50 && served.log.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(served.log.join('').split('too late for a status').length - 1).toBe(1);
+  } finally {
+    await served.close();
+  }
+});
+
+test('the failed body is still closed exactly once, its iterator ended', async () => {
+  let closed = 0;
+  let finished = 0;
+  const served = await start((_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    const body = (async function* () {
+      try {
+        yield new Uint8Array(0);
+        throw new NotFound();
+      } finally {
+        finished++;
+      }
+    })();
+    return Object.assign(body, { close: () => void closed++ });
+  });
+  try {
+    const response = await fetch(`${served.url}/`);
+    expect([response.status, await response.text()]).toEqual([404, '404 Not Found\n']);
+    for (let i = 0; i < 50 && closed === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect([closed, finished]).toEqual([1, 1]);
+  } finally {
+    await served.close();
+  }
+});
+
+test('HEAD gets the status and headers of the error, no body', async () => {
+  const served = await start(() => {
+    throw new NotFound('nothing here');
+  });
+  try {
+    const response = await fetch(`${served.url}/`, { method: 'HEAD' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-length')).toBe(String('404 Not Found\nnothing here\n'.length));
+    expect(await response.text()).toBe('');
+  } finally {
+    await served.close();
+  }
+});
+
+test('a renderer for one status: it gets the problem, the error and the negotiated type; others keep the default', async () => {
+  const seen: string[] = [];
+  const served = await start(
+    (environ) => {
+      throw environ.PATH_INFO === '/gone' ? new HttpError(410) : new NotFound('no page', { headers: [['X-Hint', 'try /']] });
+    },
+    {
+      renderers: {
+        404: (problem, { error, mediaType, environ }) => {
+          seen.push(`${mediaType} ${(error as Error).name} ${environ.PATH_INFO}`);
+          return { contentType: 'text/html; charset=utf-8', body: `<h1>${problem.title}: ${problem.detail}</h1>` };
+        },
+      },
+    },
+  );
+  try {
+    const missing = await fetch(`${served.url}/x`, { headers: { Accept: 'application/json' } });
+    expect([missing.status, missing.headers.get('content-type'), missing.headers.get('x-hint'), await missing.text()]).toEqual([
+      404, 'text/html; charset=utf-8', 'try /', '<h1>Not Found: no page</h1>',
+    ]);
+    expect(seen).toEqual(['application/json NotFound /x']);
+    const gone = await fetch(`${served.url}/gone`);
+    expect(await gone.text()).toBe('410 Gone\n');
+  } finally {
+    await served.close();
+  }
+});
