@@ -1,4 +1,4 @@
-import type { Application } from '@tsgi/core';
+import { decodeNative, type Application } from '@tsgi/core';
 import { serve } from '@tsgi/server';
 
 // An application is a function of the request (environ) and a callback for the
@@ -6,7 +6,8 @@ import { serve } from '@tsgi/server';
 export const hello: Application = (environ, startResponse) => {
   const name = new URLSearchParams(environ.QUERY_STRING).get('name') ?? 'world';
   startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
-  return [Buffer.from(`Hello, ${name}! You asked for ${environ.PATH_INFO}\n`)];
+  // PATH_INFO holds the path's bytes, one char each (PEP 3333): read it as UTF-8.
+  return [Buffer.from(`Hello, ${name}! You asked for ${decodeNative(environ.PATH_INFO)}\n`)];
 };
 
 // `npx tsx examples/guide-hello.ts` serves it; importing this file (as the tests do) does not.

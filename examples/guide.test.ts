@@ -55,6 +55,12 @@ describe('getting started: guide-hello.ts', () => {
     const res = await testClient(hello).get('/');
     expect(res.text).toBe('Hello, world! You asked for /\n');
   });
+
+  test('reads PATH_INFO as UTF-8: /caf%C3%A9 is /café, not /cafÃ©', async () => {
+    const { url } = await start(hello);
+    const res = await fetch(`${url}/caf%C3%A9`);
+    expect(await res.text()).toBe('Hello, world! You asked for /café\n');
+  });
 });
 
 describe('getting started: guide-stack.ts', () => {
@@ -113,12 +119,15 @@ describe('writing a middleware: guide-middleware.ts', () => {
 
   test('under lint: a streamed body, write() and an excInfo restart all keep the contract', async () => {
     const { stats, onResponse } = collect();
-    async function* streaming(_environ: Environ, startResponse: StartResponse): AsyncGenerator<Uint8Array> {
+    // write() before returning the body (not from inside it: lint's write.in-body).
+    function streaming(_environ: Environ, startResponse: StartResponse): AsyncIterable<Uint8Array> {
       const write = startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']]);
       startResponse('200 OK', [['Content-Type', 'text/plain']], new Error('changed my mind'));
       write(Buffer.from('ab'));
-      yield Buffer.from('cde');
-      yield Buffer.from('fghi');
+      return (async function* rest() {
+        yield Buffer.from('cde');
+        yield Buffer.from('fghi');
+      })();
     }
     const res = await testClient(responseStats({ onResponse, header: false })(streaming)).get('/s');
     expect(res.text).toBe('abcdefghi');

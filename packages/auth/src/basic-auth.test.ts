@@ -1,4 +1,4 @@
-import type { Application, Environ, StartResponse } from '@tsgi/core';
+import { decodeNative, type Application, type Environ, type StartResponse } from '@tsgi/core';
 import { testClient } from '@tsgi/testing';
 import { basicAuth } from './basic-auth.js';
 import { primitives } from './compare.js';
@@ -51,7 +51,10 @@ describe('basicAuth with a users table', () => {
   it('decodes UTF-8 credentials and refuses the same name in latin-1', async () => {
     const res = await client.get('/', { headers: basic('zoë', 'пароль✓') });
     expect(res.status).toBe(200);
-    expect(res.json<{ REMOTE_USER: string }>().REMOTE_USER).toBe('zoë');
+    // REMOTE_USER is native (the UTF-8 bytes, one char each); tsgi.auth keeps the text.
+    expect(res.json<{ REMOTE_USER: string }>().REMOTE_USER).toBe('zo\u00c3\u00ab');
+    expect(decodeNative(res.json<{ REMOTE_USER: string }>().REMOTE_USER)).toBe('zoë');
+    expect(res.json<{ auth: string }>().auth).toBe('zoë');
     const latin1 = Buffer.from('zo\xeb:x', 'latin1');
     const refused = await client.get('/', { headers: { Authorization: `Basic ${b64(latin1)}` } });
     expect(refused.status).toBe(401);

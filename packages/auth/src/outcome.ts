@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  encodeNative,
   HttpError,
   hasHeader,
   statusCode,
@@ -84,6 +85,7 @@ export function badRequest(startResponse: StartResponse, challenge: string, reas
 }
 
 /**
+/**
  * The `onUnauthorized` app behind `throwHttpErrors: true`: it throws the refusal as
  * core's `HttpError` (400 or 401, the one-line message, `WWW-Authenticate`) for
  * `httpErrors()` from @tsgi/errors to render like every other error.
@@ -95,10 +97,14 @@ export function throwRefusal(challengeFor: (reason: AuthErrorReason) => string):
   };
 }
 
-/** Sets `AUTH_TYPE`, `REMOTE_USER` and `tsgi.auth`, overwriting anything already there. */
+/**
+ * Sets `AUTH_TYPE`, `REMOTE_USER` and `tsgi.auth`, overwriting anything already there.
+ * `REMOTE_USER` is a PEP 3333 native string like every CGI value: the user-id's UTF-8
+ * bytes, one char each (`decodeNative` reads it back); `tsgi.auth` keeps the text.
+ */
 export function grant(environ: Environ, authType: 'Basic' | 'Bearer', user: string, result: unknown): void {
   environ.AUTH_TYPE = authType;
-  environ.REMOTE_USER = user;
+  environ.REMOTE_USER = encodeNative(user);
   environ['tsgi.auth'] = result;
   if (environ['tsgi.auth_error'] !== undefined) delete environ['tsgi.auth_error'];
 }

@@ -3,7 +3,8 @@
  * gets over the wire, and that a verify that throws gives a 500, not a hang.
  */
 import { request } from 'node:http';
-import type { Application } from '@tsgi/core';
+import { decodeNative, type Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { basicAuth, bearerAuth } from '@tsgi/auth';
 
@@ -11,7 +12,7 @@ type Served = Awaited<ReturnType<typeof serve>>;
 
 const hello: Application = (environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
-  return [Buffer.from(`hello ${environ.REMOTE_USER} via ${environ.AUTH_TYPE}`)];
+  return [Buffer.from(`hello ${decodeNative(environ.REMOTE_USER ?? '')} via ${environ.AUTH_TYPE}`)];
 };
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -42,9 +43,11 @@ describe('over a real socket', () => {
       environ.PATH_INFO.startsWith('/api')
         ? api(environ, startResponse)
         : admin(environ, startResponse);
-    const admin = basicAuth({ realm: 'Admin', users })(hello);
-    const api = bearerAuth({ verify: async (token) => (token === 'good-token' ? { sub: 'svc' } : null) })(hello);
-    served = await serve(site, { host: '127.0.0.1', port: 0 });
+    // lint on both sides of auth: the layer under it checks that REMOTE_USER is a
+    // native string (environ.native-string) for the non-ASCII user too.
+    const admin = basicAuth({ realm: 'Admin', users })(lint(hello));
+    const api = bearerAuth({ verify: async (token) => (token === 'good-token' ? { sub: 'svc' } : null) })(lint(hello));
+    served = await serve(lint(site), { host: '127.0.0.1', port: 0 });
     const rejecting = basicAuth({ verify: async () => Promise.reject(new Error('identity store down')) })(hello);
     const throwing = bearerAuth({
       verify: () => {

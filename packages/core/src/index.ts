@@ -14,7 +14,7 @@ export type {
 } from './types.js';
 export { compose } from './compose.js';
 export { applicationUri, normpath, requestUri, shiftPathInfo } from './util.js';
-export { REASON_PHRASES, statusCode, statusLine } from './status.js';
+export { REASON_PHRASES, isNoContentStatus, statusCode, statusLine } from './status.js';
 export {
   HOP_BY_HOP_HEADERS,
   appendHeaderToken,
@@ -37,3 +37,4 @@ export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from '
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
+export { decodeNative, encodeNative, isNativeString, nativeBytes } from './native-string.js';

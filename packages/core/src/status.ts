@@ -91,3 +91,15 @@ export function statusCode(status: string): number {
     (status.charCodeAt(0) - 48) * 100 + (status.charCodeAt(1) - 48) * 10 + (status.charCodeAt(2) - 48)
   );
 }
+
+/**
+ * True for the statuses that never carry content: 1xx, 204 No Content, 205 Reset
+ * Content and 304 Not Modified. Gateways send them without a body and lint refuses a
+ * body or Content-Type/Content-Length on them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.3.6 (205)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-6.4.1
+ */
+export function isNoContentStatus(code: number): boolean {
+  return code < 200 || code === 204 || code === 205 || code === 304;
+}

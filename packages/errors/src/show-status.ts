@@ -129,8 +129,9 @@ class HeldBody implements AsyncIterableIterator<Uint8Array> {
         this.rest = this.check.page();
         return this.next();
       }
-      // An empty chunk while held must not reach the gateway before a status has.
-      if (result.value.byteLength === 0 && this.check.mode === 'held') continue;
+      // An empty chunk while held is passed on as it is: it sends nothing (no status
+      // yet), and answering each chunk keeps PEP 3333's block boundaries.
+      if (result.value.byteLength === 0 && this.check.mode === 'held') return result;
       this.check.pass();
       return result;
     }

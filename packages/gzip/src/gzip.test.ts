@@ -186,8 +186,12 @@ describe('gzip() skip rules', () => {
 
   it('skips 204, 304 and partial content', async () => {
     for (const status of ['204 No Content', '304 Not Modified']) {
+      // With a compressible Content-Type, so that only the status can make gzip skip
+      // it; lint refuses that header on these statuses (headers.no-content), so the
+      // client runs without it here.
       const app = arrayApp([], TEXT, status);
-      const res = await expectUntouched(app);
+      const res = await testClient(gzip()(app), { lint: false }).get('/', GZ);
+      expect(res.header('content-encoding')).toBeUndefined();
       expect(res.header('vary')).toBeUndefined();
       expect(app.closed).toBe(1);
     }

@@ -7,7 +7,7 @@
  * @see https://peps.python.org/pep-3333/#environ-variables
  * @module
  */
-import { isToken } from '@tsgi/core';
+import { isNativeString, isToken } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
 
 /** CGI variables every request carries; the first group can never be empty. */
@@ -41,6 +41,9 @@ export function checkEnviron(environ: unknown): void {
     const value = env[key];
     if (typeof value !== 'string') {
       throw new LintError('environ.cgi-string', `environ.${key} is ${show(value)}, not a string`);
+    }
+    if (!isNativeString(value)) {
+      throw new LintError('environ.native-string', `environ.${key} is ${show(value)}, which has a character above U+00FF`);
     }
   }
   if ('HTTP_CONTENT_TYPE' in env || 'HTTP_CONTENT_LENGTH' in env) {

@@ -12,6 +12,32 @@ import type { Body } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
 import type { ResponseCheck } from './response-check.js';
 
+/**
+ * One lint layer in a request, linked to the lint layers above and below it. A
+ * middleware between two layers must answer each chunk it pulls from the lower one
+ * with a yield of its own (PEP 3333, "Middleware Handling of Block Boundaries"):
+ * `unanswered` counts the lower layer's chunks since the upper layer last yielded.
+ */
+export interface LintLayer {
+  parent: LintLayer | undefined;
+  child: LintLayer | undefined;
+  unanswered: number;
+}
+
+/** Bookkeeping after this layer's body produced a chunk (`yielded`) or ended. */
+function afterStep(layer: LintLayer, yielded: boolean, chunks: number): void {
+  // Whatever the layer below produced has now been answered by this layer.
+  if (layer.child !== undefined) layer.child.unanswered = 0;
+  if (!yielded || layer.parent === undefined) return;
+  if (layer.unanswered >= 1) {
+    throw new LintError(
+      'body.block-boundaries',
+      `the layer above pulled chunk ${chunks} from this body before yielding anything for chunk ${chunks - 1}`,
+    );
+  }
+  layer.unanswered = 1;
+}
+
 /** How a late fault (one no caller is waiting for) gets reported. */
 export interface LateReport {
   report(error: LintError): void;
@@ -49,7 +75,7 @@ function watchClose(state: { timer?: NodeJS.Timeout; calls: number }, late: Late
 }
 
 /** Checks `body` and returns the body to hand to the server. */
-export function lintBody(body: unknown, check: ResponseCheck, late: LateReport): Body {
+export function lintBody(body: unknown, check: ResponseCheck, late: LateReport, layer: LintLayer): Body {
   if (typeof body !== 'object' || body === null || body instanceof Uint8Array) {
     throw new LintError('body.type', `the app returned ${show(body)}`);
   }
@@ -71,23 +97,44 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport):
   }
   const wrapper = Object.create(body) as Record<PropertyKey, unknown>;
   wrapper.close = closer(check, inner, state);
+  let chunks = 0;
+  let ended = false;
+  const start = (kind: string): void => {
+    if (ended) throw new LintError('body.iterated-twice', `${kind} was called on a body whose iteration had already ended`);
+  };
+  const step = (result: IteratorResult<Uint8Array>): void => {
+    if (result.done) {
+      ended = true;
+      watchClose(state, late);
+      check.complete();
+      afterStep(layer, false, chunks);
+    } else {
+      checkChunk(check, result.value);
+      chunks++;
+      afterStep(layer, true, chunks);
+    }
+  };
   if (isAsync) {
     let iterator: AsyncIterator<Uint8Array> | undefined;
     wrapper[Symbol.asyncIterator] = function asyncIterator() {
-      iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      start('[Symbol.asyncIterator]()');
+      // A second call mid-iteration (for-await over the iterator itself) continues it.
+      iterator ??= (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
       return this;
     };
     wrapper.next = async function next(): Promise<IteratorResult<Uint8Array>> {
-      const result = await iterator!.next();
-      if (result.done) {
-        watchClose(state, late);
-        check.complete();
-      } else {
-        checkChunk(check, result.value);
+      check.iterating = true;
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = await iterator!.next();
+      } finally {
+        check.iterating = false;
       }
+      step(result);
       return result;
     };
     wrapper.return = async function return_(value?: unknown): Promise<IteratorResult<Uint8Array>> {
+      ended = true;
       watchClose(state, late);
       const result = await iterator?.return?.(value);
       return result ?? { done: true, value: undefined };
@@ -95,20 +142,23 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport):
   } else {
     let iterator: Iterator<Uint8Array> | undefined;
     wrapper[Symbol.iterator] = function syncIterator() {
-      iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();
+      start('[Symbol.iterator]()');
+      iterator ??= (body as Iterable<Uint8Array>)[Symbol.iterator]();
       return this;
     };
     wrapper.next = function next(): IteratorResult<Uint8Array> {
-      const result = iterator!.next();
-      if (result.done) {
-        watchClose(state, late);
-        check.complete();
-      } else {
-        checkChunk(check, result.value);
+      check.iterating = true;
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = iterator!.next();
+      } finally {
+        check.iterating = false;
       }
+      step(result);
       return result;
     };
     wrapper.return = function return_(value?: unknown): IteratorResult<Uint8Array> {
+      ended = true;
       watchClose(state, late);
       return iterator?.return?.(value) ?? { done: true, value: undefined };
     };

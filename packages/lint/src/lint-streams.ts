@@ -8,6 +8,7 @@
  */
 import type { ErrorStream, InputStream } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
+import type { ResponseCheck } from './response-check.js';
 
 function checkSize(method: string, size: unknown): void {
   if (size !== undefined && !(typeof size === 'number' && Number.isInteger(size) && size >= 0)) {
@@ -21,9 +22,11 @@ export class LintedInput implements InputStream {
   #limit: number;
   #delivered = 0;
   #ended = false;
+  #check: Pick<ResponseCheck, 'closed'>;
 
-  constructor(inner: InputStream, contentLength: string | undefined) {
+  constructor(inner: InputStream, contentLength: string | undefined, check: Pick<ResponseCheck, 'closed'>) {
     this.#inner = inner;
+    this.#check = check;
     // Without CONTENT_LENGTH (absent or '', e.g. chunked with wsgi.input_terminated)
     // only the end of file is checked.
     this.#limit = contentLength ? Number(contentLength) : Infinity;
@@ -50,17 +53,24 @@ export class LintedInput implements InputStream {
     return chunk;
   }
 
+  #open(method: string): void {
+    if (this.#check.closed) throw new LintError('input.after-close', `wsgi.input.${method}() was called after the response body was closed`);
+  }
+
   async read(size?: number): Promise<Uint8Array> {
+    this.#open('read');
     checkSize('read', size);
     return this.#take('read', await this.#inner.read(size), size);
   }
 
   async readline(size?: number): Promise<Uint8Array> {
+    this.#open('readline');
     checkSize('readline', size);
     return this.#take('readline', await this.#inner.readline(size), size);
   }
 
   async readlines(hint?: number): Promise<Uint8Array[]> {
+    this.#open('readlines');
     checkSize('readlines', hint);
     const lines: unknown = await this.#inner.readlines(hint);
     if (!Array.isArray(lines)) throw new LintError('input.chunk-type', `wsgi.input.readlines() gave ${show(lines)}`);
@@ -70,7 +80,11 @@ export class LintedInput implements InputStream {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for await (const chunk of this.#inner) yield this.#take('[Symbol.asyncIterator]', chunk, 1);
+    this.#open('[Symbol.asyncIterator]');
+    for await (const chunk of this.#inner) {
+      this.#open('[Symbol.asyncIterator]');
+      yield this.#take('[Symbol.asyncIterator]', chunk, 1);
+    }
     this.#ended = true;
   }
 }

@@ -1,4 +1,4 @@
-import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
 import { LintError, checkEnviron, lint } from '@tsgi/lint';
 import { buildEnviron, testClient } from '@tsgi/testing';
 import fc from 'fast-check';
@@ -113,17 +113,20 @@ describe('correct apps pass unchanged', () => {
     await expect(testClient(app).get('/')).rejects.toBe(boom);
   });
 
-  test('HEAD, 204 and 304 with a Content-Length pass', async () => {
+  test('HEAD with a Content-Length passes; 204 and 304 pass without one and are refused with one', async () => {
     const app: Application = (environ, start) => {
-      const code = environ.PATH_INFO.slice(1);
-      start(code === '304' ? '304 Not Modified' : code === '204' ? '204 No Content' : '200 OK', [['Content-Length', '10']]);
+      const code = environ.PATH_INFO.slice(1, 4);
+      const headers: Array<[string, string]> = environ.PATH_INFO.endsWith('/length') ? [['Content-Length', '10']] : [['ETag', '"a"']];
+      start(code === '304' ? '304 Not Modified' : code === '204' ? '204 No Content' : '200 OK', headers);
       return [];
     };
     const client = testClient(app);
-    expect((await client.head('/200')).status).toBe(200);
+    expect((await client.head('/200/length')).status).toBe(200);
     expect((await client.get('/304')).status).toBe(304);
     expect((await client.get('/204')).status).toBe(204);
-    await expect(client.get('/200')).rejects.toMatchObject({ rule: 'body.content-length' });
+    await expect(client.get('/304/length')).rejects.toMatchObject({ rule: 'headers.no-content' });
+    await expect(client.get('/204/length')).rejects.toMatchObject({ rule: 'headers.no-content' });
+    await expect(client.get('/200/length')).rejects.toMatchObject({ rule: 'body.content-length' });
   });
 
   test('a body on 205 Reset Content is flagged like one on 204, by array, iterator or write()', async () => {
@@ -145,12 +148,17 @@ describe('correct apps pass unchanged', () => {
     for (const app of apps) {
       await expect(testClient(app).get('/')).rejects.toMatchObject({ rule: 'body.no-content', message: expect.stringContaining('205 Reset Content') });
     }
-    // Without content (and whatever Content-Length it declared) it passes.
+    // Without content it passes; a Content-Length on it is refused (headers.no-content).
     const empty: Application = (_e, start) => {
-      start('205 Reset Content', [['Content-Length', '4']]);
+      start('205 Reset Content', []);
       return [];
     };
     expect((await testClient(empty).get('/')).status).toBe(205);
+    const declared: Application = (_e, start) => {
+      start('205 Reset Content', [['Content-Length', '4']]);
+      return [];
+    };
+    await expect(testClient(declared).get('/')).rejects.toMatchObject({ rule: 'headers.no-content' });
   });
 
   test('reading wsgi.input every way within CONTENT_LENGTH passes', async () => {
@@ -231,6 +239,99 @@ test('input.past-end also catches data after the stream reported end of file', a
   };
   await expect(testClient(app, { environ: { 'wsgi.input': input } }).get('/')).rejects.toMatchObject({
     rule: 'input.past-end',
+  });
+});
+
+describe('block boundaries between two lint layers', () => {
+  const streamed: Application = (_e, start) => {
+    start('200 OK', [['Content-Type', 'text/plain']]);
+    return (async function* () {
+      for (const part of ['a', 'b', 'c']) yield bytes(part);
+    })();
+  };
+
+  test('a middleware that answers each chunk it pulls (even with an empty one) passes', async () => {
+    const upper: Middleware = (app) => async (environ, start) => {
+      const inner = (await app(environ, start)) as AsyncIterable<Uint8Array>;
+      return (async function* () {
+        for await (const chunk of inner) {
+          yield new Uint8Array(0); // holds the bytes back one step, but answers
+          yield chunk;
+        }
+      })();
+    };
+    expect((await testClient(upper(lint(streamed))).get('/')).text).toBe('abc');
+  });
+
+  test('peeking at the first chunk before returning (a threshold) passes', async () => {
+    const peek: Middleware = (app) => async (environ, start) => {
+      const iterator = ((await app(environ, start)) as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      return (async function* () {
+        if (!first.done) yield first.value;
+        for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) yield chunk;
+      })();
+    };
+    expect((await testClient(peek(lint(streamed))).get('/')).text).toBe('abc');
+  });
+
+  test('pulling two chunks between yields fails, naming the rule', async () => {
+    const pairs: Middleware = (app) => async (environ, start) => {
+      const iterator = ((await app(environ, start)) as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      return (async function* () {
+        for (;;) {
+          const a = await iterator.next();
+          if (a.done) return;
+          const b = await iterator.next();
+          yield b.done ? a.value : new Uint8Array([...a.value, ...b.value]);
+          if (b.done) return;
+        }
+      })();
+    };
+    await expect(testClient(pairs(lint(streamed))).get('/')).rejects.toMatchObject({ rule: 'body.block-boundaries' });
+  });
+
+  test('sibling apps under one layer (a cascade) are each checked against that layer', async () => {
+    const notFound: Application = (_e, start) => {
+      start('404 Not Found', []);
+      return [];
+    };
+    const cascade: Application = async (environ, start) => {
+      const first = await lint(notFound)(environ, () => () => {});
+      await first.close?.();
+      return lint(streamed)(environ, start);
+    };
+    expect((await testClient(cascade).get('/')).text).toBe('abc');
+  });
+});
+
+describe('startResponse is called once', () => {
+  test('a second call after a refused first call is still a second call', async () => {
+    const retry: Application = (_e, start) => {
+      try {
+        start('200', []);
+      } catch {
+        // PEP 3333: a fatal error; retrying without excInfo is not allowed
+      }
+      start('200 OK', []);
+      return [];
+    };
+    await expect(testClient(retry).get('/')).rejects.toMatchObject({ rule: 'start-response.twice' });
+  });
+
+  test('continuing an iteration through the iterator itself is not iterating twice', async () => {
+    const app = lint((_e, start) => {
+      start('200 OK', []);
+      return (function* () {
+        yield bytes('a');
+        yield bytes('b');
+      })();
+    });
+    const body = (await app(env(), () => () => {})) as Iterable<Uint8Array>;
+    const iterator = body[Symbol.iterator]();
+    const seen = [text(iterator.next().value as Uint8Array)];
+    for (const chunk of iterator as unknown as Iterable<Uint8Array>) seen.push(text(chunk));
+    expect(seen).toEqual(['a', 'b']);
   });
 });
 

@@ -23,7 +23,7 @@
 import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
 import { checkEnviron } from './check-environ.js';
 import { LintError, show } from './lint-error.js';
-import { lintBody, type LateReport } from './lint-body.js';
+import { lintBody, type LateReport, type LintLayer } from './lint-body.js';
 import { LintedErrors, LintedInput } from './lint-streams.js';
 import { ResponseCheck } from './response-check.js';
 
@@ -41,6 +41,14 @@ export interface LintOptions {
    */
   closeTimeout?: number;
 }
+
+/**
+ * Where a lint layer leaves itself on the environ for a lint layer further down, so that
+ * the two can check the middleware between them (block boundaries). A symbol: it is not
+ * a CGI key, and object spreads of the environ carry it along.
+ */
+const LAYER = Symbol.for('tsgi.lint.layer');
+type LayeredEnviron = Environ & { [LAYER]?: LintLayer };
 
 const DEFAULTS = {
   onLateError: (error: LintError, environ: Environ): void => environ['wsgi.errors'].write(error.message + '\n'),
@@ -61,15 +69,43 @@ export function lint(app: Application, options: LintOptions = {}): Application {
       throw new LintError('start-response.callable', `the server passed ${show(startResponse)} as startResponse`);
     }
     const serverErrors = environ['wsgi.errors'];
-    environ['wsgi.input'] = new LintedInput(environ['wsgi.input'], environ.CONTENT_LENGTH);
+    const check = new ResponseCheck(environ.REQUEST_METHOD, startResponse);
+    environ['wsgi.input'] = new LintedInput(environ['wsgi.input'], environ.CONTENT_LENGTH, check);
     environ['wsgi.errors'] = new LintedErrors(serverErrors);
     const late: LateReport = {
       report: (error) => onLateError(error, { ...environ, 'wsgi.errors': serverErrors }),
       closeTimeout,
     };
-    const check = new ResponseCheck(environ.REQUEST_METHOD, startResponse);
-    const result = app(environ, check.startResponse);
-    if (result instanceof Promise) return result.then((body) => lintBody(body, check, late));
-    return lintBody(result, check, late);
+    const layered = environ as LayeredEnviron;
+    const parent = layered[LAYER];
+    const layer: LintLayer = { parent, child: undefined, unanswered: 0 };
+    if (parent !== undefined) parent.child = layer;
+    // Lint layers called below this one (now, or once an async middleware gets to it)
+    // find this layer; once the call settles, the next sibling finds the parent again.
+    layered[LAYER] = layer;
+    const restore = (): void => {
+      layered[LAYER] = parent;
+    };
+    let result: Body | Promise<Body>;
+    try {
+      result = app(environ, check.startResponse);
+    } catch (error) {
+      restore();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (body) => {
+          restore();
+          return lintBody(body, check, late, layer);
+        },
+        (error: unknown) => {
+          restore();
+          throw error;
+        },
+      );
+    }
+    restore();
+    return lintBody(result, check, late, layer);
   };
 }

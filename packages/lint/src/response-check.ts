@@ -6,7 +6,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { HOP_BY_HOP_HEADERS, checkHeaders, checkStatus, statusCode, type StartResponse, type Write } from '@tsgi/core';
+import { HOP_BY_HOP_HEADERS, checkHeaders, checkStatus, isNoContentStatus, statusCode, type StartResponse, type Write } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
 
 const DIGITS = /^\d+$/;
@@ -36,6 +36,16 @@ function checkResponseHeaders(headers: unknown): void {
   }
 }
 
+function checkNoContentHeaders(code: number, headers: Array<[string, string]>): void {
+  if (!isNoContentStatus(code)) return;
+  for (const [name] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-type' || lower === 'content-length') {
+      throw new LintError('headers.no-content', `a ${code} response has the header ${name}`);
+    }
+  }
+}
+
 export class ResponseCheck {
   /** The status the app set, once it has. */
   status: string | undefined = undefined;
@@ -48,6 +58,10 @@ export class ResponseCheck {
   headersSent = false;
   /** True once the server closed the body. */
   closed = false;
+  /** True while the server is inside a next() of the body: write() is not allowed then. */
+  iterating = false;
+  /** True once startResponse was called, even if that call was refused. */
+  #called = false;
   readonly isHead: boolean;
   readonly #serverStart: StartResponse;
   #serverWrite: Write | undefined = undefined;
@@ -63,12 +77,18 @@ export class ResponseCheck {
   }
 
   #start(status: string, headers: Array<[string, string]>, excInfo?: unknown): Write {
-    if (this.status !== undefined && excInfo === undefined) {
-      throw new LintError('start-response.twice', `startResponse(${show(status)}) came after startResponse(${show(this.status)})`);
+    if (this.#called && excInfo === undefined) {
+      const first = this.status === undefined ? 'a startResponse call that was refused' : `startResponse(${show(this.status)})`;
+      throw new LintError('start-response.twice', `startResponse(${show(status)}) came after ${first}`);
+    }
+    this.#called = true;
+    if (excInfo !== undefined && excInfo !== null && !(excInfo instanceof Error)) {
+      throw new LintError('start-response.exc-info-type', `startResponse(${show(status)}, headers, ${show(excInfo)}) was called`);
     }
     const problem = checkStatus(status);
     if (problem) throw new LintError('status.format', problem);
     checkResponseHeaders(headers);
+    checkNoContentHeaders(statusCode(status), headers);
     if (excInfo !== undefined && this.headersSent) {
       this.#serverStart(status, headers, excInfo);
       throw new LintError(
@@ -93,6 +113,7 @@ export class ResponseCheck {
 
   #writeChunk(chunk: Uint8Array): void {
     if (this.closed) throw new LintError('write.late', 'write() was called after the body was closed');
+    if (this.iterating) throw new LintError('write.in-body', 'write() was called while the server was iterating the body');
     if (!(chunk instanceof Uint8Array)) throw new LintError('write.type', `write(${show(chunk)}) was called`);
     this.count(chunk.byteLength);
     this.#serverWrite!(chunk);
@@ -101,7 +122,7 @@ export class ResponseCheck {
   /** Accounts for `n` body bytes on their way to the server. */
   count(n: number): void {
     if (n === 0) return;
-    if (this.code < 200 || this.code === 204 || this.code === 205 || this.code === 304) {
+    if (isNoContentStatus(this.code)) {
       throw new LintError('body.no-content', `a ${this.status} response got ${n} body bytes`);
     }
     this.bytes += n;

@@ -55,6 +55,11 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
   'environ.type': () => serverCall(new Map()),
   'environ.required-key': () => serverCall(env({ REQUEST_METHOD: '' })),
   'environ.cgi-string': () => serverCall(env({ SERVER_PORT: 80 })),
+  'environ.native-string': () => {
+    // A middleware that sets REMOTE_USER to text: the lint layer below it catches it.
+    const setsText: Application = (environ, start) => lint(ok)({ ...environ, REMOTE_USER: '李' }, start);
+    return serverCall(env(), setsText);
+  },
   'environ.content-length': () => serverCall(env({ CONTENT_LENGTH: '-1' })),
   'environ.http-content': () => serverCall(env({ HTTP_CONTENT_TYPE: 'text/plain' })),
   'environ.wsgi-version': () => serverCall(env({ 'wsgi.version': [1, 1] })),
@@ -94,6 +99,16 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
       // A server that forgot to stop at CONTENT_LENGTH.
       { environ: { CONTENT_LENGTH: '5', 'wsgi.input': new BodyInputStream([bytes('0123456789')]) } },
     ).post('/'),
+  'input.after-close': async () => {
+    let input: InputStream | undefined;
+    const keeps = app((environ, start) => {
+      input = environ['wsgi.input'];
+      start('200 OK', []);
+      return [];
+    });
+    await (await serverCall(env(), keeps)).close!();
+    await input!.read();
+  },
   'errors.write-type': () =>
     testClient(
       app((environ, start) => {
@@ -122,6 +137,13 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
     // laxStart forgets to rethrow excInfo once headers went out.
     await drain(await serverCall(env(), late));
   },
+  'start-response.exc-info-type': () =>
+    testClient(
+      app((_e, start) => {
+        start('500 Internal Server Error', [], 'it failed');
+        return [];
+      }),
+    ).get('/'),
   'start-response.late': () =>
     testClient(
       app((_e, start) =>
@@ -167,6 +189,13 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
         return [];
       }),
     ).get('/'),
+  'headers.no-content': () =>
+    testClient(
+      app((_e, start) => {
+        start('204 No Content', [['Content-Type', 'text/plain']]);
+        return [];
+      }),
+    ).get('/'),
   'body.type': () =>
     testClient(
       app((_e, start) => {
@@ -195,6 +224,35 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
         return [bytes('x')];
       }),
     ).get('/'),
+  'body.block-boundaries': () => {
+    // A middleware that collects the whole body below it before answering.
+    const streamed = lint(
+      app((_e, start) => {
+        start('200 OK', []);
+        return (async function* () {
+          yield bytes('a');
+          yield bytes('b');
+        })();
+      }),
+    );
+    const collecting: Application = async (environ, start) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of (await streamed(environ, start)) as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      return chunks;
+    };
+    return testClient(collecting).get('/');
+  },
+  'body.iterated-twice': async () => {
+    const generated = app((_e, start) =>
+      (function* () {
+        start('200 OK', []);
+        yield bytes('x');
+      })(),
+    );
+    const body = await serverCall(env(), generated);
+    await drain(body);
+    await drain(body);
+  },
   'body.close-once': async () => {
     const body = await serverCall(env());
     await body.close!();
@@ -216,6 +274,17 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
       app((_e, start) => {
         start('200 OK', [])('text' as unknown as Uint8Array);
         return [];
+      }),
+    ).get('/'),
+  'write.in-body': () =>
+    testClient(
+      app((_e, start) => {
+        const write = start('200 OK', []);
+        return (function* () {
+          yield bytes('a');
+          write(bytes('b'));
+          yield bytes('c');
+        })();
       }),
     ).get('/'),
   'write.late': async () => {

@@ -88,6 +88,7 @@ describe('accessLog: lines', () => {
       return [enc('made')];
     };
     await testClient(logger(slow), { environ: { REMOTE_USER: 'bob' } }).post('/things?tag=a%20b', {
+      // A client's UTF-8 bytes arrive as a native string (one char a byte), as on a socket.
       headers: { 'User-Agent': 'ua\u2028x', 'X-Request-Id': 'req-42' },
     });
     const line = lines()[0]!;
@@ -103,7 +104,7 @@ describe('accessLog: lines', () => {
       bytes: 4,
       remoteAddr: '127.0.0.1',
       user: 'bob',
-      userAgent: 'ua\u2028x',
+      userAgent: 'ua\u00e2\u0080\u00a8x',
       referer: null,
       requestId: 'req-42',
       outcome: 'ok',

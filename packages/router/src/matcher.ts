@@ -23,6 +23,8 @@
 import { parsePattern } from './pattern.js';
 import { insertStatic, StaticNode, type Table } from './radix-node.js';
 
+export type { Table };
+
 /** The method key of a route that answers every method. */
 export const ANY_METHOD = '*';
 
@@ -51,6 +53,8 @@ export class Matcher<T> {
   private readonly statics = new Map<string, Table<T>>();
   private readonly staticMatches = new Map<Route<T>, Match<T>>();
   private dynamic = false;
+  /** Every method some route was added for; a request with any other finds nothing. */
+  private readonly methods = new Set<string>();
 
   /** Adds a route; `method` is an HTTP method or `'*'` (any). Throws on a duplicate. */
   add(method: string, pattern: string, value: T): Route<T> {
@@ -83,6 +87,7 @@ export class Matcher<T> {
     if (table.has(method)) throw new Error(`router: ${method} ${pattern} conflicts with ${table.get(method)!.pattern}`);
     const route: Route<T> = Object.freeze({ method, pattern, value, names: Object.freeze(names) });
     table.set(method, route);
+    this.methods.add(method);
     if (names.length === 0) {
       let statics = this.statics.get(staticPath);
       if (!statics) this.statics.set(staticPath, (statics = new Map()));
@@ -96,6 +101,9 @@ export class Matcher<T> {
 
   /** The route for `method` and `path` (PATH_INFO text), or `null`. */
   find(method: string, path: string): Match<T> | null {
+    // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
+    // backtracking would try every branch before giving up.
+    if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) return null;
     const table = this.statics.get(path);
     if (table !== undefined) {
       const route = pick(table, method);
@@ -110,8 +118,20 @@ export class Matcher<T> {
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
   allowed(path: string): Set<string> {
     const out = new Set<string>();
-    collect(this.root, path, 0, out);
+    for (const table of this.tablesAt(path)) for (const method of table.keys()) out.add(method);
     return out;
+  }
+
+  /**
+   * The route tables that answer `path`, whatever the method: usually one. A static
+   * path is one Map lookup; others walk the tree once.
+   */
+  tablesAt(path: string): Array<Table<T>> {
+    const tables: Array<Table<T>> = [];
+    const table = this.statics.get(path);
+    if (table !== undefined && !this.dynamic) return [table];
+    collect(this.root, path, 0, tables);
+    return tables;
   }
 }
 
@@ -153,10 +173,10 @@ function walk<T>(node: StaticNode<T>, path: string, pos: number, method: string,
   return null;
 }
 
-function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Set<string>): void {
+function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Array<Table<T>>): void {
   const length = path.length;
   if (pos === length) {
-    if (node.routes !== null) for (const method of node.routes.keys()) out.add(method);
+    if (node.routes !== null) out.push(node.routes);
   } else {
     const child = node.children[path.charCodeAt(pos)];
     if (child !== undefined && path.startsWith(child.label, pos)) collect(child, path, pos + child.label.length, out);
@@ -169,5 +189,5 @@ function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Set<str
       }
     }
   }
-  if (node.wildcard !== null) for (const method of node.wildcard.keys()) out.add(method);
+  if (node.wildcard !== null) out.push(node.wildcard);
 }

@@ -32,7 +32,7 @@
  * @module
  */
 import type { Application, Environ, StartResponse } from '@tsgi/core';
-import { ANY_METHOD, Matcher } from './matcher.js';
+import { ANY_METHOD, Matcher, type Table } from './matcher.js';
 import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
 import { setRoutingArgs } from './routing-args.js';
 
@@ -116,12 +116,27 @@ export function router(options: RouterOptions = {}): Router {
     return miss(environ, startResponse, method, path);
   } as Router;
 
+  // The Allow header of each route table (or set of them), made once: a table only
+  // changes while routes are added, and adding one forgets them all.
+  const allowCache = new Map<Table<Application> | string, string>();
+
+  function allowFor(tables: Array<Table<Application>>): string {
+    const key = tables.length === 1 ? tables[0]! : tables.map((t) => [...t.keys()].join(',')).join('|');
+    let allow = allowCache.get(key);
+    if (allow === undefined) {
+      const methods = new Set<string>();
+      for (const table of tables) for (const m of table.keys()) methods.add(m);
+      allow = allowHeader(methods);
+      if (allowCache.size < 10_000) allowCache.set(key, allow);
+    }
+    return allow;
+  }
+
   // The slow path, apart so the hot one stays small: OPTIONS, 405, slash redirect, 404.
   function miss(environ: Environ, startResponse: StartResponse, method: string, path: string) {
-    const allowed = matcher.allowed(path);
-    if (allowed.size !== 0) {
-      const allow: Array<[string, string]> = [['Allow', allowHeader(allowed)]];
-      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, allow);
+    const tables = matcher.tablesAt(path);
+    if (tables.length !== 0) {
+      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, [['Allow', allowFor(tables)]]);
     }
     if (trailingSlash === 'redirect' && path !== '/') {
       const other = path.endsWith('/') ? path.slice(0, -1) : path + '/';
@@ -147,6 +162,7 @@ export function router(options: RouterOptions = {}): Router {
       }
       matcher.add(method, key, app);
     }
+    allowCache.clear();
     return routerApp;
   }
 

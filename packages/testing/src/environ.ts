@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues (bytes as latin-1 strings)
  * @module
  */
-import { decodePathInfo, environKey, type Environ } from '@tsgi/core';
+import { decodePathInfo, encodeNative, environKey, type Environ } from '@tsgi/core';
 import { CollectingErrorStream } from './error-stream.js';
 import { BodyInputStream } from './input-stream.js';
 
@@ -58,10 +58,12 @@ export function buildEnviron(
 
   const cgi: Record<string, string> = {};
   const pairs = Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {});
-  for (const [name, value] of pairs) {
+  for (const [name, text] of pairs) {
     // As the gateway does: Content-Type/Length without HTTP_, names with '_' dropped.
     const key = environKey(name);
     if (key === null) continue;
+    // Text beyond latin-1 travels as its UTF-8 bytes, which a server reads one char each.
+    const value = encodeNative(text);
     const before = cgi[key];
     cgi[key] = before === undefined ? value : `${before}${key === 'HTTP_COOKIE' ? '; ' : ', '}${value}`;
   }
