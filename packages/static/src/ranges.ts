@@ -49,9 +49,8 @@ export function parseRange(header: string, size: number, maxRanges: number): Byt
       continue;
     }
     const start = Number(first);
-    const end = last === '' ? size - 1 : Number(last);
-    if (end < start) return undefined; // an invalid range-spec invalidates the header
-    if (start < size) ranges.push({ start, end: Math.min(end, size - 1) });
+    if (last !== '' && Number(last) < start) return undefined; // an invalid range-spec invalidates the header
+    if (start < size) ranges.push({ start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) });
   }
   if (count === 0) return undefined;
   if (ranges.length === 0) return 'unsatisfiable';
