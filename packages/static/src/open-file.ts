@@ -5,7 +5,7 @@
  * which logs it and answers a plain 500. No fs error text reaches a response.
  *
  * `confined()` checks where an open file really is (the path of its descriptor, on
- * Linux one readlink of /proc/self/fd; elsewhere realpath), so a symlink inside the
+ * Linux one readlink of /proc/self/fd, answered from memory; elsewhere realpath), so a symlink inside the
  * root that points out of it is caught, and checking the open descriptor leaves no
  * gap between the check and the use.
  *
@@ -13,8 +13,8 @@
  * const opened = await openFile('/srv/www/index.html'); // { handle, stat, path } or 404/403
  * @module
  */
-import { constants } from 'node:fs';
-import { realpath, readlink, open } from 'node:fs/promises';
+import { constants, fstatSync, readlinkSync } from 'node:fs';
+import { realpath, open } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { OpenFile } from './send-file.js';
 
@@ -36,7 +36,9 @@ export async function openFile(path: string): Promise<OpenFile | 404 | 403> {
     throw error;
   }
   try {
-    return { handle, stat: await handle.stat(), path };
+    // fstat of an open descriptor reads the inode open() just loaded: no disk wait,
+    // so it is done in place rather than with a thread-pool round trip.
+    return { handle, stat: fstatSync(handle.fd), path };
   } catch (error) {
     await handle.close();
     throw error;
@@ -49,7 +51,8 @@ const PROC_FD = process.platform === 'linux';
 async function realPathOf(file: OpenFile): Promise<string> {
   if (PROC_FD) {
     try {
-      return await readlink(`/proc/self/fd/${file.handle.fd}`);
+      // A /proc link is answered by the kernel from memory: read in place.
+      return readlinkSync(`/proc/self/fd/${file.handle.fd}`);
     } catch {
       // /proc not mounted (some containers): fall back to resolving the name.
     }

@@ -132,6 +132,8 @@ export async function sendFile(
   }
 }
 
+function ignore(): void {}
+
 /** The whole of a small file in one buffer, and the handle closed. */
 async function readSmall(handle: FileHandle, size: number): Promise<Uint8Array> {
   try {
@@ -144,6 +146,7 @@ async function readSmall(handle: FileHandle, size: number): Promise<Uint8Array> 
     }
     return filled === size ? buffer : buffer.subarray(0, filled);
   } finally {
-    await handle.close();
+    // The bytes are in hand: the response need not wait for the close.
+    handle.close().catch(ignore);
   }
 }
