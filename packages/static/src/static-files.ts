@@ -83,7 +83,9 @@ export function staticFiles(options: StaticFilesOptions): Application {
       // Built from the checked segments, so the Location is always one local path
       // (a '//evil.example' PATH_INFO cannot become a protocol-relative redirect).
       // SCRIPT_NAME is latin-1 bytes (quotePath); the segments are decoded UTF-8 text.
-      const location = `${quotePath(environ.SCRIPT_NAME)}/${target.segments.map(encodeURIComponent).join('/')}/`;
+      // Leading slashes collapse to one: '//host/' would leave the site.
+      const rest = target.segments.map(encodeURIComponent).join('/');
+      const location = `${quotePath(environ.SCRIPT_NAME)}/${rest ? rest + '/' : ''}`.replace(/^\/{2,}/, '/');
       const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
       return textResponse(startResponse, 301, [['Location', location + query]]);
     }

@@ -3,6 +3,7 @@
  * HEAD, 405, index files and the directory redirect, dotfiles, 404s that cascade
  * passes on, mounting under urlMap, and the content-hash ETag of immutable assets.
  */
+import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Application } from '@tsgi/core';
@@ -139,6 +140,14 @@ describe('refusals', () => {
     }
   });
 
+  it('a FIFO in the root is a 404 at once, not a request waiting for a writer', async () => {
+    execFileSync('mkfifo', [join(tree.root, 'pipe.txt')]);
+    const started = Date.now();
+    const reply = await request(served.url, '/pipe.txt');
+    expect(reply.status).toBe(404);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('bad options throw a TypeError naming the option', () => {
     expect(() => staticFiles({ root: '' })).toThrow(/root/);
     expect(() => staticFiles({ root: '.', dotfiles: 'show' as never })).toThrow(/dotfiles.*show/);
@@ -172,6 +181,9 @@ describe('in a stack', () => {
       expect((await request(stack.url, '/static/hello.txt')).body.equals(HELLO)).toBe(true);
       const redirect = await request(stack.url, '/static/docs');
       expect([redirect.status, redirect.headers.location]).toEqual([301, '/static/docs/']);
+      const mountPoint = await request(stack.url, '/static');
+      expect([mountPoint.status, mountPoint.headers.location]).toEqual([301, '/static/']);
+      expect((await request(stack.url, '/static/')).body.toString()).toContain('<title>home</title>');
       expect((await request(stack.url, '/hello.txt')).body.toString()).toBe('api GET /hello.txt');
     } finally {
       await stack.close();
