@@ -4,6 +4,7 @@
  *
  * @example
  * const config = resolveStaticOptions({ root: './public', precompressed: true });
+ * @see https://expressjs.com/en/resources/middleware/serve-static.html (the options users know)
  * @module
  */
 import { resolve } from 'node:path';
