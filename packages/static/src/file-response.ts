@@ -23,7 +23,7 @@ import { basename } from 'node:path';
 import type { Body, Environ, StartResponse } from '@tsgi/core';
 import { resolveFileOptions, type FileConfig, type FileResponseOptions } from './file-options.js';
 import { contentTypeFor } from './mime.js';
-import { openFile } from './open-file.js';
+import { openFile, release } from './open-file.js';
 import { isReadMethod, methodNotAllowed, textResponse } from './responses.js';
 import { sendFile } from './send-file.js';
 
@@ -52,7 +52,7 @@ export async function fileResponse(
   const file = await openFile(path);
   if (typeof file === 'number') return textResponse(startResponse, file);
   if (!file.stat.isFile()) {
-    await file.handle.close();
+    release(file.handle);
     return textResponse(startResponse, 404);
   }
   const contentType = config.contentType ?? contentTypeFor(basename(path));

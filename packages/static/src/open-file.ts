@@ -14,7 +14,7 @@
  * @module
  */
 import { constants, fstatSync, readlinkSync } from 'node:fs';
-import { realpath, open } from 'node:fs/promises';
+import { realpath, open, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { OpenFile } from './send-file.js';
 
@@ -43,6 +43,17 @@ export async function openFile(path: string): Promise<OpenFile | 404 | 403> {
     await handle.close();
     throw error;
   }
+}
+
+function ignore(): void {}
+
+/**
+ * Closes a file whose bytes are not needed (or already in hand) without holding the
+ * response for it: the close is one more thread-pool round trip, and nothing the
+ * client gets depends on it.
+ */
+export function release(handle: FileHandle): void {
+  handle.close().catch(ignore);
 }
 
 const PROC_FD = process.platform === 'linux';

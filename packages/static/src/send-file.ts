@@ -23,6 +23,7 @@ import { contentETag } from './content-etag.js';
 import { FileRangeBody } from './file-body.js';
 import type { FileConfig } from './file-options.js';
 import { byteRangesLayout, newBoundary } from './multipart.js';
+import { release } from './open-file.js';
 import { evaluate, ifRangeAllows, type Validators } from './preconditions.js';
 import { parseRange } from './ranges.js';
 import { textResponse } from './responses.js';
@@ -70,12 +71,12 @@ export async function sendFile(
 
     const outcome = evaluate(environ, validators);
     if (outcome === 304) {
-      await handle.close();
+      release(handle);
       startResponse(statusLine(304), headers);
       return [];
     }
     if (outcome === 412) {
-      await handle.close();
+      release(handle);
       return textResponse(startResponse, 412);
     }
 
@@ -87,7 +88,7 @@ export async function sendFile(
     if (get && config.ranges && rangeHeader !== undefined && ifRangeAllows(environ, validators)) {
       const ranges = parseRange(rangeHeader, size, config.maxRanges);
       if (ranges === 'unsatisfiable') {
-        await handle.close();
+        release(handle);
         return textResponse(startResponse, 416, [['Content-Range', `bytes */${size}`]]);
       }
       if (ranges !== undefined && ranges.length === 1) {
@@ -110,7 +111,7 @@ export async function sendFile(
 
     headers.push(['Content-Type', variant.contentType]);
     if (!get || size === 0) {
-      await handle.close();
+      release(handle);
       headers.push(['Content-Length', String(size)]);
       startResponse(statusLine(200), headers);
       return [];
@@ -132,7 +133,6 @@ export async function sendFile(
   }
 }
 
-function ignore(): void {}
 
 /** The whole of a small file in one buffer, and the handle closed. */
 async function readSmall(handle: FileHandle, size: number): Promise<Uint8Array> {
@@ -146,7 +146,6 @@ async function readSmall(handle: FileHandle, size: number): Promise<Uint8Array> 
     }
     return filled === size ? buffer : buffer.subarray(0, filled);
   } finally {
-    // The bytes are in hand: the response need not wait for the close.
-    handle.close().catch(ignore);
+    release(handle);
   }
 }

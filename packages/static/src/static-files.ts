@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { quotePath, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
 import { contentTypeFor } from './mime.js';
-import { confined, openFile } from './open-file.js';
+import { confined, openFile, release } from './open-file.js';
 import { acceptedCodings, SIBLING_SUFFIX } from './precompressed.js';
 import { requestPath, type RequestPath } from './request-path.js';
 import { isReadMethod, methodNotAllowed, textResponse } from './responses.js';
@@ -50,11 +50,11 @@ export function staticFiles(options: StaticFilesOptions): Application {
       root = await realRoot;
     } catch {
       realRoot = undefined; // the root may appear later (a build still running)
-      await file.handle.close();
+      release(file.handle);
       return 404;
     }
     if (await confined(file, root)) return file;
-    await file.handle.close();
+    release(file.handle);
     return 404;
   }
 
@@ -67,10 +67,10 @@ export function staticFiles(options: StaticFilesOptions): Application {
       const sibling = await openInside(path + SIBLING_SUFFIX[coding]);
       if (typeof sibling === 'number') continue;
       if (!sibling.stat.isFile()) {
-        await sibling.handle.close();
+        release(sibling.handle);
         continue;
       }
-      await file.handle.close();
+      release(file.handle);
       return sendFile(sibling, environ, startResponse, config.file, { contentType, encoding: coding, vary, immutable });
     }
     return sendFile(file, environ, startResponse, config.file, { contentType, vary, immutable });
@@ -94,7 +94,7 @@ export function staticFiles(options: StaticFilesOptions): Application {
       const file = await openInside(indexPath);
       if (typeof file === 'number') continue;
       if (file.stat.isFile()) return serve(indexPath, name, environ, startResponse, file);
-      await file.handle.close();
+      release(file.handle);
     }
     return textResponse(startResponse, 404);
   }
@@ -108,12 +108,12 @@ export function staticFiles(options: StaticFilesOptions): Application {
     const file = await openInside(path);
     if (typeof file === 'number') return textResponse(startResponse, file);
     if (file.stat.isDirectory()) {
-      await file.handle.close();
+      release(file.handle);
       return serveDirectory(path, target, environ, startResponse);
     }
     if (!file.stat.isFile() || target.slash) {
       // A device, a FIFO or a socket is not a file to serve; 'name.txt/' is not a directory.
-      await file.handle.close();
+      release(file.handle);
       return textResponse(startResponse, 404);
     }
     return serve(path, target.segments[target.segments.length - 1]!, environ, startResponse, file);
