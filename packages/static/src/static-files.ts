@@ -38,22 +38,22 @@ export type { StaticFilesOptions } from './static-options.js';
 export function staticFiles(options: StaticFilesOptions): Application {
   const config = resolveStaticOptions(options);
   // The root's real path, found by the first request that needs it (no I/O at factory time).
-  let realRoot: Promise<string> | undefined;
+  let realRoot: string | undefined;
 
   /** Opens `path` if it is a file inside the root; otherwise the status to answer. */
   async function openInside(path: string): Promise<OpenFile | 404 | 403> {
     const file = await openFile(path);
     if (typeof file === 'number' || config.followSymlinks) return file;
-    realRoot ??= realpath(config.root);
-    let root: string;
-    try {
-      root = await realRoot;
-    } catch {
-      realRoot = undefined; // the root may appear later (a build still running)
-      release(file.handle);
-      return 404;
+    if (realRoot === undefined) {
+      try {
+        realRoot = await realpath(config.root);
+      } catch {
+        // No root (yet: a build may still be writing it): nothing is inside it.
+        release(file.handle);
+        return 404;
+      }
     }
-    if (await confined(file, root)) return file;
+    if (await confined(file, realRoot)) return file;
     release(file.handle);
     return 404;
   }

@@ -110,7 +110,8 @@ export function resolveStaticOptions(options: StaticFilesOptions): StaticConfig 
     followSymlinks: flag('followSymlinks', options.followSymlinks ?? STATIC_DEFAULTS.followSymlinks),
     redirect: flag('redirect', options.redirect ?? STATIC_DEFAULTS.redirect),
     precompressed: precompressed.slice(),
-    immutable,
+    // Without g or y, test() keeps no lastIndex between requests.
+    immutable: immutable instanceof RegExp ? new RegExp(immutable.source, immutable.flags.replace(/[gy]/g, '')) : immutable,
     file: resolveFileOptions({ ...options, immutable: false }, OWNER),
   };
 }

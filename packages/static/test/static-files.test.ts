@@ -86,6 +86,18 @@ describe('a file', () => {
   });
 });
 
+it('an immutable pattern with the g flag matches on every request, not every other one', async () => {
+  const global = await serveLinted(staticFiles({ root: tree.root, immutable: /\.[0-9a-f]{6,}\./g }));
+  try {
+    for (let i = 0; i < 3; i++) {
+      const reply = await request(global.url, '/assets/app.3f9a1c.js');
+      expect([i, reply.headers['cache-control']]).toEqual([i, 'public, max-age=31536000, immutable']);
+    }
+  } finally {
+    await global.close();
+  }
+});
+
 describe('directories', () => {
   it('a directory URL serves its index file', async () => {
     const root = await request(served.url, '/');
