@@ -3,6 +3,7 @@
  * bench/targets/ and the variant it serves) are compared, on which request, against
  * which baseline, and the acceptance targets the ratios are read against.
  */
+import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
 import { HELLO_TEXT } from './target.js';
 import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
 
@@ -181,11 +182,24 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi stack(express)', vs: 'express+mw', min: 0.9, text: 'wrapped Express + accessLog + gzip >= 0.9x Express + morgan + compression' },
     ],
   },
+  ...(['1k', '1m'] as const).map((size): Scenario => ({
+    name: `static-${size}`,
+    title: `Static file, ${size === '1k' ? '1 KB' : '1 MB'}`,
+    what: `GET of a ${size === '1k' ? '1 KB text' : '1 MB binary'} file, no Accept-Encoding: staticFiles under serve(), @fastify/static, Express's serve-static, and node:http with fs.stat + fs.createReadStream (no validators).`,
+    path: size === '1k' ? STATIC_1K_PATH : STATIC_1M_PATH,
+    headers: {},
+    rows: ['raw-node', 'tsgi', 'fastify', 'serve-static'].map((peer) => row(peer, 'static', peer)),
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: size === '1k' ? STATIC_1K : STATIC_1M, gzip: false },
+    goals: [{ row: 'tsgi', vs: 'fastify', min: 1.0, text: `staticFiles ${size === '1k' ? '1 KB' : '1 MB'} >= 1.0x @fastify/static` }],
+  })),
 ];
 
 /** Names BENCH_SCENARIOS accepts besides the scenario names: `gzip` is the three gzip tables. */
 export const GROUPS: Readonly<Record<string, readonly string[]>> = {
   gzip: ['gzip-10k', 'gzip-small', 'gzip-1mb'],
+  static: ['static-1k', 'static-1m'],
   all: [...SCENARIOS.map((s) => s.name), 'router'],
 };
 

@@ -1,0 +1,43 @@
+/**
+ * The short answers a file server gives besides files: 404, 405, 412, 416 and the
+ * directory redirect. Each is a plain-text body naming only the status, never an fs
+ * error (paths and errno text are the server's business, not the client's).
+ *
+ * @example
+ * return textResponse(startResponse, 404);
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15 (status codes)
+ * @module
+ */
+import { statusLine, type Body, type ResponseHeaders, type StartResponse } from '@tsgi/core';
+
+const encoder = new TextEncoder();
+const TEXTS = new Map<number, Uint8Array>();
+
+/** `"<code> <reason>\n"` as text/plain, with `headers` added before the length. */
+export function textResponse(startResponse: StartResponse, code: number, headers: ResponseHeaders = []): Body {
+  const status = statusLine(code);
+  let text = TEXTS.get(code);
+  if (text === undefined) {
+    text = encoder.encode(status + '\n');
+    TEXTS.set(code, text);
+  }
+  startResponse(status, [
+    ...headers,
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(text.byteLength)],
+  ]);
+  return [text];
+}
+
+/** The methods a file answers; anything else gets 405 with this in `Allow`. */
+export const ALLOW = 'GET, HEAD';
+
+/** True for GET and HEAD. */
+export function isReadMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/** 405 Method Not Allowed with `Allow: GET, HEAD`. */
+export function methodNotAllowed(startResponse: StartResponse): Body {
+  return textResponse(startResponse, 405, [['Allow', ALLOW]]);
+}

@@ -1,0 +1,121 @@
+/**
+ * `staticFiles({ root })`: an Application serving the files under `root`, like
+ * Rack::Files, Werkzeug's SharedDataMiddleware and send/serve-static.
+ *
+ * Request: GET and HEAD (anything else 405 with `Allow`); `PATH_INFO` names the file
+ * (mount it under a prefix with `urlMap`). The path is checked before any fs call
+ * (see request-path.ts): no `..`, backslash or NUL, dotfiles refused by default; a
+ * file reached through a symlink out of `root` is refused unless `followSymlinks`.
+ * A directory URL serves its `index` file; a directory without its slash redirects.
+ * Response: the file with Content-Type, Content-Length, ETag, Last-Modified,
+ * Cache-Control and Accept-Ranges; 304/412 for conditional requests, 206/416 for
+ * ranges (see send-file.ts). Whatever is refused or missing is a plain 404, which
+ * `cascade` passes on to the next app.
+ *
+ * Where in the stack: an app, at the bottom; mount it with `urlMap`, or try it first
+ * in `cascade([staticFiles({ root }), api])`. Under `gzip()` its text files are
+ * compressed on the fly, its precompressed siblings never again.
+ *
+ * @example
+ * const app = urlMap({ '/assets': staticFiles({ root: './dist/assets', immutable: true }), '/': api });
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.3.1 (GET)
+ * @see https://github.com/rack/rack/blob/main/lib/rack/files.rb
+ * @module
+ */
+import { join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { quotePath, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
+import { contentTypeFor } from './mime.js';
+import { confined, openFile, release } from './open-file.js';
+import { acceptedCodings, SIBLING_SUFFIX } from './precompressed.js';
+import { requestPath, type RequestPath } from './request-path.js';
+import { isReadMethod, methodNotAllowed, textResponse } from './responses.js';
+import { sendFile, type OpenFile } from './send-file.js';
+import { resolveStaticOptions, type StaticFilesOptions } from './static-options.js';
+
+export type { StaticFilesOptions } from './static-options.js';
+
+export function staticFiles(options: StaticFilesOptions): Application {
+  const config = resolveStaticOptions(options);
+  // The root's real path, found by the first request that needs it (no I/O at factory time).
+  let realRoot: string | undefined;
+
+  /** Opens `path` if it is a file inside the root; otherwise the status to answer. */
+  async function openInside(path: string): Promise<OpenFile | 404 | 403> {
+    const file = await openFile(path);
+    if (typeof file === 'number' || config.followSymlinks) return file;
+    if (realRoot === undefined) {
+      try {
+        realRoot = await realpath(config.root);
+      } catch {
+        // No root (yet: a build may still be writing it): nothing is inside it.
+        release(file.handle);
+        return 404;
+      }
+    }
+    if (await confined(file, realRoot)) return file;
+    release(file.handle);
+    return 404;
+  }
+
+  /** Sends a file found at `path` (named `name` for its Content-Type), trying precompressed siblings first. */
+  async function serve(path: string, name: string, environ: Environ, startResponse: StartResponse, file: OpenFile): Promise<Body> {
+    const immutable = config.immutable instanceof RegExp ? config.immutable.test(name) : config.immutable;
+    const contentType = contentTypeFor(name);
+    const vary = config.precompressed.length > 0;
+    for (const coding of acceptedCodings(environ.HTTP_ACCEPT_ENCODING, config.precompressed)) {
+      const sibling = await openInside(path + SIBLING_SUFFIX[coding]);
+      if (typeof sibling === 'number') continue;
+      if (!sibling.stat.isFile()) {
+        release(sibling.handle);
+        continue;
+      }
+      release(file.handle);
+      return sendFile(sibling, environ, startResponse, config.file, { contentType, encoding: coding, vary, immutable });
+    }
+    return sendFile(file, environ, startResponse, config.file, { contentType, vary, immutable });
+  }
+
+  /** A directory: its index file, or a redirect to its URL with the slash. */
+  async function serveDirectory(path: string, target: RequestPath, environ: Environ, startResponse: StartResponse): Promise<Body> {
+    if (!target.slash) {
+      if (!config.redirect) return textResponse(startResponse, 404);
+      // Built from the checked segments, so the Location is always one local path
+      // (a '//evil.example' PATH_INFO cannot become a protocol-relative redirect).
+      // SCRIPT_NAME is latin-1 bytes (quotePath); the segments are decoded UTF-8 text.
+      // Leading slashes collapse to one: '//host/' would leave the site.
+      const rest = target.segments.map(encodeURIComponent).join('/');
+      const location = `${quotePath(environ.SCRIPT_NAME)}/${rest ? rest + '/' : ''}`.replace(/^\/{2,}/, '/');
+      const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+      return textResponse(startResponse, 301, [['Location', location + query]]);
+    }
+    for (const name of config.index) {
+      const indexPath = join(path, name);
+      const file = await openInside(indexPath);
+      if (typeof file === 'number') continue;
+      if (file.stat.isFile()) return serve(indexPath, name, environ, startResponse, file);
+      release(file.handle);
+    }
+    return textResponse(startResponse, 404);
+  }
+
+  return async function staticFilesApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
+    if (!isReadMethod(environ.REQUEST_METHOD)) return methodNotAllowed(startResponse);
+    const target = requestPath(environ.PATH_INFO ?? '');
+    if (target === undefined) return textResponse(startResponse, 404);
+    if (target.dotfile && config.dotfiles !== 'allow') return textResponse(startResponse, config.dotfiles === 'deny' ? 403 : 404);
+    const path = join(config.root, ...target.segments);
+    const file = await openInside(path);
+    if (typeof file === 'number') return textResponse(startResponse, file);
+    if (file.stat.isDirectory()) {
+      release(file.handle);
+      return serveDirectory(path, target, environ, startResponse);
+    }
+    if (!file.stat.isFile() || target.slash) {
+      // A device, a FIFO or a socket is not a file to serve; 'name.txt/' is not a directory.
+      release(file.handle);
+      return textResponse(startResponse, 404);
+    }
+    return serve(path, target.segments[target.segments.length - 1]!, environ, startResponse, file);
+  };
+}
