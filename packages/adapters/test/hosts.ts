@@ -4,7 +4,8 @@
  *
  * - `/json` 10 KB of JSON, `/text` a short text, `/private/data` the user the tsgi
  *   auth set (read back through `environOf`), `/sse` two events with a gate between
- *   them, `/forever` a stream that ticks until the client leaves, `/boom` throws;
+ *   them, `/forever` a stream that ticks until the client leaves, `POST /echo` the
+ *   request body it read (the tsgi side leaves it unread), `/boom` throws;
  *   anything else is the host's own 404.
  * - Each records the errors its own error handling saw (`hostErrors`) and which
  *   native routes ran (`ran`).
@@ -134,6 +135,14 @@ function connectRoutes(app: ConnectLike, middleware: Middleware, probe: Probe): 
         clearInterval(timer);
         probe.foreverStopped++;
       });
+    } else if (path === '/echo' && req.method === 'POST') {
+      probe.ran.push(path);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end(`echo: ${Buffer.concat(chunks).toString()}`);
+      });
     } else if (path === '/boom') {
       throw new Error('boom below');
     } else next();
@@ -194,6 +203,12 @@ export const HOSTS: Record<string, HostFactory> = {
           probe.foreverStopped++;
         });
         ctx.body = stream;
+      } else if (path === '/echo' && ctx.method === 'POST') {
+        probe.ran.push(path);
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+        ctx.type = 'text/plain; charset=utf-8';
+        ctx.body = `echo: ${Buffer.concat(chunks).toString()}`;
       } else if (path === '/boom') {
         throw new Error('boom below');
       }
@@ -234,6 +249,10 @@ export const HOSTS: Record<string, HostFactory> = {
       });
       void reply.type('text/plain').send(stream);
     });
+    app.post('/echo', async (request, reply) => {
+      probe.ran.push('/echo');
+      return reply.type('text/plain; charset=utf-8').send(`echo: ${String(request.body)}`);
+    });
     app.get('/boom', async () => {
       throw new Error('boom below');
     });
@@ -262,6 +281,10 @@ export const HOSTS: Record<string, HostFactory> = {
     });
     app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
     app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
+    app.post('/echo', async (c) => {
+      probe.ran.push('/echo');
+      return c.text(`echo: ${await c.req.text()}`);
+    });
     app.get('/boom', () => {
       throw new Error('boom below');
     });
@@ -269,6 +292,7 @@ export const HOSTS: Record<string, HostFactory> = {
   },
   h3: async (middleware, probe) => {
     const app = new H3({
+      silent: true,
       onError(error) {
         const cause = (error as { cause?: unknown }).cause;
         probe.hostErrors.push(cause instanceof Error ? cause.message : error.message);
@@ -291,6 +315,11 @@ export const HOSTS: Record<string, HostFactory> = {
     });
     app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
     app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
+    app.post('/echo', async (event) => {
+      probe.ran.push('/echo');
+      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
+      return `echo: ${await event.req.text()}`;
+    });
     app.get('/boom', () => {
       throw new Error('boom below');
     });
