@@ -22,7 +22,7 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import { ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import { ServerResponse, STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import { statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
 import { nodeHeaderList } from './node-headers.js';
 
@@ -177,7 +177,9 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array> {
   commit(): void {
     const res = this.res;
     this.committed = true;
-    this.status = `${res.statusCode} ${res.statusMessage || statusLine(res.statusCode).slice(4)}`;
+    // The reason node would have sent (its table knows 418 and a few more than core's).
+    const code = res.statusCode;
+    this.status = `${code} ${res.statusMessage || STATUS_CODES[code] || (code < 600 ? statusLine(code).slice(4) : 'Unknown')}`;
     // The header list moves to the tsgi side: the writer starts from an empty one.
     this.headers = nodeHeaderList(res, true);
     const waiter = this.headWaiter;
