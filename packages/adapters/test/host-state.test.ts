@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import compression from 'compression';
 import express from 'express';
 import connect from 'connect';
 import Koa, { type Context } from 'koa';
@@ -15,6 +16,7 @@ import Fastify from 'fastify';
 import { Hono, type Context as HonoContext } from 'hono';
 import type { Environ, Middleware } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
+import { accessLog } from '@tsgi/logger';
 import { environOf, hostOf, HOST_KEY, toConnect, toFastify, toKoa } from '@tsgi/adapters';
 import { toHono } from '@tsgi/adapters/hono';
 
@@ -63,6 +65,39 @@ test('Express: the mount point is SCRIPT_NAME; req.user and res.locals are reach
   expect(host.req.user).toBe('ada');
   expect(host.res.locals.theme).toBe('dark');
   expect(environ[HOST_KEY]).toBe(host);
+});
+
+test("Express: the host's own middleware composes on either side (compression below, morgan-style patching above)", async () => {
+  const log: string[] = [];
+  const app = express();
+  // Above: patches res.end on the instance, as on-finished/morgan-style loggers do.
+  app.use((_req, res, next) => {
+    const end = res.end;
+    res.end = function patchedEnd(this: ServerResponse, ...args: unknown[]) {
+      log.push(`host saw ${res.statusCode}`);
+      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof res.end;
+    next();
+  });
+  app.use(toConnect(accessLog({ format: 'common', flushInterval: 0, stream: { write: (line: string) => log.push(line.trim()) } })));
+  app.use(compression({ threshold: 0 }));
+  app.get('/big', (_req, res) => res.type('text/plain').send('abc'.repeat(2000)));
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/big`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toBe('abc'.repeat(2000));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(log[0]).toBe('host saw 200');
+    // The tsgi log measured the compressed body compression made below it.
+    const size = Number(/ 200 (\d+)$/.exec(log[1]!)?.[1]);
+    expect(size).toBeGreaterThan(0);
+    expect(size).toBeLessThan(6000);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test('Connect: the mount point is SCRIPT_NAME', async () => {

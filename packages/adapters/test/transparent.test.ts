@@ -72,6 +72,7 @@ function expressRoutes(app: express.Express): express.Express {
     res.writeHead(201, { 'Content-Type': 'text/plain', 'X-Pair': 'one' });
     res.end('created');
   });
+  app.get('/file', (_req, res) => res.sendFile(__filename));
   app.get('/piped', (_req, res) => {
     res.type('text/plain');
     Readable.from(['a', 'b', 'c'].map((s) => s.repeat(20_000))).pipe(res);
@@ -139,7 +140,7 @@ describe('Express: a pass-through middleware changes nothing', () => {
   mounted.use(toConnect(passThrough, { errors: { write: () => undefined } }));
   expressRoutes(mounted);
 
-  test.each(['/json', '/cookies', '/redirect', '/status', '/reason', '/empty', '/write-head', '/piped', '/missing'])('%s', async (path) => {
+  test.each(['/json', '/cookies', '/redirect', '/status', '/reason', '/empty', '/write-head', '/file', '/piped', '/missing'])('%s', async (path) => {
     const before = await withServer(plain, (url) => get(url + path));
     const after = await withServer(mounted, (url) => get(url + path));
     expect(comparable(after)).toEqual(comparable(before));
