@@ -3,10 +3,9 @@
  * stack below the tsgi middleware runs, what it writes to the host's `res` (status,
  * headers, body) is captured and handed to the middleware as its inner app's
  * response. `res.writeHead`, `write`, `end` and `flushHeaders` are patched on the
- * instance, the way `compression` and `on-headers` do it, so `res.json()`, `pipe()`,
- * `res.sendFile()` and a bare `res.end()` all land here; the real response is written
- * later by the adapter through {@link ResponseCapture.outer}, which calls the methods
- * that were there before.
+ * instance (see patched-response.ts), so `res.json()`, `pipe()`, `res.sendFile()` and
+ * a bare `res.end()` all land here; the real response is written later by the adapter
+ * through {@link ResponseCapture.outer}, which calls the methods that were there before.
  *
  * The body streams: `write()` queues bytes and returns false past `highWaterMark`,
  * and `'drain'` is emitted on `res` when the middleware has pulled the queue down, so
@@ -22,120 +21,16 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import { ServerResponse, STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
 import { nodeHeaderList } from './node-headers.js';
-
-const kCapture = Symbol('tsgi.capture');
-type Captured = ServerResponse & { [kCapture]: ResponseCapture };
-type Callback = (error?: Error | null) => void;
-type WriteHead = (code: number, reason?: unknown, headers?: unknown) => ServerResponse;
+import { outerResponse, patchResponse, restoreResponse, type CaptureSink, type PreviousMethods } from './patched-response.js';
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
-const realHeadersSent = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(ServerResponse.prototype), 'headersSent')!.get!;
 
-function toBytes(chunk: unknown, encoding: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk, (encoding as BufferEncoding | undefined) ?? 'utf8');
-  throw new TypeError(`tsgi adapter: res.write() takes a string or Uint8Array, got ${chunk === null ? 'null' : typeof chunk}`);
-}
-
-/** `res.writeHead` below the middleware: applies status and headers as node would, then captures them. */
-function captureWriteHead(this: Captured, code: number, reason?: unknown, headers?: unknown): Captured {
-  const capture = this[kCapture];
-  if (capture.committed) return this;
-  if (!Number.isInteger(code) || code < 100 || code > 999) {
-    throw new RangeError(`tsgi adapter: invalid status code ${String(code)} passed to res.writeHead()`);
-  }
-  this.statusCode = code;
-  if (typeof reason === 'string') this.statusMessage = reason;
-  else headers = reason;
-  if (Array.isArray(headers)) {
-    // node takes [[name, value], ...] or [name, value, name, value, ...]
-    const flat: unknown[] = Array.isArray(headers[0]) ? (headers as unknown[][]).flat() : headers;
-    for (let i = 0; i < flat.length; i += 2) this.removeHeader(String(flat[i]));
-    for (let i = 0; i < flat.length; i += 2) this.appendHeader(String(flat[i]), flat[i + 1] as string);
-  } else if (headers !== null && typeof headers === 'object') {
-    for (const name in headers as OutgoingHttpHeaders) {
-      const value = (headers as OutgoingHttpHeaders)[name];
-      if (value !== undefined) this.setHeader(name, value);
-    }
-  }
-  capture.commit();
-  return this;
-}
-
-function captureWrite(this: Captured, chunk: unknown, encoding?: unknown, callback?: Callback): boolean {
-  const capture = this[kCapture];
-  if (typeof encoding === 'function') callback = encoding as Callback;
-  // node's implicit header, through whatever writeHead the instance has now.
-  if (!capture.committed) this.writeHead(this.statusCode);
-  capture.push(toBytes(chunk, encoding));
-  if (typeof callback === 'function') process.nextTick(callback);
-  return capture.writable();
-}
-
-function captureEnd(this: Captured, chunk?: unknown, encoding?: unknown, callback?: Callback): Captured {
-  const capture = this[kCapture];
-  if (typeof chunk === 'function') {
-    callback = chunk as Callback;
-    chunk = undefined;
-  } else if (typeof encoding === 'function') callback = encoding as Callback;
-  if (!capture.ended) {
-    const bytes = chunk === undefined || chunk === null ? null : toBytes(chunk, encoding);
-    if (!capture.committed) this.writeHead(this.statusCode);
-    if (bytes !== null) capture.push(bytes);
-    capture.end();
-  }
-  if (typeof callback === 'function') process.nextTick(callback);
-  return this;
-}
-
-function captureFlushHeaders(this: Captured): void {
-  if (!this[kCapture].committed) this.writeHead(this.statusCode);
-}
-
-/** `res.headersSent` below the middleware: true once the host's stack has started its response. */
-function capturedHeadersSent(this: Captured): boolean {
-  return this[kCapture].committed || realHeadersSent.call(this);
-}
-
-/** The host response as the adapter's writer sees it: the methods that were there before the capture. */
-function outerResponse(res: ServerResponse, previous: PreviousMethods): ServerResponse {
-  return new Proxy(res, {
-    get(target, key) {
-      switch (key) {
-        case 'writeHead':
-          return outerWriteHead.bind(target, previous.writeHead);
-        case 'write':
-          return previous.write.bind(target);
-        case 'end':
-          return previous.end.bind(target);
-        case 'headersSent':
-          return realHeadersSent.call(target);
-      }
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/** node's writeHead refuses `[name, value]` pairs once headers were set one by one: set them one by one. */
-function outerWriteHead(this: ServerResponse, writeHead: WriteHead, code: number, reason: string, headers: ResponseHeaders): ServerResponse {
-  for (const name of this.getHeaderNames()) this.removeHeader(name);
-  for (let i = 0; i < headers.length; i++) this.appendHeader(headers[i]![0], headers[i]![1]);
-  return writeHead.call(this, code, reason);
-}
-
-interface PreviousMethods {
-  writeHead: WriteHead;
-  write: ServerResponse['write'];
-  end: ServerResponse['end'];
-  flushHeaders: ServerResponse['flushHeaders'];
-}
 
 /** What the host's stack below wrote to `res`, as a tsgi response. */
-export class ResponseCapture implements AsyncIterableIterator<Uint8Array> {
+export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, CaptureSink {
   status = '';
   headers: ResponseHeaders = [];
   committed = false;
@@ -154,23 +49,13 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array> {
     readonly res: ServerResponse,
     private readonly highWaterMark: number,
   ) {
-    this.previous = { writeHead: res.writeHead as WriteHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+    this.previous = patchResponse(res, this);
     this.outer = outerResponse(res, this.previous);
-    Object.assign(res, {
-      [kCapture]: this,
-      writeHead: captureWriteHead,
-      write: captureWrite,
-      end: captureEnd,
-      flushHeaders: captureFlushHeaders,
-    });
-    Object.defineProperty(res, 'headersSent', { get: capturedHeadersSent, configurable: true });
   }
 
   /** Puts back the methods the response had: the middleware answers without the host's stack. */
   release(): void {
-    const res = this.res;
-    Object.assign(res, this.previous);
-    delete (res as { headersSent?: boolean }).headersSent;
+    restoreResponse(this.res, this.previous);
   }
 
   /** Status and headers as they stand when the host's stack starts its response. */
