@@ -84,7 +84,13 @@ async function hostStackApp(environ: Environ, startResponse: StartResponse): Pro
 function onHostClose(this: ServerResponse & { [kCall]?: NodeCall }): void {
   const call = this[kCall];
   if (call !== undefined && !call.capture.committed) {
-    call.capture.abandon(new Error('tsgi adapter: the client closed the connection before the host stack answered'));
+    // Named as the error wsgi.input throws for a client gone (ClientDisconnected), so an
+    // access log writes nginx's 499 for it rather than an app error's 500.
+    const error = Object.assign(new Error('tsgi adapter: the client closed the connection before the host stack answered'), {
+      name: 'ClientDisconnected',
+      code: 'ECONNRESET',
+    });
+    call.capture.abandon(error);
   }
 }
 

@@ -6,7 +6,7 @@
  * `environOf()` answers below. A Fastify plugin covers its scope only. An inner app
  * called twice is an error the host handles, not a second run of its stack.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import compression from 'compression';
 import express from 'express';
@@ -94,6 +94,46 @@ test("Express: the host's own middleware composes on either side (compression be
     const size = Number(/ 200 (\d+)$/.exec(log[1]!)?.[1]);
     expect(size).toBeGreaterThan(0);
     expect(size).toBeLessThan(6000);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('Express: a client that leaves before the route answers ends the inner app with ClientDisconnected; the late answer goes nowhere', async () => {
+  const seen: string[] = [];
+  const errors: string[] = [];
+  let answered = false;
+  const watch: Middleware = (app) =>
+    async function watchingApp(environ, startResponse) {
+      try {
+        return await app(environ, startResponse);
+      } catch (error) {
+        seen.push((error as Error).name);
+        throw error;
+      }
+    };
+  const app = express();
+  app.use(toConnect(watch, { errors: { write: (text: string) => errors.push(text) } }));
+  app.get('/slow', (_req, res) => {
+    setTimeout(() => {
+      answered = true;
+      res.end('too late');
+    }, 100);
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const req = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`);
+    req.on('error', () => undefined);
+    req.end();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    req.destroy();
+    for (let i = 0; i < 100 && !answered; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(true);
+    expect(seen).toEqual(['ClientDisconnected']);
+    expect(errors).toEqual([]);
   } finally {
     server.closeAllConnections();
     server.close();
