@@ -28,7 +28,6 @@ import { outerResponse, patchResponse, restoreResponse, type CaptureSink, type P
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
 
-
 /** What the host's stack below wrote to `res`, as a tsgi response. */
 export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, CaptureSink {
   status = '';
