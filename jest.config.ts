@@ -6,10 +6,15 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    // h3 v2 and its dependencies ship ESM only: transpiled to CommonJS like the tests.
+    '^.+\\.mjs$': '<rootDir>/scripts/jest-esm-to-cjs.mjs',
   },
+  transformIgnorePatterns: ['^(?!.*/node_modules/\\.pnpm/(h3|rou3|srvx)@).*/node_modules/'],
   moduleNameMapper: {
     // Workspace packages resolve to their sources: tests need no build step.
     '^@tsgi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // @tsgi/adapters' subpath exports (one per host framework).
+    '^@tsgi/adapters/([a-z0-9]+)$': '<rootDir>/packages/adapters/src/$1.ts',
     // Sources are ESM and import siblings as './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -194,6 +194,31 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 200, body: size === '1k' ? STATIC_1K : STATIC_1M, gzip: false },
     goals: [{ row: 'tsgi', vs: 'fastify', min: 1.0, text: `staticFiles ${size === '1k' ? '1 KB' : '1 MB'} >= 1.0x @fastify/static` }],
   })),
+  {
+    name: 'adapters',
+    title: 'tsgi gzip() inside Express, Koa and Fastify',
+    what: "The 10 KB JSON compressed inside each framework: by its own compression middleware (compression, koa-compress, @fastify/compress) and by tsgi's gzip() mounted with @tsgi/adapters (toConnect, toKoa, toFastify).",
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [
+      row('raw-node', 'raw-node', 'gzip-10k'),
+      row('tsgi', 'tsgi', 'gzip-10k'),
+      row('express+compression', 'express', 'gzip-json'),
+      row('express+toConnect(gzip)', 'express', 'gzip-json+tsgi'),
+      row('koa+koa-compress', 'koa', 'gzip-json'),
+      row('koa+toKoa(gzip)', 'koa', 'gzip-json+tsgi'),
+      row('fastify+@fastify/compress', 'fastify', 'gzip-json'),
+      row('fastify+toFastify(gzip)', 'fastify', 'gzip-json+tsgi'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [
+      { row: 'express+toConnect(gzip)', vs: 'express+compression', min: 1.0, text: 'Express + toConnect(gzip()) >= 1.0x Express + compression' },
+      { row: 'koa+toKoa(gzip)', vs: 'koa+koa-compress', min: 1.0, text: 'Koa + toKoa(gzip()) >= 1.0x Koa + koa-compress' },
+      { row: 'fastify+toFastify(gzip)', vs: 'fastify+@fastify/compress', min: 1.0, text: 'Fastify + toFastify(gzip()) >= 1.0x Fastify + @fastify/compress' },
+    ],
+  },
 ];
 
 /** Names BENCH_SCENARIOS accepts besides the scenario names: `gzip` is the three gzip tables. */

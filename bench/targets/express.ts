@@ -3,12 +3,15 @@
  * shared log stream, compression({ level: 6 }), a basic-auth check and an
  * express.Router over the 20 routes. `json`: the plain Express app that `wrap`
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
- * and compression. ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ * and compression. `gzip-json` is that app under compression alone, `gzip-json+tsgi`
+ * under tsgi's gzip() mounted by toConnect (the `adapters` scenario). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import morgan from 'morgan';
+import { toConnect } from '@tsgi/adapters';
+import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
@@ -48,6 +51,12 @@ export function expressApp(scenario: string): RequestListener {
     app.get(STACK_PATH.replace(/\d+$/, ':id'), sendJson);
     return app;
   }
+  if (scenario === 'gzip-json' || scenario === 'gzip-json+tsgi') {
+    const options = { level: GZIP_LEVEL, threshold: GZIP_THRESHOLD };
+    app.use(scenario === 'gzip-json' ? compression(options) : toConnect(gzip(options)));
+    app.get(STACK_PATH.replace(/\d+$/, ':id'), sendJson);
+    return app;
+  }
   if (scenario !== 'stack') unknownScenario('express', scenario);
   app.use(morgan('combined', { stream: openLogStream() }));
   app.use(compression({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }));
@@ -60,7 +69,7 @@ export function expressApp(scenario: string): RequestListener {
 
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'stack', 'json', 'json+mw'],
+  scenarios: ['hello', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

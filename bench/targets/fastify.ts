@@ -4,14 +4,18 @@
  * bytes), an onResponse hook writing the combined line (pino's default line is JSON,
  * not Apache's); the 20 routes go to its find-my-way router. `stack-oneshot` swaps
  * @fastify/compress for a hand-written onSend hook that gzips in one call, the
- * fastest a Fastify app can be made to compress.
+ * fastest a Fastify app can be made to compress. `gzip-json`: the 10 KB JSON under
+ * @fastify/compress; `gzip-json+tsgi`: under tsgi's gzip() mounted by toFastify (the
+ * `adapters` scenario).
  */
 import fastifyBasicAuth from '@fastify/basic-auth';
 import fastifyCompress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { toFastify } from '@tsgi/adapters';
+import { gzip } from '@tsgi/gzip';
 import { constants, gzipSync } from 'node:zlib';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,7 +102,7 @@ function logAndRoutes(app: FastifyInstance): void {
 
 const target: Target = {
   name: 'fastify',
-  scenarios: ['hello', 'stack', 'stack-oneshot'],
+  scenarios: ['hello', 'stack', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi'],
   async start(scenario, port) {
     const app = Fastify();
     if (scenario === 'stack') {
@@ -107,6 +111,13 @@ const target: Target = {
     } else if (scenario === 'stack-oneshot') {
       oneShot(app);
       logAndRoutes(app);
+    } else if (scenario === 'gzip-json' || scenario === 'gzip-json+tsgi') {
+      if (scenario === 'gzip-json') {
+        await app.register(fastifyCompress, { global: true, threshold: GZIP_THRESHOLD, encodings: ['gzip'], zlibOptions: { level: GZIP_LEVEL } });
+      } else await app.register(toFastify(gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD })));
+      app.get(STACK_PATH.replace(/\d+$/, ':id'), (_request, reply) => {
+        void reply.type(JSON_TYPE).send(JSON_10K);
+      });
     } else if (scenario === 'hello') {
       app.get('/', (_request, reply) => {
         void reply.type('text/plain').send(HELLO_TEXT);

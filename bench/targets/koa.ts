@@ -1,12 +1,16 @@
 /**
  * Koa. `hello`: one middleware that sets the body. `stack`: a logger writing the
  * combined line when the response finishes, koa-compress (gzip level 6, threshold
- * 1024), a basic-auth check and @koa/router over the 20 routes.
+ * 1024), a basic-auth check and @koa/router over the 20 routes. `gzip-json`: the
+ * 10 KB JSON under koa-compress; `gzip-json+tsgi`: under tsgi's gzip() mounted by
+ * toKoa (the `adapters` scenario).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import compress from 'koa-compress';
+import { toKoa } from '@tsgi/adapters';
+import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
 import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
@@ -61,11 +65,24 @@ function stack(): Koa {
   return app;
 }
 
+function gzipJson(scenario: string): Koa {
+  const app = new Koa();
+  app.silent = true;
+  if (scenario === 'gzip-json') app.use(compress({ threshold: GZIP_THRESHOLD, gzip: { level: GZIP_LEVEL }, br: false }));
+  else app.use(toKoa(gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD })));
+  app.use((ctx: Context) => {
+    ctx.type = JSON_TYPE;
+    ctx.body = JSON_10K;
+  });
+  return app;
+}
+
 const target: Target = {
   name: 'koa',
-  scenarios: ['hello', 'stack'],
+  scenarios: ['hello', 'stack', 'gzip-json', 'gzip-json+tsgi'],
   start(scenario, port) {
     if (scenario === 'stack') return listen(createServer(stack().callback()), port);
+    if (scenario === 'gzip-json' || scenario === 'gzip-json+tsgi') return listen(createServer(gzipJson(scenario).callback()), port);
     if (scenario !== 'hello') unknownScenario('koa', scenario);
     const app = new Koa();
     app.use((ctx) => {

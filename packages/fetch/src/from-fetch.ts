@@ -140,18 +140,26 @@ export function fromFetch(handler: RequestHandler | { fetch: RequestHandler }): 
   const run = fetchHandler as RequestHandler;
 
   return async function fetchHandlerApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
-    const response = await run(buildRequest(environ));
-    if (!(response instanceof Response)) {
-      throw new TypeError(`fromFetch: the handler must resolve to a Response, got ${typeof response}`);
-    }
-    const code = response.status;
-    const reason = response.statusText || statusLine(code).slice(4);
-    try {
-      startResponse(`${code} ${reason}`, responseHeaders(response));
-    } catch (error) {
-      await response.body?.cancel();
-      throw error;
-    }
-    return response.body === null ? EMPTY : new ResponseBody(response.body.getReader());
+    return startFetchResponse(await run(buildRequest(environ)), startResponse);
   };
+}
+
+/**
+ * Hands a fetch Response to `startResponse` (status, headers as fromFetch reads them)
+ * and returns its body as a tsgi Body; for an inner app that gets its Response from
+ * somewhere else than a handler (a host framework's `next()`).
+ */
+export async function startFetchResponse(response: Response, startResponse: StartResponse): Promise<Body> {
+  if (!(response instanceof Response)) {
+    throw new TypeError(`fromFetch: the handler must resolve to a Response, got ${typeof response}`);
+  }
+  const code = response.status;
+  const reason = response.statusText || statusLine(code).slice(4);
+  try {
+    startResponse(`${code} ${reason}`, responseHeaders(response));
+  } catch (error) {
+    await response.body?.cancel();
+    throw error;
+  }
+  return response.body === null ? EMPTY : new ResponseBody(response.body.getReader());
 }

@@ -14,17 +14,24 @@
 import { PullInputStream } from '@tsgi/core';
 
 export class StreamInput extends PullInputStream {
-  private reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   /** Bytes left before CONTENT_LENGTH is reached (Infinity without one). */
   private remaining: number;
 
-  constructor(body: ReadableStream<Uint8Array> | null, contentLength = Infinity) {
+  constructor(
+    /** Locked only on the first read: a host framework's code below may read the Request instead. */
+    private body: ReadableStream<Uint8Array> | null,
+    contentLength = Infinity,
+  ) {
     super();
-    this.reader = body === null ? null : body.getReader();
     this.remaining = contentLength;
   }
 
   protected async pullChunk(): Promise<Uint8Array | null> {
+    if (this.body !== null) {
+      this.reader = this.body.getReader();
+      this.body = null;
+    }
     while (this.reader !== null && this.remaining > 0) {
       const { done, value } = await this.reader.read();
       if (done) {

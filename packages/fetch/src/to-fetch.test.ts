@@ -1,4 +1,4 @@
-import type { Application, Environ } from '@tsgi/core';
+import type { Application, Body, Environ } from '@tsgi/core';
 import { toFetch } from './to-fetch.js';
 
 const quiet = (): void => undefined;
@@ -193,4 +193,48 @@ describe('toFetch: the response', () => {
     await expect(response.text()).rejects.toThrow('mid-stream');
     expect(closed).toBe(1);
   });
+});
+
+describe('rethrow', () => {
+  test('an error before the Response exists is thrown to the caller, after the body is closed', async () => {
+    let closed = 0;
+    const app = (): Body => ({
+      [Symbol.iterator]: () => ({
+        next(): IteratorResult<Uint8Array> {
+          throw new Error('before the headers');
+        },
+      }),
+      close() {
+        closed++;
+      },
+    });
+    const handler = toFetch(app as unknown as Application, { rethrow: true });
+    await expect(handler(new Request('http://localhost/'))).rejects.toThrow('before the headers');
+    expect(closed).toBe(1);
+  });
+
+  test('without it the same error is the gateway 500', async () => {
+    const handler = toFetch(() => {
+      throw new Error('nope');
+    }, { errors: () => undefined });
+    expect((await handler(new Request('http://localhost/'))).status).toBe(500);
+  });
+
+  test('must be a boolean', () => {
+    expect(() => toFetch(() => [], { rethrow: 'yes' as unknown as boolean })).toThrow('toFetch: rethrow must be a boolean, got string');
+  });
+});
+
+test('the request body stays unlocked until the app reads wsgi.input', async () => {
+  const request = new Request('http://localhost/', { method: 'POST', body: 'left for the host' });
+  let environBody: unknown;
+  const handler = toFetch((environ, startResponse) => {
+    environBody = environ['wsgi.input'];
+    startResponse('204 No Content', []);
+    return [];
+  });
+  await handler(request);
+  expect(environBody).toBeDefined();
+  expect(request.bodyUsed).toBe(false);
+  expect(await request.text()).toBe('left for the host');
 });

@@ -46,6 +46,13 @@ export interface ToFetchOptions {
    * @default undefined
    */
   environ?: (request: Request, ...rest: unknown[]) => Partial<Environ> | undefined;
+  /**
+   * Rethrow an error raised before the Response exists (after closing the app's body)
+   * instead of answering 500 and logging it, so the error handling of a framework
+   * hosting the app gets it (`@tsgi/adapters` for Hono and h3).
+   * @default false
+   */
+  rethrow?: boolean;
 }
 
 function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
@@ -63,7 +70,7 @@ function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
   throw new TypeError('toFetch: errors must be an ErrorStream or a function (text) => void');
 }
 
-function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ'> {
+function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ' | 'rethrow'> {
   const scriptName = options.scriptName ?? '';
   if (typeof scriptName !== 'string' || (scriptName !== '' && (!scriptName.startsWith('/') || scriptName.endsWith('/')))) {
     throw new TypeError(`toFetch: scriptName must be '' or start with '/' and not end with one, got ${String(scriptName)}`);
@@ -71,7 +78,10 @@ function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOp
   if (options.environ !== undefined && typeof options.environ !== 'function') {
     throw new TypeError('toFetch: environ must be a function (request, ...rest) => environ keys');
   }
-  return { errors: errorStream(options.errors), scriptName, environ: options.environ };
+  if (options.rethrow !== undefined && typeof options.rethrow !== 'boolean') {
+    throw new TypeError(`toFetch: rethrow must be a boolean, got ${typeof options.rethrow}`);
+  }
+  return { errors: errorStream(options.errors), scriptName, environ: options.environ, rethrow: options.rethrow === true };
 }
 
 const NO_BODY = new Set([204, 205, 304]);
@@ -82,6 +92,7 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
   }
   const settings = checkOptions(options);
   const extend = settings.environ;
+  const rethrow = settings.rethrow;
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
@@ -101,6 +112,10 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
       }
       return exchange.respond(exchange.takeWhole() ?? new ReadableStream(exchange, { highWaterMark: 0 }));
     } catch (error) {
+      if (rethrow) {
+        await exchange.finish().catch(() => undefined);
+        throw error;
+      }
       return exchange.fail(error);
     }
   };

@@ -1,0 +1,189 @@
+/**
+ * What `toConnect` and `toFastify` share: a tsgi middleware run on a host's own node
+ * `(req, res)`. The environ comes from the gateway's own builder (`buildEnviron`), the
+ * middleware's inner app is the host's stack below (its `next()`; what it writes is
+ * captured, see node-capture.ts), and the middleware's response is written to the real
+ * `res` by the gateway's own writer (`Exchange`), so every PEP 3333 rule, HEAD,
+ * Content-Length, backpressure and the one `close()` hold as under `serve()`.
+ *
+ * Errors raised before the host's stack was called go to the host (`next(err)`), as
+ * any middleware of that host would report them; later ones are the gateway's: a 500,
+ * or a cut connection once headers are out, logged to `wsgi.errors`.
+ *
+ * @example
+ * const handle = nodeAdapter(gzip(), options, 'toConnect');
+ * app.use((req, res, next) => handle(req, res, { next }, { req, res }, ''));
+ *
+ * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodePathInfo, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
+import { buildEnviron, Exchange, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
+import { attachEnviron, HOST_KEY } from './host.js';
+import { ResponseCapture } from './node-capture.js';
+
+export interface NodeAdapterOptions {
+  /**
+   * `wsgi.errors`: where the middleware and the response writer log.
+   * @default process.stderr
+   */
+  errors?: ErrorsOption;
+  /**
+   * Response bytes from the host's stack held for the middleware before the host's
+   * `res.write()` returns false.
+   * @default 16384
+   */
+  highWaterMark?: number;
+}
+
+const DEFAULTS = { errors: process.stderr, highWaterMark: 16_384 } satisfies Required<NodeAdapterOptions>;
+
+/** How the adapter hands control back to the host. */
+export interface HostTurn {
+  /** Runs the host's stack below (Express `next`, Fastify `done`); with an error, its error handling. */
+  next(error?: unknown): void;
+  /** Called before the middleware answers without the host's stack (Fastify: `reply.hijack()`). */
+  answer?(): void;
+}
+
+/** Handles one request: host request and response, how to continue, the host object for `tsgi.host`, a mount point. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, turn: HostTurn, host: unknown, mount: string) => void;
+
+const CALL_KEY = 'tsgi.adapter.call';
+const kCall = Symbol('tsgi.adapter.call');
+
+/** One request through the adapter. */
+class NodeCall {
+  nextCalled = false;
+  released = false;
+  constructor(
+    readonly capture: ResponseCapture,
+    readonly turn: HostTurn,
+    readonly exchange: Exchange,
+  ) {}
+}
+
+/** The middleware's inner app: the host's stack below, its response as captured. */
+async function hostStackApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
+  const call = environ[CALL_KEY] as NodeCall | undefined;
+  if (call === undefined) {
+    throw new Error(`tsgi adapter: the inner app got an environ without '${CALL_KEY}'; a middleware must pass the environ on (or a copy with all its keys)`);
+  }
+  if (call.nextCalled || call.released) {
+    throw new Error('tsgi adapter: the inner app was called twice, or after the middleware answered; the host stack runs once per request');
+  }
+  call.nextCalled = true;
+  const capture = call.capture;
+  call.turn.next();
+  await capture.head();
+  startResponse(capture.status, capture.headers);
+  return capture.body();
+}
+
+function onHostClose(this: ServerResponse & { [kCall]?: NodeCall }): void {
+  const call = this[kCall];
+  if (call !== undefined && !call.capture.committed) {
+    // Named as the error wsgi.input throws for a client gone (ClientDisconnected), so an
+    // access log writes nginx's 499 for it rather than an app error's 500.
+    const error = Object.assign(new Error('tsgi adapter: the client closed the connection before the host stack answered'), {
+      name: 'ClientDisconnected',
+      code: 'ECONNRESET',
+    });
+    call.capture.abandon(error);
+  }
+}
+
+function respond(call: NodeCall, body: Body): void {
+  if (!call.nextCalled) {
+    // Answered without the host's stack: nothing below may write any more.
+    call.released = true;
+    call.capture.release();
+    call.turn.answer?.();
+  }
+  call.exchange.respond(body);
+}
+
+function fail(call: NodeCall, error: unknown): void {
+  const { exchange, capture } = call;
+  if (capture.res.destroyed) {
+    exchange.abort(); // the client left: nobody to answer
+  } else if (!call.nextCalled && !exchange.sent) {
+    call.released = true;
+    capture.release();
+    call.turn.next(error);
+  } else exchange.fail(error);
+}
+
+/** Where the host mounted us: Express's `req.baseUrl`, else what Connect cut off `req.originalUrl`. */
+function hostMount(req: IncomingMessage): string {
+  const { baseUrl, originalUrl } = req as { baseUrl?: unknown; originalUrl?: unknown };
+  if (typeof baseUrl === 'string') return baseUrl;
+  const url = req.url ?? '/';
+  if (typeof originalUrl !== 'string' || originalUrl === url) return '';
+  const full = originalUrl.split('?', 1)[0]!;
+  const rest = url.split('?', 1)[0]!;
+  if (full.endsWith(rest)) return full.slice(0, full.length - rest.length);
+  return rest === '/' ? full : '';
+}
+
+/** Moves the mount point from PATH_INFO to SCRIPT_NAME, as a WSGI gateway mounting an app does. */
+function applyMount(environ: Environ, req: IncomingMessage, mount: string): void {
+  const hostPrefix = hostMount(req);
+  if (hostPrefix !== '') {
+    environ.SCRIPT_NAME = decodePathInfo(hostPrefix);
+    environ.REQUEST_URI = (req as { originalUrl?: string }).originalUrl ?? environ.REQUEST_URI;
+    return;
+  }
+  if (mount === '') return;
+  const path = environ.PATH_INFO;
+  if (path === mount || path.startsWith(mount + '/')) {
+    environ.SCRIPT_NAME = mount;
+    environ.PATH_INFO = path.slice(mount.length);
+  }
+}
+
+/** Checks the options once and returns the per-request handler for `middleware`. */
+export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions, name: string): NodeHandler {
+  if (typeof middleware !== 'function') {
+    throw new TypeError(`${name}: middleware must be a function (app) => app, such as gzip(), got ${typeof middleware}`);
+  }
+  if (options === null || typeof options !== 'object') throw new TypeError(`${name}: options must be an object, got ${String(options)}`);
+  const highWaterMark = options.highWaterMark ?? DEFAULTS.highWaterMark;
+  if (!(Number.isInteger(highWaterMark) && highWaterMark > 0)) {
+    throw new TypeError(`${name}: highWaterMark must be an integer > 0, got ${String(highWaterMark)}`);
+  }
+  const config = resolveListenerOptions({ errors: options.errors ?? DEFAULTS.errors });
+  const app = middleware(hostStackApp);
+  if (typeof app !== 'function') throw new TypeError(`${name}: middleware(app) must return an application function, got ${typeof app}`);
+
+  return function tsgiNodeHandler(req, res, turn, host, mount): void {
+    const environ = buildEnviron(req, res, config);
+    if (environ === undefined) {
+      turn.next(new TypeError(`${name}: the request has more than one Host header (RFC 9112 section 3.2); answer it with 400`));
+      return;
+    }
+    applyMount(environ, req, mount);
+    const capture = new ResponseCapture(res, highWaterMark);
+    const exchange = new Exchange(req, capture.outer, environ, config.errors, null);
+    const call = new NodeCall(capture, turn, exchange);
+    environ[HOST_KEY] = host;
+    environ[CALL_KEY] = call;
+    attachEnviron(req, environ);
+    (res as { [kCall]?: NodeCall })[kCall] = call;
+    res.once('close', onHostClose);
+    let result: Body | Promise<Body>;
+    try {
+      result = app(environ, exchange.startResponse);
+    } catch (error) {
+      fail(call, error);
+      return;
+    }
+    if (result !== null && typeof (result as Promise<Body> | undefined)?.then === 'function') {
+      (result as Promise<Body>).then(
+        (body) => respond(call, body),
+        (error: unknown) => fail(call, error),
+      );
+    } else respond(call, result as Body);
+  };
+}

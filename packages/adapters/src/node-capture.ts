@@ -1,0 +1,162 @@
+/**
+ * The inner half of the Node adapters (`toConnect`, `toFastify`): while the host's
+ * stack below the tsgi middleware runs, what it writes to the host's `res` (status,
+ * headers, body) is captured and handed to the middleware as its inner app's
+ * response. `res.writeHead`, `write`, `end` and `flushHeaders` are patched on the
+ * instance (see patched-response.ts), so `res.json()`, `pipe()`, `res.sendFile()` and
+ * a bare `res.end()` all land here; the real response is written later by the adapter
+ * through {@link ResponseCapture.outer}, which calls the methods that were there before.
+ *
+ * The body streams: `write()` queues bytes and returns false past `highWaterMark`,
+ * and `'drain'` is emitted on `res` when the middleware has pulled the queue down, so
+ * a piped stream below keeps its backpressure. A response the host ends in the turn
+ * it starts it (most `res.send()`) becomes an array body, which the gateway writes
+ * with a Content-Length in one call.
+ *
+ * @example
+ * const capture = new ResponseCapture(res, 16384);
+ * next(); // the host's stack writes to res
+ * await capture.head(); // then capture.status, capture.headers, capture.body()
+ *
+ * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @module
+ */
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
+import { nodeHeaderList } from './node-headers.js';
+import { outerResponse, patchResponse, restoreResponse, type CaptureSink, type PreviousMethods } from './patched-response.js';
+
+const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
+
+/** What the host's stack below wrote to `res`, as a tsgi response. */
+export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, CaptureSink {
+  status = '';
+  headers: ResponseHeaders = [];
+  committed = false;
+  ended = false;
+  private closed = false;
+  private queue: Uint8Array[] = [];
+  private queued = 0;
+  private needDrain = false;
+  private waiter: (() => void) | null = null;
+  private headWaiter: { resolve(): void; reject(error: Error): void } | null = null;
+  private readonly previous: PreviousMethods;
+  /** The host response with its own methods, for writing the real response. */
+  readonly outer: ServerResponse;
+
+  constructor(
+    readonly res: ServerResponse,
+    private readonly highWaterMark: number,
+  ) {
+    this.previous = patchResponse(res, this);
+    this.outer = outerResponse(res, this.previous);
+  }
+
+  /** Puts back the methods the response had: the middleware answers without the host's stack. */
+  release(): void {
+    restoreResponse(this.res, this.previous);
+  }
+
+  /** Status and headers as they stand when the host's stack starts its response. */
+  commit(): void {
+    const res = this.res;
+    this.committed = true;
+    // The reason node would have sent (its table knows 418 and a few more than core's).
+    const code = res.statusCode;
+    this.status = `${code} ${res.statusMessage || STATUS_CODES[code] || (code < 600 ? statusLine(code).slice(4) : 'Unknown')}`;
+    // The header list moves to the tsgi side: the writer starts from an empty one.
+    this.headers = nodeHeaderList(res, true);
+    const waiter = this.headWaiter;
+    this.headWaiter = null;
+    waiter?.resolve();
+  }
+
+  /** Resolves when the host's stack starts its response; rejects if the client leaves first. */
+  head(): Promise<void> {
+    if (this.committed) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.headWaiter = { resolve, reject };
+    });
+  }
+
+  /** The client left before the host's stack answered. */
+  abandon(error: Error): void {
+    const waiter = this.headWaiter;
+    this.headWaiter = null;
+    waiter?.reject(error);
+    this.close();
+  }
+
+  /** The captured body: an array when the host's stack has already ended it, else this stream. */
+  body(): Body {
+    if (this.ended && !this.closed) {
+      this.closed = true;
+      return this.queue.splice(0);
+    }
+    return this;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.closed || this.ended || chunk.byteLength === 0) return;
+    this.queue.push(chunk);
+    this.queued += chunk.byteLength;
+    this.wakeUp();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wakeUp();
+  }
+
+  /** What `res.write()` returns: false once the queue holds `highWaterMark` bytes. */
+  writable(): boolean {
+    if (this.queued < this.highWaterMark) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    for (;;) {
+      const chunk = this.queue.shift();
+      if (chunk !== undefined) {
+        this.queued -= chunk.byteLength;
+        if (this.needDrain && this.queued < this.highWaterMark) this.drain();
+        return { done: false, value: chunk };
+      }
+      if (this.ended || this.closed) return DONE;
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.close();
+    return DONE;
+  }
+
+  /** The middleware is done with the body: later writes below are dropped, a waiting pipe is let go. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.queued = 0;
+    if (this.needDrain) this.drain();
+    this.wakeUp();
+  }
+
+  private drain(): void {
+    this.needDrain = false;
+    this.res.emit('drain');
+  }
+
+  private wakeUp(): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The seven hosts of the conformance suite, each a real framework app on 127.0.0.1:0
+ * with the tsgi middleware mounted by its adapter and the same native routes:
+ *
+ * - `/json` 10 KB of JSON, `/text` a short text, `/private/data` the user the tsgi
+ *   auth set (read back through `environOf`), `/sse` two events with a gate between
+ *   them, `/forever` a stream that ticks until the client leaves, `POST /echo` the
+ *   request body it read (the tsgi side leaves it unread), `/boom` throws;
+ *   anything else is the host's own 404.
+ * - Each records the errors its own error handling saw (`hostErrors`) and which
+ *   native routes ran (`ran`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import express from 'express';
+import express4 from 'express4';
+import connect from 'connect';
+import Koa from 'koa';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { createAdaptorServer } from '@hono/node-server';
+import { H3, toNodeHandler } from 'h3';
+import type { Environ, Middleware } from '@tsgi/core';
+import { environOf, toConnect, toFastify, toKoa } from '@tsgi/adapters';
+import { toHono } from '@tsgi/adapters/hono';
+import { toH3 } from '@tsgi/adapters/h3';
+
+export const ROWS = Array.from({ length: 120 }, (_, i) => ({ id: i, name: `row ${i}`, tags: ['alpha', 'beta', 'gamma'], score: i * 1.5 }));
+export const JSON_TEXT = JSON.stringify(ROWS);
+
+/** What the native side shares with the test. */
+export interface Probe {
+  hostErrors: string[];
+  ran: string[];
+  /** Resolved by the test once it has the first SSE event. */
+  sseGate: Promise<void>;
+  releaseSse(): void;
+  /** The native /forever stream noticed the client left. */
+  foreverStopped: number;
+}
+
+export function newProbe(): Probe {
+  let release!: () => void;
+  const sseGate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { hostErrors: [], ran: [], sseGate, releaseSse: release, foreverStopped: 0 };
+}
+
+export interface Host {
+  url: string;
+  close(): Promise<void>;
+}
+
+export type HostFactory = (middleware: Middleware, probe: Probe) => Promise<Host>;
+
+const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' };
+const quiet = { write(): void {} };
+
+function userOf(environ: Environ | undefined): string {
+  return `user=${environ?.REMOTE_USER ?? 'none'}`;
+}
+
+function listen(server: Server): Promise<Host> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** A web stream ticking every 10 ms until cancelled. */
+function ticking(probe: Probe): ReadableStream<Uint8Array> {
+  let timer: NodeJS.Timeout;
+  return new ReadableStream({
+    start(controller) {
+      timer = setInterval(() => controller.enqueue(Buffer.from('tick\n')), 10);
+    },
+    cancel() {
+      clearInterval(timer);
+      probe.foreverStopped++;
+    },
+  });
+}
+
+function sseStream(probe: Probe): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    async start(controller) {
+      controller.enqueue(Buffer.from('data: 1\n\n'));
+      await probe.sseGate;
+      controller.enqueue(Buffer.from('data: 2\n\n'));
+      controller.close();
+    },
+  });
+}
+
+type ConnectLike = {
+  use(fn: (...args: never[]) => unknown): unknown;
+};
+
+/** The native routes as Connect middleware (plain node req/res), shared by Express 4, 5 and Connect. */
+function connectRoutes(app: ConnectLike, middleware: Middleware, probe: Probe): void {
+  app.use(toConnect(middleware, { errors: quiet }));
+  app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/json') {
+      probe.ran.push(path);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON_TEXT);
+    } else if (path === '/text') {
+      probe.ran.push(path);
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('hello from the host');
+    } else if (path === '/private/data') {
+      probe.ran.push(path);
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(userOf(environOf(req)));
+    } else if (path === '/sse') {
+      res.writeHead(200, SSE_HEADERS);
+      res.write('data: 1\n\n');
+      void probe.sseGate.then(() => res.end('data: 2\n\n'));
+    } else if (path === '/forever') {
+      res.setHeader('Content-Type', 'text/plain');
+      const timer = setInterval(() => res.write('tick\n'), 10);
+      res.on('close', () => {
+        clearInterval(timer);
+        probe.foreverStopped++;
+      });
+    } else if (path === '/echo' && req.method === 'POST') {
+      probe.ran.push(path);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end(`echo: ${Buffer.concat(chunks).toString()}`);
+      });
+    } else if (path === '/boom') {
+      throw new Error('boom below');
+    } else next();
+  });
+  app.use((error: Error, _req: IncomingMessage, res: ServerResponse, _next: unknown) => {
+    probe.hostErrors.push(error.message);
+    res.statusCode = 500;
+    res.end(`host error: ${error.message}`);
+  });
+}
+
+export const HOSTS: Record<string, HostFactory> = {
+  'Express 5': async (middleware, probe) => {
+    const app = express();
+    connectRoutes(app, middleware, probe);
+    return listen(createServer(app));
+  },
+  'Express 4': async (middleware, probe) => {
+    const app = express4();
+    connectRoutes(app, middleware, probe);
+    return listen(createServer(app));
+  },
+  Connect: async (middleware, probe) => {
+    const app = connect();
+    connectRoutes(app as ConnectLike, middleware, probe);
+    return listen(createServer(app));
+  },
+  Koa: async (middleware, probe) => {
+    const app = new Koa();
+    app.silent = true;
+    app.on('error', (error: Error) => probe.hostErrors.push(error.message));
+    app.use(toKoa(middleware, { errors: quiet }));
+    app.use(async (ctx) => {
+      const path = ctx.path;
+      if (path === '/json') {
+        probe.ran.push(path);
+        ctx.body = ROWS;
+      } else if (path === '/text') {
+        probe.ran.push(path);
+        ctx.body = 'hello from the host';
+        ctx.type = 'text/plain; charset=utf-8';
+      } else if (path === '/private/data') {
+        probe.ran.push(path);
+        ctx.body = userOf(environOf(ctx));
+        ctx.type = 'text/plain; charset=utf-8';
+      } else if (path === '/sse') {
+        ctx.set(SSE_HEADERS);
+        const stream = new PassThrough();
+        ctx.body = stream;
+        stream.write('data: 1\n\n');
+        void probe.sseGate.then(() => stream.end('data: 2\n\n'));
+      } else if (path === '/forever') {
+        ctx.type = 'text/plain';
+        const stream = new PassThrough();
+        const timer = setInterval(() => stream.write('tick\n'), 10);
+        stream.on('close', () => {
+          clearInterval(timer);
+          probe.foreverStopped++;
+        });
+        ctx.body = stream;
+      } else if (path === '/echo' && ctx.method === 'POST') {
+        probe.ran.push(path);
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+        ctx.type = 'text/plain; charset=utf-8';
+        ctx.body = `echo: ${Buffer.concat(chunks).toString()}`;
+      } else if (path === '/boom') {
+        throw new Error('boom below');
+      }
+    });
+    return listen(createServer(app.callback()));
+  },
+  Fastify: async (middleware, probe) => {
+    const app = Fastify();
+    app.setErrorHandler((error: Error, _request, reply) => {
+      probe.hostErrors.push(error.message);
+      void reply.code(500).type('text/plain').send(`host error: ${error.message}`);
+    });
+    await app.register(toFastify(middleware, { errors: quiet }));
+    app.get('/json', async () => {
+      probe.ran.push('/json');
+      return ROWS;
+    });
+    app.get('/text', async (_request, reply) => {
+      probe.ran.push('/text');
+      return reply.type('text/plain; charset=utf-8').send('hello from the host');
+    });
+    app.get('/private/data', async (request, reply) => {
+      probe.ran.push('/private/data');
+      return reply.type('text/plain; charset=utf-8').send(userOf(environOf(request.raw)));
+    });
+    app.get('/sse', (_request, reply) => {
+      const stream = new PassThrough();
+      void reply.headers(SSE_HEADERS).send(stream);
+      stream.write('data: 1\n\n');
+      void probe.sseGate.then(() => stream.end('data: 2\n\n'));
+    });
+    app.get('/forever', (request, reply) => {
+      const stream = new PassThrough();
+      const timer = setInterval(() => stream.write('tick\n'), 10);
+      request.raw.socket.on('close', () => {
+        clearInterval(timer);
+        probe.foreverStopped++;
+      });
+      void reply.type('text/plain').send(stream);
+    });
+    app.post('/echo', async (request, reply) => {
+      probe.ran.push('/echo');
+      return reply.type('text/plain; charset=utf-8').send(`echo: ${String(request.body)}`);
+    });
+    app.get('/boom', async () => {
+      throw new Error('boom below');
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  },
+  Hono: async (middleware, probe) => {
+    const app = new Hono();
+    app.onError((error, c) => {
+      probe.hostErrors.push(error.message);
+      return c.text(`host error: ${error.message}`, 500);
+    });
+    app.use(toHono(middleware, { errors: quiet.write }));
+    app.get('/json', (c) => {
+      probe.ran.push('/json');
+      return c.json(ROWS);
+    });
+    app.get('/text', (c) => {
+      probe.ran.push('/text');
+      return c.text('hello from the host');
+    });
+    app.get('/private/data', (c) => {
+      probe.ran.push('/private/data');
+      return c.text(userOf(environOf(c)));
+    });
+    app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
+    app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
+    app.post('/echo', async (c) => {
+      probe.ran.push('/echo');
+      return c.text(`echo: ${await c.req.text()}`);
+    });
+    app.get('/boom', () => {
+      throw new Error('boom below');
+    });
+    return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+  },
+  h3: async (middleware, probe) => {
+    const app = new H3({
+      silent: true,
+      onError(error) {
+        const cause = (error as { cause?: unknown }).cause;
+        probe.hostErrors.push(cause instanceof Error ? cause.message : error.message);
+      },
+    });
+    app.use(toH3(middleware, { errors: quiet.write }));
+    app.get('/json', () => {
+      probe.ran.push('/json');
+      return ROWS;
+    });
+    app.get('/text', (event) => {
+      probe.ran.push('/text');
+      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
+      return 'hello from the host';
+    });
+    app.get('/private/data', (event) => {
+      probe.ran.push('/private/data');
+      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
+      return userOf(environOf(event));
+    });
+    app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
+    app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
+    app.post('/echo', async (event) => {
+      probe.ran.push('/echo');
+      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
+      return `echo: ${await event.req.text()}`;
+    });
+    app.get('/boom', () => {
+      throw new Error('boom below');
+    });
+    return listen(createServer(toNodeHandler(app)));
+  },
+};
