@@ -117,6 +117,13 @@ export function manifestProblems(pkg: WorkspacePackage, facts: RepositoryFacts):
 }
 
 /** Every rule a packed tarball breaks, given its manifest (as packed) and its file list. */
+/** The file paths an `exports` map points at (its leaf strings; subpath keys are not files). */
+function exportTargets(exports: unknown): string[] {
+  if (typeof exports === 'string') return [exports];
+  if (typeof exports !== 'object' || exports === null) return [];
+  return Object.values(exports).flatMap(exportTargets);
+}
+
 export function tarballProblems(m: Manifest, files: readonly string[], readText: (file: string) => string, facts: RepositoryFacts): string[] {
   const folder = m.name.replace(/^@tsgi\//, '');
   const out = fieldProblems(m, folder, facts);
@@ -125,8 +132,7 @@ export function tarballProblems(m: Manifest, files: readonly string[], readText:
   for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cjs/package.json']) {
     if (!shipped.has(file)) out.push(`${m.name}: the tarball has no ${file}`);
   }
-  const targets = JSON.stringify(m.exports).match(/"\.\/[^"]+"/g) ?? [];
-  for (const target of targets.map((t) => JSON.parse(t) as string)) {
+  for (const target of exportTargets(m.exports)) {
     if (!target.startsWith('./') || target.includes('*')) continue;
     if (!has(target)) out.push(`${m.name}: exports target ${target} is not in the tarball`);
   }
