@@ -36,7 +36,7 @@ function tsgiDispatcher(routes: readonly RouteDef[]): (method: string, path: str
   };
   return (method, path) => {
     const environ = { REQUEST_METHOD: method, SCRIPT_NAME: '', PATH_INFO: path, QUERY_STRING: '' } as unknown as Environ;
-    app(environ, startResponse);
+    void app(environ, startResponse);
   };
 }
 

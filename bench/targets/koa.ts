@@ -77,19 +77,25 @@ function gzipJson(scenario: string): Koa {
   return app;
 }
 
+/** A node:http server for a Koa app; Koa handles its own errors, so its promise is not awaited. */
+function koaServer(app: Koa) {
+  const callback = app.callback();
+  return createServer((req, res) => void callback(req, res));
+}
+
 const target: Target = {
   name: 'koa',
   scenarios: ['hello', 'stack', 'gzip-json', 'gzip-json+tsgi'],
   start(scenario, port) {
-    if (scenario === 'stack') return listen(createServer(stack().callback()), port);
-    if (scenario === 'gzip-json' || scenario === 'gzip-json+tsgi') return listen(createServer(gzipJson(scenario).callback()), port);
+    if (scenario === 'stack') return listen(koaServer(stack()), port);
+    if (scenario === 'gzip-json' || scenario === 'gzip-json+tsgi') return listen(koaServer(gzipJson(scenario)), port);
     if (scenario !== 'hello') unknownScenario('koa', scenario);
     const app = new Koa();
     app.use((ctx) => {
       ctx.type = 'text/plain';
       ctx.body = HELLO_TEXT;
     });
-    return listen(createServer(app.callback()), port);
+    return listen(koaServer(app), port);
   },
 };
 export default target;

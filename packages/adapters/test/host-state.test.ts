@@ -6,7 +6,7 @@
  * `environOf()` answers below. A Fastify plugin covers its scope only. An inner app
  * called twice is an error the host handles, not a second run of its stack.
  */
-import { createServer, request, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import compression from 'compression';
 import express from 'express';
@@ -35,8 +35,8 @@ function recorder(): { middleware: Middleware; seen: Environ[] } {
   };
 }
 
-async function fetchText(listener: RequestListener, path: string): Promise<{ status: number; text: string }> {
-  const server = createServer(listener);
+async function fetchText(listener: (req: IncomingMessage, res: ServerResponse) => unknown, path: string): Promise<{ status: number; text: string }> {
+  const server = createServer((req, res) => void listener(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);

@@ -213,7 +213,8 @@ export const HOSTS: Record<string, HostFactory> = {
         throw new Error('boom below');
       }
     });
-    return listen(createServer(app.callback()));
+    const callback = app.callback();
+    return listen(createServer((req, res) => void callback(req, res)));
   },
   Fastify: async (middleware, probe) => {
     const app = Fastify();

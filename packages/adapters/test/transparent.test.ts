@@ -26,8 +26,8 @@ interface Answer {
 
 const passThrough: Middleware = (app) => lint(app);
 
-async function withServer<T>(listener: RequestListener, run: (url: string) => Promise<T>): Promise<T> {
-  const server: Server = createServer(listener);
+async function withServer<T>(listener: (...args: Parameters<RequestListener>) => unknown, run: (url: string) => Promise<T>): Promise<T> {
+  const server: Server = createServer((req, res) => void listener(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     return await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

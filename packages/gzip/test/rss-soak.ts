@@ -5,7 +5,7 @@
 import { soak } from './soak.js';
 
 const total = Number(process.argv[2] ?? 1024 ** 3);
-soak({ total }).then((r) => {
+void soak({ total }).then((r) => {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   console.log(`${mb(r.received)} MB in ${r.seconds.toFixed(1)} s, RSS growth ${mb(r.rssGrowth)} MB`);
   if (r.received !== total || r.rssGrowth >= 50 * 1024 * 1024) process.exitCode = 1;

@@ -8,13 +8,13 @@ import { createServer, get, request as httpRequest, type IncomingMessage, type R
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { serve, type Served } from '../src/serve.js';
-import { fromNodeListener, type FromNodeListenerOptions } from '../src/from-node-listener.js';
+import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
 
 const errors: string[] = [];
 const collect = { write: (text: string) => void errors.push(text), writelines(): void {}, flush(): void {} };
 
 const servers: Array<Served> = [];
-async function wrap(listener: RequestListener, options?: FromNodeListenerOptions): Promise<string> {
+async function wrap(listener: NodeRequestListener, options?: FromNodeListenerOptions): Promise<string> {
   const served = await serve(fromNodeListener(listener, options), { port: 0, errors: collect });
   servers.push(served);
   return served.url;
