@@ -33,3 +33,5 @@ export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from '
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
+export { bytesAsLatin1, latin1AsUtf8, latin1Bytes, utf8AsLatin1 } from './latin1.js';
+export { nodeBuiltin } from './runtime.js';
