@@ -14,6 +14,7 @@
 import {
   arrayBodyLength,
   closeBody,
+  concatBytes,
   statusCode,
   type Body,
   type Environ,
@@ -21,7 +22,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
-import type { Encoder } from './encoders.js';
+import type { ContentEncoder } from './encoders.js';
 import { GzipBody } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
@@ -33,7 +34,7 @@ import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-h
  */
 export type Mode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
 
-const REFUSAL = Buffer.from('None of the content codings in Accept-Encoding is available for this response.\n');
+const REFUSAL = new TextEncoder().encode('None of the content codings in Accept-Encoding is available for this response.\n');
 const REFUSAL_HEADERS: ResponseHeaders = [
   ['Content-Type', 'text/plain; charset=utf-8'],
   ['Content-Length', String(REFUSAL.byteLength)],
@@ -48,7 +49,7 @@ export class Exchange {
   status = '';
   headers: ResponseHeaders = [];
   contentLength: number | undefined;
-  encoder: Encoder | undefined;
+  encoder: ContentEncoder | undefined;
   flush = false;
   private written: Uint8Array[] | undefined;
   private realWrite: Write | undefined;
@@ -132,9 +133,13 @@ export class Exchange {
     if (this.contentLength !== undefined && this.contentLength < this.config.threshold && identity) {
       return this.passWithVary(excInfo);
     }
+    const encoder = this.config.encoders.get(coding)!;
+    const flush = this.config.flush(type);
+    // An encoder that cannot flush (CompressionStream) would hold events back: send as is.
+    if (flush && !encoder.canFlush && identity) return this.passWithVary(excInfo);
     this.mode = 'deferred';
-    this.encoder = this.config.encoders.get(coding);
-    this.flush = this.config.flush(type);
+    this.encoder = encoder;
+    this.flush = flush;
     return this.write;
   }
 
@@ -200,7 +205,7 @@ export class Exchange {
     if (length > this.config.oneShotLimit) return new GzipBody(this, body);
     let output: Uint8Array | Promise<Uint8Array>;
     try {
-      output = this.encoder!.compress(body.length === 1 ? body[0]! : Buffer.concat(body, length));
+      output = this.encoder!.compress(body.length === 1 ? body[0]! : concatBytes(body, length));
     } catch (error) {
       return closeBody(body).then(() => Promise.reject(error));
     }
