@@ -13,7 +13,7 @@
  * @see https://streams.spec.whatwg.org/#underlying-source-api
  * @module
  */
-import { checkHeaders, checkStatus, closeBody, statusCode, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { checkHeaders, checkStatus, closeBody, getHeader, statusCode, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
 
 type Chunks = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
 
@@ -94,7 +94,11 @@ export class FetchExchange {
 
   respond(body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
     const status = this.status as string;
-    const response = new Response(body, { status: statusCode(status), statusText: status.slice(4), headers: this.headers });
+    const init: ResponseInit & { encodeBody?: 'manual' } = { status: statusCode(status), statusText: status.slice(4), headers: this.headers };
+    // The body is already in its Content-Encoding (gzip() made it): Workers would encode
+    // it again unless told it is done. Other runtimes ignore the unknown member.
+    if (getHeader(this.headers, 'Content-Encoding') !== undefined) init.encodeBody = 'manual';
+    const response = new Response(body, init);
     this.sent = true;
     return response;
   }
