@@ -15,7 +15,8 @@
  * the moment it is pushed.
  *
  * Web APIs only (TextEncoder, timers), so it runs on Workers, Deno and Bun too; where
- * there is no `process` (Workers without nodejs_compat) there is no exit flush.
+ * there is no `process` (Workers without nodejs_compat) there is no exit flush, and on
+ * Workers, whose timers end with the response, every line is written as it comes.
  *
  * The timers are unref'd, so a pending flush never keeps a process alive. Pending
  * sinks are flushed from one `beforeExit` and one `exit` listener for the whole
@@ -75,6 +76,14 @@ const nextTurn: Schedule =
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * Cloudflare Workers cancel a request's timers once its response is done, and a line
+ * is pushed as the response ends: there a timer would lose it, so each line goes out
+ * at once. (`navigator.userAgent` is how Workers document telling them apart.)
+ */
+const TIMERS_OUTLIVE_RESPONSE =
+  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers';
+
 function scheduledFlush(sink: LineSink): void {
   sink.scheduled = false;
   sink.flush();
@@ -118,7 +127,7 @@ export class LineSink {
       pending.add(this);
     }
     this.used += encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
-    if (this.used >= this.options.maxBuffer) {
+    if (this.used >= this.options.maxBuffer || !TIMERS_OUTLIVE_RESPONSE) {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
