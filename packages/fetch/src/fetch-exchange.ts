@@ -26,6 +26,8 @@ export class FetchExchange {
   /** The Response exists: status and headers are out. */
   private sent = false;
   private closed = false;
+  /** The runtime cancelled the body stream (client gone): the controller is closed. */
+  private cancelled = false;
   private iterator: Chunks | undefined;
   /** Chunks from `write()` and a chunk pulled early by `first()`, in order. */
   private pending: Uint8Array[] = [];
@@ -119,6 +121,8 @@ export class FetchExchange {
           return;
         }
         const step = await this.chunks().next();
+        // Cancelled while the app was producing: the stream takes nothing more.
+        if (this.cancelled) return;
         if (step.done) {
           // write() may have been called during the last step.
           if (this.pending.length > 0) continue;
@@ -131,11 +135,12 @@ export class FetchExchange {
     } catch (error) {
       this.log(error);
       await this.finish().catch((closeError: unknown) => this.log(closeError));
-      controller.error(error);
+      if (!this.cancelled) controller.error(error);
     }
   }
 
   async cancel(): Promise<void> {
+    this.cancelled = true;
     if (this.closed) return;
     try {
       await this.iterator?.return?.();
