@@ -93,3 +93,26 @@ describe('gzip() on a runtime without node:zlib', () => {
     expect(() => gzip({ encodings: ['br'] })).toThrow(/without node:zlib: gzip, deflate/);
   });
 });
+
+describe('gzip() on Cloudflare Workers', () => {
+  it('passes the app through: the edge compresses for the client, whose Accept-Encoding the Worker never sees', () => {
+    const global = globalThis as { navigator?: unknown };
+    const had = Object.getOwnPropertyDescriptor(global, 'navigator');
+    Object.defineProperty(global, 'navigator', { value: { userAgent: 'Cloudflare-Workers' }, configurable: true });
+    try {
+      let gzip: typeof gzipFactory | undefined;
+      jest.isolateModules(() => {
+        gzip = (jest.requireActual('./index.js') as { gzip: typeof gzipFactory }).gzip;
+      });
+      const app: Application = (_environ, startResponse) => {
+        startResponse('200 OK', TEXT.slice());
+        return [lines(100)];
+      };
+      expect(gzip!()(app)).toBe(app);
+      expect(() => gzip!({ level: 12 })).toThrow(/level/);
+    } finally {
+      if (had) Object.defineProperty(global, 'navigator', had);
+      else delete global.navigator;
+    }
+  });
+});
