@@ -4,7 +4,7 @@
  * entry beside this file (node.ts, bun.ts, deno.ts, worker.ts). matrix.test.ts bundles
  * each entry, starts it on its runtime and runs one table of requests against all.
  *
- * The stack: accessLog (outermost, to a stream the runtime has), gzip, and a router
+ * The stack: accessLog (outermost, to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
  * the app gzips itself, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
@@ -17,6 +17,7 @@
 import { HttpError, compose, readBody, statusLine, type Application, type Environ } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
+import { lint } from '@tsgi/lint';
 import { accessLog, type LineTarget } from '@tsgi/logger';
 import { router } from '@tsgi/router';
 
@@ -126,7 +127,8 @@ export function makeApp(log: LineTarget): Application {
     .get('/events', events)
     .get('/precompressed', precompressed)
     .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
-  return compose(accessLog({ stream: log }), gzip())(routes);
+  // lint() checks both sides of every call below it, on every runtime.
+  return compose(accessLog({ stream: log }), gzip(), lint)(routes);
 }
 
 /** An HttpError from readBody or the app (400, 413) answered with its status and message. */
