@@ -10,15 +10,18 @@
 import { EVENT_COUNT, EVENT_GAP_MS } from './app.js';
 import { send } from './client.js';
 import { outcome, ROWS } from './table.js';
-import { startAll, type Target } from './targets.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAll, type Bundles, type Target } from './targets.js';
 
 jest.setTimeout(60_000);
 
 let targets: Target[] = [];
+let bundles: Bundles | undefined;
 let stopAll: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  ({ targets, stopAll } = await startAll());
+  ({ targets, bundles, stopAll } = await startAll());
 });
 
 afterAll(async () => {
@@ -68,4 +71,41 @@ test("each runtime's access log has a combined line per request, with the authen
   expect(Object.fromEntries(targets.map((target) => [target.name, missing(target)]))).toEqual(
     Object.fromEntries(targets.map((target) => [target.name, []])),
   );
+});
+
+/** The cells of a README's "## Runtimes" table row, by column, or undefined without one. */
+function runtimeTable(readme: string): Record<string, string> | undefined {
+  const lines = readme.slice(readme.indexOf('\n## Runtimes')).split('\n');
+  const header = lines.findIndex((line) => /^\| Node \| Bun \| Deno \| Workers \| Lambda \|$/.test(line.trim()));
+  if (readme.indexOf('\n## Runtimes') === -1 || header === -1) return undefined;
+  const cells = lines[header + 2]!.split('|').slice(1, -1).map((cell) => cell.trim());
+  return { Node: cells[0]!, Bun: cells[1]!, Deno: cells[2]!, Workers: cells[3]!, Lambda: cells[4]! };
+}
+
+test('each package README says "yes" for Bun, Deno and Workers exactly where the matrix runs it', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const columns = { Node: 'node', Bun: 'bun', Deno: 'deno', Workers: 'worker' } as const;
+  const got: Record<string, Record<string, boolean>> = {};
+  const want: Record<string, Record<string, boolean>> = {};
+  for (const name of readdirSync(path.join(root, 'packages'))) {
+    const ran = Object.values(columns).some((entry) => bundles!.packages[entry].has(name));
+    let table: Record<string, string> | undefined;
+    try {
+      table = runtimeTable(readFileSync(path.join(root, 'packages', name, 'README.md'), 'utf8'));
+    } catch {
+      table = undefined;
+    }
+    // A package the matrix runs must have the table; another may not have one yet.
+    if (table === undefined && !ran) continue;
+    got[name] = { table: table !== undefined };
+    want[name] = { table: true };
+    for (const [column, entry] of Object.entries(columns)) {
+      const yes = table?.[column]?.startsWith('yes') ?? false;
+      const proven = bundles!.packages[entry].has(name);
+      // Node is proven by each package's own tests as well: only a run must say yes there.
+      got[name][column] = column === 'Node' ? yes || !proven : yes;
+      want[name][column] = column === 'Node' ? true : proven;
+    }
+  }
+  expect(got).toEqual(want);
 });

@@ -40,14 +40,22 @@ export interface Target {
 
 type Entry = 'node' | 'bun' | 'deno' | 'worker';
 
+export interface Bundles {
+  /** The bundle of each entry. */
+  files: Record<Entry, string>;
+  /** The workspace packages each bundle holds (`gzip`, `auth`, ...): what runs there. */
+  packages: Record<Entry, Set<string>>;
+}
+
 /** Bundles each entry into `dir`; the worker bundle must not import any node: module. */
-export async function bundle(dir: string): Promise<Record<Entry, string>> {
+export async function bundle(dir: string): Promise<Bundles> {
   const entries: Entry[] = ['node', 'bun', 'deno', 'worker'];
   const files = {} as Record<Entry, string>;
+  const packages = {} as Record<Entry, Set<string>>;
   await Promise.all(
     entries.map(async (entry) => {
       files[entry] = path.join(dir, `${entry}.mjs`);
-      await build({
+      const { metafile } = await build({
         entryPoints: [path.join(__dirname, `${entry}.ts`)],
         outfile: files[entry],
         bundle: true,
@@ -59,10 +67,15 @@ export async function bundle(dir: string): Promise<Record<Entry, string>> {
         // Without nodejs_compat workerd has no node: modules: the build fails on any left.
         external: entry === 'worker' ? [] : ['node:*'],
         logLevel: 'silent',
+        metafile: true,
       });
+      const inputs = Object.keys(metafile.inputs).map((input) => path.resolve(ROOT, input));
+      packages[entry] = new Set(
+        inputs.flatMap((input) => /[\\/]packages[\\/]([a-z-]+)[\\/]src[\\/]/.exec(input)?.slice(1) ?? []),
+      );
     }),
   );
-  return files;
+  return { files, packages };
 }
 
 async function listening(child: ChildProcess, output: () => string, name: string, ms = 15_000): Promise<string> {
@@ -118,9 +131,10 @@ async function startWorkerd(name: string, script: string, flags: string[]): Prom
 }
 
 /** Bundles and starts every target; `stopAll` stops them and removes the bundles. */
-export async function startAll(): Promise<{ targets: Target[]; stopAll(): Promise<void> }> {
+export async function startAll(): Promise<{ targets: Target[]; bundles: Bundles; stopAll(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tsgi-runtimes-'));
-  const files = await bundle(dir);
+  const bundles = await bundle(dir);
+  const { files } = bundles;
   const worker = readFileSync(files.worker, 'utf8');
   const started = await Promise.allSettled([
     startProcess('node', process.execPath, [files.node]),
@@ -139,5 +153,5 @@ export async function startAll(): Promise<{ targets: Target[]; stopAll(): Promis
     await stopAll();
     throw (failed as PromiseRejectedResult).reason;
   }
-  return { targets, stopAll };
+  return { targets, bundles, stopAll };
 }
