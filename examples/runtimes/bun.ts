@@ -1,7 +1,7 @@
 /**
  * The runtime-matrix app on Bun: `Bun.serve` with `toFetch`, access log to Bun's stdout.
- * Run: `bun examples/runtimes/bun.ts` (Bun resolves the workspace through tsconfig
- * paths), or a bundle of it as matrix.test.ts does.
+ * Run: `bun bun.ts` in a project with the @tsgi packages installed; in this
+ * repository (packages unbuilt) matrix.test.ts runs a bundle of it.
  * @module
  */
 import { toFetch } from '@tsgi/fetch';
