@@ -4,9 +4,9 @@
  * entry beside this file (node.ts, bun.ts, deno.ts, worker.ts). matrix.test.ts bundles
  * each entry, starts it on its runtime and runs one table of requests against all.
  *
- * The stack: accessLog (outermost, to a stream the runtime has), gzip, lint, and a router
+ * The stack: proxyFix, accessLog (to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
- * the app gzips itself, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
+ * the app gzips itself, the client as proxyFix sees it, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -19,6 +19,7 @@ import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { lint } from '@tsgi/lint';
 import { accessLog, type LineTarget } from '@tsgi/logger';
+import { proxyFix } from '@tsgi/proxy-fix';
 import { router } from '@tsgi/router';
 
 /** The size of /big and of the largest upload /upload takes. */
@@ -111,6 +112,11 @@ const precompressed: Application = async (_environ, startResponse) => {
   return [gzipped];
 };
 
+const client: Application = (environ, startResponse) => {
+  startResponse('200 OK', [TEXT_TYPE]);
+  return [encoder.encode(`${environ.REMOTE_ADDR} ${environ['wsgi.url_scheme']}\n`)];
+};
+
 const whoami: Application = (environ, startResponse) => {
   startResponse('200 OK', [TEXT_TYPE]);
   return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
@@ -126,9 +132,10 @@ export function makeApp(log: LineTarget): Application {
     .get('/big', download)
     .get('/events', events)
     .get('/precompressed', precompressed)
+    .get('/client', client)
     .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
-  // lint() checks both sides of every call below it, on every runtime.
-  return compose(accessLog({ stream: log }), gzip(), lint)(routes);
+  // proxyFix first, so the log names the client; lint() checks every call below it.
+  return compose(proxyFix(), accessLog({ stream: log }), gzip(), lint)(routes);
 }
 
 /** An HttpError from readBody or the app (400, 413) answered with its status and message. */

@@ -60,6 +60,7 @@ test("each runtime's access log has a combined line per request, with the authen
   const wanted = [
     /"GET \/users\/zo%C3%AB HTTP\/1\.1" 200 /,
     / - alice \[[^\]]+\] "GET \/private HTTP\/1\.1" 200 12 /,
+    /^203\.0\.113\.9 - - \[[^\]]+\] "GET \/client HTTP\/1\.1" 200 /m,
     /"POST \/upload HTTP\/1\.1" 200 /,
     /"GET \/events HTTP\/1\.1" 200 /,
   ];

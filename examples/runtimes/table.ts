@@ -71,6 +71,11 @@ const echoed = { name: 'zoë', n: [1, 2, 3], nested: { ok: true } };
 
 export const ROWS: Row[] = [
   {
+    name: 'X-Forwarded-For and -Proto from a trusted proxy (the loopback peer): proxyFix rewrites the environ',
+    sent: { method: 'GET', path: '/client', headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } },
+    expected: () => ({ status: 200, headers: {}, body: '203.0.113.9 https\n' }),
+  },
+  {
     name: 'a small text answer: not worth compressing, Vary still said',
     sent: { method: 'GET', path: '/', headers: { 'accept-encoding': 'gzip' } },
     expected: (target) => ({ status: 200, headers: { 'content-type': TEXT, ...encoded(target, undefined, 'gzip') }, body: 'hello from tsgi\n' }),
