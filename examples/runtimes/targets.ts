@@ -1,8 +1,9 @@
 /**
  * Starts the runtime-matrix app on each runtime: bundles the entries beside this file
  * with esbuild (the workspace's `@tsgi/*` resolved to their sources through
- * tsconfig.json), then runs each bundle on Node, Bun and Deno as child processes and
- * on workerd through miniflare, with and without `nodejs_compat`. Every target
+ * tsconfig.json), then runs each bundle on Node, Bun and Deno as child processes (the
+ * Node entry, `serve()` over node:http, on Bun and Deno too) and on workerd through
+ * miniflare, with and without `nodejs_compat`. Every target
  * listens on 127.0.0.1, port 0, and its access log is captured from its stdout.
  *
  * The runtimes come from npm (`bun`, `deno`, `miniflare`, which brings `workerd`);
@@ -140,6 +141,9 @@ export async function startAll(): Promise<{ targets: Target[]; bundles: Bundles;
     startProcess('node', process.execPath, [files.node]),
     startProcess('bun', BUN, [files.bun]),
     startProcess('deno', DENO, ['run', '--quiet', '--no-config', '--allow-net', '--allow-env', files.deno]),
+    // serve() itself on Bun's and Deno's node:http.
+    startProcess('bun+serve', BUN, [files.node]),
+    startProcess('deno+serve', DENO, ['run', '--quiet', '--no-config', '--allow-all', files.node]),
     startWorkerd('workerd', worker, []),
     startWorkerd('workerd+nodejs_compat', worker, ['nodejs_compat']),
   ]);
