@@ -32,16 +32,16 @@ type OneShotAsync = (input: Uint8Array, options: object, callback: (error: Error
 type StreamFactory = (options: object) => Transform;
 
 /** The runtime's node:zlib; undefined on Workers without nodejs_compat. */
-const zlib = nodeBuiltin<typeof zlibModule>('node:zlib');
+const nodeZlib = nodeBuiltin<typeof zlibModule>('node:zlib');
 // zstd arrived in Node 22.15 / 23.8; @types/node 20 does not know it, hence the lookup.
-const z = (zlib ?? {}) as unknown as Record<string, unknown>;
+const z = (nodeZlib ?? {}) as unknown as Record<string, unknown>;
 
 /** Whether the running runtime can compress with zstd. */
 export const ZSTD_AVAILABLE = typeof z.createZstdCompress === 'function';
 
 /** Codings this runtime supports, in the default server preference order. */
 export const AVAILABLE_CODINGS: readonly Coding[] =
-  zlib === undefined ? WEB_CODINGS : ZSTD_AVAILABLE ? ['zstd', 'br', 'gzip', 'deflate'] : ['br', 'gzip', 'deflate'];
+  nodeZlib === undefined ? WEB_CODINGS : ZSTD_AVAILABLE ? ['zstd', 'br', 'gzip', 'deflate'] : ['br', 'gzip', 'deflate'];
 
 export const KNOWN_CODINGS: ReadonlySet<string> = new Set(['gzip', 'deflate', 'br', 'zstd']);
 
@@ -75,7 +75,7 @@ export interface ContentEncoder {
 
 /** The encoder for `coding`: node:zlib's where the runtime has it, else CompressionStream's. */
 export function createEncoder(coding: Coding, settings: EncoderSettings): ContentEncoder {
-  return zlib === undefined ? new WebEncoder(coding) : new Encoder(coding, settings);
+  return nodeZlib === undefined ? new WebEncoder(coding) : new Encoder(coding, settings);
 }
 
 export class Encoder implements ContentEncoder {
@@ -90,7 +90,8 @@ export class Encoder implements ContentEncoder {
     readonly coding: Coding,
     settings: EncoderSettings,
   ) {
-    const zlib = z as unknown as typeof zlibModule;
+    // Made only by createEncoder, where the runtime has node:zlib.
+    const zlib = nodeZlib!;
     const c = zlib.constants as unknown as Record<string, number>;
     let flush: number;
     if (coding === 'br') {
