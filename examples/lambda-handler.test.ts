@@ -8,7 +8,7 @@ lambdaLocal.getLogger().level = 'error';
 test('the README handler answers a REST API event with the stage in the path it reports', async () => {
   const writes: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()) > 0) as typeof process.stdout.write;
   try {
     const result = (await lambdaLocal.execute({
       event: {

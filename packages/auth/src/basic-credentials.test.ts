@@ -17,7 +17,7 @@ describe('parseBasic', () => {
   it('decodes UTF-8 and keeps the bytes as sent', () => {
     const parsed = parseBasic(b64('zoë:пароль✓'));
     expect(parsed).toMatchObject({ user: 'zoë', password: 'пароль✓' });
-    expect(typeof parsed !== 'string' && parsed.bytes.equals(Buffer.from('zoë:пароль✓'))).toBe(true);
+    expect(typeof parsed !== 'string' && Buffer.from(parsed.bytes).equals(Buffer.from('zoë:пароль✓'))).toBe(true);
   });
 
   it('refuses invalid UTF-8 instead of replacing it', () => {

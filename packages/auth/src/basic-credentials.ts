@@ -9,6 +9,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
  * @module
  */
+import { nativeBytes } from '@tsgi/core';
 import type { AuthErrorReason } from './outcome.js';
 
 export interface BasicCredentials {
@@ -17,10 +18,10 @@ export interface BasicCredentials {
   /** Everything after the first ':'; it may itself contain ':'. */
   password: string;
   /** The decoded `user:password` bytes, as sent. */
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
-// The base64 alphabet of RFC 4648 section 4, padded; Buffer.from would skip junk silently.
+// The base64 alphabet of RFC 4648 section 4, padded; atob would skip whitespace silently.
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // fatal: a malformed byte sequence throws instead of becoming U+FFFD, so two
 // different byte strings never decode to the same user. ignoreBOM keeps the bytes exact.
@@ -31,9 +32,11 @@ const CONTROL = /\p{Cc}/u;
 /** The user and password in `token68` (the part after `Basic `), or why they are unusable. */
 export function parseBasic(token68: string): BasicCredentials | AuthErrorReason {
   if (token68.length % 4 !== 0 || !BASE64.test(token68)) return 'bad_base64';
-  const bytes = Buffer.from(token68, 'base64');
+  // atob/btoa, not Buffer: they are on every runtime (Workers without nodejs_compat too).
+  const binary = atob(token68);
   // Only the canonical encoding is accepted: non-zero padding bits are another spelling.
-  if (bytes.toString('base64') !== token68) return 'bad_base64';
+  if (btoa(binary) !== token68) return 'bad_base64';
+  const bytes = nativeBytes(binary);
   let text: string;
   try {
     text = UTF8.decode(bytes);

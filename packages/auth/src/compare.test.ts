@@ -26,6 +26,8 @@ describe('CredentialTable', () => {
 
   it('does the same work whether the user exists and whatever the password length', () => {
     const table = new CredentialTable({ alice: 's3cret', bob: 'x'.repeat(64) }, 'users');
+    // The first check also digests the table (see the next test); count from the second.
+    void table.check('alice', userPass('alice', 's3cret'));
     const digest = jest.spyOn(primitives, 'digest');
     const equal = jest.spyOn(primitives, 'equal');
     const cases: Array<[string, string]> = [
@@ -38,13 +40,52 @@ describe('CredentialTable', () => {
     const work = cases.map(([user, password]) => {
       digest.mockClear();
       equal.mockClear();
-      table.check(user, userPass(user, password));
+      void table.check(user, userPass(user, password));
       return {
         digests: digest.mock.calls.length,
         comparisons: equal.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength]),
       };
     });
     for (const w of work) expect(w).toEqual({ digests: 1, comparisons: [[32, 32]] });
+  });
+
+  it('makes no random bytes and no digest until the first check (Workers forbid them at module scope)', () => {
+    const random = jest.spyOn(crypto, 'getRandomValues');
+    const digest = jest.spyOn(primitives, 'digest');
+    const table = new CredentialTable({ alice: 's3cret', bob: 'pw' }, 'users');
+    expect(random).not.toHaveBeenCalled();
+    expect(digest).not.toHaveBeenCalled();
+    expect(table.check('bob', userPass('bob', 'pw'))).toBe(true);
+    // One key, one dummy input; two users and the dummy digested, then the request's bytes.
+    expect(random).toHaveBeenCalledTimes(2);
+    expect(digest).toHaveBeenCalledTimes(4);
+    digest.mockClear();
+    expect(table.check('alice', userPass('alice', 's3cret'))).toBe(true);
+    expect(digest).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks through WebCrypto, answering with a Promise, where the runtime has no node:crypto', async () => {
+    const proc = process as unknown as { getBuiltinModule?: unknown };
+    const original = proc.getBuiltinModule;
+    proc.getBuiltinModule = undefined;
+    try {
+      let Table: typeof CredentialTable | undefined;
+      jest.isolateModules(() => {
+        Table = (jest.requireActual('./compare.js') as { CredentialTable: typeof CredentialTable }).CredentialTable;
+      });
+      const table = new Table!({ alice: 's3cret', 'zoë': 'пароль' }, 'users');
+      const verdicts = [
+        table.check('alice', userPass('alice', 's3cret')),
+        table.check('zoë', userPass('zoë', 'пароль')),
+        table.check('alice', userPass('alice', 's3cre')),
+        table.check('bob', userPass('bob', 's3cret')),
+        table.check('bob', userPass('alice', 's3cret')),
+      ];
+      for (const verdict of verdicts) expect(verdict).toBeInstanceOf(Promise);
+      expect(await Promise.all(verdicts)).toEqual([true, true, false, false, false]);
+    } finally {
+      proc.getBuiltinModule = original;
+    }
   });
 
   it('checks the table at factory time, naming the option', () => {

@@ -52,9 +52,10 @@ const MESSAGES: Record<AuthErrorReason, string> = {
 };
 
 // Encoded once: a refusal costs one small array and no encoding per request.
+const encoder = new TextEncoder();
 const BODIES = Object.fromEntries(
-  Object.entries(MESSAGES).map(([reason, text]) => [reason, Buffer.from(text + '\n')]),
-) as Record<AuthErrorReason, Buffer>;
+  Object.entries(MESSAGES).map(([reason, text]) => [reason, encoder.encode(text + '\n')]),
+) as Record<AuthErrorReason, Uint8Array>;
 
 const UNAUTHORIZED = statusLine(401);
 const BAD_REQUEST = statusLine(400);

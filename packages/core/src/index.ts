@@ -37,4 +37,5 @@ export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from '
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
-export { decodeNative, encodeNative, isNativeString, nativeBytes } from './native-string.js';
+export { bytesAsNative, decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
+export { nodeBuiltin } from './runtime.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeNative, encodeNative, isNativeString, nativeBytes } from './native-string.js';
+import { bytesAsNative, decodeNative, encodeNative, isNativeString, nativeBytes } from './native-string.js';
 import { decodePathInfo } from './cgi.js';
 
 describe('native strings', () => {
@@ -32,5 +32,30 @@ describe('native strings', () => {
 
   test('bytes that are not UTF-8 decode to U+FFFD', () => {
     expect(decodeNative('/\u00ff')).toBe('/\ufffd');
+  });
+});
+
+describe('native strings without Buffer', () => {
+  test('agree with Buffer on any bytes and any text', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 20_000 }), (bytes) => {
+        const text = bytesAsNative(bytes);
+        expect(text).toBe(Buffer.from(bytes).toString('latin1'));
+        expect(nativeBytes(text)).toEqual(bytes);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        const spelled = encodeNative(text);
+        expect(spelled).toBe(Buffer.from(text, 'utf8').toString('latin1'));
+        expect(decodeNative(spelled, { fatal: true })).toBe(text);
+      }),
+    );
+  });
+
+  test('fatal refuses what is not UTF-8; without it, U+FFFD', () => {
+    expect(() => decodeNative('\xff\xfe', { fatal: true })).toThrow(); // the decoder's TypeError, from Node's realm under jest
+    expect(decodeNative('\xff')).toBe('\ufffd');
+    expect(encodeNative('/plain/ascii')).toBe('/plain/ascii');
   });
 });

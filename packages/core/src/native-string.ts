@@ -3,7 +3,8 @@
  * HTTP_*, REMOTE_USER) hold bytes, one character per byte (latin-1), because the
  * gateway cannot know which encoding the client meant. An app that knows (URLs and
  * user-ids are UTF-8 nearly everywhere) decodes them when it reads them, and a
- * middleware that sets one from text encodes it first.
+ * middleware that sets one from text encodes it first. Web APIs only (no Buffer), so
+ * these run on every runtime.
  *
  * @example
  * // GET /caf%C3%A9: PATH_INFO is '/cafÃ©' (the two bytes of é, one char each)
@@ -15,8 +16,18 @@
  * @module
  */
 
-const utf8Decoder = new TextDecoder('utf-8');
+const ASCII = /^[\x00-\x7f]*$/;
 const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The native string of `bytes`: one char per byte. */
+export function bytesAsNative(bytes: Uint8Array): string {
+  let out = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}
 
 /** The bytes a native string stands for. Throws on a char above U+00FF: that string is not native. */
 export function nativeBytes(value: string): Uint8Array {
@@ -31,22 +42,27 @@ export function nativeBytes(value: string): Uint8Array {
   return bytes;
 }
 
+export interface DecodeNativeOptions {
+  /**
+   * Throw a TypeError on bytes that are not UTF-8 (so two byte strings never decode to
+   * the same text, as a router wants) instead of showing them as U+FFFD.
+   * @default false
+   */
+  fatal?: boolean;
+}
+
 /**
  * A native environ string read as UTF-8 text: `'/cafÃ©'` -> `'/café'`. Bytes that are
- * not UTF-8 become U+FFFD, as a browser shows them.
+ * not UTF-8 become U+FFFD, as a browser shows them, unless `fatal` is set.
  */
-export function decodeNative(value: string): string {
-  if (/^[\x00-\x7f]*$/.test(value)) return value; // ASCII: the same either way
-  return utf8Decoder.decode(nativeBytes(value));
+export function decodeNative(value: string, options?: DecodeNativeOptions): string {
+  if (ASCII.test(value)) return value; // the same either way, no copy
+  return (options?.fatal ? strictUtf8Decoder : utf8Decoder).decode(nativeBytes(value));
 }
 
 /** Text as a native environ string: its UTF-8 bytes, one char each. `'李'` -> `'\xe6\x9d\x8e'`. */
 export function encodeNative(text: string): string {
-  if (/^[\x00-\x7f]*$/.test(text)) return text;
-  const bytes = utf8Encoder.encode(text);
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
+  return ASCII.test(text) ? text : bytesAsNative(utf8Encoder.encode(text));
 }
 
 /** True when every char is at most U+00FF, so the string can stand for bytes. */

@@ -13,7 +13,7 @@
  * @see https://streams.spec.whatwg.org/#underlying-source-api
  * @module
  */
-import { checkHeaders, checkStatus, closeBody, statusCode, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { checkHeaders, checkStatus, closeBody, getHeader, statusCode, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
 
 type Chunks = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
 
@@ -26,6 +26,8 @@ export class FetchExchange {
   /** The Response exists: status and headers are out. */
   private sent = false;
   private closed = false;
+  /** The runtime cancelled the body stream (client gone): the controller is closed. */
+  private cancelled = false;
   private iterator: Chunks | undefined;
   /** Chunks from `write()` and a chunk pulled early by `first()`, in order. */
   private pending: Uint8Array[] = [];
@@ -94,7 +96,11 @@ export class FetchExchange {
 
   respond(body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
     const status = this.status as string;
-    const response = new Response(body, { status: statusCode(status), statusText: status.slice(4), headers: this.headers });
+    const init: ResponseInit & { encodeBody?: 'manual' } = { status: statusCode(status), statusText: status.slice(4), headers: this.headers };
+    // The body is already in its Content-Encoding (gzip() made it): Workers would encode
+    // it again unless told it is done. Other runtimes ignore the unknown member.
+    if (getHeader(this.headers, 'Content-Encoding') !== undefined) init.encodeBody = 'manual';
+    const response = new Response(body, init);
     this.sent = true;
     return response;
   }
@@ -115,6 +121,8 @@ export class FetchExchange {
           return;
         }
         const step = await this.chunks().next();
+        // Cancelled while the app was producing: the stream takes nothing more.
+        if (this.cancelled) return;
         if (step.done) {
           // write() may have been called during the last step.
           if (this.pending.length > 0) continue;
@@ -127,11 +135,12 @@ export class FetchExchange {
     } catch (error) {
       this.log(error);
       await this.finish().catch((closeError: unknown) => this.log(closeError));
-      controller.error(error);
+      if (!this.cancelled) controller.error(error);
     }
   }
 
   async cancel(): Promise<void> {
+    this.cancelled = true;
     if (this.closed) return;
     try {
       await this.iterator?.return?.();

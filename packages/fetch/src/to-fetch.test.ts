@@ -1,7 +1,13 @@
-import type { Application, Body, Environ } from '@tsgi/core';
+import type { Application, Body, Environ, ErrorStream } from '@tsgi/core';
+import { requestEnviron } from './environ.js';
+import { FetchExchange } from './fetch-exchange.js';
 import { toFetch } from './to-fetch.js';
 
 const quiet = (): void => undefined;
+
+function textErrors(into: string[]): ErrorStream {
+  return { write: (text) => void into.push(text), writelines: (lines) => void into.push(...lines), flush: quiet };
+}
 
 function capture(): { app: Application; seen: Environ[] } {
   const seen: Environ[] = [];
@@ -116,6 +122,40 @@ describe('toFetch: the response', () => {
     expect(Buffer.from((await reader.read()).value!).toString()).toBe('1');
     await reader.cancel();
     expect(log).toEqual(['yield 0', 'yield 1', 'finally', 'close']);
+  });
+
+  test('a cancel while the app is producing a chunk ends quietly: no error, close() once', async () => {
+    // Bun and Deno cancel the body stream when the client goes; the pull under way must
+    // then leave the (closed) controller alone, or they log "controller is closed".
+    const errors: string[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let closed = 0;
+    const environ = requestEnviron(new Request('http://h/'), { errors: textErrors(errors), scriptName: '' });
+    const exchange = new FetchExchange(environ);
+    exchange.startResponse('200 OK', []);
+    exchange.body = Object.assign(
+      (async function* () {
+        yield Buffer.from('0');
+        await gate;
+        yield Buffer.from('1');
+      })(),
+      { close: () => void closed++ },
+    );
+    const calls: string[] = [];
+    const controller = {
+      enqueue: (chunk: Uint8Array) => calls.push(`enqueue ${Buffer.from(chunk).toString()}`),
+      close: () => calls.push('close'),
+      error: () => calls.push('error'),
+    } as unknown as ReadableStreamDefaultController<Uint8Array>;
+    await exchange.pull(controller);
+    const pulling = exchange.pull(controller); // waits at the gate
+    const cancelled = exchange.cancel();
+    open();
+    await Promise.all([pulling, cancelled]);
+    expect(calls).toEqual(['enqueue 0']);
+    expect(errors).toEqual([]);
+    expect(closed).toBe(1);
   });
 
   test('startResponse may come with the first chunk; write() output goes first', async () => {

@@ -12,6 +12,10 @@
  * and 204/205/304 answers get no body; the app's body is closed without iterating it.
  * Fetch cannot express 1xx final statuses, so those give a 500 as well.
  *
+ * A response with a `Content-Encoding` (from `gzip()`) is made with
+ * `encodeBody: 'manual'`, so Cloudflare Workers send its bytes as they are instead of
+ * compressing them a second time.
+ *
  * @example
  * import { toFetch } from '@tsgi/fetch';
  * export default { fetch: toFetch(compose(accessLog())(app)) }; // a Worker

@@ -2,6 +2,10 @@
  * One encoder per content coding, built once per `gzip()` call: a streaming
  * compressor factory and one-shot compressors, with their node:zlib options fixed.
  *
+ * node:zlib is looked up at run time (core's `nodeBuiltin`), not imported: where a
+ * runtime has none (Cloudflare Workers without nodejs_compat) `createEncoder` gives a
+ * `WebEncoder` over `CompressionStream` instead, for gzip and deflate only.
+ *
  * One-shot compression is ~10x faster than node:zlib's stream interface for small
  * bodies (measured here: 12k vs 1.2k 10 KB bodies/s), so whole bodies use it. Up to
  * `SYNC_LIMIT` bytes the synchronous call is fastest; above it the async call runs
@@ -12,38 +16,70 @@
  * @see https://nodejs.org/api/zlib.html
  * @module
  */
-import { type Transform } from 'node:stream';
-import zlib from 'node:zlib';
+import { nodeBuiltin } from '@tsgi/core';
+import type { Transform } from 'node:stream';
+import type zlibModule from 'node:zlib';
+import { WEB_CODINGS, WebEncoder } from './web-encoder.js';
+import { ZlibPump } from './zlib-pump.js';
 
 /** Bodies up to this size are compressed synchronously (see above). */
 export const SYNC_LIMIT = 32 * 1024;
 
 export type Coding = 'gzip' | 'deflate' | 'br' | 'zstd';
 
-type OneShot = (input: Uint8Array, options: object) => Buffer;
-type OneShotAsync = (input: Uint8Array, options: object, callback: (error: Error | null, result: Buffer) => void) => void;
+type OneShot = (input: Uint8Array, options: object) => Uint8Array;
+type OneShotAsync = (input: Uint8Array, options: object, callback: (error: Error | null, result: Uint8Array) => void) => void;
 type StreamFactory = (options: object) => Transform;
 
+/** The runtime's node:zlib; undefined on Workers without nodejs_compat. */
+const nodeZlib = nodeBuiltin<typeof zlibModule>('node:zlib');
 // zstd arrived in Node 22.15 / 23.8; @types/node 20 does not know it, hence the lookup.
-const z = zlib as unknown as Record<string, unknown>;
+const z = (nodeZlib ?? {}) as unknown as Record<string, unknown>;
 
-/** Whether the running Node can compress with zstd. */
+/** Whether the running runtime can compress with zstd. */
 export const ZSTD_AVAILABLE = typeof z.createZstdCompress === 'function';
 
-/** Codings this Node supports, in the default server preference order. */
-export const AVAILABLE_CODINGS: readonly Coding[] = ZSTD_AVAILABLE
-  ? ['zstd', 'br', 'gzip', 'deflate']
-  : ['br', 'gzip', 'deflate'];
+/** Codings this runtime supports, in the default server preference order. */
+export const AVAILABLE_CODINGS: readonly Coding[] =
+  nodeZlib === undefined ? WEB_CODINGS : ZSTD_AVAILABLE ? ['zstd', 'br', 'gzip', 'deflate'] : ['br', 'gzip', 'deflate'];
 
 export const KNOWN_CODINGS: ReadonlySet<string> = new Set(['gzip', 'deflate', 'br', 'zstd']);
 
 export interface EncoderSettings {
   level: number;
-  zlibOptions: zlib.ZlibOptions;
-  brotliOptions: zlib.BrotliOptions;
+  zlibOptions: zlibModule.ZlibOptions;
+  brotliOptions: zlibModule.BrotliOptions;
 }
 
-export class Encoder {
+/**
+ * A compressor fed one chunk at a time (ZlibPump, WebPump): `write()` resolves once
+ * the chunk is consumed, `take()` hands out what is compressed so far.
+ */
+export interface Pump {
+  /** True once the compressor has emitted its last byte. */
+  readonly ended: boolean;
+  take(): Uint8Array | undefined;
+  write(chunk: Uint8Array): Promise<void>;
+  finish(): Promise<void>;
+  destroy(): void;
+}
+
+/** What gzip() needs of an encoder, whichever API compresses. */
+export interface ContentEncoder {
+  readonly coding: Coding;
+  /** Whether `createPump(true)` really flushes each chunk (CompressionStream cannot). */
+  readonly canFlush: boolean;
+  createPump(flush: boolean): Pump;
+  compress(input: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/** The encoder for `coding`: node:zlib's where the runtime has it, else CompressionStream's. */
+export function createEncoder(coding: Coding, settings: EncoderSettings): ContentEncoder {
+  return nodeZlib === undefined ? new WebEncoder(coding) : new Encoder(coding, settings);
+}
+
+export class Encoder implements ContentEncoder {
+  readonly canFlush = true;
   private readonly options: object;
   private readonly flushOptions: object;
   private readonly sync: OneShot;
@@ -54,6 +90,8 @@ export class Encoder {
     readonly coding: Coding,
     settings: EncoderSettings,
   ) {
+    // Made only by createEncoder, where the runtime has node:zlib.
+    const zlib = nodeZlib!;
     const c = zlib.constants as unknown as Record<string, number>;
     let flush: number;
     if (coding === 'br') {
@@ -85,14 +123,14 @@ export class Encoder {
   }
 
   /** A new streaming compressor; with `flush`, every write leaves it as a complete sync-flushed block. */
-  createStream(flush: boolean): Transform {
-    return this.factory(flush ? this.flushOptions : this.options);
+  createPump(flush: boolean): Pump {
+    return new ZlibPump(this.factory(flush ? this.flushOptions : this.options));
   }
 
   /** Compresses a whole body: synchronously when small, on the libuv pool otherwise. */
-  compress(input: Uint8Array): Buffer | Promise<Buffer> {
+  compress(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
     if (input.byteLength <= SYNC_LIMIT) return this.sync(input, this.options);
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise<Uint8Array>((resolve, reject) => {
       this.async(input, this.options, (error, result) => (error ? reject(error) : resolve(result)));
     });
   }

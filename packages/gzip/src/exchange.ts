@@ -15,6 +15,7 @@ import {
   HttpError,
   arrayBodyLength,
   closeBody,
+  concatBytes,
   statusCode,
   type Body,
   type Environ,
@@ -22,7 +23,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
-import type { Encoder } from './encoders.js';
+import type { ContentEncoder } from './encoders.js';
 import { GzipBody } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
@@ -35,7 +36,7 @@ import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-h
 export type Mode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
 
 const REFUSAL_TEXT = 'None of the content codings in Accept-Encoding is available for this response.';
-const REFUSAL = Buffer.from(REFUSAL_TEXT + '\n');
+const REFUSAL = new TextEncoder().encode(REFUSAL_TEXT + '\n');
 const REFUSAL_HEADERS: ResponseHeaders = [
   ['Content-Type', 'text/plain; charset=utf-8'],
   ['Content-Length', String(REFUSAL.byteLength)],
@@ -50,7 +51,7 @@ export class Exchange {
   status = '';
   headers: ResponseHeaders = [];
   contentLength: number | undefined;
-  encoder: Encoder | undefined;
+  encoder: ContentEncoder | undefined;
   flush = false;
   private written: Uint8Array[] | undefined;
   private realWrite: Write | undefined;
@@ -135,9 +136,13 @@ export class Exchange {
     if (this.contentLength !== undefined && this.contentLength < this.config.threshold && identity) {
       return this.passWithVary(excInfo);
     }
+    const encoder = this.config.encoders.get(coding)!;
+    const flush = this.config.flush(type);
+    // An encoder that cannot flush (CompressionStream) would hold events back: send as is.
+    if (flush && !encoder.canFlush && identity) return this.passWithVary(excInfo);
     this.mode = 'deferred';
-    this.encoder = this.config.encoders.get(coding);
-    this.flush = this.config.flush(type);
+    this.encoder = encoder;
+    this.flush = flush;
     return this.write;
   }
 
@@ -203,7 +208,7 @@ export class Exchange {
     if (length > this.config.oneShotLimit) return new GzipBody(this, body);
     let output: Uint8Array | Promise<Uint8Array>;
     try {
-      output = this.encoder!.compress(body.length === 1 ? body[0]! : Buffer.concat(body, length));
+      output = this.encoder!.compress(body.length === 1 ? body[0]! : concatBytes(body, length));
     } catch (error) {
       return closeBody(body).then(() => Promise.reject(error));
     }

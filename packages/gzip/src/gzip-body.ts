@@ -8,18 +8,14 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { closeBody, type Body } from '@tsgi/core';
+import { closeBody, concatBytes, type Body } from '@tsgi/core';
 import type { Exchange } from './exchange.js';
-import { ZlibPump } from './zlib-pump.js';
+import type { Pump } from './encoders.js';
 
 type Phase = 'start' | 'buffer' | 'identity' | 'stream' | 'done';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const ignore = (): void => {};
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-}
 
 export class GzipBody implements AsyncIterableIterator<Uint8Array> {
   private phase: Phase = 'start';
@@ -27,7 +23,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
   private readonly sync: boolean;
   private buffered: Uint8Array[] = [];
   private bufferedBytes = 0;
-  private pump: ZlibPump | undefined;
+  private pump: Pump | undefined;
   private innerDone = false;
   private returned = false;
   private busy = false;
@@ -160,7 +156,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
               this.phase = 'identity';
               continue;
             }
-            const input = concat(this.buffered, this.bufferedBytes);
+            const input = concatBytes(this.buffered, this.bufferedBytes);
             this.buffered = [];
             const output = await exchange.encoder!.compress(input);
             this.phase = 'done';
@@ -168,7 +164,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
             return { value: output, done: false };
           }
           exchange.forwardEncoded();
-          this.pump = new ZlibPump(exchange.encoder!.createStream(exchange.flush));
+          this.pump = exchange.encoder!.createPump(exchange.flush);
           this.phase = 'stream';
           continue;
         }

@@ -16,6 +16,12 @@
  * still-streaming ones go through a zlib stream that never runs ahead of the client,
  * sync-flushed per chunk for `text/event-stream` so events are not held back.
  *
+ * On Cloudflare Workers it passes every response through untouched: there the edge
+ * negotiates with the client and compresses (gzip, br) by itself, and the Worker sees
+ * `Accept-Encoding: br, gzip` whatever the client sent, so compressing there would
+ * only cost CPU time and could pick a coding the client never offered. (`toFetch`
+ * marks a body the app encoded itself `encodeBody: 'manual'`, so it is not encoded twice.)
+ *
  * Where in the stack: outside everything that produces or inspects the body (routers,
  * apps, conditional GET), inside the access log, so the log sees compressed sizes.
  *
@@ -33,11 +39,15 @@ import type { Application, Body, Environ, Middleware, StartResponse } from '@tsg
 import { Exchange } from './exchange.js';
 import { resolveOptions, type GzipOptions } from './options.js';
 
+/** Cloudflare Workers, as they document telling themselves apart; see above. */
+const EDGE_COMPRESSES = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
+
 export function gzip(options: GzipOptions = {}): Middleware {
   const config = resolveOptions(options);
   const { negotiator } = config;
   return function gzipMiddleware(app: Application): Application {
     if (typeof app !== 'function') throw new TypeError('gzip: the application to wrap must be a function');
+    if (EDGE_COMPRESSES) return app;
     return function gzipApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
       const exchange = new Exchange(
         config,

@@ -6,7 +6,7 @@
 import type { Environ } from '@tsgi/core';
 import type { BrotliOptions, ZlibOptions } from 'node:zlib';
 import { compressible, isEventStream } from './compressible.js';
-import { AVAILABLE_CODINGS, Encoder, KNOWN_CODINGS, ZSTD_AVAILABLE, type Coding } from './encoders.js';
+import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS, type Coding, type ContentEncoder } from './encoders.js';
 import { Negotiator } from './negotiate.js';
 
 export interface GzipOptions {
@@ -26,7 +26,8 @@ export interface GzipOptions {
   /**
    * Content codings to offer, in server preference order; the client's q-values
    * decide first, this order breaks ties. `zstd` is skipped on a Node without it.
-   * @default ['zstd', 'br', 'gzip', 'deflate'] (without 'zstd' on Node 20)
+   * @default ['zstd', 'br', 'gzip', 'deflate'] (without 'zstd' on Node 20; only gzip and deflate,
+   * through CompressionStream, on a runtime without node:zlib)
    */
   encodings?: readonly Coding[];
   /**
@@ -87,7 +88,7 @@ export interface ResolvedGzipOptions {
   oneShotLimit: number;
   filter: (contentType: string | undefined, environ: Environ) => boolean;
   flush: (contentType: string | undefined) => boolean;
-  encoders: ReadonlyMap<string, Encoder>;
+  encoders: ReadonlyMap<string, ContentEncoder>;
   negotiator: Negotiator;
   throwHttpErrors: boolean;
 }
@@ -122,22 +123,22 @@ export function resolveOptions(options: GzipOptions): ResolvedGzipOptions {
     throw new TypeError('gzip: encodings must be a non-empty array such as ["br", "gzip"]');
   }
   const settings = { level, zlibOptions: object('zlibOptions', o.zlibOptions), brotliOptions: object('brotliOptions', o.brotliOptions) };
-  const encoders = new Map<string, Encoder>();
+  const encoders = new Map<string, ContentEncoder>();
   for (const coding of o.encodings as readonly string[]) {
     if (!KNOWN_CODINGS.has(coding)) {
       throw new TypeError(`gzip: encodings: unknown coding ${JSON.stringify(coding)} (use gzip, deflate, br or zstd)`);
     }
-    // Listing zstd keeps a config portable: it is used where Node has it.
-    if (coding === 'zstd' && !ZSTD_AVAILABLE) continue;
+    // Listing zstd or br keeps a config portable: each is used where the runtime has it.
+    if (!AVAILABLE_CODINGS.includes(coding as Coding)) continue;
     if (encoders.has(coding)) continue;
     try {
-      encoders.set(coding, new Encoder(coding as Coding, settings));
+      encoders.set(coding, createEncoder(coding as Coding, settings));
     } catch (error) {
       const option = coding === 'br' ? 'brotliOptions' : 'zlibOptions';
       throw new TypeError(`gzip: ${option}: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (encoders.size === 0) throw new TypeError('gzip: encodings: none of these codings is available on this Node');
+  if (encoders.size === 0) throw new TypeError('gzip: encodings: none of these codings is available on this runtime (without node:zlib: gzip, deflate)');
   if (typeof o.throwHttpErrors !== 'boolean') throw new TypeError(`gzip: throwHttpErrors must be true or false, got ${String(o.throwHttpErrors)}`);
   return {
     threshold: byteCount('threshold', o.threshold),

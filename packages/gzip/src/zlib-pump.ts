@@ -6,7 +6,7 @@
  * @see https://nodejs.org/api/zlib.html#flushing
  * @module
  */
-import { type Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 
 export class ZlibPump {
   private readonly queue: Buffer[] = [];

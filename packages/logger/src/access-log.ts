@@ -79,6 +79,9 @@ function optional<T>(name: string, value: T, check: (value: NonNullable<T>) => b
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
+// For an environ without wsgi.errors (every gateway sets it): console.error, on every runtime.
+const STDERR: LineTarget = { write: (text: string) => console.error(text.endsWith('\n') ? text.slice(0, -1) : text) };
+
 /** A line without its trailing newline, one line whatever the format returned. */
 function customLine(format: (info: LogInfo) => string | undefined | null, info: LogInfo): string | undefined {
   let line = format(info);
@@ -125,7 +128,7 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
 
   function sinkFor(environ: Environ): LineSink {
     if (fixedSink) return fixedSink;
-    const errors = environ['wsgi.errors'] ?? process.stderr;
+    const errors = environ['wsgi.errors'] ?? STDERR;
     let sink = sinks.get(errors);
     if (sink === undefined) sinks.set(errors, (sink = new LineSink(errors, sinkOptions)));
     return sink;

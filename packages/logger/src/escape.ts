@@ -20,6 +20,7 @@
  */
 
 const HEX = '0123456789abcdef';
+const UTF8 = new TextEncoder();
 
 /** `\xhh` for one byte, lowercase as Apache's c2x writes it. */
 function hexByte(byte: number): string {
@@ -59,7 +60,7 @@ export function escapeLogItem(value: string): string {
           // the bytes Apache would have seen, its UTF-8 encoding.
           const point = value.codePointAt(i)!;
           const width = point > 0xffff ? 2 : 1;
-          for (const byte of Buffer.from(value.slice(i, i + width), 'utf8')) out += hexByte(byte);
+          for (const byte of UTF8.encode(value.slice(i, i + width))) out += hexByte(byte);
           i += width - 1;
         }
     }

@@ -9,8 +9,8 @@
  * @see https://peps.python.org/pep-3333/#optional-platform-specific-file-handling
  * @module
  */
-import { fstatSync, statSync } from 'node:fs';
-import { getHeader, type Body, type ResponseHeaders } from '@tsgi/core';
+import { getHeader, nodeBuiltin, type Body, type ResponseHeaders } from '@tsgi/core';
+import type fs from 'node:fs';
 
 /** The tag @tsgi/server puts on its file bodies; `Symbol.for`, so no import is needed. */
 const FILE_BODY = Symbol.for('tsgi.file_wrapper');
@@ -29,6 +29,8 @@ export function fileBodyLength(body: FileBodyLike, headers: ResponseHeaders | un
   try {
     // Synchronous, once per file response without a Content-Length: the size is
     // needed now, and the inode of a file about to be sent is normally cached.
+    // Only @tsgi/server makes file bodies, so node:fs is there (looked up, not imported).
+    const { fstatSync, statSync } = nodeBuiltin<typeof fs>('node:fs')!;
     const file = body.file;
     return typeof file === 'string' ? statSync(file).size : fstatSync(file.fd).size;
   } catch {

@@ -18,14 +18,23 @@
  * const done = fd === undefined ? 0 : writeDirect(fd, bytes, used);
  * @module
  */
-import { fstatSync, WriteStream, writeSync } from 'node:fs';
+import { nodeBuiltin } from '@tsgi/core';
+import type fs from 'node:fs';
+import type { WriteStream } from 'node:fs';
+
+let fsModule: typeof fs | null | undefined;
+
+/** node:fs, looked up on first use: a runtime without it (Workers) has no file streams. */
+function nodeFs(): typeof fs | null {
+  return (fsModule ??= nodeBuiltin<typeof fs>('node:fs') ?? null);
+}
 
 // Per stream: the descriptor checked and whether it may be written directly.
 const verdicts = new WeakMap<WriteStream, { fd: number; direct: boolean }>();
 
 function mayWriteDirectly(fd: number): boolean {
   try {
-    const stat = fstatSync(fd);
+    const stat = nodeFs()!.fstatSync(fd);
     return stat.isFile() || stat.isCharacterDevice();
   } catch {
     return false;
@@ -34,7 +43,8 @@ function mayWriteDirectly(fd: number): boolean {
 
 /** The stream's file descriptor if a batch may be written to it right now, else undefined. */
 export function idleFileDescriptor(target: unknown): number | undefined {
-  if (!(target instanceof WriteStream)) return undefined;
+  const WriteStreamClass = nodeFs()?.WriteStream;
+  if (WriteStreamClass === undefined || !(target instanceof WriteStreamClass)) return undefined;
   const fd = (target as WriteStream & { fd: unknown }).fd;
   if (typeof fd !== 'number' || target.writableLength !== 0 || target.destroyed || target.writableEnded) return undefined;
   let verdict = verdicts.get(target);
@@ -50,6 +60,7 @@ export function idleFileDescriptor(target: unknown): number | undefined {
 export function writeDirect(fd: number, bytes: Uint8Array, length: number): number {
   let offset = 0;
   try {
+    const { writeSync } = nodeFs()!;
     while (offset < length) offset += writeSync(fd, bytes, offset, length - offset);
   } catch {
     // Left to the stream.

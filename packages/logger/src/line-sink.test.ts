@@ -101,4 +101,25 @@ describe('LineSink', () => {
     sink.push(long);
     expect(target.writes).toEqual(['short\n', long]);
   });
+
+  it('writes each line at once on Cloudflare Workers, whose timers end with the response', () => {
+    const global = globalThis as { navigator?: unknown };
+    const had = Object.getOwnPropertyDescriptor(global, 'navigator');
+    Object.defineProperty(global, 'navigator', { value: { userAgent: 'Cloudflare-Workers' }, configurable: true });
+    try {
+      let Sink: typeof LineSink | undefined;
+      jest.isolateModules(() => {
+        Sink = (jest.requireActual('./line-sink.js') as { LineSink: typeof LineSink }).LineSink;
+      });
+      const written: string[] = [];
+      const sink = new Sink!({ write: (text: string) => written.push(text) }, { flushInterval: 10, maxBuffer: 65536 });
+      sink.push('one\n');
+      sink.push('two\n');
+      expect(written).toEqual(['one\n', 'two\n']);
+      expect(sink.scheduled).toBe(false);
+    } finally {
+      if (had) Object.defineProperty(global, 'navigator', had);
+      else delete global.navigator;
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * syscall per request under load. Lines are encoded (UTF-8) into one reused byte
  * buffer as they come, which is written out when it holds `maxBuffer` bytes, on the
  * next turn of the event loop (`setImmediate`, `flushInterval` 0) or after
- * `flushInterval` ms, and at exit. Node streams get the batch as a Buffer, text
+ * `flushInterval` ms, and at exit. Node streams get the batch as bytes, text
  * targets (`wsgi.errors`) as a string; an idle `fs.WriteStream` on a file gets it
  * with one `fs.writeSync` on its descriptor (see file-write.ts).
  *
@@ -13,6 +13,10 @@
  * them straight in the old generation, and the server spends a fifth of its time in
  * GC (measured: 8-9 µs a request instead of 1). Copied into bytes, a line is garbage
  * the moment it is pushed.
+ *
+ * Web APIs only (TextEncoder, timers), so it runs on Workers, Deno and Bun too; where
+ * there is no `process` (Workers without nodejs_compat) there is no exit flush, and on
+ * Workers, whose timers end with the response, every line is written as it comes.
  *
  * The timers are unref'd, so a pending flush never keeps a process alive. Pending
  * sinks are flushed from one `beforeExit` and one `exit` listener for the whole
@@ -55,9 +59,30 @@ function flushPending(): void {
 function hookExit(): void {
   if (exitHooked) return;
   exitHooked = true;
-  process.on('beforeExit', flushPending);
-  process.on('exit', flushPending);
+  const proc = (globalThis as { process?: { on?: (event: string, listener: () => void) => unknown } }).process;
+  if (typeof proc?.on !== 'function') return;
+  proc.on('beforeExit', flushPending);
+  proc.on('exit', flushPending);
 }
+
+type Timer = { unref?(): unknown };
+type Schedule = (callback: (sink: LineSink) => void, sink: LineSink) => Timer;
+// setImmediate is Node's (and Bun's, Deno's); elsewhere a zero timeout is the next turn.
+const nextTurn: Schedule =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (callback, sink) => setImmediate(callback, sink)
+    : (callback, sink) => setTimeout(callback, 0, sink) as Timer;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Cloudflare Workers cancel a request's timers once its response is done, and a line
+ * is pushed as the response ends: there a timer would lose it, so each line goes out
+ * at once. (`navigator.userAgent` is how Workers document telling them apart.)
+ */
+const TIMERS_OUTLIVE_RESPONSE =
+  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers';
 
 function scheduledFlush(sink: LineSink): void {
   sink.scheduled = false;
@@ -75,7 +100,7 @@ const MAX_BYTES_PER_CHAR = 3;
 export class LineSink {
   /** True while a timer will flush this sink. */
   scheduled = false;
-  private readonly bytes: Buffer;
+  private readonly bytes: Uint8Array;
   private used = 0;
   private readonly binary: boolean;
 
@@ -84,7 +109,7 @@ export class LineSink {
     private readonly options: LineSinkOptions,
   ) {
     hookExit();
-    this.bytes = Buffer.allocUnsafe(Math.max(options.maxBuffer, 4096));
+    this.bytes = new Uint8Array(Math.max(options.maxBuffer, 4096));
     this.binary = takesBytes(target);
   }
 
@@ -95,21 +120,21 @@ export class LineSink {
       this.flush();
       if (text.length * MAX_BYTES_PER_CHAR > this.bytes.length) {
         // Longer than the whole buffer: it goes out on its own.
-        if (this.binary) (this.target as unknown as ByteTarget).write(Buffer.from(text, 'utf8'));
+        if (this.binary) (this.target as unknown as ByteTarget).write(encoder.encode(text));
         else this.target.write(text);
         return;
       }
       pending.add(this);
     }
-    this.used += this.bytes.write(text, this.used, 'utf8');
-    if (this.used >= this.options.maxBuffer) {
+    this.used += encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
+    if (this.used >= this.options.maxBuffer || !TIMERS_OUTLIVE_RESPONSE) {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
       // The sink goes as the timer's argument: no closure per batch.
       const interval = this.options.flushInterval;
-      const timer = interval > 0 ? setTimeout(scheduledFlush, interval, this) : setImmediate(scheduledFlush, this);
-      timer.unref();
+      const timer = interval > 0 ? (setTimeout(scheduledFlush, interval, this) as Timer) : nextTurn(scheduledFlush, this);
+      timer.unref?.();
     }
   }
 
@@ -120,15 +145,14 @@ export class LineSink {
     this.used = 0;
     pending.delete(this);
     if (!this.binary) {
-      this.target.write(this.bytes.toString('utf8', 0, used));
+      this.target.write(decoder.decode(this.bytes.subarray(0, used)));
       return;
     }
     const fd = idleFileDescriptor(this.target);
     const written = fd === undefined ? 0 : writeDirect(fd, this.bytes, used);
     if (written === used) return;
     // A copy the stream may keep while its write is in flight; the buffer is reused.
-    const batch = Buffer.allocUnsafe(used - written);
-    this.bytes.copy(batch, 0, written, used);
+    const batch = this.bytes.slice(written, used);
     (this.target as unknown as ByteTarget).write(batch);
   }
 }

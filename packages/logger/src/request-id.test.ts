@@ -26,4 +26,18 @@ describe('requestIdGenerator', () => {
     for (const id of ids) expect(isValidRequestId(id)).toBe(true);
     expect(a().split('-')[0]).not.toBe(b().split('-')[0]);
   });
+
+  it('draws its random prefix on the first id, not when made (Workers forbid random bytes at module scope)', () => {
+    const random = jest.spyOn(crypto, 'getRandomValues');
+    try {
+      const next = requestIdGenerator();
+      expect(random).not.toHaveBeenCalled();
+      const first = next();
+      expect(first).toMatch(/^[A-Za-z0-9_-]{12}-1$/);
+      expect(next()).toBe(first.slice(0, 13) + '2');
+      expect(random).toHaveBeenCalledTimes(1);
+    } finally {
+      random.mockRestore();
+    }
+  });
 });

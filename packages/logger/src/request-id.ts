@@ -12,8 +12,6 @@
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2 (token)
  * @module
  */
-import { randomBytes } from 'node:crypto';
-
 /** The longest incoming id that is reused; a longer one is replaced. */
 export const MAX_REQUEST_ID_LENGTH = 200;
 
@@ -35,10 +33,18 @@ export function isValidRequestId(value: unknown, maxLength = MAX_REQUEST_ID_LENG
 
 /** A generator of ids `<random prefix>-<counter in base 36>`; each call to this gets a new prefix. */
 export function requestIdGenerator(): () => string {
-  // 9 random bytes, 12 base64url characters, drawn once: no entropy per request.
-  const prefix = randomBytes(9).toString('base64url') + '-';
+  // 9 random bytes, 12 base64url characters, drawn once: no entropy per request. Drawn
+  // on the first id, not here: Workers forbid random bytes at module scope.
+  let prefix: string | undefined;
   let counter = 0;
   return function nextRequestId(): string {
+    prefix ??= randomPrefix();
     return prefix + (++counter).toString(36);
   };
+}
+
+/** 12 base64url characters from WebCrypto, on every runtime. */
+function randomPrefix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_') + '-';
 }

@@ -11,7 +11,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc4291#section-2.5.5.2 (IPv4-mapped addresses)
  * @module
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-syntax.js';
 
 /** The address as a bigint and its width (32 or 128 bits), or null when it is not an IP. */
 export function parseIp(text: string): { value: bigint; bits: 32 | 128 } | null {

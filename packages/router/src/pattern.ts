@@ -16,6 +16,8 @@
  * @module
  */
 
+import { encodeNative } from '@tsgi/core';
+
 /** One piece of a parsed pattern. */
 export type Token =
   | { kind: 'static'; text: string }
@@ -26,7 +28,7 @@ const NAME = /^[A-Za-z_$][\w$]*$/;
 
 /** Text as PATH_INFO spells it: each UTF-8 byte as one latin-1 code unit. */
 export function toPathBytes(text: string): string {
-  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+  return encodeNative(text);
 }
 
 /** Splits a pattern into static text, params and a final wildcard; throws a TypeError on a bad one. */

@@ -12,7 +12,7 @@
 import { HttpError, statusLine, type Application, type Body, type StartResponse } from '@tsgi/core';
 
 const TEXT = 'text/plain; charset=utf-8';
-const messages = new Map<number, Buffer>();
+const messages = new Map<number, Uint8Array>();
 
 /** A plain-text response whose body is the reason phrase; `extra` headers appended. */
 export function textResponse(
@@ -26,7 +26,7 @@ export function textResponse(
     return [];
   }
   let bytes = messages.get(code);
-  if (bytes === undefined) messages.set(code, (bytes = Buffer.from(line.slice(4) + '\n')));
+  if (bytes === undefined) messages.set(code, (bytes = new TextEncoder().encode(line.slice(4) + '\n')));
   const headers: Array<[string, string]> = [
     ['Content-Type', TEXT],
     ['Content-Length', String(bytes.byteLength)],

@@ -17,7 +17,7 @@
  * @see https://wsgi.readthedocs.io/en/latest/specifications/routing_args.html
  * @module
  */
-import type { Environ } from '@tsgi/core';
+import { nativeBytes, type Environ } from '@tsgi/core';
 
 export const ROUTING_ARGS = 'wsgiorg.routing_args';
 
@@ -42,7 +42,7 @@ export function decodePathBytes(value: string): string | null {
   if (i === value.length) return value; // ASCII: nothing to decode, no copy
   for (let j = i; j < value.length; j++) if (value.charCodeAt(j) > 0xff) return null;
   try {
-    return utf8.decode(Buffer.from(value, 'latin1'));
+    return utf8.decode(nativeBytes(value));
   } catch {
     return null;
   }

@@ -29,16 +29,12 @@ export interface RequestInit {
 const encoder = new TextEncoder();
 const NON_ASCII = /[^\x00-\x7f]+/gu;
 
-function utf8AsLatin1(text: string): string {
-  return String.fromCharCode(...encoder.encode(text));
-}
-
 /**
  * Percent-decodes a URL path into a latin-1 "bytes as string", as PEP 3333 asks. A raw
  * non-ASCII character goes on the wire as UTF-8, so it becomes one char per byte too.
  */
 export function decodePath(path: string): string {
-  return decodePathInfo(path.replace(NON_ASCII, utf8AsLatin1));
+  return decodePathInfo(path.replace(NON_ASCII, encodeNative));
 }
 
 /** Builds a fresh environ, its error stream, and the request body source. */

@@ -1,0 +1,152 @@
+/**
+ * One app module for every runtime: the same stack served by `serve()` on Node,
+ * `Bun.serve`, `Deno.serve` and Cloudflare Workers (workerd), each through its own
+ * entry beside this file (node.ts, bun.ts, deno.ts, worker.ts). matrix.test.ts bundles
+ * each entry, starts it on its runtime and runs one table of requests against all.
+ *
+ * The stack: proxyFix, accessLog (to a stream the runtime has), gzip, lint, and a router
+ * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
+ * the app gzips itself, the client as proxyFix sees it, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
+ * bytes or timers at import or factory time: Workers forbid that at module scope.
+ *
+ * @example
+ * import { makeApp } from './app.js';
+ * export default { fetch: toFetch(makeApp({ write: (line) => console.log(line) })) };
+ * @module
+ */
+import { HttpError, compose, readBody, statusLine, type Application, type Environ } from '@tsgi/core';
+import { basicAuth } from '@tsgi/auth';
+import { gzip } from '@tsgi/gzip';
+import { lint } from '@tsgi/lint';
+import { accessLog, type LineTarget } from '@tsgi/logger';
+import { proxyFix } from '@tsgi/proxy-fix';
+import { router } from '@tsgi/router';
+
+/** The size of /big and of the largest upload /upload takes. */
+export const BIG_SIZE = 1024 * 1024;
+/** Milliseconds between two events of /events. */
+export const EVENT_GAP_MS = 400;
+/** How many events /events sends. */
+export const EVENT_COUNT = 3;
+
+const encoder = new TextEncoder();
+const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
+const TEXT_TYPE: [string, string] = ['Content-Type', 'text/plain; charset=utf-8'];
+
+let big: Uint8Array | undefined;
+
+/** 1 MiB of numbered text lines; made on first use, not at import. */
+export function bigText(): Uint8Array {
+  if (big === undefined) {
+    let text = '';
+    for (let i = 0; text.length < BIG_SIZE; i++) text += `${String(i).padStart(7, '0')} the quick brown fox jumps over the lazy dog\n`;
+    big = encoder.encode(text.slice(0, BIG_SIZE));
+  }
+  return big;
+}
+
+/** The event /events sends as number `n`. */
+export function eventText(n: number): string {
+  return `id: ${n}\nevent: tick\ndata: {"n":${n}}\n\n`;
+}
+
+function json(status: string, value: unknown): (environ: Environ, startResponse: Parameters<Application>[1]) => Uint8Array[] {
+  return (_environ, startResponse) => {
+    startResponse(status, [JSON_TYPE]);
+    return [encoder.encode(JSON.stringify(value) + '\n')];
+  };
+}
+
+const hello: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [TEXT_TYPE]);
+  return [encoder.encode('hello from tsgi\n')];
+};
+
+const showUser: Application = (environ, startResponse) => {
+  const { id } = (environ['wsgiorg.routing_args'] as [unknown[], Record<string, string>])[1];
+  return json('200 OK', { id })(environ, startResponse);
+};
+
+const echo: Application = async (environ, startResponse) => {
+  const text = new TextDecoder().decode(await readBody(environ, { limit: 64 * 1024 }));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'the body is not JSON');
+  }
+  return json('200 OK', { echo: value, contentType: environ.CONTENT_TYPE ?? null })(environ, startResponse);
+};
+
+const upload: Application = async (environ, startResponse) => {
+  const bytes = await readBody(environ, { limit: BIG_SIZE });
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return json('200 OK', { bytes: bytes.byteLength, sha256 })(environ, startResponse);
+};
+
+const download: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [TEXT_TYPE]);
+  return [bigText()];
+};
+
+const events: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [['Content-Type', 'text/event-stream'], ['Cache-Control', 'no-cache']]);
+  return (async function* eventStream() {
+    for (let n = 0; n < EVENT_COUNT; n++) {
+      if (n > 0) await new Promise((resolve) => setTimeout(resolve, EVENT_GAP_MS));
+      yield encoder.encode(eventText(n));
+    }
+  })();
+};
+
+/** The 4 KiB text /precompressed sends gzip-encoded, as a precompressed file would be. */
+export function precompressedText(): string {
+  return 'a body the app compressed itself, like a .gz file on disk\n'.repeat(72);
+}
+
+const precompressed: Application = async (_environ, startResponse) => {
+  const source = new Blob([precompressedText()]).stream().pipeThrough(new CompressionStream('gzip'));
+  const gzipped = new Uint8Array(await new Response(source).arrayBuffer());
+  startResponse('200 OK', [TEXT_TYPE, ['Content-Encoding', 'gzip'], ['Content-Length', String(gzipped.byteLength)]]);
+  return [gzipped];
+};
+
+const client: Application = (environ, startResponse) => {
+  startResponse('200 OK', [TEXT_TYPE]);
+  return [encoder.encode(`${environ.REMOTE_ADDR} ${environ['wsgi.url_scheme']}\n`)];
+};
+
+const whoami: Application = (environ, startResponse) => {
+  startResponse('200 OK', [TEXT_TYPE]);
+  return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
+};
+
+/** The whole stack, logging one combined line per request to `log`. */
+export function makeApp(log: LineTarget): Application {
+  const routes = router()
+    .get('/', hello)
+    .get('/users/:id', showUser)
+    .post('/echo', httpErrors(echo))
+    .post('/upload', httpErrors(upload))
+    .get('/big', download)
+    .get('/events', events)
+    .get('/precompressed', precompressed)
+    .get('/client', client)
+    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
+  // proxyFix first, so the log names the client; lint() checks every call below it.
+  return compose(proxyFix(), accessLog({ stream: log }), gzip(), lint)(routes);
+}
+
+/** An HttpError from readBody or the app (400, 413) answered with its status and message. */
+function httpErrors(app: Application): Application {
+  return async function httpErrorApp(environ, startResponse) {
+    try {
+      return await app(environ, startResponse);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      startResponse(statusLine(error.status), [TEXT_TYPE]);
+      return [encoder.encode(error.message + '\n')];
+    }
+  };
+}
