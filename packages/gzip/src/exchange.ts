@@ -13,6 +13,8 @@
  */
 import {
   arrayBodyLength,
+  checkBody,
+  checkChunk,
   closeBody,
   statusCode,
   type Body,
@@ -88,6 +90,7 @@ export class Exchange {
 
   private onWrite(chunk: Uint8Array): void {
     if (this.realWrite) this.realWrite(chunk);
+    else if (!(chunk instanceof Uint8Array)) throw new TypeError(`gzip: write(): ${checkChunk(chunk)}`);
     else (this.written ??= []).push(chunk);
   }
 
@@ -166,6 +169,9 @@ export class Exchange {
 
   /** The body to return to the gateway for the app's `body`. */
   respond(body: Body): Body | Promise<Body> {
+    // The gateway's own check and words, before anything here reads the body.
+    const problem = checkBody(body);
+    if (problem !== undefined) throw new TypeError(`gzip: ${problem}`);
     switch (this.mode) {
       case 'passed':
         return body;
@@ -193,6 +199,7 @@ export class Exchange {
 
   private respondArray(body: Uint8Array[] & Body): Body | Promise<Body> {
     const length = arrayBodyLength(body)!;
+    if (Number.isNaN(length)) throw new TypeError(`gzip: ${body.map(checkChunk).find((problem) => problem !== undefined)}`);
     if (length < this.config.threshold && this.negotiation.identity) {
       this.forwardIdentity();
       return body;

@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { closeBody, type Body } from '@tsgi/core';
+import { checkChunk, closeBody, type Body } from '@tsgi/core';
 import type { Exchange } from './exchange.js';
 import { ZlibPump } from './zlib-pump.js';
 
@@ -104,6 +104,8 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
       this.innerDone = true;
       return undefined;
     }
+    // zlib would take a string as text and throw its own words at anything else.
+    if (!(result.value instanceof Uint8Array)) throw new TypeError(`gzip: ${checkChunk(result.value)}`);
     return result.value;
   }
 

@@ -48,10 +48,8 @@ export function gzip(options: GzipOptions = {}): Middleware {
       );
       const body = app(environ, exchange.startResponse);
       // Only an async app pays for a promise here.
-      if (typeof (body as Promise<Body>).then === 'function') {
-        return (body as Promise<Body>).then(exchange.respond.bind(exchange));
-      }
-      return exchange.respond(body as Body);
+      if (body instanceof Promise) return body.then(exchange.respond.bind(exchange));
+      return exchange.respond(body);
     };
   };
 }

@@ -16,6 +16,8 @@
  */
 import {
   arrayBodyLength,
+  checkBody,
+  checkChunk,
   getHeader,
   hookClose,
   statusCode,
@@ -107,14 +109,20 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
 
   /** Hooks the body the app returned; arrays stay arrays, other iterables are wrapped. */
   attach(body: Body): Body {
-    if (body === null || typeof body !== 'object') {
+    const problem = checkBody(body);
+    if (problem !== undefined) {
       // Not a body at all: the gateway (or lint) will refuse it and nothing will close it.
-      this.fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not a body`));
+      this.fail(new TypeError(problem));
       return body;
     }
     if (Array.isArray(body)) {
       this.complete = true;
       this.knownBytes = arrayBodyLength(body)!;
+      // A chunk that is not bytes: the gateway answers 500 instead of sending it.
+      if (Number.isNaN(this.knownBytes)) {
+        this.knownBytes = 0;
+        this.failed(new TypeError(body.map(checkChunk).find((found) => found !== undefined)));
+      }
       return hookClose(body, this);
     }
     if (isFileBody(body)) {

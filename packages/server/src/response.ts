@@ -27,6 +27,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
+  checkBody,
   checkHeader,
   checkHeaders,
   checkStatus,
@@ -183,8 +184,9 @@ export class Exchange {
 
   /** Takes what the app returned and sends it. */
   respond(body: Body): void {
-    if (body === null || typeof body !== 'object') {
-      this.fail(new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`));
+    const problem = checkBody(body);
+    if (problem !== undefined) {
+      this.fail(new TypeError(`tsgi server: ${problem}`));
       return;
     }
     this.body = body;
