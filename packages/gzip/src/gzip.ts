@@ -10,11 +10,12 @@
  *
  * Left as they are: HEAD bodies (same headers as GET, no body work), 1xx, 204, 206
  * and 304 responses, responses that already have a Content-Encoding or say
- * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies
- * under `threshold` bytes (decided from Content-Length, else by buffering at most
- * that much). Whole bodies up to `oneShotLimit` are compressed in one call; longer or
- * still-streaming ones go through a zlib stream that never runs ahead of the client,
- * sync-flushed per chunk for `text/event-stream` so events are not held back.
+ * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies of
+ * known length under `threshold` bytes (from Content-Length, an array, or a sync
+ * iterable). Whole bodies up to `oneShotLimit` are compressed in one call; longer or
+ * still-streaming ones go through a zlib stream that never runs ahead of the client.
+ * An async body is sync-flushed per chunk (Rack::Deflater's `sync`), so each chunk
+ * the app yields reaches the client without waiting for the next.
  *
  * Where in the stack: outside everything that produces or inspects the body (routers,
  * apps, conditional GET), inside the access log, so the log sees compressed sizes.
