@@ -5,11 +5,12 @@
  * - `combined`: `common` plus `"%{Referer}i" "%{User-agent}i"`.
  * - `json`: one object a line with every field of {@link LogInfo}.
  *
- * For a completed request the Apache lines are byte for byte what Apache writes,
- * escaping included. A request that did not complete gets one more field after
- * them, ` aborted` (the client went away before the body ended) or ` error` (the
- * app threw); its status is the one sent (500 when the app failed before any byte
- * went out) and `%b` counts the bytes that passed this layer.
+ * The Apache lines are byte for byte what Apache writes, escaping included, for every
+ * request: strict CLF, so log tools (goaccess, awstats, GoAccess's COMMON/COMBINED)
+ * read each one. How a request ended shows in the status (the one the client got:
+ * 499 when the client left before any status went out, 500 when the app failed
+ * first) and in `%b` (the bytes that passed this layer); `outcome` has a field only
+ * in `json` and in custom formats.
  *
  * @example
  * // 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08"
@@ -42,7 +43,7 @@ export interface LogInfo {
   /** The request target as `%r` shows it: the raw one when the gateway kept it. */
   readonly target: string;
   readonly protocol: string;
-  /** The status code sent. */
+  /** The status the client got; 499 when it left before any status went out. */
   readonly status: number;
   /** Body bytes that passed this layer (after any compression below it). */
   readonly bytes: number;
@@ -89,20 +90,14 @@ function commonLine(info: LogInfo): string {
   );
 }
 
-function marker(outcome: Outcome): string {
-  return outcome === 'ok' ? '' : ' ' + outcome;
-}
-
 /** Apache's common log format. */
 export function formatCommon(info: LogInfo): string {
-  return commonLine(info) + marker(info.outcome);
+  return commonLine(info);
 }
 
 /** Apache's combined log format. */
 export function formatCombined(info: LogInfo): string {
-  return (
-    commonLine(info) + ' "' + item(info.referer) + '" "' + item(info.userAgent) + '"' + marker(info.outcome)
-  );
+  return commonLine(info) + ' "' + item(info.referer) + '" "' + item(info.userAgent) + '"';
 }
 
 function jsonOrNull(value: string | undefined): string {
