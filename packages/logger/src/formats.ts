@@ -22,12 +22,18 @@ import type { Environ } from '@tsgi/core';
 import { clfTime } from './clf-time.js';
 import { escapeLogItem, jsonString } from './escape.js';
 
-/** How a response ended: sent in full, cut short by the client, or broken by the app. */
-export type Outcome = 'ok' | 'aborted' | 'error';
+/**
+ * How a response ended: sent in full, cut short by the client, broken by the app, or
+ * refused by the server before the app saw the request (`rejectLog`).
+ */
+export type Outcome = 'ok' | 'aborted' | 'error' | 'refused';
 
 /** What is known about a finished request, handed to every format. */
 export interface LogInfo {
-  /** The request's environ, as it is when the line is written (REMOTE_USER included). */
+  /**
+   * The request's environ, as it is when the line is written (REMOTE_USER included).
+   * For a refused request (`rejectLog`) only the CGI keys the server could parse.
+   */
   readonly environ: Environ;
   /** When the request reached this layer, in epoch milliseconds. */
   readonly timestamp: number;
@@ -56,7 +62,7 @@ export interface LogInfo {
   readonly referer: string | undefined;
   readonly requestId: string | undefined;
   readonly outcome: Outcome;
-  /** What the app threw when `outcome` is 'error'. */
+  /** What the app threw when `outcome` is 'error'; the server's reason when 'refused'. */
   readonly error: unknown;
 }
 
@@ -65,6 +71,13 @@ export type LogFormat = 'common' | 'combined' | 'json' | ((info: LogInfo) => str
 
 function item(value: string | undefined): string {
   return value === undefined ? '-' : escapeLogItem(value);
+}
+
+/** `%r`; Apache's `-` for a refused request whose request line never parsed. */
+function requestLine(info: LogInfo): string {
+  const method = info.method;
+  if (method === '-' && info.target === '-') return '-';
+  return escapeLogItem(method) + ' ' + escapeLogItem(info.target) + ' ' + escapeLogItem(info.protocol);
 }
 
 function commonLine(info: LogInfo): string {
@@ -78,11 +91,7 @@ function commonLine(info: LogInfo): string {
     ' ' +
     clfTime(info.timestamp, info.utcOffset) +
     ' "' +
-    escapeLogItem(info.method) +
-    ' ' +
-    escapeLogItem(info.target) +
-    ' ' +
-    escapeLogItem(info.protocol) +
+    requestLine(info) +
     '" ' +
     info.status +
     ' ' +
@@ -140,7 +149,7 @@ export function formatJson(info: LogInfo): string {
     jsonOrNull(info.requestId) +
     ',"outcome":"' +
     info.outcome +
-    (info.outcome === 'error' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')
+    (info.outcome === 'error' || info.outcome === 'refused' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')
   );
 }
 

@@ -3,18 +3,20 @@
  * lines as its COMMON and COMBINED formats (issue #16, point 13): every line is valid,
  * and its status counts and total bytes are those of the requests sent, including a
  * client that left mid-body (counted with the bytes that got through) and one that
- * left mid-upload (499). Real gateway on 127.0.0.1; node:http and raw `net` clients.
+ * left mid-upload (499), and the requests the server refused before the app, logged by
+ * `rejectLog()` as its `onReject` (issue #16, point 14). Real gateway on 127.0.0.1;
+ * node:http and raw `net` clients.
  */
 import { readBody, type Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
-import { serve, type Served } from '@tsgi/server';
+import { serve, type OnReject, type Served } from '@tsgi/server';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessLog } from '../src/index.js';
+import { accessLog, rejectLog } from '../src/index.js';
 
 const PAGE = Buffer.from('<p>' + 'tsgi '.repeat(199) + '</p>\n'); // 1003 bytes
 const MISSING = Buffer.from('not found\n');
@@ -84,7 +86,7 @@ function rawAndLeave(port: number, data: string, until?: RegExp): Promise<void> 
     socket.on('close', () => resolve());
     socket.write(data);
     if (!until) setTimeout(() => socket.destroy(), 50);
-    setTimeout(() => socket.destroy(), 3000);
+    setTimeout(() => socket.destroy(), 4000);
   });
 }
 
@@ -108,9 +110,18 @@ describe('goaccess reads our Apache lines', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsgi-goaccess-'));
-    const common = accessLog({ format: 'common', stream: { write: (t: string) => void (logs.common += t) }, flushInterval: 0 });
-    const combined = accessLog({ format: 'combined', stream: { write: (t: string) => void (logs.combined += t) }, flushInterval: 0 });
-    served = await serve(combined(common(lint(app))), { port: 0, host: '127.0.0.1', errors: { write: () => undefined } });
+    const toCommon = { format: 'common', stream: { write: (t: string) => void (logs.common += t) }, flushInterval: 0 } as const;
+    const toCombined = { format: 'combined', stream: { write: (t: string) => void (logs.combined += t) }, flushInterval: 0 } as const;
+    // The server's own hook type: rejectLog's structural info type must fit it.
+    const refused: OnReject[] = [rejectLog(toCommon), rejectLog(toCombined)];
+    served = await serve(accessLog(toCombined)(accessLog(toCommon)(lint(app))), {
+      port: 0,
+      host: '127.0.0.1',
+      errors: { write: () => undefined },
+      limits: { maxRequestLine: 200, maxHeaders: 10 },
+      headersTimeout: 1000,
+      onReject: (info) => refused.forEach((log) => log(info)),
+    });
   });
   afterAll(async () => {
     await served.close();
@@ -147,6 +158,16 @@ describe('goaccess reads our Apache lines', () => {
     // A client that leaves mid-upload: 499, nothing sent.
     await rawAndLeave(port, 'POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n\r\n' + 'u'.repeat(100));
     count(499, 0);
+    // Refused before the app: the server's RejectInfo has no byte count, so '-'.
+    await rawAndLeave(port, `GET /${'x'.repeat(300)} HTTP/1.1\r\nHost: t\r\n\r\n`, /\r\n\r\n/);
+    count(414, 0);
+    await rawAndLeave(port, 'GET /h HTTP/1.1\r\nHost: t\r\n' + 'X-A: 1\r\n'.repeat(20) + '\r\n', /\r\n\r\n/);
+    count(431, 0);
+    await rawAndLeave(port, 'GET /bad HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n', /\r\n\r\n/);
+    count(400, 0);
+    // Headers that never end: 408 once headersTimeout passes, with no request line logged ("-").
+    await rawAndLeave(port, 'GET /slow HTTP/1.1\r\nHost: t\r\n', /\r\n\r\n/);
+    count(408, 0);
     const requests = [...expected.values()].reduce((sum, [hits]) => sum + hits, 0);
     for (let i = 0; i < 200 && logs.common.split('\n').length - 1 < requests; i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50));
