@@ -41,20 +41,20 @@ test('the demo /stream page grows tick by tick in Chromium', async () => {
   try {
     // Inside the page, from its first moment: the text after every change of the DOM,
     // so what was on screen does not depend on how fast this process polls.
-    await page.addInitScript(() => {
-      const states: string[] = [];
-      (window as unknown as { states: string[] }).states = states;
-      new MutationObserver(() => {
-        const text = document.body?.innerText ?? '';
-        if (text !== states.at(-1)) states.push(text);
-      }).observe(document, { subtree: true, childList: true, characterData: true });
+    // (Scripts as text: this project type-checks without the DOM library.)
+    await page.addInitScript({
+      content: `window.states = [];
+        new MutationObserver(() => {
+          const text = document.body ? document.body.innerText : '';
+          if (text !== window.states[window.states.length - 1]) window.states.push(text);
+        }).observe(document, { subtree: true, childList: true, characterData: true });`,
     });
     const headers = page.waitForResponse((res) => res.url().endsWith('/stream'));
     await page.goto(url + '/stream');
     const response = await headers;
     expect(response.headers()['content-encoding']).toMatch(/^(br|gzip|zstd|deflate)$/);
     expect(response.headers()['x-content-type-options']).toBe('nosniff');
-    const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
+    const states = (await page.evaluate('window.states')) as string[];
     const ticks = states.map((text) => (text.match(/tick \d/g) ?? []).length).filter((count) => count > 0);
     // Every stage from one tick to five was on the page, in order (held, it would be [5]).
     expect(ticks).toEqual([1, 2, 3, 4, 5]);
@@ -101,8 +101,8 @@ test('an EventSource through gzip() gets each event within 100 ms of the app yie
       const stream = tab.waitForResponse((res) => res.url().endsWith('/events'));
       await tab.goto(url + '/');
       expect((await stream).headers()['content-encoding']).toMatch(/^(br|gzip|zstd|deflate)$/);
-      await tab.waitForFunction((count) => (window as unknown as { received: unknown[] }).received.length >= count, EVENTS, { timeout: 10_000 });
-      const received = await tab.evaluate(() => (window as unknown as { received: Array<{ data: string; at: number }> }).received);
+      await tab.waitForFunction(`window.received.length >= ${EVENTS}`, undefined, { timeout: 10_000 });
+      const received = (await tab.evaluate('window.received')) as Array<{ data: string; at: number }>;
       expect(received.map((event) => event.data)).toEqual(Array.from({ length: EVENTS }, (_, i) => `event ${i + 1}`));
       return received.map((event, i) => event.at - yieldedAt[i]!);
     } finally {
