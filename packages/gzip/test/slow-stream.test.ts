@@ -13,18 +13,9 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { gzip } from '../src/index.js';
+import { withTimeout } from './with-timeout.js';
 
 const LINES = 4;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** What the app yielded so far, and the receipt the client gives for each line. */
 interface Ticker {
