@@ -48,9 +48,12 @@ export function gzip(options: GzipOptions = {}): Middleware {
         environ.REQUEST_METHOD === 'HEAD',
       );
       const body = app(environ, exchange.startResponse);
-      // Only an async app pays for a promise here.
-      if (body instanceof Promise) return body.then(exchange.respond.bind(exchange));
-      return exchange.respond(body);
+      // Only an async app pays for a promise here. (`?.`: a broken app may return
+      // undefined, and respond() says so in the gateway's words.)
+      if (typeof (body as PromiseLike<Body> | null)?.then === 'function') {
+        return Promise.resolve(body).then(exchange.respond.bind(exchange));
+      }
+      return exchange.respond(body as Body);
     };
   };
 }
