@@ -196,13 +196,15 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
             continue;
           }
           if (this.buffered.length > 0) {
-            // One write for all that was held (a sync body's first oneShotLimit bytes):
-            // zlib makes a thread-pool round trip per write, and one copy of 1 MB costs
-            // less than 16 more trips (1 MB JSON in 64 KB slices: 9.4 -> 8.6 ms a body,
-            // raw createGzip().end() 8.4 ms, in process on this machine).
-            const held = concat(this.buffered, this.bufferedBytes);
+            // What was held (a sync body's first oneShotLimit bytes) goes to zlib in one
+            // go: one await instead of one per chunk, and no copy. Its output is queued
+            // here meanwhile, no more than the input already held. Measured on the bench
+            // row gzip-1mb-stream (server CPU per request, raw createGzip = 1): one await
+            // per chunk 0.94-0.99x; one Buffer.concat'ed write 0.93x (GC 12% of the main
+            // thread, from 1 MB copies); all at once 0.93-1.0x, GC 1.7%.
+            const held = this.buffered;
             this.buffered = [];
-            await pump.write(held);
+            await pump.writeAll(held);
             continue;
           }
           if (this.innerDone) {

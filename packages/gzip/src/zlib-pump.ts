@@ -51,6 +51,17 @@ export class ZlibPump {
     });
   }
 
+  /**
+   * Feeds every chunk at once (zlib takes them in order); resolves once it has consumed
+   * the last. For input already held in memory: the output of all of it is queued.
+   */
+  writeAll(chunks: readonly Uint8Array[]): Promise<void> {
+    if (this.error) return Promise.reject(this.error);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.stream.write(chunks[i]!);
+    return this.write(chunks[last]!);
+  }
+
   /** Ends the input; resolves once every compressed byte is queued. */
   finish(): Promise<void> {
     if (this.error) return Promise.reject(this.error);
