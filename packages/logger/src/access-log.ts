@@ -1,8 +1,9 @@
 /**
  * `accessLog()`: one line per request, written when the response is finished (the
- * body's close()), with the status sent, the body bytes that passed this layer and
- * the time taken. Requests the client abandoned, or that the app broke, are logged
- * too and marked (`aborted`/`error`).
+ * body's close()), with the status the client got, the body bytes that passed this
+ * layer and the time taken. Requests the client abandoned (499 when it left before
+ * any status went out), or that the app broke, are logged too, once; the Apache
+ * formats stay strict CLF and `json` says the outcome (`aborted`/`error`).
  *
  * Request: reuses a valid incoming `X-Request-Id` or makes one, and puts it in
  * `environ['tsgi.request_id']`. Response: adds the id as a header; the status,
