@@ -45,7 +45,8 @@ const greet: Application = (environ, startResponse) => {
 };
 
 const stream: Application = (_environ, startResponse) => {
-  startResponse('200 OK', [TEXT]);
+  // nosniff: a browser renders text/plain as it arrives instead of waiting to sniff it.
+  startResponse('200 OK', [TEXT, ['X-Content-Type-Options', 'nosniff']]);
   return (async function* ticks() {
     for (let i = 1; i <= 5; i++) {
       yield Buffer.from(`tick ${i}\n`);

@@ -96,13 +96,15 @@ interface Case {
   status: number;
   body?: string;
   gzip: boolean;
+  /** Compressed after all where the host gives the body without a length (see LENGTHLESS_HOSTS). */
+  unknownLengthGzip?: boolean;
   /** The native route ran (false: the tsgi side answered by itself). */
   native: boolean;
 }
 
 const TABLE: Case[] = [
   { name: 'passes on and compresses on the way out', path: '/json', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: JSON_TEXT, gzip: true, native: true },
-  { name: 'passes on a small body unchanged', path: '/text', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: 'hello from the host', gzip: false, native: true },
+  { name: 'passes on a small body unchanged', path: '/text', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: 'hello from the host', gzip: false, unknownLengthGzip: true, native: true },
   { name: 'passes on without Accept-Encoding', path: '/json', status: 200, body: JSON_TEXT, gzip: false, native: true },
   { name: 'answers itself: auth refuses', path: '/private/data', status: 401, gzip: false, native: false },
   { name: 'auth passes the user below', path: '/private/data', headers: { Authorization: ALICE }, status: 200, body: 'user=alice', gzip: false, native: true },
@@ -111,6 +113,9 @@ const TABLE: Case[] = [
   { name: 'a request body the tsgi side leaves unread reaches the route below', method: 'POST', path: '/echo', headers: { 'Content-Type': 'text/plain' }, send: 'ping', status: 200, body: 'echo: ping', gzip: false, native: true },
   { name: 'HEAD: headers only', method: 'HEAD', path: '/json', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: '', gzip: true, native: true },
 ];
+
+/** Hosts whose answers reach the tsgi side as a body of unknown length. */
+const LENGTHLESS_HOSTS = new Set(['Hono', 'h3']);
 
 describe.each(Object.keys(HOSTS))('%s', (hostName) => {
   let host: Host;
@@ -132,7 +137,10 @@ describe.each(Object.keys(HOSTS))('%s', (hostName) => {
     expect(reply.status).toBe(row.status);
     expect(reply.headers['x-tsgi']).toBe('stamped');
     // HEAD: gzip decides from the Content-Length the host gave, and not every host gives one.
-    if (row.method !== 'HEAD') expect(reply.headers['content-encoding']).toBe(row.gzip ? 'gzip' : undefined);
+    // The fetch hosts hand their Response body over as a stream of unknown length, which
+    // gzip() compresses from its first chunk (its size threshold needs a known length).
+    const gzipped = row.gzip || (row.unknownLengthGzip === true && LENGTHLESS_HOSTS.has(hostName));
+    if (row.method !== 'HEAD') expect(reply.headers['content-encoding']).toBe(gzipped ? 'gzip' : undefined);
     if (row.body !== undefined) expect(row.method === 'HEAD' ? reply.body.toString() : decoded(reply)).toBe(row.body);
     if (row.status === 401) expect(reply.headers['www-authenticate']).toMatch(/^Basic realm=/);
     if (row.gzip && row.method !== 'HEAD') expect(reply.headers.vary).toMatch(/accept-encoding/i);

@@ -114,10 +114,13 @@ export function onClose<B extends Body>(body: B, hook: () => void): B {
   return hookClose(body, new CallbackHook(hook)) as B;
 }
 
-/** The total length of an array body, or `undefined` for any other kind. */
+/**
+ * The total length of an array body, or `undefined` for any other kind. `NaN` when a
+ * chunk is not bytes (`checkChunk` says which), so a broken body never throws here.
+ */
 export function arrayBodyLength(body: Body): number | undefined {
   if (!Array.isArray(body)) return undefined;
   let length = 0;
-  for (let i = 0; i < body.length; i++) length += (body[i] as Uint8Array).byteLength;
+  for (let i = 0; i < body.length; i++) length += (body[i] as Uint8Array | null | undefined)?.byteLength ?? NaN;
   return length;
 }

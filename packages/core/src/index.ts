@@ -34,6 +34,8 @@ export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
+export { checkBody, checkChunk, describeValue } from './body-check.js';
+export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';

@@ -60,6 +60,8 @@ export interface Pump {
   readonly ended: boolean;
   take(): Uint8Array | undefined;
   write(chunk: Uint8Array): Promise<void>;
+  /** Writes several chunks in one go; resolves once the last is consumed. */
+  writeAll(chunks: readonly Uint8Array[]): Promise<void>;
   finish(): Promise<void>;
   destroy(): void;
 }

@@ -14,6 +14,8 @@
 import {
   HttpError,
   arrayBodyLength,
+  checkBody,
+  checkChunk,
   closeBody,
   concatBytes,
   statusCode,
@@ -28,6 +30,7 @@ import { GzipBody } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
 import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
+import { isEventStream } from './compressible.js';
 
 /**
  * pending: startResponse not called yet; deferred: held, may be compressed; passed:
@@ -91,6 +94,7 @@ export class Exchange {
 
   private onWrite(chunk: Uint8Array): void {
     if (this.realWrite) this.realWrite(chunk);
+    else if (!(chunk instanceof Uint8Array)) throw new TypeError(`gzip: write(): ${checkChunk(chunk)}`);
     else (this.written ??= []).push(chunk);
   }
 
@@ -138,8 +142,9 @@ export class Exchange {
     }
     const encoder = this.config.encoders.get(coding)!;
     const flush = this.config.flush(type);
-    // An encoder that cannot flush (CompressionStream) would hold events back: send as is.
-    if (flush && !encoder.canFlush && identity) return this.passWithVary(excInfo);
+    // An encoder that cannot flush (CompressionStream) would hold events back: an event
+    // stream goes as is; other bodies are compressed, only without a flush per chunk.
+    if (flush && !encoder.canFlush && identity && isEventStream(type)) return this.passWithVary(excInfo);
     this.mode = 'deferred';
     this.encoder = encoder;
     this.flush = flush;
@@ -174,6 +179,9 @@ export class Exchange {
 
   /** The body to return to the gateway for the app's `body`. */
   respond(body: Body): Body | Promise<Body> {
+    // The gateway's own check and words, before anything here reads the body.
+    const problem = checkBody(body);
+    if (problem !== undefined) throw new TypeError(`gzip: ${problem}`);
     switch (this.mode) {
       case 'passed':
         return body;
@@ -201,6 +209,7 @@ export class Exchange {
 
   private respondArray(body: Uint8Array[] & Body): Body | Promise<Body> {
     const length = arrayBodyLength(body)!;
+    if (Number.isNaN(length)) throw new TypeError(`gzip: ${body.map(checkChunk).find((problem) => problem !== undefined)}`);
     if (length < this.config.threshold && this.negotiation.identity) {
       this.forwardIdentity();
       return body;

@@ -158,9 +158,13 @@ describe('gzip() skip rules', () => {
     return res;
   }
 
-  it('leaves bodies under the threshold alone (array, stream, and by Content-Length) but adds Vary', async () => {
+  it('leaves bodies of known length under the threshold alone (array, sync iterable, Content-Length) but adds Vary', async () => {
     const small = text(1000);
-    for (const app of [arrayApp([small]), streamApp([small.subarray(0, 500), small.subarray(500)])]) {
+    const syncApp: Application = (_e, startResponse) => {
+      startResponse('200 OK', TEXT);
+      return new Set([small.subarray(0, 500), small.subarray(500)]);
+    };
+    for (const app of [arrayApp([small]), syncApp]) {
       const res = await expectUntouched(app);
       expect(Buffer.from(res.body).equals(small)).toBe(true);
       expect(res.header('vary')).toBe('Accept-Encoding');
@@ -170,6 +174,16 @@ describe('gzip() skip rules', () => {
     const res = await expectUntouched(app);
     expect(res.header('content-length')).toBe('1000');
     expect(res.header('vary')).toBe('Accept-Encoding');
+    expect(app.state.closed).toBe(1);
+  });
+
+  it('compresses a small async stream of unknown length: the threshold needs a known length', async () => {
+    const small = text(300);
+    const app = streamApp([small.subarray(0, 100), small.subarray(100)]);
+    const res = await testClient(gzip()(app)).request('GET', '/', GZ);
+    expect(res.header('content-encoding')).toBe('gzip');
+    expect(res.header('content-length')).toBeUndefined();
+    expect(zlib.gunzipSync(res.body).equals(small)).toBe(true);
     expect(app.state.closed).toBe(1);
   });
 

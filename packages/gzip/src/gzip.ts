@@ -10,11 +10,12 @@
  *
  * Left as they are: HEAD bodies (same headers as GET, no body work), 1xx, 204, 206
  * and 304 responses, responses that already have a Content-Encoding or say
- * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies
- * under `threshold` bytes (decided from Content-Length, else by buffering at most
- * that much). Whole bodies up to `oneShotLimit` are compressed in one call; longer or
- * still-streaming ones go through a zlib stream that never runs ahead of the client,
- * sync-flushed per chunk for `text/event-stream` so events are not held back.
+ * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies of
+ * known length under `threshold` bytes (from Content-Length, an array, or a sync
+ * iterable). Whole bodies up to `oneShotLimit` are compressed in one call; longer or
+ * still-streaming ones go through a zlib stream that never runs ahead of the client.
+ * An async body is sync-flushed per chunk (Rack::Deflater's `sync`), so each chunk
+ * the app yields reaches the client without waiting for the next.
  *
  * On Cloudflare Workers it passes every response through untouched: there the edge
  * negotiates with the client and compresses (gzip, br) by itself, and the Worker sees
@@ -57,9 +58,10 @@ export function gzip(options: GzipOptions = {}): Middleware {
         environ.REQUEST_METHOD === 'HEAD',
       );
       const body = app(environ, exchange.startResponse);
-      // Only an async app pays for a promise here.
-      if (typeof (body as Promise<Body>).then === 'function') {
-        return (body as Promise<Body>).then(exchange.respond.bind(exchange));
+      // Only an async app pays for a promise here. (`?.`: a broken app may return
+      // undefined, and respond() says so in the gateway's words.)
+      if (typeof (body as PromiseLike<Body> | null)?.then === 'function') {
+        return Promise.resolve(body).then(exchange.respond.bind(exchange));
       }
       return exchange.respond(body as Body);
     };

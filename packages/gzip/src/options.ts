@@ -5,14 +5,16 @@
  */
 import type { Environ } from '@tsgi/core';
 import type { BrotliOptions, ZlibOptions } from 'node:zlib';
-import { compressible, isEventStream } from './compressible.js';
+import { compressible } from './compressible.js';
 import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS, type Coding, type ContentEncoder } from './encoders.js';
 import { Negotiator } from './negotiate.js';
 
 export interface GzipOptions {
   /**
-   * Responses smaller than this many bytes are sent as they are. Decided from
-   * Content-Length when there is one, else by buffering at most this many bytes.
+   * Responses smaller than this many bytes are sent as they are. Decided for bodies
+   * whose length is known: from Content-Length, an array body, or a sync iterable
+   * (collected up to `oneShotLimit`). An async body without Content-Length is
+   * compressed from its first chunk, so a slow stream is never held back.
    * @default 1024
    */
   threshold?: number;
@@ -36,9 +38,12 @@ export interface GzipOptions {
    */
   filter?: (contentType: string | undefined, environ: Environ) => boolean;
   /**
-   * Sync-flush the compressor after every chunk the app yields, so each one reaches
-   * the client at once (at some cost in ratio). A function decides by Content-Type.
-   * @default isEventStream: on for text/event-stream only
+   * Sync-flush the compressor (Z_SYNC_FLUSH, or brotli's and zstd's flush) after every
+   * chunk an async body yields, so each one reaches the client at once, as
+   * Rack::Deflater's `sync`; it costs some ratio when chunks are small. A function
+   * decides by Content-Type. Sync iterables are never flushed per chunk: nothing waits
+   * between their chunks.
+   * @default true
    */
   flush?: boolean | ((contentType: string | undefined) => boolean);
   /**
@@ -75,7 +80,7 @@ export const DEFAULTS = {
   level: 6,
   encodings: AVAILABLE_CODINGS,
   filter: compressible,
-  flush: isEventStream,
+  flush: true,
   zlibOptions: {},
   brotliOptions: {},
   oneShotLimit: 1024 * 1024,

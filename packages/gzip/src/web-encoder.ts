@@ -97,6 +97,10 @@ export class WebPump implements Pump {
     return this.writer.write(chunk);
   }
 
+  async writeAll(chunks: readonly Uint8Array[]): Promise<void> {
+    for (const chunk of chunks) await this.write(chunk);
+  }
+
   async finish(): Promise<void> {
     if (this.error !== undefined) throw this.error;
     await this.writer.close();

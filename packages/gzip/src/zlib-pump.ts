@@ -7,8 +7,9 @@
  * @module
  */
 import type { Transform } from 'node:stream';
+import type { Pump } from './encoders.js';
 
-export class ZlibPump {
+export class ZlibPump implements Pump {
   private readonly queue: Buffer[] = [];
   private head = 0;
   private error: Error | undefined;
@@ -49,6 +50,17 @@ export class ZlibPump {
     return new Promise<void>((resolve, reject) => {
       this.stream.write(chunk, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  /**
+   * Feeds every chunk at once (zlib takes them in order); resolves once it has consumed
+   * the last. For input already held in memory: the output of all of it is queued.
+   */
+  writeAll(chunks: readonly Uint8Array[]): Promise<void> {
+    if (this.error) return Promise.reject(this.error);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.stream.write(chunks[i]!);
+    return this.write(chunks[last]!);
   }
 
   /** Ends the input; resolves once every compressed byte is queued. */

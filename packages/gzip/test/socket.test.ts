@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { gzip } from '../src/index.js';
+import { withTimeout } from './with-timeout.js';
 
 const BODY = Buffer.from('{"id":1,"name":"tsgi","tags":["wsgi","pep3333"]}\n'.repeat(400));
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', 'application/json']];
@@ -32,16 +33,6 @@ function rawGet(url: string, headers: Record<string, string>): Promise<Raw> {
     req.on('error', reject);
     req.setTimeout(5000, () => req.destroy(new Error('timeout')));
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const stream: Application = (_e, startResponse) => {

@@ -1,8 +1,9 @@
 /**
  * `accessLog()`: one line per request, written when the response is finished (the
- * body's close()), with the status sent, the body bytes that passed this layer and
- * the time taken. Requests the client abandoned, or that the app broke, are logged
- * too and marked (`aborted`/`error`).
+ * body's close()), with the status the client got, the body bytes that passed this
+ * layer and the time taken. Requests the client abandoned (499 when it left before
+ * any status went out), or that the app broke, are logged too, once; the Apache
+ * formats stay strict CLF and `json` says the outcome (`aborted`/`error`).
  *
  * Request: reuses a valid incoming `X-Request-Id` or makes one, and puts it in
  * `environ['tsgi.request_id']`. Response: adds the id as a header; the status,
@@ -23,9 +24,9 @@
  * @module
  */
 import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
-import { escapeLine } from './escape.js';
 import { Exchange, type ExchangeConfig } from './exchange.js';
-import { FORMATS, readsDuration, type LogFormat, type LogInfo } from './formats.js';
+import { readsDuration, type LogFormat } from './formats.js';
+import { isFunction, lineFormatter, optionChecker, OUTPUT_DEFAULTS, resolveOutput } from './line-options.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
 import { isValidRequestId, requestIdGenerator } from './request-id.js';
 
@@ -66,29 +67,13 @@ export type AccessLogMiddleware = Middleware & { flush(): void };
 const DEFAULTS = {
   format: 'combined',
   requestIdHeader: 'X-Request-Id',
-  flushInterval: 10,
-  maxBuffer: 65_536,
+  ...OUTPUT_DEFAULTS,
 } satisfies Partial<Required<AccessLogOptions>>;
 
-function optional<T>(name: string, value: T, check: (value: NonNullable<T>) => boolean, expected: string): T {
-  if (value !== undefined && !check(value as NonNullable<T>)) {
-    throw new TypeError(`accessLog: option ${name} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-  }
-  return value;
-}
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
+const optional = optionChecker('accessLog');
 
 // For an environ without wsgi.errors (every gateway sets it): console.error, on every runtime.
 const STDERR: LineTarget = { write: (text: string) => console.error(text.endsWith('\n') ? text.slice(0, -1) : text) };
-
-/** A line without its trailing newline, one line whatever the format returned. */
-function customLine(format: (info: LogInfo) => string | undefined | null, info: LogInfo): string | undefined {
-  let line = format(info);
-  if (!line) return undefined;
-  if (line.endsWith('\n')) line = line.slice(0, -1);
-  return escapeLine(line);
-}
 
 async function settle(exchange: Exchange, pending: Promise<Body>): Promise<Body> {
   let body: Body;
@@ -104,25 +89,17 @@ async function settle(exchange: Exchange, pending: Promise<Body>): Promise<Body>
 /** Access logging: Apache common/combined, JSON lines or a custom line per request. */
 export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
   const format = options.format ?? DEFAULTS.format;
-  if (typeof format !== 'function' && !Object.hasOwn(FORMATS, format)) {
-    throw new TypeError(`accessLog: option format must be 'common', 'combined', 'json' or a function, got ${JSON.stringify(format)}`);
-  }
-  const stream = optional('stream', options.stream, (s) => typeof s?.write === 'function', 'a stream with write()');
+  const formatLine = lineFormatter('accessLog', format);
+  const { stream, utcOffset, sink: sinkOptions } = resolveOutput('accessLog', options);
   const skip = optional('skip', options.skip, isFunction, 'a function');
   const now = optional('now', options.now, isFunction, 'a function');
-  const utcOffset = optional('utcOffset', options.utcOffset, (n) => Number.isInteger(n) && Math.abs(n) < 24 * 60, 'whole minutes east of UTC');
   const headerOption = options.requestIdHeader ?? DEFAULTS.requestIdHeader;
   optional('requestIdHeader', headerOption, (h) => h === false || (typeof h === 'string' && isToken(h)), 'a header name or false');
   const generate = optional('generateRequestId', options.generateRequestId, isFunction, 'a function') ?? requestIdGenerator();
-  const sinkOptions = {
-    flushInterval: optional('flushInterval', options.flushInterval, (n) => Number.isFinite(n) && n >= 0, 'a number of ms >= 0') ?? DEFAULTS.flushInterval,
-    maxBuffer: optional('maxBuffer', options.maxBuffer, (n) => Number.isInteger(n) && n > 0, 'a positive integer') ?? DEFAULTS.maxBuffer,
-  };
 
   const requestIdHeader = headerOption === false ? undefined : headerOption;
   // The environ key of the incoming header: X-Request-Id -> HTTP_X_REQUEST_ID.
   const requestIdKey = requestIdHeader && 'HTTP_' + requestIdHeader.toUpperCase().replaceAll('-', '_');
-  const formatLine = typeof format === 'function' ? undefined : FORMATS[format];
   const fixedSink = stream && new LineSink(stream, sinkOptions);
   const sinks = new WeakMap<object, LineSink>();
 
@@ -140,7 +117,7 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
     timed: readsDuration(format),
     write(info: Exchange): void {
       if (skip !== undefined && skip(info.environ, info.status)) return;
-      const line = formatLine !== undefined ? formatLine(info) : customLine(format as Exclude<LogFormat, string>, info);
+      const line = formatLine(info);
       if (line !== undefined) sinkFor(info.environ).push(line + '\n');
     },
   };

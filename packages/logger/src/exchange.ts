@@ -16,8 +16,11 @@
  */
 import {
   arrayBodyLength,
+  checkBody,
+  checkChunk,
   getHeader,
   hookClose,
+  isClientDisconnected,
   statusCode,
   type Body,
   type CloseHook,
@@ -64,6 +67,8 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   private knownBytes = 0;
   private headers: ResponseHeaders | undefined = undefined;
   private complete = false;
+  /** write() was called: the status went out even if no byte did (PEP 3333). */
+  private wrote = false;
   private closed = false;
   private logged = false;
   private innerWrite: Write | undefined = undefined;
@@ -88,6 +93,7 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
     this.countingWrite = (chunk) => {
       this.bytes += chunk.byteLength;
+      this.wrote = true;
       this.innerWrite!(chunk);
     };
   }
@@ -107,14 +113,20 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
 
   /** Hooks the body the app returned; arrays stay arrays, other iterables are wrapped. */
   attach(body: Body): Body {
-    if (body === null || typeof body !== 'object') {
+    const problem = checkBody(body);
+    if (problem !== undefined) {
       // Not a body at all: the gateway (or lint) will refuse it and nothing will close it.
-      this.fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not a body`));
+      this.fail(new TypeError(problem));
       return body;
     }
     if (Array.isArray(body)) {
       this.complete = true;
       this.knownBytes = arrayBodyLength(body)!;
+      // A chunk that is not bytes: the gateway answers 500 instead of sending it.
+      if (Number.isNaN(this.knownBytes)) {
+        this.knownBytes = 0;
+        this.failed(new TypeError(body.map(checkChunk).find((found) => found !== undefined)));
+      }
       return hookClose(body, this);
     }
     if (isFileBody(body)) {
@@ -143,7 +155,8 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   }
 
   failed(error: unknown): void {
-    this.outcome = 'error';
+    // The app stopped because the client left mid-upload: that is no app error.
+    this.outcome = isClientDisconnected(error) ? 'aborted' : 'error';
     this.error = error;
   }
 
@@ -189,12 +202,13 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   }
 
   /**
-   * The status sent: the app's, or 500 when it failed before any byte went out (the
-   * gateway then answers 500) or never called startResponse.
+   * The status the client got: the app's once anything went out; before that, 499
+   * (nginx's "client closed request") when the client left, and 500 when the app
+   * failed (the gateway answers 500) or never called startResponse.
    */
   get status(): number {
-    if (this.statusLine === undefined || (this.outcome === 'error' && this.bytes === 0)) return 500;
-    return statusCode(this.statusLine);
+    if (this.outcome !== 'ok' && this.bytes === 0 && !this.wrote) return this.outcome === 'aborted' ? 499 : 500;
+    return this.statusLine === undefined ? 500 : statusCode(this.statusLine);
   }
 
   get time(): Date {

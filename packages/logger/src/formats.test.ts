@@ -74,11 +74,12 @@ describe('Apache formats, byte for byte', () => {
     );
   });
 
-  it('appends aborted or error after the Apache fields when the response did not complete', () => {
+  it('stays strict CLF when the response did not complete: no field after the Apache ones', () => {
     const base = '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0"';
-    expect(formatCommon(info({ outcome: 'aborted', bytes: 100 }))).toBe(`${base} 200 100 aborted`);
+    expect(formatCommon(info({ outcome: 'aborted', bytes: 100 }))).toBe(`${base} 200 100`);
+    expect(formatCommon(info({ outcome: 'aborted', status: 499, bytes: 0 }))).toBe(`${base} 499 -`);
     expect(formatCombined(info({ outcome: 'error', status: 500, bytes: 0 }))).toBe(
-      `${base} 500 - "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)" error`,
+      `${base} 500 - "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"`,
     );
   });
 

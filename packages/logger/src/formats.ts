@@ -5,11 +5,12 @@
  * - `combined`: `common` plus `"%{Referer}i" "%{User-agent}i"`.
  * - `json`: one object a line with every field of {@link LogInfo}.
  *
- * For a completed request the Apache lines are byte for byte what Apache writes,
- * escaping included. A request that did not complete gets one more field after
- * them, ` aborted` (the client went away before the body ended) or ` error` (the
- * app threw); its status is the one sent (500 when the app failed before any byte
- * went out) and `%b` counts the bytes that passed this layer.
+ * The Apache lines are byte for byte what Apache writes, escaping included, for every
+ * request: strict CLF, so log tools (goaccess, awstats, GoAccess's COMMON/COMBINED)
+ * read each one. How a request ended shows in the status (the one the client got:
+ * 499 when the client left before any status went out, 500 when the app failed
+ * first) and in `%b` (the bytes that passed this layer); `outcome` has a field only
+ * in `json` and in custom formats.
  *
  * @example
  * // 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08"
@@ -21,12 +22,18 @@ import type { Environ } from '@tsgi/core';
 import { clfTime } from './clf-time.js';
 import { escapeLogItem, jsonString } from './escape.js';
 
-/** How a response ended: sent in full, cut short by the client, or broken by the app. */
-export type Outcome = 'ok' | 'aborted' | 'error';
+/**
+ * How a response ended: sent in full, cut short by the client, broken by the app, or
+ * refused by the server before the app saw the request (`rejectLog`).
+ */
+export type Outcome = 'ok' | 'aborted' | 'error' | 'refused';
 
 /** What is known about a finished request, handed to every format. */
 export interface LogInfo {
-  /** The request's environ, as it is when the line is written (REMOTE_USER included). */
+  /**
+   * The request's environ, as it is when the line is written (REMOTE_USER included).
+   * For a refused request (`rejectLog`) only the CGI keys the server could parse.
+   */
   readonly environ: Environ;
   /** When the request reached this layer, in epoch milliseconds. */
   readonly timestamp: number;
@@ -42,7 +49,7 @@ export interface LogInfo {
   /** The request target as `%r` shows it: the raw one when the gateway kept it. */
   readonly target: string;
   readonly protocol: string;
-  /** The status code sent. */
+  /** The status the client got; 499 when it left before any status went out. */
   readonly status: number;
   /** Body bytes that passed this layer (after any compression below it). */
   readonly bytes: number;
@@ -55,7 +62,7 @@ export interface LogInfo {
   readonly referer: string | undefined;
   readonly requestId: string | undefined;
   readonly outcome: Outcome;
-  /** What the app threw when `outcome` is 'error'. */
+  /** What the app threw when `outcome` is 'error'; the server's reason when 'refused'. */
   readonly error: unknown;
 }
 
@@ -64,6 +71,13 @@ export type LogFormat = 'common' | 'combined' | 'json' | ((info: LogInfo) => str
 
 function item(value: string | undefined): string {
   return value === undefined ? '-' : escapeLogItem(value);
+}
+
+/** `%r`; Apache's `-` for a refused request whose request line never parsed. */
+function requestLine(info: LogInfo): string {
+  const method = info.method;
+  if (method === '-' && info.target === '-') return '-';
+  return escapeLogItem(method) + ' ' + escapeLogItem(info.target) + ' ' + escapeLogItem(info.protocol);
 }
 
 function commonLine(info: LogInfo): string {
@@ -77,11 +91,7 @@ function commonLine(info: LogInfo): string {
     ' ' +
     clfTime(info.timestamp, info.utcOffset) +
     ' "' +
-    escapeLogItem(info.method) +
-    ' ' +
-    escapeLogItem(info.target) +
-    ' ' +
-    escapeLogItem(info.protocol) +
+    requestLine(info) +
     '" ' +
     info.status +
     ' ' +
@@ -89,20 +99,14 @@ function commonLine(info: LogInfo): string {
   );
 }
 
-function marker(outcome: Outcome): string {
-  return outcome === 'ok' ? '' : ' ' + outcome;
-}
-
 /** Apache's common log format. */
 export function formatCommon(info: LogInfo): string {
-  return commonLine(info) + marker(info.outcome);
+  return commonLine(info);
 }
 
 /** Apache's combined log format. */
 export function formatCombined(info: LogInfo): string {
-  return (
-    commonLine(info) + ' "' + item(info.referer) + '" "' + item(info.userAgent) + '"' + marker(info.outcome)
-  );
+  return commonLine(info) + ' "' + item(info.referer) + '" "' + item(info.userAgent) + '"';
 }
 
 function jsonOrNull(value: string | undefined): string {
@@ -145,7 +149,7 @@ export function formatJson(info: LogInfo): string {
     jsonOrNull(info.requestId) +
     ',"outcome":"' +
     info.outcome +
-    (info.outcome === 'error' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')
+    (info.outcome === 'error' || info.outcome === 'refused' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')
   );
 }
 

@@ -1,4 +1,5 @@
 export { accessLog, flushAccessLogs, type AccessLogMiddleware, type AccessLogOptions } from './access-log.js';
+export { rejectLog, type RefusedRequest, type RejectLogOptions } from './reject-log.js';
 export { FORMATS, formatCombined, formatCommon, formatJson, type LogFormat, type LogInfo, type Outcome } from './formats.js';
 export { escapeLine, escapeLogItem, jsonString } from './escape.js';
 export { clfTime, formatOffset } from './clf-time.js';

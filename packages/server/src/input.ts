@@ -17,7 +17,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PullInputStream, type InputStream } from '@tsgi/core';
+import { ClientDisconnected, PullInputStream, type InputStream } from '@tsgi/core';
 
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const kInput = Symbol('tsgi.input');
@@ -64,14 +64,13 @@ function onEnd(this: Tagged): void {
 }
 function onError(this: Tagged, error: Error): void {
   const input = this[kInput]!;
-  input.error ??= error;
+  // node's 'aborted' (ECONNRESET) is the client leaving; core names it for access logs.
+  input.error ??= (error as { code?: string }).code === 'ECONNRESET' ? new ClientDisconnected(undefined, { cause: error }) : error;
   input.wakeUp();
 }
 function onClose(this: Tagged): void {
   const input = this[kInput]!;
-  if (!input.ended && input.error === null) {
-    input.error = new Error('tsgi: the client closed the connection before the request body was complete');
-  }
+  if (!input.ended && input.error === null) input.error = new ClientDisconnected();
   input.wakeUp();
 }
 

@@ -40,6 +40,11 @@ function onHeldClose(this: HeldRequest): void {
   unhold(this); // gone before the body was in: the app is never called
 }
 
+/** True while the gate holds `req` until its body is in: the app has not seen it. */
+export function isHeld(req: IncomingMessage): boolean {
+  return (req as HeldRequest)[kHeld] != null;
+}
+
 function unhold(req: HeldRequest): Held | null {
   const held = req[kHeld] ?? null;
   req[kHeld] = null;

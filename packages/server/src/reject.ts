@@ -22,6 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { statusLine } from '@tsgi/core';
+import { isHeld } from './limits-gate.js';
 
 /** What a rejected request was, for an access log. Fields node never parsed are '-'. */
 export interface RejectInfo {
@@ -146,10 +147,16 @@ export function clientErrorListener(onReject: OnReject | undefined): (error: Err
       socket.destroy();
       return;
     }
-    const [status, reason] = classify(error.code);
     const inFlight = marked._httpMessage;
     // The request node was parsing, if it got that far: its method and target for the log.
     const req = inFlight?.req ?? marked.parser?.incoming ?? undefined;
+    if (error.code === 'HPE_INVALID_EOF_STATE' && req !== undefined && !isHeld(req)) {
+      // The client left mid-request that the app already has: its access log says so
+      // once (499), and nobody is left to read a 400.
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = classify(error.code);
     if (inFlight?.headersSent) {
       socket.destroy();
       report(onReject, infoOf(0, reason, socket, req));

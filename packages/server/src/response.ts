@@ -27,6 +27,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
+  checkBody,
   checkHeader,
   checkHeaders,
   checkStatus,
@@ -228,8 +229,9 @@ export class Exchange {
       }
       return;
     }
-    if (body === null || typeof body !== 'object') {
-      this.fail(new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`));
+    const problem = checkBody(body);
+    if (problem !== undefined) {
+      this.fail(new TypeError(`tsgi server: ${problem}`));
       return;
     }
     this.body = body;
