@@ -13,6 +13,7 @@
  * @module
  */
 import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Application } from '@tsgi/core';
 import { LIMIT_DEFAULTS } from './limits.js';
@@ -55,6 +56,24 @@ export interface ServeOptions extends ListenerOptions {
    * @default {}
    */
   serverOptions?: ServerOptions;
+  /**
+   * Serve HTTPS through node:https with these options (at least `cert` and `key`);
+   * `wsgi.url_scheme` is then 'https'.
+   * @default undefined (plain HTTP)
+   */
+  tls?: HttpsServerOptions;
+  /**
+   * Listen on a socket this process inherited, by descriptor number (the CLI's
+   * primary binds and passes it, so the socket outlives any one worker); `host` and
+   * `port` are then not used.
+   * @default undefined
+   */
+  fd?: number;
+  /**
+   * The listen backlog: connections the kernel queues before they are accepted.
+   * @default 511 (node's)
+   */
+  backlog?: number;
 }
 
 export interface Served {
@@ -72,7 +91,7 @@ const DEFAULTS = {
   headersTimeout: 60_000,
   requestTimeout: 300_000,
   shutdownTimeout: 10_000,
-} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions'>;
+} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'fd' | 'backlog'>;
 
 function checkNumber(name: string, value: number, max = Infinity): number {
   if (typeof value !== 'number' || !(value >= 0) || value > max || (max !== Infinity && !Number.isInteger(value))) {
@@ -89,17 +108,19 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   const shutdownTimeout = checkNumber('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout);
   const listener = toNodeListener(app, options);
   const headersTimeout = checkNumber('headersTimeout', options.headersTimeout ?? DEFAULTS.headersTimeout);
-  const server = createServer(
-    {
-      // node checks the header/request timeouts on this tick (30 s by default): a short
-      // timeout needs a shorter tick to be kept at all.
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
-      // The listener's limits check Host itself, after the size limits (431 before 400).
-      requireHostHeader: false,
-      ...options.serverOptions,
-    },
-    listener,
-  );
+  const serverOptions: ServerOptions = {
+    // node checks the header/request timeouts on this tick (30 s by default): a short
+    // timeout needs a shorter tick to be kept at all.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
+    // The listener's limits check Host itself, after the size limits (431 before 400).
+    requireHostHeader: false,
+    ...options.serverOptions,
+  };
+  // An https.Server is an http.Server on TLS sockets (same events and methods); the
+  // types only keep them apart.
+  const server: Server = options.tls
+    ? (createHttpsServer({ ...options.tls, ...serverOptions }, listener) as unknown as Server)
+    : createServer(serverOptions, listener);
   // Through 'checkContinue' the app decides when `100 Continue` goes out: on first read.
   server.on('checkContinue', listener);
   // Parser refusals, header overflow and slow clients: 400/431/408 with Connection: close.
@@ -114,14 +135,20 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const listening = (): void => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (options.fd !== undefined) server.listen({ fd: options.fd, backlog: options.backlog }, listening);
+    else server.listen({ port, host, backlog: options.backlog }, listening);
   });
-  const address = server.address() as AddressInfo;
-  const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
-  const url = `http://${shown}:${address.port}`;
+  const address = server.address() as AddressInfo | string;
+  let url: string;
+  if (typeof address === 'string') url = `unix:${address}`;
+  else {
+    const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+    url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;
+  }
 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
