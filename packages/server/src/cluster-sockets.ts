@@ -95,9 +95,15 @@ async function bindOne(address: BindAddress): Promise<Handle> {
     handle = createServerHandle(host, address.port, net.isIP(host));
   }
   if (typeof handle === 'number') throw new ListenError(describe(address, getSystemErrorName(handle)));
-  if (address.kind === 'tcp' && address.port === 0) {
+  if (address.kind === 'tcp') {
+    // libuv keeps a bind's EADDRINUSE for listen(), which only the workers call: a
+    // socket that did not get its port is still unbound, so its name shows port 0.
     const out: { port?: number } = {};
     handle.getsockname?.(out);
+    if (address.port !== 0 && out.port !== address.port) {
+      handle.close();
+      throw new ListenError(describe(address, 'EADDRINUSE'));
+    }
     address.port = out.port ?? 0;
   }
   return handle;

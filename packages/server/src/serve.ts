@@ -142,9 +142,11 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     if (options.fd !== undefined) server.listen({ fd: options.fd, backlog: options.backlog }, listening);
     else server.listen({ port, host, backlog: options.backlog }, listening);
   });
-  const address = server.address() as AddressInfo | string;
+  const address = server.address() as AddressInfo | string | null;
   let url: string;
-  if (typeof address === 'string') url = `unix:${address}`;
+  // A Unix socket shows its path; one inherited by descriptor has no name to show.
+  if (address === null) url = `fd:${options.fd}`;
+  else if (typeof address === 'string') url = `unix:${address}`;
   else {
     const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
     url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;

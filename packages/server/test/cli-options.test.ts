@@ -1,0 +1,124 @@
+/**
+ * The CLI's listening and logging options over real sockets: `--bind` on a TCP port
+ * and a Unix socket at once, HTTPS from `--certfile/--keyfile` (a self-signed
+ * certificate made by openssl at test time), `--access-log` to a file and to stdout
+ * with `--access-log-format`, and `--forwarded-allow-ips` wiring proxyFix.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { get as httpGet, type RequestOptions } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import * as path from 'node:path';
+import { fixtureDir, runCli, startedUrls, stopCli } from './cli-harness.js';
+
+jest.setTimeout(60_000);
+
+const APP = `
+export function app(environ, startResponse) {
+  startResponse('200 OK', [['Content-Type', 'application/json']]);
+  return [Buffer.from(JSON.stringify({ scheme: environ['wsgi.url_scheme'], remote: environ.REMOTE_ADDR, path: environ.PATH_INFO }))];
+}
+`;
+const dir = fixtureDir({ 'app.mjs': APP });
+
+/** One GET through node:http or node:https with the given options; resolves status and body. */
+function fetchWith(get: typeof httpGet, options: RequestOptions & { ca?: Buffer }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get({ agent: false, timeout: 5000, ...options }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+test('--bind serves one app on a TCP port and a Unix socket at once; the socket file goes away on exit', async () => {
+  const socket = path.join(dir, 'tsgi.sock');
+  const cli = runCli(['serve', 'app.mjs', '--bind', '127.0.0.1:0', '--bind', `unix:${socket}`, '--workers', '1'], {}, dir);
+  try {
+    const [tcp, unix] = await startedUrls(cli);
+    expect(tcp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(unix).toBe(`unix:${socket}`);
+    const overTcp = await fetchWith(httpGet, { host: '127.0.0.1', port: Number(new URL(tcp!).port), path: '/tcp' });
+    expect(JSON.parse(overTcp.body)).toMatchObject({ scheme: 'http', path: '/tcp', remote: '127.0.0.1' });
+    const overUnix = await fetchWith(httpGet, { socketPath: socket, path: '/unix' });
+    expect(overUnix.status).toBe(200);
+    expect(JSON.parse(overUnix.body)).toMatchObject({ scheme: 'http', path: '/unix' });
+  } finally {
+    await stopCli(cli);
+  }
+  expect(await cli.exited).toBe(0);
+  expect(existsSync(socket)).toBe(false);
+});
+
+test('--certfile/--keyfile serve HTTPS; wsgi.url_scheme is https', async () => {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--certfile', cert, '--keyfile', key], {}, dir);
+  try {
+    const [url] = await startedUrls(cli);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const { port } = new URL(url!);
+    // Verified against the certificate itself: a real TLS handshake, not one with checks off.
+    const answer = await fetchWith(httpsGet, { host: '127.0.0.1', port: Number(port), path: '/secure', ca: readFileSync(cert) });
+    expect(JSON.parse(answer.body)).toMatchObject({ scheme: 'https', path: '/secure' });
+    // Plain HTTP on the TLS port gets no answer from the app.
+    await expect(fetchWith(httpGet, { host: '127.0.0.1', port: Number(port), path: '/' }).then((a) => a.body)).rejects.toThrow();
+  } finally {
+    await stopCli(cli);
+  }
+});
+
+test('--access-log FILE writes one line per request (common format), appended by every worker', async () => {
+  const file = path.join(dir, 'access.log');
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '2', '--access-log', file, '--access-log-format', 'common'], {}, dir);
+  try {
+    const [url] = await startedUrls(cli);
+    for (const name of ['a', 'b', 'c']) expect((await fetchWith(httpGet, { ...hostPort(url!), path: `/${name}?q=1` })).status).toBe(200);
+  } finally {
+    await stopCli(cli);
+  }
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  expect(lines).toHaveLength(3);
+  for (const [i, name] of ['a', 'b', 'c'].entries()) {
+    expect(lines[i]).toMatch(new RegExp(`^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET /${name}\\?q=1 HTTP/1\\.1" 200 \\d+$`));
+  }
+});
+
+test("--access-log - writes to stdout (json); --forwarded-allow-ips trusts the listed proxy's X-Forwarded-For", async () => {
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--access-log', '-', '--access-log-format', 'json', '--forwarded-allow-ips', '127.0.0.1'], {}, dir);
+  try {
+    const [url] = await startedUrls(cli);
+    const answer = await fetchWith(httpGet, { ...hostPort(url!), path: '/via-proxy', headers: { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' } });
+    expect(JSON.parse(answer.body)).toEqual({ scheme: 'https', remote: '203.0.113.7', path: '/via-proxy' });
+    const end = Date.now() + 5000;
+    while (!cli.stdout().includes('/via-proxy') && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    await stopCli(cli);
+  }
+  const line = cli.stdout().split('\n').find((text) => text.startsWith('{'));
+  expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/via-proxy', status: 200, remoteAddr: '203.0.113.7' });
+});
+
+test('without --forwarded-allow-ips, X-Forwarded-For is not trusted', async () => {
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1'], {}, dir);
+  try {
+    const [url] = await startedUrls(cli);
+    const answer = await fetchWith(httpGet, { ...hostPort(url!), path: '/', headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(JSON.parse(answer.body)).toMatchObject({ remote: '127.0.0.1', scheme: 'http' });
+  } finally {
+    await stopCli(cli);
+  }
+});
+
+function hostPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
+}
