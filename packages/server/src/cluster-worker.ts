@@ -12,6 +12,7 @@
  * @module
  */
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
@@ -79,8 +80,7 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
           backlog: settings.backlog,
           tls: stack.tls,
           onReject: stack.onReject,
-          // gunicorn's keepalive 0 closes the connection after each response.
-          keepAliveTimeout: settings.keepAlive === 0 ? 1 : settings.keepAlive * 1000,
+          keepAliveTimeout: settings.keepAlive * 1000,
           headersTimeout: settings.headersTimeout * 1000,
           shutdownTimeout: settings.gracefulTimeout * 1000,
           limits: limitsOf(settings),
@@ -91,6 +91,12 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
   } catch (error) {
     send({ tsgi: 'fatal', message: (error as Error).message });
     process.exit(1);
+  }
+  if (settings.keepAlive === 0) {
+    // gunicorn's keepalive 0: `Connection: close` on every response. Prepended, so it is
+    // set before the gateway's listener can write the head.
+    const noKeepAlive = (_req: IncomingMessage, res: ServerResponse): void => void (res.shouldKeepAlive = false);
+    for (const s of served) s.server.prependListener('request', noKeepAlive).prependListener('checkContinue', noKeepAlive);
   }
   send({ tsgi: 'listening' });
 

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { get as httpGet, type RequestOptions } from 'node:http';
+import { Agent, get as httpGet, type RequestOptions } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import * as path from 'node:path';
 import { fixtureDir, runCli, startedUrls, stopCli } from './cli-harness.js';
@@ -107,16 +107,31 @@ test("--access-log - writes to stdout (json); --forwarded-allow-ips trusts the l
   expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/via-proxy', status: 200, remoteAddr: '203.0.113.7' });
 });
 
-test('without --forwarded-allow-ips, X-Forwarded-For is not trusted', async () => {
-  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1'], {}, dir);
+test('without --forwarded-allow-ips, X-Forwarded-For is not trusted; --keep-alive 0 closes after each response', async () => {
+  const plain = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1'], {}, dir);
+  const closing = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--keep-alive', '0'], {}, dir);
+  const agent = new Agent({ keepAlive: true });
   try {
-    const [url] = await startedUrls(cli);
+    const [url] = await startedUrls(plain);
     const answer = await fetchWith(httpGet, { ...hostPort(url!), path: '/', headers: { 'X-Forwarded-For': '203.0.113.7' } });
     expect(JSON.parse(answer.body)).toMatchObject({ remote: '127.0.0.1', scheme: 'http' });
+    expect(await connectionHeader(agent, url!)).toBe('keep-alive');
+    expect(await connectionHeader(agent, (await startedUrls(closing))[0]!)).toBe('close');
   } finally {
-    await stopCli(cli);
+    agent.destroy();
+    await Promise.all([stopCli(plain), stopCli(closing)]);
   }
 });
+
+/** The Connection header of a response to a client that would keep the connection. */
+function connectionHeader(agent: Agent, url: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    httpGet({ ...hostPort(url), path: '/', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.headers.connection));
+    }).on('error', reject);
+  });
+}
 
 function hostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
