@@ -4,7 +4,7 @@
  * certificate made by openssl at test time), `--access-log` to a file and to stdout
  * with `--access-log-format`, and `--forwarded-allow-ips` wiring proxyFix.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, get as httpGet, type RequestOptions } from 'node:http';
 import { get as httpsGet } from 'node:https';
@@ -137,3 +137,32 @@ function hostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: Number(parsed.port) };
 }
+
+test('a Unix socket file left by a dead server is replaced; one a live server answers on is "in use"', async () => {
+  const socket = path.join(dir, 'stale.sock');
+  // A server killed with SIGKILL leaves its socket file behind.
+  const holder = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => holder.stdout!.once('data', resolve));
+  const live = runCli(['serve', 'app.mjs', '--bind', `unix:${socket}`, '--workers', '1'], {}, dir);
+  expect(await live.exited).toBe(1);
+  expect(live.stderr()).toContain(`tsgi: error: cannot listen on unix:${socket}: the address is already in use (EADDRINUSE)`);
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  expect(existsSync(socket)).toBe(true);
+  const cli = runCli(['serve', 'app.mjs', '--bind', `unix:${socket}`, '--workers', '1'], {}, dir);
+  try {
+    await startedUrls(cli);
+    expect((await fetchWith(httpGet, { socketPath: socket, path: '/after' })).status).toBe(200);
+  } finally {
+    await stopCli(cli);
+  }
+});
+
+test('an access log or certificate that cannot be read stops the start with one line naming the option, exit 1', async () => {
+  const log = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--access-log', path.join(dir, 'no/such/dir.log')], {}, dir);
+  const cert = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--certfile', 'missing.pem', '--keyfile', 'missing.key'], {}, dir);
+  expect(await log.exited).toBe(1);
+  expect(log.stderr()).toMatch(new RegExp(`^tsgi: error: cannot open --access-log ${path.join(dir, 'no/such/dir.log')}: ENOENT`, 'm'));
+  expect(await cert.exited).toBe(1);
+  expect(cert.stderr()).toMatch(/^tsgi: error: cannot read --certfile missing.pem: ENOENT/m);
+});
