@@ -66,6 +66,8 @@ test('--workers is capped at 4 per core unless --workers-max raises it', () => {
   expect(() => fromArgs('--workers', String(cap + 1))).toThrow(/--workers-max raises it/);
   expect(fromArgs('--workers', String(cap + 1), '--workers-max', String(cap + 1)).workers).toBe(cap + 1);
   expect(fromArgs().workers).toBe(availableParallelism());
+  // The default (one per core) stays under a lower cap.
+  expect(fromArgs('--workers-max', '1').workers).toBe(1);
 });
 
 test('zero means what gunicorn means: timeout off, fields 32768, field size and line unlimited', () => {

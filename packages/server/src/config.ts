@@ -83,6 +83,7 @@ export function resolveSettings(sources: Array<[where: string, values: SettingsI
   for (const key of SETTING_KEYS) if (key !== 'workers') read(key);
   // The cap keeps a typo (or 1e3 read as 1000) from forking hundreds of processes.
   const cap = out.workersMax as number;
+  out.workers = Math.min(out.workers as number, cap);
   read('workers', cap, ` (the cap is ${cap}; --workers-max raises it)`);
 
   if (out.app === undefined) {
