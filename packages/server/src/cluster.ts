@@ -81,6 +81,8 @@ export async function runPrimary(settings: Settings): Promise<never> {
       }
     });
     child.once('exit', (code, signal) => onExit(child, code, signal));
+    // A fork that cannot start (EAGAIN: too many processes) must not kill the primary.
+    child.on('error', (error) => log(`worker ${child.pid ?? '(not started)'}: ${error.message}`));
     return entry;
   }
 
