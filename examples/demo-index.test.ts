@@ -92,14 +92,66 @@ test('pnpm start: the start line names the index URL; a busy port says which POR
     await new Promise((resolve) => blocker.close(resolve));
   }
   const demo = startDemo(port);
+  let streamed: Promise<string> | undefined;
   try {
     const end = Date.now() + 20_000;
     while (!demo.out().includes('tsgi demo:') && Date.now() < end && demo.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     expect(demo.out()).toContain(`tsgi demo: open http://127.0.0.1:${port}/ for the list of routes`);
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    // A request in flight keeps the graceful close busy for about a second.
+    const stream = await fetch(`http://127.0.0.1:${port}/stream`);
+    streamed = stream.text();
   } finally {
     demo.child.kill('SIGINT');
   }
+  // The same Ctrl-C again, as pnpm passes it on: it must not kill the closing demo.
+  await new Promise((r) => setTimeout(r, 100));
+  demo.child.kill('SIGINT');
   expect(await demo.exited).toBe(0);
+  expect(await streamed).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
   expect(demo.err()).toBe('');
+});
+
+test('Ctrl-C under `pnpm start` (SIGINT to the whole process group) stops the demo without "ELIFECYCLE Command failed"', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  // Its own process group, like a terminal's foreground job: the signal reaches npx,
+  // pnpm and the demo at once, and pnpm passes it on a second time.
+  const pnpm = spawn('npx', ['-y', 'pnpm@10', 'start'], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, PORT: String(port), NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  pnpm.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  pnpm.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise((resolve) => pnpm.once('exit', resolve));
+  try {
+    const end = Date.now() + 40_000;
+    while (!out.includes('tsgi demo: open') && Date.now() < end && pnpm.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain(`tsgi demo: open http://127.0.0.1:${port}/`);
+    process.kill(-pnpm.pid!, 'SIGINT');
+    await exited;
+    // The demo is gone too: nothing answers on its port.
+    const end2 = Date.now() + 5000;
+    let refused = false;
+    while (!refused && Date.now() < end2) {
+      refused = await fetch(`http://127.0.0.1:${port}/`).then(() => false, () => true);
+      if (!refused) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // pnpm's last words, if any
+    expect(out).not.toMatch(/ELIFECYCLE|Command failed|ERR_/);
+  } finally {
+    try {
+      process.kill(-pnpm.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 });
