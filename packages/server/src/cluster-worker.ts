@@ -1,7 +1,7 @@
 /**
  * One worker process of the `tsgi` CLI: loads the application module with dynamic
- * `import()`, wraps it as the settings ask (cluster-stack.ts), serves it on every
- * socket the primary bound and passed down (fd 4, 5, ...), beats a heartbeat so a
+ * `import()`, wraps it as the settings ask (cluster-stack.ts), serves the connections
+ * the primary deals it (one server per `--bind` address), beats a heartbeat so a
  * blocked event loop is noticed, and stops gracefully when told to (or asks to be
  * replaced after `--max-requests`, with jitter).
  *
@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
@@ -26,13 +27,13 @@ export type ToPrimary =
   | { tsgi: 'listening' }
   | { tsgi: 'fatal'; message: string }
   | { tsgi: 'retire' };
-export type ToWorker = { tsgi: 'stop' };
+export type ToWorker = { tsgi: 'stop' } | { tsgi: 'connection'; index: number };
 
-/** What the primary hands a worker (as JSON in its environment): the settings and the inherited sockets. */
+/** What the primary hands a worker (as JSON in its environment): the settings and the addresses it listens on. */
 export interface WorkerPlan {
   settings: Settings;
-  /** Descriptor numbers of the sockets the primary bound, in `--bind` order. */
-  sockets: Array<{ fd: number; url: string }>;
+  /** The addresses the primary listens on, in `--bind` order; a connection names its index. */
+  sockets: Array<{ url: string }>;
 }
 
 const NAMES = ['default', 'app', 'application'];
@@ -74,10 +75,9 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
   try {
     const stack = workerStack(await loadApp(settings.app), settings);
     served = await Promise.all(
-      plan.sockets.map(({ fd }) =>
+      plan.sockets.map(() =>
         serve(stack.app, {
-          fd,
-          backlog: settings.backlog,
+          listen: false,
           tls: stack.tls,
           onReject: stack.onReject,
           keepAliveTimeout: settings.keepAlive * 1000,
@@ -122,8 +122,10 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
     };
     for (const s of served) s.server.on('request', onRequest);
   }
-  process.on('message', (message: ToWorker) => {
+  process.on('message', (message: ToWorker, socket?: Socket) => {
     if (message?.tsgi === 'stop') stop();
+    // null when the client left before the socket got here.
+    else if (message?.tsgi === 'connection' && socket) served[message.index]?.server.emit('connection', socket);
   });
   // Ctrl-C reaches the whole process group: the primary decides, the worker waits for it.
   process.on('SIGINT', () => undefined);

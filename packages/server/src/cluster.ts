@@ -1,16 +1,16 @@
 /**
- * The `tsgi` CLI's primary process, gunicorn's arbiter: binds the listening sockets
- * (cluster-sockets.ts) and forks the workers that accept on them, prints one start-up
- * line, replaces a worker that crashes or stops answering heartbeats (`--timeout`, 0 =
- * never), replaces workers one by one on SIGHUP (a new one listens before an old one
- * stops), replaces a worker that reached `--max-requests`, and on SIGTERM/SIGINT lets
+ * The `tsgi` CLI's primary process, gunicorn's arbiter: listens on the `--bind`
+ * addresses (cluster-sockets.ts), forks the workers and deals them the connections in
+ * turn, prints one start-up line, replaces a worker that crashes or stops answering
+ * heartbeats (`--timeout`, 0 = never), replaces workers one by one on SIGHUP (a new
+ * one is ready before an old one stops), replaces a worker that reached `--max-requests`, and on SIGTERM/SIGINT lets
  * every worker finish its requests within `--graceful-timeout`, then exits. It also
  * stops when its parent process goes away (npx or pnpm killed by a signal they do not
  * pass on), so no server is left running under PID 1.
  *
  * Workers are plain `child_process.fork()` children, not node:cluster workers: the
- * sockets stay with the primary, so a connection arriving while no worker listens
- * waits in the backlog instead of being refused.
+ * sockets stay with the primary, so a connection arriving while no worker is ready
+ * waits for the next one instead of being refused.
  *
  * @example
  * await runPrimary(settings); // never returns; exits the process
@@ -19,14 +19,13 @@
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { bindUrl } from './bind-address.js';
 import { bindAll, ListenError, type BoundSockets } from './cluster-sockets.js';
 import type { Settings } from './settings.js';
 import type { ToPrimary, ToWorker, WorkerPlan } from './cluster-worker.js';
 
 export const SETTINGS_ENV = 'TSGI_WORKER_SETTINGS';
-/** The first inherited descriptor: 0-2 are stdio, 3 is the IPC channel. */
-const FIRST_FD = 4;
 
 interface Tracked {
   child: ChildProcess;
@@ -41,9 +40,28 @@ const log = (text: string): void => void process.stderr.write(`tsgi [${process.p
 
 /** Binds, forks and runs the primary until it is stopped; exits the process. */
 export async function runPrimary(settings: Settings): Promise<never> {
+  const tracked = new Map<number, Tracked>();
+  /** Connections that came while no worker was ready, oldest first. */
+  const waiting: Array<[index: number, socket: Socket]> = [];
+  let turn = 0;
+
+  /** Round-robin over the workers that listen and are not being stopped. */
+  function deal(index: number, socket: Socket): void {
+    const ready = [...tracked.values()].filter((entry) => entry.listening && !entry.retiring && entry.child.connected);
+    if (ready.length === 0) {
+      waiting.push([index, socket]);
+      return;
+    }
+    const entry = ready[turn++ % ready.length]!;
+    entry.child.send({ tsgi: 'connection', index } satisfies ToWorker, socket, (error) => {
+      // The worker went away between the pick and the send: the next one gets it.
+      if (error && !socket.destroyed) deal(index, socket);
+    });
+  }
+
   let sockets: BoundSockets;
   try {
-    sockets = await bindAll(settings);
+    sockets = await bindAll(settings, deal);
   } catch (error) {
     if (!(error instanceof ListenError)) throw error;
     process.stderr.write(`tsgi: error: ${error.message}\n`);
@@ -51,10 +69,8 @@ export async function runPrimary(settings: Settings): Promise<never> {
   }
   const tls = settings.certfile !== undefined;
   const urls = sockets.addresses.map((address) => bindUrl(address, tls));
-  const plan: WorkerPlan = { settings, sockets: sockets.fds.map((_, i) => ({ fd: FIRST_FD + i, url: urls[i]! })) };
-  const stdio = ['inherit', 'inherit', 'inherit', 'ipc', ...sockets.fds] as const;
+  const plan: WorkerPlan = { settings, sockets: urls.map((url) => ({ url })) };
   const env = { ...process.env, [SETTINGS_ENV]: JSON.stringify(plan) };
-  const tracked = new Map<number, Tracked>();
   let stopping = false;
   let announced = false;
   let listeningCount = 0;
@@ -68,7 +84,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
   };
 
   function spawn(): Tracked {
-    const child = fork(process.argv[1]!, process.argv.slice(2), { env, stdio: [...stdio] });
+    const child = fork(process.argv[1]!, process.argv.slice(2), { env });
     const entry: Tracked = { child, beat: Date.now(), listening: false, retiring: false, onListening: [] };
     tracked.set(child.pid!, entry);
     child.on('message', (message: ToPrimary) => {
@@ -90,6 +106,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
     entry.listening = true;
     entry.beat = Date.now();
     for (const callback of entry.onListening.splice(0)) callback();
+    for (const [index, socket] of waiting.splice(0)) if (!socket.destroyed) deal(index, socket);
     listeningCount++;
     if (progressEvery > 0 && listeningCount <= settings.workers && listeningCount % progressEvery === 0) {
       log(`${listeningCount}/${settings.workers} workers listening`);
@@ -139,8 +156,9 @@ export async function runPrimary(settings: Settings): Promise<never> {
     if (stopping) return;
     stopping = true;
     log(`${why}: stopping ${tracked.size} worker(s), up to ${settings.gracefulTimeout}s for requests in flight`);
-    // New connections are refused once the workers close their copies too.
+    // New connections are refused from now on; the ones waiting for a worker are let go.
     sockets.close();
+    for (const [, socket] of waiting.splice(0)) socket.destroy();
     if (tracked.size === 0) exit(0);
     for (const entry of tracked.values()) stopWorker(entry);
   }

@@ -15,6 +15,7 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Application } from '@tsgi/core';
 import { LIMIT_DEFAULTS } from './limits.js';
 import { toNodeListener, type ListenerOptions } from './listener.js';
@@ -63,12 +64,13 @@ export interface ServeOptions extends ListenerOptions {
    */
   tls?: HttpsServerOptions;
   /**
-   * Listen on a socket this process inherited, by descriptor number (the CLI's
-   * primary binds and passes it, so the socket outlives any one worker); `host` and
-   * `port` are then not used.
-   * @default undefined
+   * `false`: make the server but do not listen; hand it connections with
+   * `server.emit('connection', socket)` (the CLI's workers get them from the primary).
+   * `url` is then '', and `close()` only stops idle connections and waits for the
+   * others; the caller stops sending new ones.
+   * @default true
    */
-  fd?: number;
+  listen?: boolean;
   /**
    * The listen backlog: connections the kernel queues before they are accepted.
    * @default 511 (node's)
@@ -91,7 +93,7 @@ const DEFAULTS = {
   headersTimeout: 60_000,
   requestTimeout: 300_000,
   shutdownTimeout: 10_000,
-} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'fd' | 'backlog'>;
+} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'listen' | 'backlog'>;
 
 function checkNumber(name: string, value: number, max = Infinity): number {
   if (typeof value !== 'number' || !(value >= 0) || value > max || (max !== Infinity && !Number.isInteger(value))) {
@@ -133,24 +135,17 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   server.headersTimeout = headersTimeout;
   server.requestTimeout = checkNumber('requestTimeout', options.requestTimeout ?? DEFAULTS.requestTimeout);
 
+  if (options.listen === false) return { url: '', server, close: drainer(server, shutdownTimeout) };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    const listening = (): void => {
+    server.listen({ port, host, backlog: options.backlog }, () => {
       server.off('error', reject);
       resolve();
-    };
-    if (options.fd !== undefined) server.listen({ fd: options.fd, backlog: options.backlog }, listening);
-    else server.listen({ port, host, backlog: options.backlog }, listening);
+    });
   });
-  const address = server.address() as AddressInfo | string | null;
-  let url: string;
-  // A Unix socket shows its path; one inherited by descriptor has no name to show.
-  if (address === null) url = `fd:${options.fd}`;
-  else if (typeof address === 'string') url = `unix:${address}`;
-  else {
-    const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
-    url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;
-  }
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;
 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
@@ -171,4 +166,34 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     return closing;
   }
   return { url, server, close };
+}
+
+/**
+ * close() for a server that never listened (node's own close() would report "not
+ * running" at once, without waiting): idle keep-alive connections are let go as they
+ * become idle; the rest get `shutdownTimeout` ms, then are cut. Set up with the server:
+ * it counts connections from the first, reports `listening` until close() (the
+ * listener answers `Connection: close` after that), and emits 'listening', on which
+ * node starts tracking connections (idle sweeps, header and request timeouts).
+ */
+function drainer(server: Server, shutdownTimeout: number): () => Promise<void> {
+  const open = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  let closing: Promise<void> | null = null;
+  Object.defineProperty(server, 'listening', { configurable: true, get: () => closing === null });
+  server.emit('listening');
+  return () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const deadline = shutdownTimeout === Infinity ? undefined : setTimeout(() => server.closeAllConnections(), shutdownTimeout);
+      const sweep = setInterval(() => {
+        server.closeIdleConnections();
+        if (open.size > 0) return;
+        clearInterval(sweep);
+        if (deadline) clearTimeout(deadline);
+        resolve();
+      }, 50);
+    }));
 }

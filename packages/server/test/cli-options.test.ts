@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, get as httpGet, type RequestOptions } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { connect } from 'node:net';
 import * as path from 'node:path';
 import { fixtureDir, runCli, startedUrls, stopCli } from './cli-harness.js';
 
@@ -165,4 +166,24 @@ test('an access log or certificate that cannot be read stops the start with one 
   expect(log.stderr()).toMatch(new RegExp(`^tsgi: error: cannot open --access-log ${path.join(dir, 'no/such/dir.log')}: ENOENT`, 'm'));
   expect(await cert.exited).toBe(1);
   expect(cert.stderr()).toMatch(/^tsgi: error: cannot read --certfile missing.pem: ENOENT/m);
+});
+
+test('--headers-timeout holds in the workers: a client that never finishes its headers gets 408', async () => {
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--headers-timeout', '1'], {}, dir);
+  try {
+    const [url] = await startedUrls(cli);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(hostPort(url!), () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: '));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    await stopCli(cli);
+  }
 });
