@@ -44,10 +44,14 @@ export async function runPrimary(settings: Settings): Promise<never> {
   /** Connections that came while no worker was ready, oldest first. */
   const waiting: Array<[index: number, socket: Socket]> = [];
   let turn = 0;
+  /** The workers that listen and are not being stopped; remade when one changes, not per connection. */
+  let ready: Tracked[] = [];
+  const refreshReady = (): void => {
+    ready = [...tracked.values()].filter((entry) => entry.listening && !entry.retiring);
+  };
 
-  /** Round-robin over the workers that listen and are not being stopped. */
+  /** Round-robin over the ready workers. */
   function deal(index: number, socket: Socket): void {
-    const ready = [...tracked.values()].filter((entry) => entry.listening && !entry.retiring && entry.child.connected);
     if (ready.length === 0) {
       waiting.push([index, socket]);
       return;
@@ -97,6 +101,11 @@ export async function runPrimary(settings: Settings): Promise<never> {
       }
     });
     child.once('exit', (code, signal) => onExit(child, code, signal));
+    // Gone or going: it can take no more connections (its 'exit' may come later).
+    child.once('disconnect', () => {
+      entry.listening = false;
+      refreshReady();
+    });
     // A fork that cannot start (EAGAIN: too many processes) must not kill the primary.
     child.on('error', (error) => log(`worker ${child.pid ?? '(not started)'}: ${error.message}`));
     return entry;
@@ -104,6 +113,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
 
   function onListening(entry: Tracked): void {
     entry.listening = true;
+    refreshReady();
     entry.beat = Date.now();
     for (const callback of entry.onListening.splice(0)) callback();
     for (const [index, socket] of waiting.splice(0)) if (!socket.destroyed) deal(index, socket);
@@ -121,6 +131,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
 
   function stopWorker(entry: Tracked): void {
     entry.retiring = true;
+    refreshReady();
     // A worker still booting has no requests and may not listen for messages yet.
     if (entry.listening && entry.child.connected) entry.child.send({ tsgi: 'stop' } satisfies ToWorker);
     else entry.child.kill('SIGTERM');
@@ -133,6 +144,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
   /** A fresh worker first; the old one stops once the new one listens. */
   function replace(old: Tracked): Promise<void> {
     old.retiring = true;
+    refreshReady();
     const fresh = spawn();
     return new Promise<void>((resolve) => {
       fresh.onListening.push(() => {
@@ -166,6 +178,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
   function onExit(child: ChildProcess, code: number | null, signal: string | null): void {
     const entry = tracked.get(child.pid!);
     tracked.delete(child.pid!);
+    refreshReady();
     if (stopping) {
       if (tracked.size === 0) {
         log('all workers stopped');
