@@ -6,10 +6,11 @@
  * scenario's node:http row and to its tsgi row, from the same run. `router` runs
  * bench/router/router.bench.ts (a lookup micro-benchmark) in a pinned child.
  *
- * Writes bench/results/<scenario>-<time>.json per scenario and bench/results/latest.json
- * (every scenario of this run, merged over the previous latest.json); then
- * `npx tsx bench/report.ts` turns latest.json into docs/benchmarks.md's tables and
- * docs/benchmarks.svg.
+ * With `--save`, writes bench/results/<scenario>-<time>.json per scenario and
+ * bench/results/latest.json (every scenario of this run, merged over the previous
+ * latest.json); then `npx tsx bench/report.ts` turns latest.json into
+ * docs/benchmarks.md's tables and docs/benchmarks.svg. Without it, the same files go to
+ * bench/results/adhoc/ (git-ignored). `pnpm bench --help` lists the options.
  *
  * Environment: BENCH_SCENARIOS (comma list; `gzip` = the three gzip tables; default
  * all), BENCH_DURATION (s per round, 5), BENCH_WARMUP (s, 2), BENCH_ROUNDS (3),
@@ -20,11 +21,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { BENCH_HELP, goalMet, parseBenchArgs, resultsDir, shownRatio, type BenchOptions } from './lib/options.js';
 import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
 import type { RowJson } from './lib/render.js';
 import { SCENARIOS, selectScenarios, type Row, type Scenario } from './lib/scenarios.js';
 
-const RESULTS = join(BENCH_DIR, 'results');
+const options = ((): BenchOptions => {
+  try {
+    return parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+const RESULTS = resultsDir(BENCH_DIR, options.save);
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** A row as run.ts writes it: every field of the report's RowJson is present. */
@@ -89,10 +99,10 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
         const row = byId.get(g.row)!;
         const vs = byId.get(g.vs)!;
         const ratio = row.medianRps / vs.medianRps;
-        return { text: g.text, ratio, cpuRatio: vs.cpuPerRequest / row.cpuPerRequest, min: g.min, met: ratio >= g.min };
+        return { text: g.text, ratio, cpuRatio: vs.cpuPerRequest / row.cpuPerRequest, min: g.min, met: goalMet(ratio, g.min) };
       });
     printTable(results, scenario);
-    for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${g.ratio.toFixed(2)}x req/s, ${g.cpuRatio.toFixed(2)}x by CPU per request`);
+    for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${shownRatio(g.ratio)}x req/s, ${shownRatio(g.cpuRatio)}x by CPU per request`);
     return {
       scenario: scenario.name,
       title: scenario.title,
@@ -129,10 +139,14 @@ function runRouterBench(cpu: string): unknown {
   const args = ['--import', 'tsx', script];
   const [command, argv] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
   execFileSync(command, argv as string[], { stdio: 'inherit', cwd: join(BENCH_DIR, '..') });
-  return JSON.parse(readFileSync(join(RESULTS, 'router.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(BENCH_DIR, 'results', 'router.json'), 'utf8'));
 }
 
 async function main(): Promise<void> {
+  if (options.help) {
+    process.stdout.write(BENCH_HELP);
+    return;
+  }
   const config = configFromEnv();
   const names = selectScenarios(process.env.BENCH_SCENARIOS);
   const keep = process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim())) : undefined;
@@ -147,7 +161,7 @@ async function main(): Promise<void> {
   const command = `${['BENCH_SCENARIOS', 'BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_ROUNDS', 'BENCH_CONNECTIONS', 'BENCH_PIPELINING', 'BENCH_TARGETS', 'BENCH_FRESH']
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]} `)
-    .join('')}pnpm bench`;
+    .join('')}pnpm bench${options.save ? ' --save' : ''}`;
   console.log(`tsgi bench: ${names.join(', ')}; ${config.rounds} rounds x ${config.duration}s, ${config.connections} connections`);
   console.log(`machine: ${machine.cpu} x${machine.cores}, node ${machine.node}, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   if (!pinned) console.log('taskset not found: servers and load generator are not pinned');
@@ -168,7 +182,11 @@ async function main(): Promise<void> {
     scenarios[name] = { ...result, command };
   }
   writeFileSync(latestFile, JSON.stringify({ machine, command, date: new Date().toISOString(), scenarios }, null, 2) + '\n');
-  console.log(`\nwrote ${latestFile}; run \`npx tsx bench/report.ts\` for docs/benchmarks.md and docs/benchmarks.svg`);
+  console.log(
+    options.save
+      ? `\nwrote ${latestFile}; run \`npx tsx bench/report.ts\` for docs/benchmarks.md and docs/benchmarks.svg`
+      : `\nwrote ${latestFile} (ad hoc, git-ignored; \`pnpm bench --save\` writes bench/results/latest.json for the report)`,
+  );
 }
 
 void main().catch((error: unknown) => {

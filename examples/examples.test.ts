@@ -98,7 +98,7 @@ describe('Latinator', () => {
 
 test('the demo app serves its routes', async () => {
   const url = await urlOf(demo);
-  expect(await (await fetch(url)).text()).toBe('Hello from tsgi!\n');
+  expect(await (await fetch(`${url}/hello`)).text()).toBe('Hello from tsgi!\n');
   expect(await (await fetch(`${url}/latin`)).text()).toBe('Ellohay orldway!\n');
   expect(await (await fetch(`${url}/class`)).text()).toBe('Hello world!\n');
   const echo = await fetch(`${url}/echo`, { method: 'POST', body: 'round trip', headers: { 'Content-Type': 'text/plain' } });

@@ -5,8 +5,11 @@
 // so `pnpm exec tsgi` works right after `pnpm install` and never runs a stale build.
 // The bin is this small committed file, not dist/cli.js, so that package managers can
 // link it before anything is built.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+// `tsgi --version` says the version of the package this bin came with.
+globalThis[Symbol.for('tsgi.version')] = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 const built = new URL('../dist/esm/cli.js', import.meta.url);
 const source = new URL('../src/cli.ts', import.meta.url);

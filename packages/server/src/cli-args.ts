@@ -1,7 +1,12 @@
 /**
  * The `tsgi` command line: `tsgi serve <module>[:export] [options]`, `--help`,
- * `--version`. Flags are the settings' names in kebab-case (`--graceful-timeout 10`);
- * each also reads from `TSGI_<NAME>` and from the config file (see config.ts).
+ * `--version`. Flags are the settings' names in kebab-case (`--graceful-timeout 10`,
+ * `--timeout=10`), with gunicorn's short forms (`-b`, `-w`, `-t`, `-c`); each also
+ * reads from `TSGI_<NAME>` and from the config file (see config.ts).
+ *
+ * A small parser of its own rather than node's parseArgs, so that an option's value
+ * may start with '-' (`--port -1` is then refused by the range check, not called
+ * "ambiguous"), an unknown option gets a did-you-mean, and every error is one line.
  *
  * @example
  * const parsed = parseCli(['serve', 'app.ts:app', '--port', '0', '--workers', '2']);
@@ -9,76 +14,88 @@
  * @see https://docs.gunicorn.org/en/stable/run.html
  * @module
  */
-import { parseArgs } from 'node:util';
-import { ConfigError, flagName, SETTING_KEYS, type SettingsInput } from './config.js';
+import { didYouMean } from './did-you-mean.js';
+import { ConfigError } from './setting-value.js';
+import { flagName, SETTING_SPECS, type SettingKey } from './settings.js';
+import type { SettingsInput } from './config.js';
 
-export const HELP = `Usage: tsgi serve <module>[:export] [options]
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'serve'; config: string | undefined; flags: SettingsInput };
 
-Serves a tsgi application (the module's export: default, app or application) on
-node:http across worker processes, like gunicorn.
+export const COMMANDS = ['serve'] as const;
+const HINT = "; run 'tsgi --help' for the options";
 
-Options (each also as TSGI_<NAME>, e.g. TSGI_PORT, or in the config file):
-  --host <addr>                  address to bind (default 127.0.0.1)
-  --port <n>                     port, 0 for any free one (default 8000)
-  --workers <n>                  worker processes (default: the number of cores)
-  --timeout <s>                  kill a worker silent this long (default 30)
-  --graceful-timeout <s>         time to finish requests on stop/reload (default 30)
-  --max-requests <n>             restart a worker after n requests, 0 = never (default 0)
-  --max-requests-jitter <n>      add 0..n to max-requests per worker (default 0)
-  --keep-alive <s>               idle keep-alive connection timeout (default 5)
-  --headers-timeout <s>          time to receive request headers, then 408 (default 60)
-  --limit-request-line <bytes>   request line limit, 0 = none (default 4094)
-  --limit-request-fields <n>     header field count limit, 0 = none (default 100)
-  --limit-request-field-size <b> one header field's limit (default 8190)
-  --max-body-size <bytes>        request body limit, 413 past it, 0 = none (default 0)
-  --header-map <drop|refuse>     header names with '_' (default drop)
-  -c, --config <file>            settings from a .json file or a .js module's default export
-  -h, --help                     this text
-  -v, --version                  the version
+interface Flag {
+  key: SettingKey | 'config' | 'help' | 'version';
+  takesValue: boolean;
+  repeatable: boolean;
+}
 
-Signals: SIGTERM/SIGINT stop gracefully, SIGHUP replaces workers one by one.
-TypeScript apps: npx tsx node_modules/@tsgi/server/src/cli.ts serve app.ts
-`;
+const FLAGS = new Map<string, Flag>();
+for (const spec of SETTING_SPECS) {
+  if (spec.key === 'app') continue;
+  const flag = { key: spec.key, takesValue: true, repeatable: spec.kind === 'list' };
+  FLAGS.set(`--${flagName(spec.key)}`, flag);
+  if (spec.short) FLAGS.set(`-${spec.short}`, flag);
+}
+for (const [names, key, takesValue] of [
+  [['--config', '-c'], 'config', true],
+  [['--help', '-h'], 'help', false],
+  [['--version', '-v'], 'version', false],
+] as const) {
+  for (const name of names) FLAGS.set(name, { key, takesValue, repeatable: false });
+}
+const LONG_NAMES = [...FLAGS.keys()].filter((name) => name.startsWith('--'));
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; config: string | undefined; flags: SettingsInput };
+function flagFor(name: string): Flag {
+  const flag = FLAGS.get(name);
+  if (flag !== undefined) return flag;
+  const hint = name.startsWith('--') ? didYouMean(name, LONG_NAMES) : '';
+  throw new ConfigError(`unknown option ${name}${hint}${HINT}`);
+}
 
-const options = Object.fromEntries(
-  SETTING_KEYS.filter((key) => key !== 'app').map((key) => [flagName(key), { type: 'string' as const }]),
-);
-
-/** Parses argv (without node and the script); throws ConfigError with a usage hint. */
+/** Parses argv (without node and the script); throws a one-line ConfigError. */
 export function parseCli(argv: readonly string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...options,
-        config: { type: 'string', short: 'c' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\nRun 'tsgi --help' for the options.`);
+  const values = new Map<string, unknown>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const flag = flagFor(name);
+    let value: string | true = true;
+    if (flag.takesValue) {
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i]!;
+      else throw new ConfigError(`option ${name} needs a value${HINT}`);
+    } else if (eq !== -1) {
+      throw new ConfigError(`option ${name} takes no value, got ${JSON.stringify(arg.slice(eq + 1))}`);
+    }
+    const seen = values.get(flag.key);
+    if (flag.repeatable) values.set(flag.key, [...((seen as string[] | undefined) ?? []), value]);
+    else if (seen !== undefined && flag.takesValue) throw new ConfigError(`option ${name} is given twice; give it once`);
+    else values.set(flag.key, value);
   }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
+  if (values.has('help')) return { kind: 'help' };
+  if (values.has('version')) return { kind: 'version' };
   const [command, target, ...rest] = positionals;
+  if (command === undefined) throw new ConfigError(`missing command: tsgi serve <module>[:export]${HINT}`);
   if (command !== 'serve') {
-    throw new ConfigError(
-      command === undefined ? "missing command: tsgi serve <module>[:export]" : `unknown command '${command}': tsgi serve <module>[:export]`,
-    );
+    throw new ConfigError(`unknown command '${command}'${didYouMean(command, COMMANDS, (c) => `'${c}'`)}: tsgi serve <module>[:export]`);
   }
-  if (rest.length > 0) throw new ConfigError(`unexpected arguments: ${rest.join(' ')}`);
+  if (rest.length > 0) throw new ConfigError(`unexpected arguments: ${rest.join(' ')} (one application module only)`);
   const flags: SettingsInput = {};
-  for (const key of SETTING_KEYS) {
-    const value = (values as Record<string, unknown>)[flagName(key)];
-    if (value !== undefined) flags[key] = value;
-  }
+  for (const [key, value] of values) if (key !== 'config') flags[key as SettingKey] = value;
   if (target !== undefined) flags.app = target;
-  return { kind: 'serve', config: values.config as string | undefined, flags };
+  return { kind: 'serve', config: values.get('config') as string | undefined, flags };
 }

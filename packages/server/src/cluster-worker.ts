@@ -1,19 +1,23 @@
 /**
  * One worker process of the `tsgi` CLI: loads the application module with dynamic
- * `import()`, serves it on the port the primary shares (node:cluster), beats a
- * heartbeat so a blocked event loop is noticed, and stops gracefully when told to
- * (or asks to be replaced after `--max-requests`, with jitter).
+ * `import()`, wraps it as the settings ask (cluster-stack.ts), serves the connections
+ * the primary deals it (one server per `--bind` address), beats a heartbeat so a
+ * blocked event loop is noticed, and stops gracefully when told to (or asks to be
+ * replaced after `--max-requests`, with jitter).
  *
  * @example
- * if (cluster.isWorker) await runWorker(JSON.parse(process.env.TSGI_WORKER_SETTINGS!));
+ * if (process.env.TSGI_WORKER_SETTINGS) await runWorker(JSON.parse(process.env.TSGI_WORKER_SETTINGS));
  *
- * @see https://nodejs.org/api/cluster.html
+ * @see https://docs.gunicorn.org/en/stable/design.html
  * @module
  */
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
+import { workerStack } from './cluster-stack.js';
 import { limitsOf, splitTarget, type Settings } from './config.js';
 import { prepareTypeScript } from './load-app.js';
 import { serve, type Served } from './serve.js';
@@ -21,12 +25,19 @@ import { serve, type Served } from './serve.js';
 /** Messages between primary and workers; `tsgi` tags them apart from an app's own. */
 export type ToPrimary =
   | { tsgi: 'heartbeat' }
+  | { tsgi: 'listening' }
   | { tsgi: 'fatal'; message: string }
   | { tsgi: 'retire' };
-export type ToWorker = { tsgi: 'stop' };
+export type ToWorker = { tsgi: 'stop' } | { tsgi: 'connection'; index: number };
+
+/** What the primary hands a worker (as JSON in its environment): the settings and the addresses it listens on. */
+export interface WorkerPlan {
+  settings: Settings;
+  /** The addresses the primary listens on, in `--bind` order; a connection names its index. */
+  sockets: Array<{ url: string }>;
+}
 
 const NAMES = ['default', 'app', 'application'];
-const EXIT_GRACE_MS = 300;
 
 /** Imports `module[:export]` relative to `cwd` and returns the application in it. */
 export async function loadApp(target: string, cwd = process.cwd()): Promise<Application> {
@@ -59,50 +70,47 @@ function send(message: ToPrimary): void {
   if (process.connected) process.send?.(message);
 }
 
-function describeListenError(error: NodeJS.ErrnoException, settings: Settings): string {
-  const where = `${settings.host}:${settings.port}`;
-  if (error.code === 'EADDRINUSE') return `cannot listen on ${where}: the address is already in use (EADDRINUSE)`;
-  if (error.code === 'EACCES') return `cannot listen on ${where}: permission denied (EACCES; ports below 1024 need privileges)`;
-  if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: no such local address (EADDRNOTAVAIL)`;
-  return `cannot listen on ${where}: ${error.message}`;
-}
-
 /** Runs this process as a worker until the primary stops it. */
-export async function runWorker(settings: Settings): Promise<void> {
-  let app: Application;
+export async function runWorker(plan: WorkerPlan): Promise<void> {
+  const { settings } = plan;
+  let served: Served[];
   try {
-    app = await loadApp(settings.app);
+    const stack = workerStack(await loadApp(settings.app), settings);
+    served = await Promise.all(
+      plan.sockets.map(() =>
+        serve(stack.app, {
+          listen: false,
+          tls: stack.tls,
+          onReject: stack.onReject,
+          keepAliveTimeout: settings.keepAlive * 1000,
+          headersTimeout: settings.headersTimeout * 1000,
+          shutdownTimeout: settings.gracefulTimeout * 1000,
+          limits: limitsOf(settings),
+          multiprocess: true,
+        }),
+      ),
+    );
   } catch (error) {
     send({ tsgi: 'fatal', message: (error as Error).message });
     process.exit(1);
   }
-  let served: Served;
-  try {
-    served = await serve(app, {
-      host: settings.host,
-      port: settings.port,
-      keepAliveTimeout: settings.keepAlive * 1000,
-      headersTimeout: settings.headersTimeout * 1000,
-      shutdownTimeout: settings.gracefulTimeout * 1000,
-      limits: limitsOf(settings),
-      multiprocess: true,
-    });
-  } catch (error) {
-    send({ tsgi: 'fatal', message: describeListenError(error as NodeJS.ErrnoException, settings) });
-    process.exit(1);
+  if (settings.keepAlive === 0) {
+    // gunicorn's keepalive 0: `Connection: close` on every response. Prepended, so it is
+    // set before the gateway's listener can write the head.
+    const noKeepAlive = (_req: IncomingMessage, res: ServerResponse): void => void (res.shouldKeepAlive = false);
+    for (const s of served) s.server.prependListener('request', noKeepAlive).prependListener('checkContinue', noKeepAlive);
   }
+  send({ tsgi: 'listening' });
 
   let stopping = false;
-  const beat = setInterval(() => send({ tsgi: 'heartbeat' }), Math.max(100, Math.min(1000, (settings.timeout * 1000) / 4)));
-  beat.unref();
+  const beat =
+    settings.timeout > 0 ? setInterval(() => send({ tsgi: 'heartbeat' }), Math.max(100, Math.min(1000, (settings.timeout * 1000) / 4))) : undefined;
+  beat?.unref();
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     clearInterval(beat);
-    // The primary may have handed this worker a connection just before it learnt of the
-    // close; staying a moment lets node answer 'not accepted' so it goes to another
-    // worker instead of being lost with this process.
-    void served.close().finally(() => setTimeout(() => process.exit(0), EXIT_GRACE_MS));
+    void Promise.all(served.map((s) => s.close())).finally(() => process.exit(0));
   };
 
   if (settings.maxRequests > 0) {
@@ -110,14 +118,16 @@ export async function runWorker(settings: Settings): Promise<void> {
     let count = 0;
     const onRequest = (): void => {
       if (++count < limit) return;
-      served.server.off('request', onRequest);
+      for (const s of served) s.server.off('request', onRequest);
       // The primary starts a replacement first, then tells this worker to stop.
       send({ tsgi: 'retire' });
     };
-    served.server.on('request', onRequest);
+    for (const s of served) s.server.on('request', onRequest);
   }
-  process.on('message', (message: ToWorker) => {
+  process.on('message', (message: ToWorker, socket?: Socket) => {
     if (message?.tsgi === 'stop') stop();
+    // null when the client left before the socket got here.
+    else if (message?.tsgi === 'connection' && socket) served[message.index]?.server.emit('connection', socket);
   });
   // Ctrl-C reaches the whole process group: the primary decides, the worker waits for it.
   process.on('SIGINT', () => undefined);

@@ -1,26 +1,34 @@
 /**
- * The `tsgi` CLI's primary process, gunicorn's arbiter on node:cluster: forks the
- * workers (which share one listening socket), prints one start-up line, replaces a
- * worker that crashes or stops answering heartbeats, replaces workers one by one on
- * SIGHUP (a new one listens before an old one stops, so no connection is refused),
- * replaces a worker that reached `--max-requests`, and on SIGTERM/SIGINT lets every
- * worker finish its requests within `--graceful-timeout`, then exits.
+ * The `tsgi` CLI's primary process, gunicorn's arbiter: listens on the `--bind`
+ * addresses (cluster-sockets.ts), forks the workers and deals them the connections in
+ * turn, prints one start-up line, replaces a worker that crashes or stops answering
+ * heartbeats (`--timeout`, 0 = never), replaces workers one by one on SIGHUP (a new
+ * one is ready before an old one stops), replaces a worker that reached `--max-requests`, and on SIGTERM/SIGINT lets
+ * every worker finish its requests within `--graceful-timeout`, then exits. It also
+ * stops when its parent process goes away (npx or pnpm killed by a signal they do not
+ * pass on), so no server is left running under PID 1.
+ *
+ * Workers are plain `child_process.fork()` children, not node:cluster workers: the
+ * sockets stay with the primary, so a connection arriving while no worker is ready
+ * waits for the next one instead of being refused.
  *
  * @example
- * if (cluster.isPrimary) await runPrimary(settings); // never returns
+ * await runPrimary(settings); // never returns; exits the process
  *
  * @see https://docs.gunicorn.org/en/stable/signals.html
- * @see https://nodejs.org/api/cluster.html
  * @module
  */
-import cluster, { type Worker } from 'node:cluster';
-import type { Settings } from './config.js';
-import type { ToPrimary, ToWorker } from './cluster-worker.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { bindUrl } from './bind-address.js';
+import { bindAll, ListenError, type BoundSockets } from './cluster-sockets.js';
+import type { Settings } from './settings.js';
+import type { ToPrimary, ToWorker, WorkerPlan } from './cluster-worker.js';
 
 export const SETTINGS_ENV = 'TSGI_WORKER_SETTINGS';
 
 interface Tracked {
-  worker: Worker;
+  child: ChildProcess;
   beat: number;
   listening: boolean;
   /** Told to stop on purpose: its exit is not a crash. */
@@ -30,43 +38,113 @@ interface Tracked {
 
 const log = (text: string): void => void process.stderr.write(`tsgi [${process.pid}]: ${text}\n`);
 
-/** Runs the primary until it is stopped; exits the process. */
-export function runPrimary(settings: Settings): Promise<never> {
+/** Binds, forks and runs the primary until it is stopped; exits the process. */
+export async function runPrimary(settings: Settings): Promise<never> {
   const tracked = new Map<number, Tracked>();
-  const env = { [SETTINGS_ENV]: JSON.stringify(settings) };
+  /** Connections that came while no worker was ready, oldest first. */
+  const waiting: Array<[index: number, socket: Socket]> = [];
+  let turn = 0;
+  /** The workers that listen and are not being stopped; remade when one changes, not per connection. */
+  let ready: Tracked[] = [];
+  const refreshReady = (): void => {
+    ready = [...tracked.values()].filter((entry) => entry.listening && !entry.retiring);
+  };
+
+  /** Round-robin over the ready workers. */
+  function deal(index: number, socket: Socket): void {
+    if (ready.length === 0) {
+      waiting.push([index, socket]);
+      return;
+    }
+    const entry = ready[turn++ % ready.length]!;
+    entry.child.send({ tsgi: 'connection', index } satisfies ToWorker, socket, (error) => {
+      // The worker went away between the pick and the send: the next one gets it.
+      if (error && !socket.destroyed) deal(index, socket);
+    });
+  }
+
+  let sockets: BoundSockets;
+  try {
+    sockets = await bindAll(settings, deal);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(`tsgi: error: ${error.message}\n`);
+    process.exit(1);
+  }
+  const tls = settings.certfile !== undefined;
+  const urls = sockets.addresses.map((address) => bindUrl(address, tls));
+  const plan: WorkerPlan = { settings, sockets: urls.map((url) => ({ url })) };
+  const env = { ...process.env, [SETTINGS_ENV]: JSON.stringify(plan) };
   let stopping = false;
   let announced = false;
+  let listeningCount = 0;
   let reloading: Promise<void> | null = null;
+  // Starting many workers takes a while on few cores: say how far it got.
+  const progressEvery = settings.workers >= 8 ? Math.ceil(settings.workers / 4) : 0;
+
+  const exit = (code: number): never => {
+    sockets.close();
+    process.exit(code);
+  };
 
   function spawn(): Tracked {
-    const worker = cluster.fork(env);
-    const entry: Tracked = { worker, beat: Date.now(), listening: false, retiring: false, onListening: [] };
-    tracked.set(worker.id, entry);
-    worker.on('message', (message: ToPrimary) => {
+    const child = fork(process.argv[1]!, process.argv.slice(2), { env });
+    const entry: Tracked = { child, beat: Date.now(), listening: false, retiring: false, onListening: [] };
+    tracked.set(child.pid!, entry);
+    child.on('message', (message: ToPrimary) => {
       if (message?.tsgi === 'heartbeat') entry.beat = Date.now();
+      else if (message?.tsgi === 'listening') onListening(entry);
       else if (message?.tsgi === 'fatal') fatal(message.message);
       else if (message?.tsgi === 'retire' && !entry.retiring && !stopping) {
-        log(`worker ${worker.process.pid} reached max-requests; replacing it`);
+        log(`worker ${child.pid} reached max-requests; replacing it`);
         void replace(entry);
       }
     });
+    child.once('exit', (code, signal) => onExit(child, code, signal));
+    // Gone or going: it can take no more connections (its 'exit' may come later).
+    child.once('disconnect', () => {
+      entry.listening = false;
+      refreshReady();
+    });
+    // A fork that cannot start (EAGAIN: too many processes) must not kill the primary.
+    child.on('error', (error) => log(`worker ${child.pid ?? '(not started)'}: ${error.message}`));
     return entry;
+  }
+
+  function onListening(entry: Tracked): void {
+    entry.listening = true;
+    refreshReady();
+    entry.beat = Date.now();
+    for (const callback of entry.onListening.splice(0)) callback();
+    for (const [index, socket] of waiting.splice(0)) if (!socket.destroyed) deal(index, socket);
+    listeningCount++;
+    if (progressEvery > 0 && listeningCount <= settings.workers && listeningCount % progressEvery === 0) {
+      log(`${listeningCount}/${settings.workers} workers listening`);
+    }
+    if (!announced) {
+      announced = true;
+      process.stdout.write(
+        `tsgi: serving ${settings.app} on ${urls.join(' ')} with ${settings.workers} worker(s) (primary pid ${process.pid})\n`,
+      );
+    }
   }
 
   function stopWorker(entry: Tracked): void {
     entry.retiring = true;
+    refreshReady();
     // A worker still booting has no requests and may not listen for messages yet.
-    if (entry.listening && entry.worker.isConnected()) entry.worker.send({ tsgi: 'stop' } satisfies ToWorker);
-    else entry.worker.process.kill('SIGTERM');
+    if (entry.listening && entry.child.connected) entry.child.send({ tsgi: 'stop' } satisfies ToWorker);
+    else entry.child.kill('SIGTERM');
     // Past the graceful timeout (and a margin for the worker's own cut) it is killed.
-    const kill = setTimeout(() => entry.worker.process.kill('SIGKILL'), settings.gracefulTimeout * 1000 + 2000);
+    const kill = setTimeout(() => entry.child.kill('SIGKILL'), settings.gracefulTimeout * 1000 + 2000);
     kill.unref();
-    entry.worker.once('exit', () => clearTimeout(kill));
+    entry.child.once('exit', () => clearTimeout(kill));
   }
 
   /** A fresh worker first; the old one stops once the new one listens. */
   function replace(old: Tracked): Promise<void> {
     old.retiring = true;
+    refreshReady();
     const fresh = spawn();
     return new Promise<void>((resolve) => {
       fresh.onListening.push(() => {
@@ -74,7 +152,7 @@ export function runPrimary(settings: Settings): Promise<never> {
         resolve();
       });
       // A replacement that dies before listening leaves the old worker serving.
-      fresh.worker.once('exit', () => resolve());
+      fresh.child.once('exit', () => resolve());
     });
   }
 
@@ -82,58 +160,57 @@ export function runPrimary(settings: Settings): Promise<never> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`tsgi: error: ${message}\n`);
-    for (const entry of tracked.values()) entry.worker.process.kill('SIGKILL');
-    process.exit(1);
+    for (const entry of tracked.values()) entry.child.kill('SIGKILL');
+    exit(1);
   }
 
-  function shutdown(signal: string): void {
+  function shutdown(why: string): void {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping ${tracked.size} worker(s), up to ${settings.gracefulTimeout}s for requests in flight`);
-    if (tracked.size === 0) process.exit(0);
+    log(`${why}: stopping ${tracked.size} worker(s), up to ${settings.gracefulTimeout}s for requests in flight`);
+    // New connections are refused from now on; the ones waiting for a worker are let go.
+    sockets.close();
+    for (const [, socket] of waiting.splice(0)) socket.destroy();
+    if (tracked.size === 0) exit(0);
     for (const entry of tracked.values()) stopWorker(entry);
   }
 
-  cluster.on('listening', (worker, address) => {
-    const entry = tracked.get(worker.id);
-    if (entry === undefined) return;
-    entry.listening = true;
-    for (const callback of entry.onListening.splice(0)) callback();
-    if (!announced) {
-      announced = true;
-      const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? settings.host);
-      process.stdout.write(
-        `tsgi: serving ${settings.app} on http://${host}:${address.port} with ${settings.workers} worker(s) (primary pid ${process.pid})\n`,
-      );
-    }
-  });
-
-  cluster.on('exit', (worker, code, signal) => {
-    const entry = tracked.get(worker.id);
-    tracked.delete(worker.id);
+  function onExit(child: ChildProcess, code: number | null, signal: string | null): void {
+    const entry = tracked.get(child.pid!);
+    tracked.delete(child.pid!);
+    refreshReady();
     if (stopping) {
       if (tracked.size === 0) {
         log('all workers stopped');
-        process.exit(0);
+        exit(0);
       }
       return;
     }
     if (entry === undefined || entry.retiring) return;
-    log(`worker ${worker.process.pid} died (${signal ?? `exit code ${code}`}); starting a new one`);
+    log(`worker ${child.pid} died (${signal ?? `exit code ${code}`}); starting a new one`);
     spawn();
-  });
+  }
 
-  // A worker whose event loop is stuck sends no heartbeat: gunicorn's --timeout.
-  const watchdog = setInterval(() => {
-    const now = Date.now();
-    for (const entry of tracked.values()) {
-      if (entry.listening && !entry.retiring && now - entry.beat > settings.timeout * 1000) {
-        log(`worker ${entry.worker.process.pid} silent for ${settings.timeout}s; killing it`);
-        entry.worker.process.kill('SIGKILL');
+  // A worker whose event loop is stuck sends no heartbeat: gunicorn's --timeout (0 = off).
+  if (settings.timeout > 0) {
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const entry of tracked.values()) {
+        if (entry.listening && !entry.retiring && now - entry.beat > settings.timeout * 1000) {
+          log(`worker ${entry.child.pid} silent for ${settings.timeout}s; killing it`);
+          entry.child.kill('SIGKILL');
+        }
       }
-    }
-  }, 500);
-  watchdog.unref();
+    }, Math.min(500, settings.timeout * 250));
+    watchdog.unref();
+  }
+
+  // npx/pnpm may die of a signal without passing it on; the primary is then re-parented.
+  const parent = process.ppid;
+  const parentWatch = setInterval(() => {
+    if (process.ppid !== parent) shutdown(`parent process ${parent} exited`);
+  }, 250);
+  parentWatch.unref();
 
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -147,7 +224,8 @@ export function runPrimary(settings: Settings): Promise<never> {
     reloading = (reloading ?? Promise.resolve()).then(run);
   });
 
+  if (progressEvery > 0) log(`starting ${settings.workers} workers`);
   for (let i = 0; i < settings.workers; i++) spawn();
-  // The process lives on its listeners; this promise only ends with process.exit().
+  // The process lives on its children and sockets; this promise only ends with process.exit().
   return new Promise<never>(() => undefined);
 }

@@ -13,7 +13,9 @@
  * @module
  */
 import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Application } from '@tsgi/core';
 import { LIMIT_DEFAULTS } from './limits.js';
 import { toNodeListener, type ListenerOptions } from './listener.js';
@@ -55,6 +57,25 @@ export interface ServeOptions extends ListenerOptions {
    * @default {}
    */
   serverOptions?: ServerOptions;
+  /**
+   * Serve HTTPS through node:https with these options (at least `cert` and `key`);
+   * `wsgi.url_scheme` is then 'https'.
+   * @default undefined (plain HTTP)
+   */
+  tls?: HttpsServerOptions;
+  /**
+   * `false`: make the server but do not listen; hand it connections with
+   * `server.emit('connection', socket)` (the CLI's workers get them from the primary).
+   * `url` is then '', and `close()` only stops idle connections and waits for the
+   * others; the caller stops sending new ones.
+   * @default true
+   */
+  listen?: boolean;
+  /**
+   * The listen backlog: connections the kernel queues before they are accepted.
+   * @default 511 (node's)
+   */
+  backlog?: number;
 }
 
 export interface Served {
@@ -72,7 +93,7 @@ const DEFAULTS = {
   headersTimeout: 60_000,
   requestTimeout: 300_000,
   shutdownTimeout: 10_000,
-} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions'>;
+} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'listen' | 'backlog'>;
 
 function checkNumber(name: string, value: number, max = Infinity): number {
   if (typeof value !== 'number' || !(value >= 0) || value > max || (max !== Infinity && !Number.isInteger(value))) {
@@ -89,17 +110,19 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   const shutdownTimeout = checkNumber('shutdownTimeout', options.shutdownTimeout ?? DEFAULTS.shutdownTimeout);
   const listener = toNodeListener(app, options);
   const headersTimeout = checkNumber('headersTimeout', options.headersTimeout ?? DEFAULTS.headersTimeout);
-  const server = createServer(
-    {
-      // node checks the header/request timeouts on this tick (30 s by default): a short
-      // timeout needs a shorter tick to be kept at all.
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
-      // The listener's limits check Host itself, after the size limits (431 before 400).
-      requireHostHeader: false,
-      ...options.serverOptions,
-    },
-    listener,
-  );
+  const serverOptions: ServerOptions = {
+    // node checks the header/request timeouts on this tick (30 s by default): a short
+    // timeout needs a shorter tick to be kept at all.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4) || 30_000)),
+    // The listener's limits check Host itself, after the size limits (431 before 400).
+    requireHostHeader: false,
+    ...options.serverOptions,
+  };
+  // An https.Server is an http.Server on TLS sockets (same events and methods); the
+  // types only keep them apart.
+  const server: Server = options.tls
+    ? (createHttpsServer({ ...options.tls, ...serverOptions }, listener) as unknown as Server)
+    : createServer(serverOptions, listener);
   // Through 'checkContinue' the app decides when `100 Continue` goes out: on first read.
   server.on('checkContinue', listener);
   // Parser refusals, header overflow and slow clients: 400/431/408 with Connection: close.
@@ -112,16 +135,17 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   server.headersTimeout = headersTimeout;
   server.requestTimeout = checkNumber('requestTimeout', options.requestTimeout ?? DEFAULTS.requestTimeout);
 
+  if (options.listen === false) return { url: '', server, close: drainer(server, shutdownTimeout) };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: options.backlog }, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
-  const url = `http://${shown}:${address.port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${shown}:${address.port}`;
 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
@@ -142,4 +166,34 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     return closing;
   }
   return { url, server, close };
+}
+
+/**
+ * close() for a server that never listened (node's own close() would report "not
+ * running" at once, without waiting): idle keep-alive connections are let go as they
+ * become idle; the rest get `shutdownTimeout` ms, then are cut. Set up with the server:
+ * it counts connections from the first, reports `listening` until close() (the
+ * listener answers `Connection: close` after that), and emits 'listening', on which
+ * node starts tracking connections (idle sweeps, header and request timeouts).
+ */
+function drainer(server: Server, shutdownTimeout: number): () => Promise<void> {
+  const open = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  let closing: Promise<void> | null = null;
+  Object.defineProperty(server, 'listening', { configurable: true, get: () => closing === null });
+  server.emit('listening');
+  return () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const deadline = shutdownTimeout === Infinity ? undefined : setTimeout(() => server.closeAllConnections(), shutdownTimeout);
+      const sweep = setInterval(() => {
+        server.closeIdleConnections();
+        if (open.size > 0) return;
+        clearInterval(sweep);
+        if (deadline) clearTimeout(deadline);
+        resolve();
+      }, 50);
+    }));
 }

@@ -38,17 +38,22 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Waits for the start-up line and returns the URL it names. */
-export async function startedUrl(cli: Cli, ms = 15_000): Promise<string> {
+/** Waits for the start-up line and returns the addresses it names (URLs, `unix:/path`). */
+export async function startedUrls(cli: Cli, ms = 15_000): Promise<string[]> {
   const end = Date.now() + ms;
   for (;;) {
-    const match = /on (http:\/\/[^ ]+) with/.exec(cli.stdout());
-    if (match) return match[1]!;
+    const match = /serving \S+ on (.+) with \d+ worker/.exec(cli.stdout());
+    if (match) return match[1]!.split(' ');
     if (cli.child.exitCode !== null || Date.now() > end) {
       throw new Error(`the CLI did not start:\n${cli.stdout()}\n${cli.stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Waits for the start-up line and returns the (first) URL it names. */
+export async function startedUrl(cli: Cli, ms = 15_000): Promise<string> {
+  return (await startedUrls(cli, ms))[0]!;
 }
 
 /** Stops a CLI started by this test (its primary pid only) and waits for it. */

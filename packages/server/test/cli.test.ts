@@ -1,7 +1,7 @@
 /**
- * The `tsgi` CLI as a child process: help, clear errors (bad flag, missing module,
- * missing export, port in use), the start-up line, and settings from flags over
- * TSGI_* over a config file (.json and .js).
+ * The `tsgi` CLI as a child process: help, clear errors (each bad input of issue #20:
+ * 1e3, 0x10, -1, an unknown option; a missing module, a missing export, a port in
+ * use), the start-up line, and settings from flags over TSGI_* over a config file.
  */
 import { createServer, type Server } from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ const dir = fixtureDir({
   'app.mjs': APP_SOURCE,
   'tsgi.config.json': JSON.stringify({ app: 'app.mjs:app', workers: 1, port: 1 }),
   'tsgi.config.mjs': "export default { app: './app.mjs', workers: 1, host: '127.0.0.1' };\n",
+  'typo.json': JSON.stringify({ app: 'app.mjs', worker: 2 }),
   'typed.ts': "import type { Application } from '@tsgi/core';\nconst app: Application = (_e, sr) => { sr('200 OK', []); return [Buffer.from('typed')]; };\nexport default app;\n",
 });
 
@@ -20,18 +21,33 @@ test('--help prints the usage and the options, exit 0', async () => {
   const cli = runCli(['--help']);
   expect(await cli.exited).toBe(0);
   expect(cli.stdout()).toMatch(/^Usage: tsgi serve <module>\[:export\]/);
-  for (const flag of ['--workers', '--graceful-timeout', '--max-requests', '--keep-alive', '--config']) {
+  for (const flag of ['--workers', '--graceful-timeout', '--max-requests', '--keep-alive', '--config', '--bind', '--certfile', '--access-log', '0 = never']) {
     expect(cli.stdout()).toContain(flag);
   }
 });
 
-test('an unknown flag and a bad value are usage errors (exit 2) that name the problem', async () => {
-  const unknown = runCli(['serve', 'app.mjs', '--wrokers', '2'], {}, dir);
-  const bad = runCli(['serve', 'app.mjs', '--workers', 'many'], {}, dir);
-  expect(await unknown.exited).toBe(2);
-  expect(unknown.stderr()).toMatch(/--wrokers/);
-  expect(await bad.exited).toBe(2);
-  expect(bad.stderr()).toMatch(/workers \(from the command line\) must be a positive number, got "many"/);
+test.each([
+  [['--workers', '1e3'], /^tsgi: error: --workers must be a whole number from 1 to \d+ \(the cap is \d+; --workers-max raises it\), got "1e3"$/],
+  [['--workers', '0x10'], /^tsgi: error: --workers must be a whole number from 1 to \d+ .*, got "0x10"$/],
+  [['--port', '-1'], /^tsgi: error: --port must be a whole number from 0 to 65535, got "-1"$/],
+  [['--worker', '2'], /^tsgi: error: unknown option --worker \(did you mean --workers\?\); run 'tsgi --help' for the options$/],
+  [['--workers', 'many'], /^tsgi: error: --workers must be a whole number from 1 to \d+ .*, got "many"$/],
+  [['--bind', 'unix:'], /^tsgi: error: --bind "unix:": give a socket path, e.g. unix:\/run\/tsgi.sock$/],
+])('tsgi serve app.mjs %j: one line on stderr, exit 2, no stack, nothing started', async (args, message) => {
+  const cli = runCli(['serve', 'app.mjs', ...args], {}, dir);
+  expect(await cli.exited).toBe(2);
+  expect(cli.stderr().trimEnd()).toMatch(message);
+  expect(cli.stderr().trimEnd().split('\n')).toHaveLength(1);
+  expect(cli.stdout()).toBe('');
+});
+
+test('an unknown command gets a did-you-mean; a bad config file key too', async () => {
+  const command = runCli(['serv', 'app.mjs'], {}, dir);
+  const key = runCli(['serve', '-c', 'typo.json'], {}, dir);
+  expect(await command.exited).toBe(2);
+  expect(command.stderr()).toBe("tsgi: error: unknown command 'serv' (did you mean 'serve'?): tsgi serve <module>[:export]\n");
+  expect(await key.exited).toBe(2);
+  expect(key.stderr()).toBe(`tsgi: error: config file ${path.join(dir, 'typo.json')}: unknown setting "worker" (did you mean "workers"?)\n`);
 });
 
 test('a missing module and a missing export are clear errors, exit 1', async () => {

@@ -44,7 +44,7 @@ describe('a cluster of 2 workers', () => {
   beforeAll(async () => {
     cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '2', '--timeout', '2', '--graceful-timeout', '5'], {}, dir);
     url = await startedUrl(cli);
-    // Both workers up (round-robin hands new connections to each in turn).
+    // Both workers up (the primary deals new connections to each in turn).
     expect(await eventually(async () => (await pidsSoFar(url, 4)).size === 2, 10_000)).toBe(true);
   });
   afterAll(() => stopCli(cli));
