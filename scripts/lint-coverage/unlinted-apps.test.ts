@@ -70,6 +70,14 @@ describe('the checker', () => {
     expect(found).toEqual([{ path: 'user.test.ts', line: 3, call: 'wrap', app: 'broken' }]);
   });
 
+  test('a helper that is not exported counts only in its own file', () => {
+    const found = unlintedApps([
+      { path: 'a.test.ts', text: 'const start = (app: Application) => serve(app);\nstart(one);' },
+      { path: 'b.test.ts', text: 'const start = (app: Application) => serve(lint(app));\nstart(two);' },
+    ]);
+    expect(found).toEqual([{ path: 'a.test.ts', line: 2, call: 'start', app: 'one' }]);
+  });
+
   test('an anonymous callback parameter is not a helper: nobody checks its callers', () => {
     expect(check('apps.forEach((app) => serve(app));')).toEqual(['1 serve app']);
   });

@@ -59,14 +59,19 @@ export function unlintedApps(sources: readonly SourceText[]): UnlintedApp[] {
     file: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS),
     lines: text.split('\n'),
   }));
-  const serving = new Set(SERVING_CALLS);
+  // An exported helper is a serving call in every file (a shared helpers.ts); one that
+  // is not is a serving call only in its own file, where another may share its name.
+  const shared = new Set(SERVING_CALLS);
+  const local = new Map(parsed.map((source) => [source, new Set<string>()]));
+  const servingIn = (source: Parsed): Set<string> => new Set([...shared, ...local.get(source)!]);
   // A helper that forwards its parameter to a helper is found on a later round.
   for (let grown = true; grown; ) {
     grown = false;
     for (const source of parsed) {
-      for (const name of forwardingHelpers(source.file, serving)) {
-        if (!serving.has(name)) {
-          serving.add(name);
+      for (const { name, exported } of forwardingHelpers(source.file, servingIn(source))) {
+        const into = exported ? shared : local.get(source)!;
+        if (!into.has(name)) {
+          into.add(name);
           grown = true;
         }
       }
@@ -74,7 +79,7 @@ export function unlintedApps(sources: readonly SourceText[]): UnlintedApp[] {
   }
   const problems: UnlintedApp[] = [];
   for (const source of parsed) {
-    for (const call of servingCalls(source.file, serving)) {
+    for (const call of servingCalls(source.file, servingIn(source))) {
       const app = call.arguments[0];
       if (app === undefined || verdict(app) !== 'unlinted') continue;
       const line = source.file.getLineAndCharacterOfPosition(call.getStart()).line;
@@ -121,15 +126,15 @@ function verdictOf(node: ts.Expression, seen: Set<ts.Node>): Verdict {
   return 'unlinted';
 }
 
-/** Names of functions in `file` that pass one of their parameters as the app of a serving call. */
-function forwardingHelpers(file: ts.SourceFile, serving: ReadonlySet<string>): string[] {
-  const names: string[] = [];
+/** Functions in `file` that pass one of their parameters as the app of a serving call. */
+function forwardingHelpers(file: ts.SourceFile, serving: ReadonlySet<string>): Array<{ name: string; exported: boolean }> {
+  const names: Array<{ name: string; exported: boolean }> = [];
   for (const call of servingCalls(file, serving)) {
     const app = call.arguments[0];
     if (app === undefined || verdict(app) !== 'forwarded') continue;
     const fn = enclosingFunction(call);
     const name = fn === undefined ? undefined : helperName(fn);
-    if (name !== undefined) names.push(name);
+    if (fn !== undefined && name !== undefined) names.push({ name, exported: isExported(fn) });
   }
   return names;
 }
@@ -162,6 +167,12 @@ function helperName(node: ts.Node): string | undefined {
     return ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined;
   }
   return undefined;
+}
+
+/** `export function f` or `export const f = ...`. */
+function isExported(fn: ts.Node): boolean {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
+  return ts.canHaveModifiers(holder) && (ts.getModifiers(holder) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
 function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
