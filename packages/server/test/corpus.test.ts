@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Application } from '@tsgi/core';
 import type { LimitsOptions, RejectInfo } from '../src/index.js';
 import { headOf, startServer, type TestServer } from './helpers.js';
+import { lint } from '@tsgi/lint';
 
 // Kept in the repository (with gunicorn's MIT notice) so every clone and CI runs it.
 const CORPUS = path.join(__dirname, 'corpus', 'gunicorn-invalid');
@@ -111,7 +112,7 @@ async function serverFor(limits: LimitsOptions): Promise<TestServer> {
   const key = JSON.stringify(limits);
   let server = servers.get(key);
   if (server === undefined) {
-    server = await startServer(app, { limits, onReject: (info) => rejects.push(info) });
+    server = await startServer(lint(app), { limits, onReject: (info) => rejects.push(info) });
     servers.set(key, server);
   }
   return server;
