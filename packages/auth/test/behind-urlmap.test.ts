@@ -5,10 +5,10 @@
  */
 import { connect } from 'node:net';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { urlMap } from '@tsgi/router';
 import { basicAuth } from '@tsgi/auth';
-import { lint } from '@tsgi/lint';
 
 const SECRET = 'admin-only:';
 

@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import * as path from 'node:path';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import type { LimitsOptions, RejectInfo } from '../src/index.js';
 import { headOf, startServer, type TestServer } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 // Kept in the repository (with gunicorn's MIT notice) so every clone and CI runs it.
 const CORPUS = path.join(__dirname, 'corpus', 'gunicorn-invalid');

@@ -1,6 +1,6 @@
 import type { Application, Environ } from '@tsgi/core';
-import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
 import { lint } from '@tsgi/lint';
+import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let calls = 0;

@@ -8,9 +8,9 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application, Body, FileRange } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { fileWrapper } from '../src/file-wrapper.js';
 import { bodyOf, headOf, rawRequest, startServer, waitFor, type TestServer } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsgi-range-'));
 const path = join(dir, 'data.bin');

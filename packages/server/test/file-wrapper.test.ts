@@ -3,9 +3,9 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application, Body } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { isFileBody } from '../src/index.js';
 import { bodyOf, headOf, openSocket, rawRequest, startServer, waitFor } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsgi-file-'));
 const path = join(dir, 'data.bin');

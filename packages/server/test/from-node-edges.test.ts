@@ -8,9 +8,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { lint } from '@tsgi/lint';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
 import { headOf, sleep, startServer, waitFor, type TestServer } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 interface Target {
   name: 'node:http' | 'fromNodeListener';

@@ -14,10 +14,10 @@ import Router from '@koa/router';
 import request from 'supertest';
 import type { Application } from '@tsgi/core';
 import { urlMap } from '@tsgi/router';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '../src/serve.js';
 import { toNodeListener } from '../src/listener.js';
 import { fromNodeListener } from '../src/from-node-listener.js';
-import { lint } from '@tsgi/lint';
 
 const quiet = { write(): void {}, writelines(): void {}, flush(): void {} };
 

@@ -7,9 +7,9 @@
 import { createServer, get, request as httpRequest, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '../src/serve.js';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
-import { lint } from '@tsgi/lint';
 
 const errors: string[] = [];
 const collect = { write: (text: string) => void errors.push(text), writelines(): void {}, flush(): void {} };

@@ -1,6 +1,6 @@
 import type { Application } from '@tsgi/core';
-import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
 import { lint } from '@tsgi/lint';
+import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 

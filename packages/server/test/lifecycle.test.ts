@@ -3,8 +3,8 @@
  * the headers, and backpressure towards a client that does not read.
  */
 import type { Body } from '@tsgi/core';
-import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 import { lint } from '@tsgi/lint';
+import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 /** A body that counts its close() calls, how far it was iterated, and whether its finally ran. */
 function tracked(chunks: number, options: { throwAt?: number; delayMs?: number; chunk?: Uint8Array } = {}) {

@@ -4,9 +4,9 @@
  * limits get 431/414, and every refusal closes the connection and reaches onReject.
  */
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { resolveLimits, type RejectInfo } from '../src/index.js';
 import { headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 const reached: string[] = [];
 const closes: number[] = [];

@@ -5,8 +5,8 @@
  * dropped connection: `environ['tsgi.connection']` and an app's `ConnectionAbort`.
  */
 import { ConnectionAbort, isConnectionAbort, type Application, type ClientConnection } from '@tsgi/core';
-import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 import { lint } from '@tsgi/lint';
+import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 const GET = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}\r\n`;
 const GET_CLOSE = (path = '/'): string => GET(path, 'Connection: close\r\n');

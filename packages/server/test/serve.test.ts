@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import request from 'supertest';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve, toNodeListener } from '../src/index.js';
 import { openSocket, sleep, startServer, waitFor } from './helpers.js';
-import { lint } from '@tsgi/lint';
 
 const hello: Application = (_environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
