@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { lint } from '@tsgi/lint';
 import { toNodeListener } from '@tsgi/server';
 import { testClient } from '@tsgi/testing';
 import { hello } from './guide-hello.js';
@@ -24,9 +25,10 @@ test('a middleware under test: one report per response, after close', async () =
   expect(seen).toEqual([200]);
 });
 
-// Through node:http with supertest: toNodeListener turns the app into (req, res).
+// Through node:http with supertest: toNodeListener turns the app into (req, res);
+// lint() keeps the contract checked there too.
 test('supertest drives the same app through the real gateway code', async () => {
-  await request(toNodeListener(hello))
+  await request(toNodeListener(lint(hello)))
     .get('/x?name=Bob')
     .expect('Content-Type', 'text/plain; charset=utf-8')
     .expect(200, 'Hello, Bob! You asked for /x\n');

@@ -1,11 +1,12 @@
 /**
  * The guides' examples, run as a new user would run them: each app served by the real
- * gateway on 127.0.0.1 and asked over HTTP with fetch, and under `testClient` (lint on)
- * where the contract itself is the point. docs/test/code-blocks.test.ts checks that
+ * gateway on 127.0.0.1 under lint() and asked over HTTP with fetch, and under
+ * `testClient` (lint on) where the contract itself is the point. docs/test/code-blocks.test.ts checks that
  * the guides show these files exactly.
  */
 import { get } from 'node:http';
 import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { buildEnviron, CollectingErrorStream, testClient } from '@tsgi/testing';
 import { site as frameworksSite } from './guide-frameworks.js';
@@ -21,7 +22,8 @@ afterEach(async () => {
 });
 
 async function start(app: Application, errors = new CollectingErrorStream()): Promise<{ url: string; errors: CollectingErrorStream }> {
-  const served = await serve(app, { port: 0, errors });
+  // Under lint() like every served test app: the guides' code must keep the contract.
+  const served = await serve(lint(app), { port: 0, errors });
   running.push(served);
   return { url: served.url, errors };
 }
@@ -155,7 +157,7 @@ describe('writing a middleware: guide-middleware.ts', () => {
       startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
       return Object.assign(forever(), { close: () => void innerCloses++ });
     };
-    const { url } = await start(responseStats({ onResponse })(endless));
+    const { url } = await start(responseStats({ onResponse })(lint(endless)));
     // A raw request we can cut: destroy the socket once the first bytes arrive.
     await new Promise<void>((resolve, reject) => {
       const req = get(url, (res) => {

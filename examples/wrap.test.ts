@@ -1,11 +1,12 @@
 /**
  * The wrap examples over real sockets on 127.0.0.1: an Express 5, a Koa and a Hono app,
- * each under the same tsgi stack (access log + gzip) and served by serve(); and that
+ * each under the same tsgi stack (access log + gzip) and served by serve() under lint(); and that
  * stack exported as a fetch handler, served by @hono/node-server.
  */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { flushAccessLogs } from '@tsgi/logger';
 import { serve, type Served } from '@tsgi/server';
 import { app as expressStack } from './wrap-express.js';
@@ -23,7 +24,7 @@ describe.each([
 ] as Array<[string, Application]>)('%s', (_name, stack) => {
   let served: Served;
   beforeAll(async () => {
-    served = await serve(stack, { port: 0, errors });
+    served = await serve(lint(stack), { port: 0, errors });
   });
   afterAll(() => served.close());
 
@@ -67,7 +68,7 @@ describe.each([
 });
 
 test('wrap-koa: ctx.throw keeps its status through the stack', async () => {
-  const served = await serve(koaStack, { port: 0, errors });
+  const served = await serve(lint(koaStack), { port: 0, errors });
   try {
     const res = await fetch(`${served.url}/teapot`);
     expect([res.status, await res.text()]).toEqual([418, 'short and stout']);

@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { urlMap } from '@tsgi/router';
 import { basicAuth } from '@tsgi/auth';
@@ -47,8 +48,11 @@ describe('basicAuth behind urlMap', () => {
   let port: number;
 
   beforeAll(async () => {
-    const site = urlMap({ '/admin': basicAuth({ realm: 'Admin', users: { alice: 's3cret' } })(adminApp), '/': publicApp });
-    served = await serve(site, { host: '127.0.0.1', port: 0 });
+    // lint above urlMap and between the layers under it: the mount's SCRIPT_NAME and
+    // PATH_INFO and auth's REMOTE_USER are checked where each layer hands them on.
+    const admin = basicAuth({ realm: 'Admin', users: { alice: 's3cret' } })(lint(adminApp));
+    const site = urlMap({ '/admin': lint(admin), '/': lint(publicApp) });
+    served = await serve(lint(site), { host: '127.0.0.1', port: 0 });
     port = Number(new URL(served.url).port);
   });
 

@@ -55,8 +55,9 @@ describe('over a real socket', () => {
       },
     })(hello);
     failing = await serve(
-      (environ, startResponse) =>
+      lint((environ, startResponse) =>
         environ.PATH_INFO === '/sync' ? throwing(environ, startResponse) : rejecting(environ, startResponse),
+      ),
       { host: '127.0.0.1', port: 0, errors: { write: (text: string) => (logged += text) } },
     );
   });

@@ -2,6 +2,7 @@
  * @tsgi/fetch over real sockets: a Hono app wrapped by fromFetch and served by
  * serve() on 127.0.0.1, the same app through supertest on toNodeListener, and the
  * round trip fromFetch(toFetch(app)) answering as the app does (a property test).
+ * Every app runs under lint(), the echo app on both sides of the round trip.
  */
 import fc from 'fast-check';
 import { Hono } from 'hono';
@@ -9,6 +10,7 @@ import { setCookie } from 'hono/cookie';
 import { stream } from 'hono/streaming';
 import request from 'supertest';
 import { decodePathInfo, type Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve, toNodeListener, type Served } from '@tsgi/server';
 import { testClient } from '@tsgi/testing';
 import { fromFetch, toFetch } from '../src/index.js';
@@ -43,7 +45,7 @@ function honoApp(): Hono {
 describe('Hono wrapped by fromFetch, served by serve()', () => {
   let served: Served;
   beforeAll(async () => {
-    served = await serve(fromFetch(honoApp()), { port: 0, errors: quiet });
+    served = await serve(lint(fromFetch(honoApp())), { port: 0, errors: quiet });
   });
   afterAll(() => served.close());
 
@@ -80,7 +82,7 @@ describe('Hono wrapped by fromFetch, served by serve()', () => {
   });
 
   test('through supertest on toNodeListener too', async () => {
-    const agent = request(toNodeListener(fromFetch(honoApp()), { errors: quiet }));
+    const agent = request(toNodeListener(lint(fromFetch(honoApp())), { errors: quiet }));
     await agent.get('/users/1').expect(200, { id: '1', q: null });
     await agent.post('/echo').send({ n: 1 }).expect(201, { got: { n: 1 } });
     await agent.get('/nowhere').expect(404);
@@ -122,7 +124,7 @@ describe('round trip: fromFetch(toFetch(app)) answers as app does', () => {
 
   test('status line, headers and body bytes match (random paths, headers, bodies)', async () => {
     const direct = testClient(echo);
-    const round = testClient(fromFetch(toFetch(echo)));
+    const round = testClient(fromFetch(toFetch(lint(echo))));
     await fc.assert(
       fc.asyncProperty(path, query, headerValue, fc.uint8Array({ maxLength: 2048 }), status, fc.boolean(), async (p, q, value, body, line, streamed) => {
         const init = {
@@ -142,7 +144,7 @@ describe('round trip: fromFetch(toFetch(app)) answers as app does', () => {
 
   test('with the raw target kept (REQUEST_URI, as serve() and toFetch keep it), an encoded slash and a dot survive', async () => {
     const direct = testClient(echo);
-    const round = testClient(fromFetch(toFetch(echo)));
+    const round = testClient(fromFetch(toFetch(lint(echo))));
     for (const target of ['/.%2F(', '/a%2Fb', '/x/..%2Fy']) {
       const init = { environ: { REQUEST_URI: target } };
       const [a, b] = await Promise.all([direct.get(target, init), round.get(target, init)]);

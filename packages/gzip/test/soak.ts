@@ -57,6 +57,7 @@ export async function soak({ total, random = false, readRate = Infinity, chunkSi
     }
     return body();
   };
+  // unlinted: this measures gzip's own RSS and speed; socket.test.ts runs gzip under lint.
   const server = await serve(gzip()(app), { port: 0 });
   // Warm up (JIT, zlib's native state, socket buffers) so the baseline is a running server's.
   await fetchAll(server.url, 16 * 1024 * 1024, () => (produced = total - 16 * 1024 * 1024));

@@ -1,11 +1,12 @@
 /**
  * gzip() over a real socket: serve() on 127.0.0.1, raw node:http requests that see
  * the encoded bytes, fetch and curl as real decoding clients, server-sent events
- * that must arrive one by one, and a client that goes away mid-stream. (Not under
- * lint() here: lint and the server's wsgi.input disagree today, see the report;
- * every testClient test in src/ runs under lint.)
+ * that must arrive one by one, and a client that goes away mid-stream. Every app
+ * runs with lint() above and below gzip(), so both the gateway's side and gzip's
+ * side of each call are checked.
  */
 import { onClose, type Application, type ResponseHeaders } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
@@ -51,7 +52,7 @@ let served: Served;
 beforeAll(async () => {
   const app: Application = (environ, startResponse) =>
     (environ.PATH_INFO === '/stream' ? stream : array)(environ, startResponse);
-  served = await serve(gzip()(app), { port: 0 });
+  served = await serve(lint(gzip()(lint(app))), { port: 0 });
 });
 afterAll(() => served.close());
 
@@ -112,7 +113,7 @@ describe('server-sent events through gzip()', () => {
       }
       return onClose(events(), () => closed++);
     };
-    const server = await serve(gzip()(sse), { port: 0 });
+    const server = await serve(lint(gzip()(lint(sse))), { port: 0 });
     try {
       const received = await new Promise<string[]>((resolve, reject) => {
         const req = http.get(server.url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
@@ -169,7 +170,7 @@ describe('a client that goes away', () => {
         gone?.();
       });
     };
-    const server = await serve(gzip()(endless), { port: 0 });
+    const server = await serve(lint(gzip()(lint(endless))), { port: 0 });
     try {
       await new Promise<void>((resolve, reject) => {
         const req = http.get(server.url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {

@@ -66,7 +66,7 @@ test('lint between two layers blames the outer one for a bad environ', async () 
     return inner(environ, startResponse);
   };
   const errors: string[] = [];
-  const stack = await serve(badMount(lint(app)), { port: 0, errors: { write: (t: string) => errors.push(t) } });
+  const stack = await serve(lint(badMount(lint(app))), { port: 0, errors: { write: (t: string) => errors.push(t) } });
   try {
     const res = await fetch(`${stack.url}/array`);
     expect(res.status).toBe(500);

@@ -32,7 +32,7 @@ async function start(app: Application): Promise<Run> {
   const json = accessLog({ format: 'json', stream, flushInterval: 0, requestIdHeader: false });
   const rejects: RejectInfo[] = [];
   const appErrors: unknown[] = [];
-  const served = await serve(common(json(lint(app))), {
+  const served = await serve(lint(common(json(lint(app)))), {
     port: 0,
     host: '127.0.0.1',
     errors: { write: () => undefined },

@@ -114,7 +114,7 @@ describe('goaccess reads our Apache lines', () => {
     const toCombined = { format: 'combined', stream: { write: (t: string) => void (logs.combined += t) }, flushInterval: 0 } as const;
     // The server's own hook type: rejectLog's structural info type must fit it.
     const refused: OnReject[] = [rejectLog(toCommon), rejectLog(toCombined)];
-    served = await serve(accessLog(toCombined)(accessLog(toCommon)(lint(app))), {
+    served = await serve(lint(accessLog(toCombined)(accessLog(toCommon)(lint(app)))), {
       port: 0,
       host: '127.0.0.1',
       errors: { write: () => undefined },

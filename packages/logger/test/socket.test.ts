@@ -1,10 +1,11 @@
 /**
  * The access log on a real gateway: @tsgi/server on 127.0.0.1, raw `net` requests
  * carrying hostile bytes, a client that hangs up mid-body, gzip below the logger,
- * and a wsgi.file_wrapper body.
+ * and a wsgi.file_wrapper body; lint() above and below the logger.
  */
 import type { Application } from '@tsgi/core';
 import { gzip } from '@tsgi/gzip';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -20,7 +21,8 @@ afterEach(async () => {
 async function start(app: Application, options: AccessLogOptions = {}) {
   let text = '';
   const logger = accessLog({ stream: { write: (t: string) => void (text += t) }, ...options });
-  const served = await serve(logger(app), { port: 0, errors: { write: () => undefined } });
+  // lint above and below the logger: the gateway's side and the logger's side are checked.
+  const served = await serve(lint(logger(lint(app))), { port: 0, errors: { write: () => undefined } });
   servers.push(served);
   const port = new URL(served.url).port;
   return {

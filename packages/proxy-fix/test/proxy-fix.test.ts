@@ -4,6 +4,7 @@
  * socket's own values stay.
  */
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { proxyFix } from '../src/index.js';
 
@@ -19,7 +20,7 @@ test.each([
   ['trusted', ['127.0.0.1'], { REMOTE_ADDR: '203.0.113.5', scheme: 'https', HTTP_HOST: 'example.com', SERVER_PORT: '443' }],
   ['untrusted', ['10.0.0.0/8'], { REMOTE_ADDR: '127.0.0.1', scheme: 'http' }],
 ])('%s peer over a socket', async (_name, trustedProxies, expected) => {
-  const served = await serve(proxyFix({ trustedProxies, host: 1 })(echo), { port: 0, errors: { write: () => true } });
+  const served = await serve(lint(proxyFix({ trustedProxies, host: 1 })(lint(echo))), { port: 0, errors: { write: () => true } });
   try {
     const response = await fetch(`${served.url}/`, { headers: forwarded });
     const body = (await response.json()) as Record<string, string>;

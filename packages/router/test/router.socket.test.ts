@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Application, Environ, StartResponse } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { cascade, routingArgs, router, urlMap } from '@tsgi/router';
 
@@ -11,15 +12,17 @@ function echo(name: string): Application {
   };
 }
 
+// lint between the layers too: what urlMap and router hand on (SCRIPT_NAME, PATH_INFO,
+// routing_args) is checked where each endpoint receives it.
 const api = router({ trailingSlash: 'redirect' })
-  .get('/users/:id', echo('user'))
-  .post('/users', echo('create'))
-  .get('/files/*path', echo('file'));
-const site = cascade([urlMap({ '/api': api }), router().get('/', echo('home'))]);
+  .get('/users/:id', lint(echo('user')))
+  .post('/users', lint(echo('create')))
+  .get('/files/*path', lint(echo('file')));
+const site = cascade([urlMap({ '/api': lint(api) }), router().get('/', lint(echo('home')))]);
 
 let served: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
-  served = await serve(site, { host: '127.0.0.1', port: 0 });
+  served = await serve(lint(site), { host: '127.0.0.1', port: 0 });
 });
 afterAll(() => served.close());
 
@@ -48,7 +51,7 @@ test('405 with Allow, automatic OPTIONS and HEAD over the wire', async () => {
   const put = await fetch(`${served.url}/api/users`, { method: 'PUT' });
   // The api router says 405; cascade catches it and the last app says 404.
   expect(put.status).toBe(404);
-  const direct = await serve(api, { port: 0 });
+  const direct = await serve(lint(api), { port: 0 });
   try {
     const res = await fetch(`${direct.url}/users`, { method: 'PUT' });
     expect(res.status).toBe(405);

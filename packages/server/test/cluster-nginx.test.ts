@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { proxyFix } from '@tsgi/proxy-fix';
 import { serve, type Served } from '../src/index.js';
 import { freePort } from './cli-harness.js';
@@ -36,7 +37,7 @@ describe('nginx in front of two tsgi instances', () => {
 
   beforeAll(async () => {
     for (const name of ['a', 'b']) {
-      const app = proxyFix({ trustedProxies: ['127.0.0.1'], for: 1, proto: 1, host: 1 })(echo(name));
+      const app = lint(proxyFix({ trustedProxies: ['127.0.0.1'], for: 1, proto: 1, host: 1 })(lint(echo(name))));
       instances.push(await serve(app, { port: 0, errors: { write: () => true }, shutdownTimeout: 1000 }));
     }
     const [portA, portB] = instances.map((s) => new URL(s.url).port);

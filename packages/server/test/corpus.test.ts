@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import * as path from 'node:path';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import type { LimitsOptions, RejectInfo } from '../src/index.js';
 import { headOf, startServer, type TestServer } from './helpers.js';
 
@@ -111,7 +112,7 @@ async function serverFor(limits: LimitsOptions): Promise<TestServer> {
   const key = JSON.stringify(limits);
   let server = servers.get(key);
   if (server === undefined) {
-    server = await startServer(app, { limits, onReject: (info) => rejects.push(info) });
+    server = await startServer(lint(app), { limits, onReject: (info) => rejects.push(info) });
     servers.set(key, server);
   }
   return server;

@@ -1,4 +1,5 @@
 import type { Application, Environ } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -10,7 +11,7 @@ const echoEnviron: Application = (environ, startResponse) => {
 };
 
 beforeAll(async () => {
-  server = await startServer(echoEnviron);
+  server = await startServer(lint(echoEnviron));
 });
 afterAll(() => server.close());
 
@@ -95,11 +96,11 @@ test('server, client and wsgi.* keys', async () => {
 
 test('wsgi.errors, wsgi.input and wsgi.file_wrapper are present', async () => {
   let seen: Environ | undefined;
-  const probe = await startServer((environ, startResponse) => {
+  const probe = await startServer(lint((environ, startResponse) => {
     seen = environ;
     startResponse('204 No Content', []);
     return [];
-  });
+  }));
   try {
     await fetch(probe.url);
     expect(typeof seen!['wsgi.errors'].write).toBe('function');
@@ -113,7 +114,7 @@ test('wsgi.errors, wsgi.input and wsgi.file_wrapper are present', async () => {
 });
 
 test('serverName, serverPort and urlScheme options override the socket', async () => {
-  const fixed = await startServer(echoEnviron, { serverName: 'example.com', serverPort: 443, urlScheme: 'https' });
+  const fixed = await startServer(lint(echoEnviron), { serverName: 'example.com', serverPort: 443, urlScheme: 'https' });
   try {
     const environ = jsonOf<Environ>(await rawRequest(fixed.port, 'GET / HTTP/1.1\r\nHost: h\r\n\r\n'));
     expect(environ).toMatchObject({ SERVER_NAME: 'example.com', SERVER_PORT: '443', 'wsgi.url_scheme': 'https' });

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application, Body, FileRange } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { fileWrapper } from '../src/file-wrapper.js';
 import { bodyOf, headOf, rawRequest, startServer, waitFor, type TestServer } from './helpers.js';
 
@@ -59,7 +60,7 @@ const rangeApp: Application = (environ, startResponse) => {
 describe('range: { offset, length }', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(rangeApp);
+    server = await startServer(lint(rangeApp));
   });
   afterAll(() => server.close());
 
@@ -95,7 +96,7 @@ describe('a FileHandle starts at its current position (PEP 3333)', () => {
     // Move the handle's position by reading, as an app that parsed a file header would.
     if (read > 0) await handle.read(Buffer.alloc(read), 0, read, null);
     let after = Buffer.alloc(0);
-    const server = await startServer((environ, startResponse) => {
+    const server = await startServer(lint((environ, startResponse) => {
       startResponse('200 OK', headers);
       const body = environ['wsgi.file_wrapper']!(handle, 4096, range);
       if (!iterate) return body;
@@ -109,7 +110,7 @@ describe('a FileHandle starts at its current position (PEP 3333)', () => {
         })(),
         { close: () => body.close?.() },
       );
-    });
+    }));
     try {
       const result = await rawRequest(server.port, GET_CLOSE());
       expect(await waitFor(() => handle.fd === -1)).toBe(true);

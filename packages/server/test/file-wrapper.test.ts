@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application, Body } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { isFileBody } from '../src/index.js';
 import { bodyOf, headOf, openSocket, rawRequest, startServer, waitFor } from './helpers.js';
 
@@ -21,7 +22,7 @@ const serveFile: Application = (environ, startResponse) => {
 };
 
 test('a file_wrapper body is sent whole, with Content-Length from fstat', async () => {
-  const server = await startServer(serveFile);
+  const server = await startServer(lint(serveFile));
   try {
     const response = await fetch(server.url);
     expect(response.headers.get('content-length')).toBe(String(content.length));
@@ -32,7 +33,7 @@ test('a file_wrapper body is sent whole, with Content-Length from fstat', async 
 });
 
 test("the app's Content-Length caps the file; a disagreement closes the connection", async () => {
-  const server = await startServer(serveFile);
+  const server = await startServer(lint(serveFile));
   try {
     const result = await rawRequest(server.port, 'GET /?1000 HTTP/1.1\r\nHost: h\r\n\r\n');
     expect(headOf(result.text).headers['content-length']).toBe('1000');
@@ -45,10 +46,10 @@ test("the app's Content-Length caps the file; a disagreement closes the connecti
 
 test('an open FileHandle works too, and close() closes it', async () => {
   const handle = await open(path, 'r');
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     return environ['wsgi.file_wrapper']!(handle);
-  });
+  }));
   try {
     const response = await fetch(server.url);
     expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
@@ -61,10 +62,10 @@ test('an open FileHandle works too, and close() closes it', async () => {
 
 test('HEAD: headers only, the file is closed', async () => {
   const handle = await open(path, 'r');
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', [['Content-Length', String(content.length)]]);
     return environ['wsgi.file_wrapper']!(handle);
-  });
+  }));
   try {
     const result = await rawRequest(server.port, 'HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
     expect(headOf(result.text).headers['content-length']).toBe(String(content.length));
@@ -77,7 +78,7 @@ test('HEAD: headers only, the file is closed', async () => {
 
 test('a middleware that iterates the wrapper gets Uint8Array chunks of blockSize', async () => {
   const sizes: number[] = [];
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     const inner = serveFile(environ, startResponse) as Body;
     expect(isFileBody(inner)).toBe(true);
     return (async function* () {
@@ -88,7 +89,7 @@ test('a middleware that iterates the wrapper gets Uint8Array chunks of blockSize
       }
       await inner.close?.();
     })();
-  });
+  }));
   try {
     const response = await fetch(server.url);
     expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
@@ -103,10 +104,10 @@ test('a client that leaves mid-file: the file is closed', async () => {
   const big = join(dir, 'big.bin');
   writeFileSync(big, Buffer.alloc(32 * 1024 * 1024));
   const handle = await open(big, 'r');
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     return environ['wsgi.file_wrapper']!(handle);
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
@@ -120,10 +121,10 @@ test('a client that leaves mid-file: the file is closed', async () => {
 });
 
 test('a missing file before headers: 500, logged', async () => {
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     return environ['wsgi.file_wrapper']!(join(dir, 'missing'));
-  });
+  }));
   try {
     const response = await fetch(server.url);
     expect(response.status).toBe(500);
@@ -134,10 +135,10 @@ test('a missing file before headers: 500, logged', async () => {
 });
 
 test('file_wrapper checks its arguments', async () => {
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     return environ['wsgi.file_wrapper']!(path, 0);
-  });
+  }));
   try {
     expect((await fetch(server.url)).status).toBe(500);
     expect(server.log.join('')).toContain('blockSize must be a positive integer');

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { lint } from '@tsgi/lint';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
 import { headOf, sleep, startServer, waitFor, type TestServer } from './helpers.js';
 
@@ -24,7 +25,7 @@ async function both(listener: NodeRequestListener, options?: FromNodeListenerOpt
   // An async listener (Koa's callback) handles its own errors; node:http ignores its promise.
   const plain = createServer((req, res) => void listener(req, res));
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-  const wrapped: TestServer = await startServer(fromNodeListener(listener, options));
+  const wrapped: TestServer = await startServer(lint(fromNodeListener(listener, options)));
   return [
     {
       name: 'node:http',
@@ -230,10 +231,10 @@ describe('3. flushHeaders() puts the status line on the wire before the first bo
 describe("4. a listener's Transfer-Encoding", () => {
   test.each(['gzip', 'deflate', 'compress', 'gzip, chunked'])('%s: 500, and wsgi.errors says why', async (coding) => {
     const server = await startServer(
-      fromNodeListener((_req, res) => {
+      lint(fromNodeListener((_req, res) => {
         res.setHeader('Transfer-Encoding', coding);
         res.end('not really coded');
-      }),
+      })),
     );
     try {
       const result = await exchange(server.port, GET_CLOSE, { idleMs: 500 });
@@ -247,11 +248,11 @@ describe("4. a listener's Transfer-Encoding", () => {
 
   test('chunked stays allowed, and the gateway frames it', async () => {
     const server = await startServer(
-      fromNodeListener((_req, res) => {
+      lint(fromNodeListener((_req, res) => {
         res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
         res.write('a');
         setTimeout(() => res.end('b'), 5);
-      }),
+      })),
     );
     try {
       const result = await exchange(server.port, GET_CLOSE, { idleMs: 500 });

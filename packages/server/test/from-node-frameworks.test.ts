@@ -14,6 +14,7 @@ import Router from '@koa/router';
 import request from 'supertest';
 import type { Application } from '@tsgi/core';
 import { urlMap } from '@tsgi/router';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '../src/serve.js';
 import { toNodeListener } from '../src/listener.js';
 import { fromNodeListener } from '../src/from-node-listener.js';
@@ -162,7 +163,7 @@ describe.each([
 
   beforeAll(async () => {
     direct = await listen(make());
-    wrapped = await serve(fromNodeListener(make()), { port: 0, errors: quiet });
+    wrapped = await serve(lint(fromNodeListener(make())), { port: 0, errors: quiet });
   });
   afterAll(async () => {
     direct.server.closeAllConnections();
@@ -196,7 +197,7 @@ describe.each([
 
 describe('Express 5 through the wrap', () => {
   const app = fromNodeListener(expressApp());
-  const agent = request(toNodeListener(app, { errors: quiet }));
+  const agent = request(toNodeListener(lint(app), { errors: quiet }));
 
   test('routing, params and query (supertest on toNodeListener)', async () => {
     const res = await agent.get('/users/42?q=hi').expect(200).expect('content-type', /json/);
@@ -229,7 +230,7 @@ describe('Express 5 through the wrap', () => {
   });
 
   test('mounted under urlMap: req.baseUrl is SCRIPT_NAME, routing is on PATH_INFO', async () => {
-    const mounted = request(toNodeListener(urlMap({ '/api': app }), { errors: quiet }));
+    const mounted = request(toNodeListener(lint(urlMap({ '/api': app })), { errors: quiet }));
     const res = await mounted.get('/api/users/5?q=1').expect(200);
     expect(res.body).toEqual({ id: '5', q: '1', url: '/users/5?q=1', baseUrl: '/api', originalUrl: '/api/users/5?q=1' });
   });
@@ -238,7 +239,7 @@ describe('Express 5 through the wrap', () => {
     const full = express().use((req, res) => {
       res.json({ url: req.url });
     });
-    const mounted = request(toNodeListener(urlMap({ '/api': fromNodeListener(full, { fullUrl: true }) })));
+    const mounted = request(toNodeListener(lint(urlMap({ '/api': fromNodeListener(full, { fullUrl: true }) }))));
     const res = await mounted.get('/api/x?y=1').expect(200);
     expect(res.body).toEqual({ url: '/api/x?y=1' });
   });
@@ -247,7 +248,7 @@ describe('Express 5 through the wrap', () => {
     const plain = await agent.get('/info').expect(200);
     expect(plain.body).toMatchObject({ protocol: 'http', secure: false, encrypted: false });
     expect(String(plain.body.ip)).toMatch(/127\.0\.0\.1$/);
-    const tls = await request(toNodeListener(app, { urlScheme: 'https', errors: quiet })).get('/info').expect(200);
+    const tls = await request(toNodeListener(lint(app), { urlScheme: 'https', errors: quiet })).get('/info').expect(200);
     expect(tls.body).toMatchObject({ protocol: 'https', secure: true, encrypted: true });
   });
 });
@@ -255,13 +256,13 @@ describe('Express 5 through the wrap', () => {
 describe('Koa through the wrap (served by serve())', () => {
   let served: Served;
   beforeAll(async () => {
-    served = await serve(fromNodeListener(koaApp()), { port: 0, errors: quiet });
+    served = await serve(lint(fromNodeListener(koaApp())), { port: 0, errors: quiet });
   });
   afterAll(() => served.close());
 
   test('accepts the Koa app itself (its callback())', async () => {
     const app: Application = fromNodeListener(koaApp());
-    const res = await request(toNodeListener(app)).get('/users/3?q=z').expect(200);
+    const res = await request(toNodeListener(lint(app))).get('/users/3?q=z').expect(200);
     expect(res.body).toEqual({ id: '3', q: 'z' });
   });
 

@@ -7,6 +7,7 @@
 import { createServer, get, request as httpRequest, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { lint } from '@tsgi/lint';
 import { serve, type Served } from '../src/serve.js';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
 
@@ -15,7 +16,7 @@ const collect = { write: (text: string) => void errors.push(text), writelines():
 
 const servers: Array<Served> = [];
 async function wrap(listener: NodeRequestListener, options?: FromNodeListenerOptions): Promise<string> {
-  const served = await serve(fromNodeListener(listener, options), { port: 0, errors: collect });
+  const served = await serve(lint(fromNodeListener(listener, options)), { port: 0, errors: collect });
   servers.push(served);
   return served.url;
 }
@@ -164,11 +165,16 @@ describe('errors and time', () => {
   });
 
   test('a header node accepts but PEP 3333 forbids fails in startResponse: 500', async () => {
-    const url = await wrap((_req, res) => {
-      res.setHeader('Upgrade', 'websocket');
-      res.end('no');
-    });
-    expect((await fetch(url)).status).toBe(500);
+    // unlinted: the listener sends a forbidden header on purpose; the gateway must refuse it (lint would first).
+    const served = await serve(
+      fromNodeListener((_req, res) => {
+        res.setHeader('Upgrade', 'websocket');
+        res.end('no');
+      }),
+      { port: 0, errors: collect },
+    );
+    servers.push(served);
+    expect((await fetch(served.url)).status).toBe(500);
   });
 
   test('a listener that never answers fails after `timeout` ms; res sees close', async () => {

@@ -1,15 +1,16 @@
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
 test('read(size) returns exactly size bytes until the end, then empty', async () => {
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     const input = environ['wsgi.input'];
     const parts = [await input.read(3), await input.read(4), await input.read(100), await input.read(5)];
     startResponse('200 OK', []);
     return [json(parts.map((part) => Buffer.from(part).toString()))];
-  });
+  }));
   try {
     // The body arrives in two packets, so read(4) has to join them.
     const socket = await openSocket(server.port);
@@ -25,7 +26,7 @@ test('read(size) returns exactly size bytes until the end, then empty', async ()
 });
 
 test('readline(size), readlines(hint) and iteration', async () => {
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     const input = environ['wsgi.input'];
     const first = await input.readline();
     const capped = await input.readline(2);
@@ -35,7 +36,7 @@ test('readline(size), readlines(hint) and iteration', async () => {
     for await (const chunk of input) remaining.push(Buffer.from(chunk).toString());
     startResponse('200 OK', []);
     return [json({ first: `${first}`, capped: `${capped}`, rest: `${rest}`, lines: lines.map(String), remaining: remaining.join('') })];
-  });
+  }));
   try {
     const response = await fetch(server.url, { method: 'POST', body: 'one\ntwo-long\nthree\nfour\nfive' });
     expect(await response.json()).toEqual({ first: 'one\n', capped: 'tw', rest: 'o-long\n', lines: ['three\n'], remaining: 'four\nfive' });
@@ -45,11 +46,11 @@ test('readline(size), readlines(hint) and iteration', async () => {
 });
 
 test('a chunked body is read to its end; input never reads past CONTENT_LENGTH', async () => {
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     const all = await environ['wsgi.input'].read();
     startResponse('200 OK', []);
     return [Buffer.from(`${environ.REQUEST_METHOD}:${environ.CONTENT_LENGTH ?? '-'}:${Buffer.from(all).toString()}|`)];
-  });
+  }));
   try {
     const chunked = await rawRequest(
       server.port,
@@ -70,13 +71,13 @@ test('a chunked body is read to its end; input never reads past CONTENT_LENGTH',
 
 test('Expect: 100-continue: "100 Continue" goes out when the app first reads, not before', async () => {
   let reading = false;
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     await sleep(150);
     reading = true;
     const body = await environ['wsgi.input'].read();
     startResponse('200 OK', []);
     return [Buffer.from(`got ${Buffer.from(body).toString()}`)];
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\nConnection: close\r\n\r\n');
@@ -96,12 +97,12 @@ test('Expect: 100-continue: "100 Continue" goes out when the app first reads, no
 
 test('Expect: 100-continue on a chunked body: the request is not held, 100 goes out on the first read', async () => {
   let called = false;
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     called = true;
     const body = await environ['wsgi.input'].read();
     startResponse('200 OK', []);
     return [Buffer.from(`got ${Buffer.from(body).toString()}`)];
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
@@ -118,10 +119,10 @@ test('Expect: 100-continue on a chunked body: the request is not held, 100 goes 
 });
 
 test('Expect: 100-continue and an app that never reads: no 100, a final answer, the connection closes', async () => {
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('413 Content Too Large', [['Content-Length', '0']]);
     return [];
-  });
+  }));
   try {
     const result = await rawRequest(server.port, 'PUT / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n');
     expect(result.text).toMatch(/^HTTP\/1\.1 413 /);
@@ -137,7 +138,7 @@ test('a small unread request body is drained and the connection kept; a big one 
     startResponse('200 OK', []);
     return [Buffer.from(`seen ${environ.REQUEST_METHOD} ${environ.PATH_INFO};`)];
   };
-  const server = await startServer(app);
+  const server = await startServer(lint(app));
   try {
     const small = await rawRequest(
       server.port,
@@ -160,7 +161,7 @@ test('a small unread request body is drained and the connection kept; a big one 
 
 test('a client that leaves mid-upload makes read() reject', async () => {
   let failure: unknown;
-  const server = await startServer(async (environ, startResponse) => {
+  const server = await startServer(lint(async (environ, startResponse) => {
     try {
       await environ['wsgi.input'].read();
     } catch (error) {
@@ -168,7 +169,7 @@ test('a client that leaves mid-upload makes read() reject', async () => {
     }
     startResponse('200 OK', []);
     return [];
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\npartial');

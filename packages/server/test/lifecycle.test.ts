@@ -3,6 +3,7 @@
  * the headers, and backpressure towards a client that does not read.
  */
 import type { Body } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 /** A body that counts its close() calls, how far it was iterated, and whether its finally ran. */
@@ -32,10 +33,10 @@ function tracked(chunks: number, options: { throwAt?: number; delayMs?: number; 
 
 test('close() is called once after a completed response', async () => {
   const { body, state } = tracked(3);
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return body;
-  });
+  }));
   try {
     const response = await fetch(server.url);
     expect(await response.text()).toBe('chunk;chunk;chunk;');
@@ -49,10 +50,10 @@ test('close() is called once after a completed response', async () => {
 
 test('close() is called once for an array body', async () => {
   let closeCalls = 0;
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return Object.assign([text('a')], { close: () => void closeCalls++ });
-  });
+  }));
   try {
     await (await fetch(server.url)).text();
     await sleep(20);
@@ -64,10 +65,10 @@ test('close() is called once for an array body', async () => {
 
 test('HEAD sends headers only: the body is closed once and never iterated', async () => {
   const { body, state } = tracked(3);
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
     return body;
-  });
+  }));
   try {
     const result = await rawRequest(server.port, 'HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
     expect(headOf(result.text).statusLine).toBe('HTTP/1.1 200 OK');
@@ -81,12 +82,12 @@ test('HEAD sends headers only: the body is closed once and never iterated', asyn
 
 test('an error before the headers: 500 with a small text body, logged, close() once, server keeps serving', async () => {
   const { body, state } = tracked(3, { throwAt: 0 });
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     if (environ.PATH_INFO === '/sync-throw') throw new Error('thrown by the app');
     if (environ.PATH_INFO === '/reject') return Promise.reject(new Error('rejected by the app'));
     startResponse('200 OK', []);
     return body;
-  });
+  }));
   try {
     for (const path of ['/iter', '/sync-throw', '/reject']) {
       const response = await fetch(server.url + path);
@@ -106,10 +107,10 @@ test('an error before the headers: 500 with a small text body, logged, close() o
 
 test('an error mid-stream cuts the connection (no second status line); a new connection still works', async () => {
   const failing = tracked(5, { throwAt: 2 });
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     return environ.PATH_INFO === '/fail' ? failing.body : [text('fine')];
-  });
+  }));
   try {
     const result = await rawRequest(server.port, 'GET /fail HTTP/1.1\r\nHost: h\r\n\r\n', 1000);
     expect(result.closed).toBe(true);
@@ -128,10 +129,10 @@ test('an error mid-stream cuts the connection (no second status line); a new con
 
 test('the client going away stops the iteration (finally runs) and calls close() once', async () => {
   const { body, state } = tracked(1_000_000, { delayMs: 5 });
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return body;
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
@@ -149,10 +150,10 @@ test('the client going away stops the iteration (finally runs) and calls close()
 
 test('a client that leaves while the app is between chunks: return() and close() right away', async () => {
   const { body, state } = tracked(1_000_000, { delayMs: 400 });
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return body;
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
@@ -170,7 +171,7 @@ test('backpressure: a client that does not read stops the generator near the soc
   const chunk = new Uint8Array(64 * 1024);
   let pulled = 0;
   let finallyRan = false;
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return (function* () {
       try {
@@ -182,7 +183,7 @@ test('backpressure: a client that does not read stops the generator near the soc
         finallyRan = true;
       }
     })();
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.pause(); // never read: the kernel buffers fill, then node's, then the gateway must wait
@@ -208,13 +209,13 @@ test('a sync generator is walked without a tick per chunk while the socket has r
     ticks++;
     if (counting) setImmediate(tick);
   };
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', []);
     return (function* () {
       setImmediate(tick);
       for (let i = 0; i < 200; i++) yield text('x');
     })();
-  });
+  }));
   try {
     const response = await fetch(server.url);
     expect(await response.text()).toBe('x'.repeat(200));
@@ -227,13 +228,13 @@ test('a sync generator is walked without a tick per chunk while the socket has r
 });
 
 test('middleware that replaces wsgi.input or REQUEST_METHOD does not confuse the gateway', async () => {
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     // As a method-override or a validating middleware would do.
     environ.REQUEST_METHOD = environ.REQUEST_METHOD === 'HEAD' ? 'GET' : 'PUT';
     environ['wsgi.input'] = { ...environ['wsgi.input'] };
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
     return [text('body')];
-  });
+  }));
   try {
     const result = await rawRequest(
       server.port,

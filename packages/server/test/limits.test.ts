@@ -4,6 +4,7 @@
  * limits get 431/414, and every refusal closes the connection and reaches onReject.
  */
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { resolveLimits, type RejectInfo } from '../src/index.js';
 import { headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
 
@@ -44,7 +45,7 @@ test('resolveLimits: gunicorn defaults, and a bad option names itself', () => {
 
 test('slowloris: headers that never finish get 408 with Connection: close', async () => {
   const rejects: RejectInfo[] = [];
-  const server = await startServer(app, { headersTimeout: 400, requestTimeout: 1000, onReject: (info) => rejects.push(info) });
+  const server = await startServer(lint(app), { headersTimeout: 400, requestTimeout: 1000, onReject: (info) => rejects.push(info) });
   try {
     const socket = await openSocket(server.port);
     socket.write('GET /slow HTTP/1.1\r\nHost: h\r\n');
@@ -70,7 +71,7 @@ describe('body size limit', () => {
   const rejects: RejectInfo[] = [];
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
-    server = await startServer(app, { limits: { maxBodyBytes: 100 }, onReject: (info) => rejects.push(info) });
+    server = await startServer(lint(app), { limits: { maxBodyBytes: 100 }, onReject: (info) => rejects.push(info) });
   });
   afterAll(() => server.close());
 
@@ -130,7 +131,7 @@ describe('body size limit', () => {
 describe('header limits', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
-    server = await startServer(app, { limits: { maxHeaders: 3, maxHeaderFieldBytes: 64, maxRequestLine: 60 } });
+    server = await startServer(lint(app), { limits: { maxHeaders: 3, maxHeaderFieldBytes: 64, maxRequestLine: 60 } });
   });
   afterAll(() => server.close());
 

@@ -5,6 +5,7 @@
  * dropped connection: `environ['tsgi.connection']` and an app's `ConnectionAbort`.
  */
 import { ConnectionAbort, isConnectionAbort, type Application, type ClientConnection } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 const GET = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}\r\n`;
@@ -14,14 +15,14 @@ describe('write(new Uint8Array(0))', () => {
   test('sends the status line and headers at once, before the first event', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const server = await startServer((_environ, startResponse) => {
+    const server = await startServer(lint((_environ, startResponse) => {
       const write = startResponse('200 OK', [['Content-Type', 'text/event-stream']]);
       write(new Uint8Array(0));
       return (async function* () {
         await gate;
         yield text('data: first\n\n');
       })();
-    });
+    }));
     try {
       const socket = await openSocket(server.port);
       socket.write(GET_CLOSE());
@@ -42,14 +43,14 @@ describe('write(new Uint8Array(0))', () => {
   });
 
   test('a later empty write sends nothing more, and the body still follows', async () => {
-    const server = await startServer((_environ, startResponse) => {
+    const server = await startServer(lint((_environ, startResponse) => {
       const write = startResponse('200 OK', []);
       write(new Uint8Array(0));
       write(new Uint8Array(0));
       write(text('a'));
       write(new Uint8Array(0));
       return [text('b')];
-    });
+    }));
     try {
       const result = await rawRequest(server.port, GET_CLOSE());
       expect(bodyOf(result.text)).toBe('1\r\na\r\n1\r\nb\r\n0\r\n\r\n');
@@ -60,6 +61,7 @@ describe('write(new Uint8Array(0))', () => {
 
   test('on a status with no content the headers go out and the body is dropped', async () => {
     let closed = 0;
+    // unlinted: the app writes content on a 204 on purpose; the gateway must drop it.
     const server = await startServer((_environ, startResponse) => {
       const write = startResponse('204 No Content', []);
       write(new Uint8Array(0));
@@ -102,12 +104,13 @@ describe('205 Reset Content', () => {
       startResponse('205 Reset Content', [])(text('dropped'));
       return [];
     },
-    '/ok': (_environ, startResponse) => {
+    '/ok': lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return [text('next')];
-    },
+    }),
   };
   beforeAll(async () => {
+    // unlinted: these apps send content with 205 on purpose; the gateway must drop it ('/ok' is linted).
     server = await startServer((environ, startResponse) => apps[environ.PATH_INFO]!(environ, startResponse));
   });
   afterAll(() => server.close());
@@ -139,7 +142,7 @@ describe("environ['tsgi.connection']", () => {
     };
     let gone!: () => void;
     const wasGone = new Promise<void>((resolve) => (gone = resolve));
-    const server = await startServer(async (environ, startResponse) => {
+    const server = await startServer(lint(async (environ, startResponse) => {
       const connection = environ['tsgi.connection']!;
       seen.closedBefore = connection.closed;
       const signal = connection.signal;
@@ -152,7 +155,7 @@ describe("environ['tsgi.connection']", () => {
       gone();
       startResponse('200 OK', []);
       return Object.assign([text('too late')], { close: () => void seen.bodyClosed++ });
-    });
+    }));
     try {
       const socket = await openSocket(server.port);
       socket.write(GET());
@@ -172,13 +175,13 @@ describe("environ['tsgi.connection']", () => {
 
   test('a signal first read after the client left is already aborted', async () => {
     let signal: AbortSignal | undefined;
-    const server = await startServer(async (environ, startResponse) => {
+    const server = await startServer(lint(async (environ, startResponse) => {
       const connection = environ['tsgi.connection']!;
       await new Promise<void>((resolve) => connection.onClose(() => resolve()));
       signal = connection.signal;
       startResponse('200 OK', []);
       return [];
-    });
+    }));
     try {
       const socket = await openSocket(server.port);
       socket.write(GET());
@@ -193,7 +196,7 @@ describe("environ['tsgi.connection']", () => {
   });
 
   test('an onClose listener that throws is logged to wsgi.errors; the server keeps serving', async () => {
-    const server = await startServer(async (environ, startResponse) => {
+    const server = await startServer(lint(async (environ, startResponse) => {
       if (environ.PATH_INFO === '/ok') {
         startResponse('200 OK', []);
         return [text('still serving')];
@@ -206,7 +209,7 @@ describe("environ['tsgi.connection']", () => {
       );
       startResponse('200 OK', []);
       return [];
-    });
+    }));
     try {
       const socket = await openSocket(server.port);
       socket.write(GET());
@@ -222,12 +225,12 @@ describe("environ['tsgi.connection']", () => {
 
   test('stays quiet for a response that completes', async () => {
     let connection: ClientConnection | undefined;
-    const server = await startServer(async (environ, startResponse) => {
+    const server = await startServer(lint(async (environ, startResponse) => {
       connection = environ['tsgi.connection'];
       await sleep(5);
       startResponse('200 OK', []);
       return [text('done')];
-    });
+    }));
     try {
       const result = await rawRequest(server.port, GET_CLOSE());
       expect(bodyOf(result.text)).toBe('done');
@@ -243,7 +246,7 @@ describe("environ['tsgi.connection']", () => {
 describe('ConnectionAbort from the app', () => {
   test.each(['thrown', 'rejected', 'thrown by the body'])('%s before the headers: the connection is cut, no 500, no log', async (how) => {
     const abort = new ConnectionAbort('upstream reset');
-    const server = await startServer((_environ, startResponse) => {
+    const server = await startServer(lint((_environ, startResponse) => {
       if (how === 'thrown') throw abort;
       if (how === 'rejected') return Promise.reject(abort);
       startResponse('200 OK', []);
@@ -252,7 +255,7 @@ describe('ConnectionAbort from the app', () => {
         if (how.endsWith('body')) throw abort;
         yield text('never');
       })();
-    });
+    }));
     try {
       const result = await rawRequest(server.port, GET());
       expect(result.text).toBe('');
@@ -264,9 +267,9 @@ describe('ConnectionAbort from the app', () => {
   });
 
   test('any other error still gets its 500', async () => {
-    const server = await startServer(() => {
+    const server = await startServer(lint(() => {
       throw new Error('plain failure');
-    });
+    }));
     try {
       const result = await rawRequest(server.port, GET_CLOSE());
       expect(headOf(result.text).statusLine).toBe('HTTP/1.1 500 Internal Server Error');

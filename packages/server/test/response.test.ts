@@ -1,4 +1,5 @@
 import type { Application, ResponseHeaders } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, text, waitFor } from './helpers.js';
 
 const GET = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: h\r\n${extra}\r\n`;
@@ -7,14 +8,14 @@ const GET_CLOSE = (path = '/'): string => GET(path, 'Connection: close\r\n');
 test('status and headers are not sent before the first non-empty chunk', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
     return (async function* () {
       yield new Uint8Array(0);
       await gate;
       yield text('late');
     })();
-  });
+  }));
   try {
     const socket = await openSocket(server.port);
     socket.write(GET_CLOSE());
@@ -30,11 +31,11 @@ test('status and headers are not sent before the first non-empty chunk', async (
 });
 
 test('the write() callable sends headers at once and its bytes before the body', async () => {
-  const server = await startServer((_environ, startResponse) => {
+  const server = await startServer(lint((_environ, startResponse) => {
     const write = startResponse('200 OK', []);
     write(text('from write;'));
     return [text('from body')];
-  });
+  }));
   try {
     const result = await rawRequest(server.port, GET_CLOSE());
     expect(headOf(result.text).headers['transfer-encoding']).toBe('chunked');
@@ -53,7 +54,7 @@ describe('startResponse', () => {
       startResponse('201 Created', []);
       return [text('no')];
     },
-    '/replace': (_environ, startResponse) => {
+    '/replace': lint((_environ, startResponse) => {
       startResponse('200 OK', [['X-First', '1']]);
       try {
         throw new Error('boom');
@@ -61,15 +62,16 @@ describe('startResponse', () => {
         startResponse('503 Service Unavailable', [['X-Second', '2']], error);
       }
       return [text('replaced')];
-    },
-    '/after-sent': (_environ, startResponse) => {
+    }),
+    '/after-sent': lint((_environ, startResponse) => {
       const write = startResponse('200 OK', []);
       write(text('partial'));
       startResponse('500 Internal Server Error', [], new Error('late failure'));
       return [text('never')];
-    },
+    }),
   };
   beforeAll(async () => {
+    // unlinted: '/twice' breaks the once-only rule on purpose (lint would answer first); the others are linted.
     server = await startServer((environ, startResponse) => apps[environ.PATH_INFO]!(environ, startResponse));
   });
   afterAll(() => server.close());
@@ -110,6 +112,7 @@ test.each<[string, string, ResponseHeaders]>([
   ['a hop-by-hop header', '200 OK', [['Connection', 'close']]],
   ['Transfer-Encoding from the app', '200 OK', [['Transfer-Encoding', 'chunked']]],
 ])('%s is an error: 500, and the server keeps serving', async (_name, status, headers) => {
+  // unlinted: the app sends a bad status or header on purpose; the gateway must refuse it.
   const server = await startServer((environ, startResponse) => {
     if (environ.PATH_INFO === '/ok') {
       startResponse('200 OK', []);
@@ -132,40 +135,41 @@ test.each<[string, string, ResponseHeaders]>([
 describe('body framing', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   const apps: Record<string, Application> = {
-    '/array': (_environ, startResponse) => {
+    '/array': lint((_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
       return [text('Hello, '), text('world!')];
-    },
-    '/one-chunk-generator': (_environ, startResponse) => {
+    }),
+    '/one-chunk-generator': lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return (function* () {
         yield text('only');
       })();
-    },
-    '/generator': (_environ, startResponse) => {
+    }),
+    '/generator': lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return (function* () {
         yield text('a');
         yield new Uint8Array(0);
         yield text('b');
       })();
-    },
-    '/async': (_environ, startResponse) => {
+    }),
+    '/async': lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return (async function* () {
         yield text('x');
         yield text('y');
       })();
-    },
-    '/lazy-start': (_environ, startResponse) =>
+    }),
+    '/lazy-start': lint((_environ, startResponse) =>
       (function* () {
         startResponse('202 Accepted', [['X-Lazy', '1']]);
         yield text('started inside');
       })(),
-    '/empty': (_environ, startResponse) => {
+    ),
+    '/empty': lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return [];
-    },
+    }),
     '/long-array': (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Length', '5']]);
       return [text('12345'), text('6789')];
@@ -201,6 +205,7 @@ describe('body framing', () => {
     },
   };
   beforeAll(async () => {
+    // unlinted: the wrong Content-Lengths and the 204/304 bodies are sent on purpose; the good apps are linted in the table.
     server = await startServer((environ, startResponse) => apps[environ.PATH_INFO]!(environ, startResponse));
   });
   afterAll(() => server.close());

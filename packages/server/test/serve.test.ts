@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import request from 'supertest';
 import type { Application } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
 import { serve, toNodeListener } from '../src/index.js';
 import { openSocket, sleep, startServer, waitFor } from './helpers.js';
 
@@ -10,7 +11,7 @@ const hello: Application = (_environ, startResponse) => {
 };
 
 test('serve() listens on 127.0.0.1 and reports the bound port in url', async () => {
-  const served = await serve(hello, { port: 0, errors: { write: () => undefined } });
+  const served = await serve(lint(hello), { port: 0, errors: { write: () => undefined } });
   try {
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(served.url);
@@ -23,7 +24,7 @@ test('serve() listens on 127.0.0.1 and reports the bound port in url', async () 
 test('close() stops accepting, lets idle keep-alive sockets go and waits for requests in flight', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const server = await startServer((environ, startResponse) => {
+  const server = await startServer(lint((environ, startResponse) => {
     startResponse('200 OK', []);
     if (environ.PATH_INFO !== '/slow') return [Buffer.from('quick')];
     return (async function* () {
@@ -31,7 +32,7 @@ test('close() stops accepting, lets idle keep-alive sockets go and waits for req
       await gate;
       yield Buffer.from('part two');
     })();
-  });
+  }));
   const idle = await openSocket(server.port);
   idle.write('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
   await waitFor(() => idle.received().includes('quick'));
@@ -57,13 +58,13 @@ test('close() stops accepting, lets idle keep-alive sockets go and waits for req
 
 test('close() cuts requests still running after shutdownTimeout', async () => {
   const server = await startServer(
-    (_environ, startResponse) => {
+    lint((_environ, startResponse) => {
       startResponse('200 OK', []);
       return (async function* () {
         yield Buffer.from('forever');
         await new Promise(() => undefined);
       })();
-    },
+    }),
     { shutdownTimeout: 200 },
   );
   const socket = await openSocket(server.port);
@@ -77,27 +78,28 @@ test('close() cuts requests still running after shutdownTimeout', async () => {
 });
 
 test('a port in use rejects', async () => {
-  const first = await startServer(hello);
+  const first = await startServer(lint(hello));
   try {
-    await expect(serve(hello, { port: first.port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(serve(lint(hello), { port: first.port })).rejects.toThrow(/EADDRINUSE/);
   } finally {
     await first.close();
   }
 });
 
 test('bad options throw a TypeError naming the option', async () => {
-  await expect(serve(hello, { port: -1 })).rejects.toThrow(/port/);
-  await expect(serve(hello, { keepAliveTimeout: Number.NaN, port: 0 })).rejects.toThrow(/keepAliveTimeout/);
-  await expect(serve(hello, { urlScheme: 'ftp' as 'http', port: 0 })).rejects.toThrow(/urlScheme/);
-  await expect(serve(hello, { errors: {} as never, port: 0 })).rejects.toThrow(/errors/);
+  await expect(serve(lint(hello), { port: -1 })).rejects.toThrow(/port/);
+  await expect(serve(lint(hello), { keepAliveTimeout: Number.NaN, port: 0 })).rejects.toThrow(/keepAliveTimeout/);
+  await expect(serve(lint(hello), { urlScheme: 'ftp' as 'http', port: 0 })).rejects.toThrow(/urlScheme/);
+  await expect(serve(lint(hello), { errors: {} as never, port: 0 })).rejects.toThrow(/errors/);
+  // unlinted: the app itself is the bad option here; lint() would refuse it first.
   expect(() => toNodeListener('nope' as never)).toThrow(TypeError);
 });
 
 test('toNodeListener works with supertest and a plain node:http server', async () => {
-  const response = await request(toNodeListener(hello)).get('/').expect(200);
+  const response = await request(toNodeListener(lint(hello))).get('/').expect(200);
   expect(response.text).toBe('hello');
 
-  const server = createServer(toNodeListener(hello));
+  const server = createServer(toNodeListener(lint(hello)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const { port } = server.address() as { port: number };
