@@ -12,6 +12,25 @@
  * @module
  */
 import { join } from 'node:path';
+import { GROUPS, SCENARIOS } from './scenarios.js';
+
+/** The names BENCH_SCENARIOS takes, from the scenario table itself, wrapped for the help. */
+function scenarioNames(indent: string, width = 78): string {
+  const names = [...SCENARIOS.map((s) => s.name), 'router', ...Object.keys(GROUPS).filter((g) => g !== 'all')];
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line === '' ? name : `${line}, ${name}`;
+    if (indent.length + next.length > width && line !== '') {
+      lines.push(line + ',');
+      line = name;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n' + indent);
+}
 
 export const BENCH_HELP = `Usage: pnpm bench [--save] [--help]
 
@@ -26,8 +45,8 @@ Options:
   --help     this text
 
 Environment:
-  BENCH_SCENARIOS    comma list of scenarios (hello, stack, gzip, gzip-10k, gzip-small,
-                     gzip-1mb, logger, logger-stack, wrap, router); default all
+  BENCH_SCENARIOS    comma list of scenarios or groups; default all:
+                     ${scenarioNames('                     ')}
   BENCH_TARGETS      comma list of row ids to keep (the baseline is always kept)
   BENCH_DURATION     seconds per round (5)       BENCH_WARMUP   seconds (2)
   BENCH_ROUNDS       rounds (3)                  BENCH_CONNECTIONS  connections (50)
