@@ -15,7 +15,7 @@
  * @module
  */
 import { checkChunk, closeBody, concatBytes, type Body } from '@tsgi/core';
-import type { ContentEncoder, Pump } from './encoders.js';
+import type { ContentEncoder, Pump } from './content-encoder.js';
 import type { ResolvedGzipOptions } from './options.js';
 
 /**

@@ -30,7 +30,7 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
-import type { ContentEncoder } from './encoders.js';
+import type { ContentEncoder } from './content-encoder.js';
 import { GzipBody, type HeldResponse, type ResponseMode } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
