@@ -19,13 +19,12 @@
 import { nodeBuiltin } from '@tsgi/core';
 import type { Transform } from 'node:stream';
 import type zlibModule from 'node:zlib';
+import type { Coding, ContentEncoder, Pump } from './content-encoder.js';
 import { WEB_CODINGS, WebEncoder } from './web-encoder.js';
 import { ZlibPump } from './zlib-pump.js';
 
 /** Bodies up to this size are compressed synchronously (see above). */
 export const SYNC_LIMIT = 32 * 1024;
-
-export type Coding = 'gzip' | 'deflate' | 'br' | 'zstd';
 
 type OneShot = (input: Uint8Array, options: object) => Uint8Array;
 type OneShotAsync = (input: Uint8Array, options: object, callback: (error: Error | null, result: Uint8Array) => void) => void;
@@ -49,30 +48,6 @@ export interface EncoderSettings {
   level: number;
   zlibOptions: zlibModule.ZlibOptions;
   brotliOptions: zlibModule.BrotliOptions;
-}
-
-/**
- * A compressor fed one chunk at a time (ZlibPump, WebPump): `write()` resolves once
- * the chunk is consumed, `take()` hands out what is compressed so far.
- */
-export interface Pump {
-  /** True once the compressor has emitted its last byte. */
-  readonly ended: boolean;
-  take(): Uint8Array | undefined;
-  write(chunk: Uint8Array): Promise<void>;
-  /** Writes several chunks in one go; resolves once the last is consumed. */
-  writeAll(chunks: readonly Uint8Array[]): Promise<void>;
-  finish(): Promise<void>;
-  destroy(): void;
-}
-
-/** What gzip() needs of an encoder, whichever API compresses. */
-export interface ContentEncoder {
-  readonly coding: Coding;
-  /** Whether `createPump(true)` really flushes each chunk (CompressionStream cannot). */
-  readonly canFlush: boolean;
-  createPump(flush: boolean): Pump;
-  compress(input: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 /** The encoder for `coding`: node:zlib's where the runtime has it, else CompressionStream's. */

@@ -5,12 +5,48 @@
  * call, or through a zlib stream with backpressure. It closes the app's body exactly
  * once, through its own `close()`, and ends the app's iterator when it is stopped early.
  *
+ * It reads and reports to a {@link HeldResponse} (the request's GzipResponse), which
+ * sends the status and headers once the body has shown what it is; the body never
+ * imports the class that made it.
+ *
+ * @example
+ * return new GzipBody(response, body); // response: GzipResponse, a HeldResponse
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
 import { checkChunk, closeBody, concatBytes, type Body } from '@tsgi/core';
-import type { Exchange } from './exchange.js';
-import type { Pump } from './encoders.js';
+import type { ContentEncoder, Pump } from './content-encoder.js';
+import type { ResolvedGzipOptions } from './options.js';
+
+/**
+ * Where the response stands. pending: startResponse not called yet; deferred: held,
+ * may be compressed; passed: sent as the app made it; encoding: sent compressed;
+ * refused: answered 406.
+ */
+export type ResponseMode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
+
+/** What a GzipBody reads and reports to: the response it is the body of (GzipResponse). */
+export interface HeldResponse {
+  /** Read again after each pull: the app's first chunk may be what calls startResponse. */
+  readonly mode: ResponseMode;
+  /** A HEAD request: headers only, the body is not compressed. */
+  readonly head: boolean;
+  readonly config: Pick<ResolvedGzipOptions, 'threshold' | 'oneShotLimit'>;
+  /** The chosen coding's encoder, once the response is deferred. */
+  readonly encoder: ContentEncoder | undefined;
+  /** Whether to sync-flush after each chunk (GzipOptions.flush for this media type). */
+  readonly flush: boolean;
+  /** Whether a whole body of `length` bytes goes as it is (under the threshold, and identity acceptable). */
+  sendsAsIs(length: number | undefined): boolean;
+  /** The next chunk the app passed to write() while the response was held, if any. */
+  takeWritten(): Uint8Array | undefined;
+  /** The 406 body. */
+  refuse(): Uint8Array;
+  /** Sends the held status and headers unchanged but for Vary. */
+  forwardIdentity(): void;
+  /** Sends the held status with the headers of a compressed response. */
+  forwardEncoded(contentLength?: number): void;
+}
 
 type Phase = 'start' | 'buffer' | 'identity' | 'stream' | 'done';
 
@@ -30,7 +66,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
   private closed = false;
 
   constructor(
-    private readonly exchange: Exchange,
+    private readonly response: HeldResponse,
     private readonly inner: Body,
   ) {
     this.sync = !(Symbol.asyncIterator in inner);
@@ -89,7 +125,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
 
   /** The next chunk: first anything the app passed to write(), then the body's. */
   private async pull(): Promise<Uint8Array | undefined> {
-    const written = this.exchange.takeWritten();
+    const written = this.response.takeWritten();
     if (written) return written;
     if (this.innerDone) return undefined;
     const it = (this.iterator ??= this.sync
@@ -112,7 +148,7 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
 
   /** How many bytes to buffer before streaming; see GzipOptions.threshold and oneShotLimit. */
   private stopAt(): number {
-    const { config } = this.exchange;
+    const { config } = this.response;
     // A sync iterable cannot wait on anything: collect it for the 10x faster one-shot
     // path, and its length is then known, so the threshold applies.
     if (this.sync) return Math.max(config.oneShotLimit + 1, config.threshold);
@@ -123,24 +159,24 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
   }
 
   private async step(): Promise<IteratorResult<Uint8Array>> {
-    const exchange = this.exchange;
+    const response = this.response;
     for (;;) {
       switch (this.phase) {
         case 'start': {
-          if (exchange.mode === 'pending') {
+          if (response.mode === 'pending') {
             const chunk = await this.pull();
             if (chunk) this.hold(chunk);
           }
-          const mode: string = exchange.mode;
+          const mode: string = response.mode;
           if (mode === 'refused') {
             this.phase = 'done';
-            return { value: exchange.refuse(), done: false };
+            return { value: response.refuse(), done: false };
           }
           if (mode !== 'deferred') {
             // Passed through, or the app never called startResponse: the gateway will say so.
             this.phase = 'identity';
-          } else if (exchange.head) {
-            exchange.forwardEncoded();
+          } else if (response.head) {
+            response.forwardEncoded();
             this.phase = 'identity';
           } else {
             this.phase = 'buffer';
@@ -155,22 +191,22 @@ export class GzipBody implements AsyncIterableIterator<Uint8Array> {
           }
           if (this.phase !== 'buffer') continue;
           if (this.innerDone) {
-            if (this.bufferedBytes < exchange.config.threshold && exchange.negotiation.identity) {
-              exchange.forwardIdentity();
+            if (response.sendsAsIs(this.bufferedBytes)) {
+              response.forwardIdentity();
               this.phase = 'identity';
               continue;
             }
             const input = concatBytes(this.buffered, this.bufferedBytes);
             this.buffered = [];
-            const output = await exchange.encoder!.compress(input);
+            const output = await response.encoder!.compress(input);
             this.phase = 'done';
-            exchange.forwardEncoded(output.byteLength);
+            response.forwardEncoded(output.byteLength);
             return { value: output, done: false };
           }
-          exchange.forwardEncoded();
+          response.forwardEncoded();
           // Sync-flush per chunk only where the app may pause between chunks: the
           // chunks of a sync iterable are all there, and flushing them costs ratio.
-          this.pump = exchange.encoder!.createPump(exchange.flush && !this.sync);
+          this.pump = response.encoder!.createPump(response.flush && !this.sync);
           this.phase = 'stream';
           continue;
         }

@@ -37,7 +37,7 @@
  * @module
  */
 import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
-import { Exchange } from './exchange.js';
+import { GzipResponse } from './gzip-response.js';
 import { resolveOptions, type GzipOptions } from './options.js';
 
 /** Cloudflare Workers, as they document telling themselves apart; see above. */
@@ -50,20 +50,20 @@ export function gzip(options: GzipOptions = {}): Middleware {
     if (typeof app !== 'function') throw new TypeError('gzip: the application to wrap must be a function');
     if (EDGE_COMPRESSES) return app;
     return function gzipApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
-      const exchange = new Exchange(
+      const response = new GzipResponse(
         config,
         environ,
         startResponse,
         negotiator.negotiate(environ.HTTP_ACCEPT_ENCODING),
         environ.REQUEST_METHOD === 'HEAD',
       );
-      const body = app(environ, exchange.startResponse);
+      const body = app(environ, response.startResponse);
       // Only an async app pays for a promise here. (`?.`: a broken app may return
       // undefined, and respond() says so in the gateway's words.)
       if (typeof (body as PromiseLike<Body> | null)?.then === 'function') {
-        return Promise.resolve(body).then(exchange.respond.bind(exchange));
+        return Promise.resolve(body).then(response.respond.bind(response));
       }
-      return exchange.respond(body as Body);
+      return response.respond(body as Body);
     };
   };
 }

@@ -6,7 +6,8 @@
 import type { Environ } from '@tsgi/core';
 import type { BrotliOptions, ZlibOptions } from 'node:zlib';
 import { compressible } from './compressible.js';
-import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS, type Coding, type ContentEncoder } from './encoders.js';
+import type { Coding, ContentEncoder } from './content-encoder.js';
+import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS } from './encoders.js';
 import { Negotiator } from './negotiate.js';
 
 export interface GzipOptions {

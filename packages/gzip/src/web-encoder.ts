@@ -15,7 +15,7 @@
  * @module
  */
 import { concatBytes } from '@tsgi/core';
-import type { Coding, ContentEncoder, Pump } from './encoders.js';
+import type { Coding, ContentEncoder, Pump } from './content-encoder.js';
 
 /** The codings CompressionStream makes, in server preference order. */
 export const WEB_CODINGS: readonly Coding[] = ['gzip', 'deflate'];

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Transform } from 'node:stream';
-import type { Pump } from './encoders.js';
+import type { Pump } from './content-encoder.js';
 
 export class ZlibPump implements Pump {
   private readonly queue: Buffer[] = [];

@@ -24,7 +24,7 @@
  * @module
  */
 import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
-import { Exchange, type ExchangeConfig } from './exchange.js';
+import { AccessLogEntry, type AccessLogEntryConfig } from './access-log-entry.js';
 import { readsDuration, type LogFormat } from './formats.js';
 import { isFunction, lineFormatter, optionChecker, OUTPUT_DEFAULTS, resolveOutput } from './line-options.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
@@ -75,15 +75,15 @@ const optional = optionChecker('accessLog');
 // For an environ without wsgi.errors (every gateway sets it): console.error, on every runtime.
 const STDERR: LineTarget = { write: (text: string) => console.error(text.endsWith('\n') ? text.slice(0, -1) : text) };
 
-async function settle(exchange: Exchange, pending: Promise<Body>): Promise<Body> {
+async function settle(entry: AccessLogEntry, pending: Promise<Body>): Promise<Body> {
   let body: Body;
   try {
     body = await pending;
   } catch (error) {
-    exchange.fail(error);
+    entry.fail(error);
     throw error;
   }
-  return exchange.attach(body);
+  return entry.attach(body);
 }
 
 /** Access logging: Apache common/combined, JSON lines or a custom line per request. */
@@ -111,11 +111,11 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
     return sink;
   }
 
-  const config: ExchangeConfig = {
+  const config: AccessLogEntryConfig = {
     requestIdHeader,
     utcOffset,
     timed: readsDuration(format),
-    write(info: Exchange): void {
+    write(info: AccessLogEntry): void {
       if (skip !== undefined && skip(info.environ, info.status)) return;
       const line = formatLine(info);
       if (line !== undefined) sinkFor(info.environ).push(line + '\n');
@@ -135,17 +135,17 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
           environ['tsgi.request_id'] = requestId;
         }
       }
-      const exchange = new Exchange(config, environ, startResponse, requestId as string | undefined, timestamp);
+      const entry = new AccessLogEntry(config, environ, startResponse, requestId as string | undefined, timestamp);
       let result: Body | Promise<Body>;
       try {
-        result = app(environ, exchange.startResponse);
+        result = app(environ, entry.startResponse);
       } catch (error) {
-        exchange.fail(error);
+        entry.fail(error);
         throw error;
       }
       // A sync app stays sync: no promise per request unless the app made one.
-      if (result instanceof Promise) return settle(exchange, result);
-      return exchange.attach(result);
+      if (result instanceof Promise) return settle(entry, result);
+      return entry.attach(result);
     };
   };
   return Object.assign(middleware, { flush: flushAll });

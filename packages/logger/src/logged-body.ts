@@ -5,17 +5,17 @@
  * (backpressure is the gateway's), never copy a chunk, and keep the inner body's
  * kind: a sync iterable stays sync, an async one async.
  *
- * Arrays are never wrapped (see {@link Exchange.attach}): the gateway writes them in
+ * Arrays are never wrapped (see {@link AccessLogEntry.attach}): the gateway writes them in
  * one call.
  *
  * @example
- * return Symbol.iterator in body ? new SyncLoggedBody(body, exchange) : new AsyncLoggedBody(body, exchange);
+ * return Symbol.iterator in body ? new SyncLoggedBody(body, entry) : new AsyncLoggedBody(body, entry);
  * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
  * @module
  */
 import type { Body } from '@tsgi/core';
 
-/** What a wrapper reports to; implemented by the per-request Exchange. */
+/** What a wrapper reports to; implemented by the per-request AccessLogEntry. */
 export interface BodyObserver {
   /** Adds the bytes of a chunk that passed. */
   counted(chunk: Uint8Array | undefined): void;

@@ -1,12 +1,17 @@
 /**
- * One request's state inside gzip(): the startResponse it hands the app, what it
+ * One response as gzip() handles it: the startResponse it hands the app, what it
  * decided from the status and headers, and how it answers with the app's body.
  *
  * Most responses are decided from headers alone and passed through at once (the
  * app's own `write` and body untouched). A response that may be compressed is held:
  * its status and headers wait until the body shows how big it is, which is allowed
- * because nothing is sent before the first body chunk (PEP 3333).
+ * because nothing is sent before the first body chunk (PEP 3333). A held response
+ * whose body must be read first gets a {@link GzipBody}, which reports back through
+ * the {@link HeldResponse} interface this class implements.
  *
+ * @example
+ * const response = new GzipResponse(config, environ, startResponse, negotiation, false);
+ * return response.respond(app(environ, response.startResponse));
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
@@ -25,18 +30,12 @@ import {
   type StartResponse,
   type Write,
 } from '@tsgi/core';
-import type { ContentEncoder } from './encoders.js';
-import { GzipBody } from './gzip-body.js';
+import type { ContentEncoder } from './content-encoder.js';
+import { GzipBody, type HeldResponse, type ResponseMode } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
 import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
 import { isEventStream } from './compressible.js';
-
-/**
- * pending: startResponse not called yet; deferred: held, may be compressed; passed:
- * sent as the app made it; encoding: sent compressed; refused: answered 406.
- */
-export type Mode = 'pending' | 'deferred' | 'passed' | 'encoding' | 'refused';
 
 const REFUSAL_TEXT = 'None of the content codings in Accept-Encoding is available for this response.';
 const REFUSAL = new TextEncoder().encode(REFUSAL_TEXT + '\n');
@@ -49,8 +48,15 @@ const REFUSAL_HEADERS: ResponseHeaders = [
 // Writes to a response that is being refused go nowhere.
 function discard(): void {}
 
-export class Exchange {
-  mode: Mode = 'pending';
+/** A one-chunk body sent in place of `inner`, whose close() closes `inner` (PEP 3333: it is still closed). */
+function closingWith(chunk: Uint8Array, inner: Body): Body {
+  const out: Body = [chunk];
+  if (typeof inner.close === 'function') out.close = inner.close.bind(inner);
+  return out;
+}
+
+export class GzipResponse implements HeldResponse {
+  mode: ResponseMode = 'pending';
   status = '';
   headers: ResponseHeaders = [];
   contentLength: number | undefined;
@@ -137,7 +143,7 @@ export class Exchange {
       return discard;
     }
     this.contentLength = length === undefined ? undefined : Number(length);
-    if (this.contentLength !== undefined && this.contentLength < this.config.threshold && identity) {
+    if (this.sendsAsIs(this.contentLength)) {
       return this.passWithVary(excInfo);
     }
     const encoder = this.config.encoders.get(coding)!;
@@ -154,6 +160,11 @@ export class Exchange {
   private passWithVary(excInfo: unknown): Write {
     this.mode = 'passed';
     return this.start(this.status, withVary(this.headers), excInfo);
+  }
+
+  /** Whether a whole body of `length` bytes goes as it is: under the threshold, and identity acceptable. */
+  sendsAsIs(length: number | undefined): boolean {
+    return length !== undefined && length < this.config.threshold && this.negotiation.identity;
   }
 
   /** Sends the held status and headers unchanged but for Vary. */
@@ -185,11 +196,8 @@ export class Exchange {
     switch (this.mode) {
       case 'passed':
         return body;
-      case 'refused': {
-        const out: Body = [REFUSAL];
-        if (typeof body.close === 'function') out.close = body.close.bind(body);
-        return out;
-      }
+      case 'refused':
+        return closingWith(REFUSAL, body);
       case 'deferred':
         if (this.head) return this.respondHead(body);
         if (Array.isArray(body) && this.written === undefined) return this.respondArray(body as Uint8Array[]);
@@ -202,7 +210,7 @@ export class Exchange {
   /** HEAD: the headers a GET would get, without touching the body. */
   private respondHead(body: Body): Body {
     const length = arrayBodyLength(body);
-    if (length !== undefined && length < this.config.threshold && this.negotiation.identity) this.forwardIdentity();
+    if (this.sendsAsIs(length)) this.forwardIdentity();
     else this.forwardEncoded();
     return body;
   }
@@ -210,7 +218,7 @@ export class Exchange {
   private respondArray(body: Uint8Array[] & Body): Body | Promise<Body> {
     const length = arrayBodyLength(body)!;
     if (Number.isNaN(length)) throw new TypeError(`gzip: ${body.map(checkChunk).find((problem) => problem !== undefined)}`);
-    if (length < this.config.threshold && this.negotiation.identity) {
+    if (this.sendsAsIs(length)) {
       this.forwardIdentity();
       return body;
     }
@@ -232,8 +240,6 @@ export class Exchange {
 
   private oneShot(compressed: Uint8Array, inner: Body): Body {
     this.forwardEncoded(compressed.byteLength);
-    const out: Body = [compressed];
-    if (typeof inner.close === 'function') out.close = inner.close.bind(inner);
-    return out;
+    return closingWith(compressed, inner);
   }
 }

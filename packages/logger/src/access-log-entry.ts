@@ -9,8 +9,8 @@
  * after the layers below (auth's REMOTE_USER) have run.
  *
  * @example
- * const exchange = new Exchange(config, environ, startResponse, requestId);
- * return exchange.attach(app(environ, exchange.startResponse));
+ * const entry = new AccessLogEntry(config, environ, startResponse, requestId, Date.now());
+ * return entry.attach(app(environ, entry.startResponse));
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
@@ -36,10 +36,10 @@ import type { BodyObserver } from './logged-body.js';
 import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
 import { requestPath, requestTarget } from './request-target.js';
 
-/** What an Exchange needs from its logger, resolved once per `accessLog()` call. */
-export interface ExchangeConfig {
+/** What an AccessLogEntry needs from its logger, resolved once per `accessLog()` call. */
+export interface AccessLogEntryConfig {
   /** Writes the finished request's line, if it is to be logged. */
-  write(info: Exchange): void;
+  write(info: AccessLogEntry): void;
   /** Response header carrying the request id, or `undefined` to add none. */
   readonly requestIdHeader: string | undefined;
   readonly utcOffset: number | undefined;
@@ -54,7 +54,7 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export class Exchange implements LogInfo, BodyObserver, CloseHook {
+export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
   readonly startResponse: StartResponse;
   bytes = 0;
   outcome: Outcome = 'ok';
@@ -78,7 +78,7 @@ export class Exchange implements LogInfo, BodyObserver, CloseHook {
   private readonly countingWrite: Write;
 
   constructor(
-    private readonly config: ExchangeConfig,
+    private readonly config: AccessLogEntryConfig,
     readonly environ: Environ,
     private readonly innerStart: StartResponse,
     readonly requestId: string | undefined,
