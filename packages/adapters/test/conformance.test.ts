@@ -6,7 +6,7 @@
  * mounted by the host's adapter in a real app on 127.0.0.1, driven by real node:http
  * requests through one table (table.ts). Same statuses, same decoded bodies and one
  * log line each, in every host. The runtime matrix (examples/runtimes) sends the same
- * table to Hono and h3 on Bun, Deno and workerd.
+ * table to Hono and h3 on Bun and Deno.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync, createGunzip } from 'node:zlib';

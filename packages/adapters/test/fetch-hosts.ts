@@ -3,7 +3,7 @@
  * the tsgi middleware mounted by `toHono`/`toH3` and the suite's native routes. Only
  * web APIs here (no node: module, no Buffer), so the same two apps run on Node under
  * the conformance suite (hosts.ts serves them with @hono/node-server and h3's node
- * handler) and on Bun, Deno and workerd in the runtime matrix
+ * handler) and on Bun and Deno in the runtime matrix
  * (examples/runtimes/hosts-app.ts serves their `fetch`).
  *
  * The native routes: `/json` 10 KB of JSON, `/text` a short text, `/private/data` the

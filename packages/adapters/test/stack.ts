@@ -2,7 +2,7 @@
  * The tsgi side every host of the conformance suite mounts: an access log (common
  * format), a header stamp on the way out, gzip, a close counter, basic auth on
  * /private, a tsgi router answering /tsgi/*, with `lint()` on both sides of the stack.
- * Only web APIs, so the runtime matrix mounts the same stack on Bun, Deno and workerd.
+ * Only web APIs, so the runtime matrix mounts the same stack on Bun and Deno.
  * @module
  */
 import { compose, onClose, type Application, type Middleware } from '@tsgi/core';

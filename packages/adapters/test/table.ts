@@ -1,7 +1,7 @@
 /**
  * The conformance suite's table of requests and what each must give, shared by the
  * Node suite over seven hosts (conformance.test.ts) and the runtime matrix's Hono and
- * h3 rows on Bun, Deno and workerd (examples/runtimes/hosts-table.ts). Web APIs only.
+ * h3 rows on Bun and Deno (examples/runtimes/hosts-table.ts). Web APIs only.
  * @module
  */
 import { JSON_TEXT } from './fetch-hosts.js';
