@@ -16,7 +16,8 @@
  */
 import { gzippedBy, type Case } from '../../packages/adapters/test/table.js';
 import type { Reply, Sent } from './client.js';
-import type { HostApp } from './hosts-app.js';
+import { HOST_APPS, type HostApp } from './hosts-app.js';
+import type { Target } from './targets.js';
 
 /** The names the Node suite gives the two fetch hosts. */
 export const HOST_NAMES: Record<HostApp, string> = { hono: 'Hono', h3: 'h3' };
@@ -107,4 +108,24 @@ export function linesOf(output: string, app: HostApp): HostLines {
 /** The request line and status an access-log line for `row` holds. */
 export function logged(method: string, path: string, status: number): string {
   return `"${method} ${path} HTTP/1.1" ${status} `;
+}
+
+/**
+ * Runs `send` once per host target and app, then waits until each app's lines in each
+ * runtime's output since then satisfy `done`, and a little longer for stray ones.
+ */
+export async function acrossHosts<T>(
+  hosts: Target[],
+  send: (target: Target, app: HostApp) => Promise<T>,
+  done: (lines: HostLines) => boolean,
+): Promise<Array<{ target: Target; app: HostApp; reply: T; lines: HostLines }>> {
+  const before = hosts.map((target) => target.output().length);
+  const runs = hosts.flatMap((target, i) => HOST_APPS.map((app) => ({ target, i, app })));
+  const replies = await Promise.all(runs.map(({ target, app }) => send(target, app)));
+  const lines = (): HostLines[] => runs.map(({ target, i, app }) => linesOf(target.output().slice(before[i]), app));
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && !lines().every(done)) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const settled = lines();
+  return runs.map(({ target, app }, n) => ({ target, app, reply: replies[n]!, lines: settled[n]! }));
 }

@@ -16,8 +16,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAll, type Bundles, type Target } from './targets.js';
 import { TABLE } from '../../packages/adapters/test/table.js';
-import { HOST_APPS, SSE_GAP_MS, type HostApp } from './hosts-app.js';
-import { expectedOf, HOST_NAMES, linesOf, logged, outcomeOf, sentTo, type HostLines } from './hosts-table.js';
+import { SSE_GAP_MS, type HostApp } from './hosts-app.js';
+import { acrossHosts, expectedOf, HOST_NAMES, logged, outcomeOf, sentTo } from './hosts-table.js';
 import { ERRORS_PASS_THROUGH } from '../../packages/adapters/test/table.js';
 
 jest.setTimeout(60_000);
@@ -137,29 +137,11 @@ test('each package README says "yes" for Bun, Deno and Workers exactly where the
   expect(got).toEqual(want);
 });
 
-/**
- * Runs `send` once per host target and app, then waits until each app's lines in each
- * runtime's output since then satisfy `done`, and a little longer for stray ones.
- */
-async function acrossHosts<T>(
-  send: (target: Target, app: HostApp) => Promise<T>,
-  done: (lines: HostLines) => boolean,
-): Promise<Array<{ target: Target; app: HostApp; reply: T; lines: HostLines }>> {
-  const before = hosts.map((target) => target.output().length);
-  const runs = hosts.flatMap((target, i) => HOST_APPS.map((app) => ({ target, i, app })));
-  const replies = await Promise.all(runs.map(({ target, app }) => send(target, app)));
-  const lines = (): HostLines[] => runs.map(({ target, i, app }) => linesOf(target.output().slice(before[i]), app));
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && !lines().every(done)) await new Promise((resolve) => setTimeout(resolve, 20));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const settled = lines();
-  return runs.map(({ target, app }, n) => ({ target, app, reply: replies[n]!, lines: settled[n]! }));
-}
-
 describe.each(TABLE.map((row) => [row.name, row] as const))('Hono and h3 with tsgi mounted: %s', (_name, row) => {
   test('the Node suite\'s outcome on Bun and Deno, with one log line and one close()', async () => {
     const method = row.method ?? 'GET';
     const results = await acrossHosts(
+      hosts,
       (target, app) => send(target.url, sentTo(app, row)),
       (lines) => lines.log.length >= 1 && lines.closed.length >= 1,
     );
@@ -167,7 +149,7 @@ describe.each(TABLE.map((row) => [row.name, row] as const))('Hono and h3 with ts
     const got = Object.fromEntries(
       results.map(({ target, app, reply, lines }) => {
         const expected = expectedOf(row, app, target.name);
-        return [key(target, app), { ...outcomeOf(reply, expected), log: lines.log.map((line) => line.includes(logged(method, row.path, reply.status))), closed: lines.closed, native: lines.ran.includes(row.path) }];
+        return [key(target, app), { ...outcomeOf(reply, expected), log: lines.log.map((line) => line.includes(logged(method, row.path, row.status))), closed: lines.closed, native: lines.ran.includes(row.path) }];
       }),
     );
     const want = Object.fromEntries(
@@ -178,7 +160,7 @@ describe.each(TABLE.map((row) => [row.name, row] as const))('Hono and h3 with ts
 });
 
 test('Hono and h3 with tsgi mounted: an error thrown below reaches the host\'s error handling, and is logged once', async () => {
-  const results = await acrossHosts((target, app) => send(target.url, { method: 'GET', path: `/${app}/boom` }), (lines) => lines.log.length >= 1);
+  const results = await acrossHosts(hosts, (target, app) => send(target.url, { method: 'GET', path: `/${app}/boom` }), (lines) => lines.log.length >= 1);
   const got = results.map(({ target, app, reply, lines }) => ({
     host: `${HOST_NAMES[app]} on ${target.name}`,
     status: reply.status,
@@ -198,7 +180,7 @@ test('Hono and h3 with tsgi mounted: an error thrown below reaches the host\'s e
 });
 
 test('Hono and h3 with tsgi mounted: an error thrown in the tsgi middleware reaches the host\'s error handling', async () => {
-  const results = await acrossHosts((target, app) => send(target.url, { method: 'GET', path: `/${app}/tsgi/throw` }), (lines) => lines.hostErrors.length >= 1);
+  const results = await acrossHosts(hosts, (target, app) => send(target.url, { method: 'GET', path: `/${app}/tsgi/throw` }), (lines) => lines.hostErrors.length >= 1);
   const got = results.map(({ target, app, reply, lines }) => ({ host: `${HOST_NAMES[app]} on ${target.name}`, status: reply.status, hostErrors: lines.hostErrors, ran: lines.ran }));
   const want = results.map(({ target, app }) => ({ host: `${HOST_NAMES[app]} on ${target.name}`, status: 500, hostErrors: ['boom in tsgi'], ran: [] }));
   expect(got).toEqual(want);
@@ -206,6 +188,7 @@ test('Hono and h3 with tsgi mounted: an error thrown in the tsgi middleware reac
 
 test('Hono and h3 with tsgi mounted: SSE under gzip streams event by event', async () => {
   const results = await acrossHosts(
+    hosts,
     (target, app) => send(target.url, { method: 'GET', path: `/${app}/sse`, headers: { 'accept-encoding': 'gzip' } }),
     (lines) => lines.log.length >= 1,
   );
