@@ -2,9 +2,10 @@
  * tsgi middleware inside a Hono app and an h3 app, as a fetch-runtime module: the
  * same access log, gzip and Basic auth mounted with `toHono` and `toH3`, each app's
  * `fetch` the handler Cloudflare Workers, Bun and `Deno.serve` take. Only web APIs at
- * the adapter level (`@tsgi/adapters/hono` and `/h3` load no node: module), so this
- * module is what a runtime matrix runs under Bun and Deno. Run directly, both are
- * served by @hono/node-server on :8000 (Hono) and :8001 (h3).
+ * the adapter level (`@tsgi/adapters/hono` and `/h3` load no node: module); the
+ * runtime matrix serves apps like these on `Bun.serve` and `Deno.serve`
+ * (examples/runtimes/hosts-app.ts). Run directly, both are served by
+ * @hono/node-server on :8000 (Hono) and :8001 (h3).
  */
 import { serve as serveFetch } from '@hono/node-server';
 import { H3 } from 'h3';

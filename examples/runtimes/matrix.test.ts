@@ -4,7 +4,9 @@
  * `nodejs_compat`, and one table of requests (table.ts) sent to each over a real
  * socket. Every target must give the same statuses, the same headers that matter and
  * bodies that decode to the same bytes; streamed events must arrive one by one; and
- * each runtime's access log must have its lines. Nothing is skipped: a runtime that
+ * each runtime's access log must have its lines. Then tsgi middleware inside Hono and
+ * h3 (hosts-app.ts) on Bun and Deno, sent the adapters conformance table with
+ * the Node suite's expectations (hosts-table.ts). Nothing is skipped: a runtime that
  * does not start fails the test.
  */
 import { EVENT_COUNT, EVENT_GAP_MS } from './app.js';
@@ -13,15 +15,20 @@ import { outcome, ROWS } from './table.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAll, type Bundles, type Target } from './targets.js';
+import { TABLE } from '../../packages/adapters/test/table.js';
+import { SSE_GAP_MS, type HostApp } from './hosts-app.js';
+import { acrossHosts, expectedOf, HOST_NAMES, logged, outcomeOf, sentTo } from './hosts-table.js';
+import { ERRORS_PASS_THROUGH } from '../../packages/adapters/test/table.js';
 
 jest.setTimeout(60_000);
 
 let targets: Target[] = [];
+let hosts: Target[] = [];
 let bundles: Bundles | undefined;
 let stopAll: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  ({ targets, bundles, stopAll } = await startAll());
+  ({ targets, hosts, bundles, stopAll } = await startAll());
 });
 
 afterAll(async () => {
@@ -30,6 +37,7 @@ afterAll(async () => {
 
 test('every runtime starts', () => {
   expect(targets.map((target) => target.name)).toEqual(['node', 'bun', 'deno', 'bun+serve', 'deno+serve', 'workerd', 'workerd+nodejs_compat']);
+  expect(hosts.map((target) => target.name)).toEqual(['bun', 'deno']);
 });
 
 describe.each(ROWS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
@@ -74,19 +82,36 @@ test("each runtime's access log has a combined line per request, with the authen
   );
 });
 
-/** The cells of a README's "## Runtimes" table row, by column, or undefined without one. */
+/**
+ * The cells of a README's "## Runtimes" table by column, or undefined without one.
+ * A table may start with a label column and have a row per export (the adapters'
+ * do): a column then says "yes" when one of its rows does.
+ */
 function runtimeTable(readme: string): Record<string, string> | undefined {
-  const lines = readme.slice(readme.indexOf('\n## Runtimes')).split('\n');
-  const header = lines.findIndex((line) => /^\| Node \| Bun \| Deno \| Workers \| Lambda \|$/.test(line.trim()));
-  if (readme.indexOf('\n## Runtimes') === -1 || header === -1) return undefined;
-  const cells = lines[header + 2]!.split('|').slice(1, -1).map((cell) => cell.trim());
-  return { Node: cells[0]!, Bun: cells[1]!, Deno: cells[2]!, Workers: cells[3]!, Lambda: cells[4]! };
+  const at = readme.indexOf('\n## Runtimes');
+  const lines = readme.slice(at).split('\n');
+  const header = lines.findIndex((line) => /^\|(?: *\|)? Node \| Bun \| Deno \| Workers \| Lambda \|$/.test(line.trim()));
+  if (at === -1 || header === -1) return undefined;
+  const labelled = !lines[header]!.trim().startsWith('| Node');
+  const table: Record<string, string> = { Node: '', Bun: '', Deno: '', Workers: '', Lambda: '' };
+  for (let n = header + 2; lines[n]?.trim().startsWith('|'); n++) {
+    const cells = lines[n]!.split('|').slice(labelled ? 2 : 1, -1).map((cell) => cell.trim());
+    for (const [i, column] of Object.keys(table).entries()) {
+      if (table[column] === '' || cells[i]!.startsWith('yes')) table[column] = cells[i]!;
+    }
+  }
+  return table;
 }
 
 test('each package README says "yes" for Bun, Deno and Workers exactly where the matrix runs it', () => {
   const root = path.resolve(__dirname, '..', '..');
   // The bundles each runtime runs: Bun and Deno run the Node entry (serve()) as well.
-  const columns = { Node: ['node'], Bun: ['bun', 'node'], Deno: ['deno', 'node'], Workers: ['worker'] } as const;
+  const columns = {
+    Node: ['node'],
+    Bun: ['bun', 'node', 'hosts-bun'],
+    Deno: ['deno', 'node', 'hosts-deno'],
+    Workers: ['worker'],
+  } as const;
   const got: Record<string, Record<string, boolean>> = {};
   const want: Record<string, Record<string, boolean>> = {};
   for (const name of readdirSync(path.join(root, 'packages'))) {
@@ -109,5 +134,81 @@ test('each package README says "yes" for Bun, Deno and Workers exactly where the
       want[name][column] = column === 'Node' ? true : proven;
     }
   }
+  expect(got).toEqual(want);
+});
+
+describe.each(TABLE.map((row) => [row.name, row] as const))('Hono and h3 with tsgi mounted: %s', (_name, row) => {
+  test('the Node suite\'s outcome on Bun and Deno, with one log line and one close()', async () => {
+    const method = row.method ?? 'GET';
+    const results = await acrossHosts(
+      hosts,
+      (target, app) => send(target.url, sentTo(app, row)),
+      (lines) => lines.log.length >= 1 && lines.closed.length >= 1,
+    );
+    const key = (target: Target, app: HostApp): string => `${HOST_NAMES[app]} on ${target.name}`;
+    const got = Object.fromEntries(
+      results.map(({ target, app, reply, lines }) => {
+        const expected = expectedOf(row, app, target.name);
+        return [key(target, app), { ...outcomeOf(reply, expected), log: lines.log.map((line) => line.includes(logged(method, row.path, row.status))), closed: lines.closed, native: lines.ran.includes(row.path) }];
+      }),
+    );
+    const want = Object.fromEntries(
+      results.map(({ target, app }) => [key(target, app), { ...expectedOf(row, app, target.name), log: [true], closed: [row.path], native: row.native }]),
+    );
+    expect(got).toEqual(want);
+  });
+});
+
+test('Hono and h3 with tsgi mounted: an error thrown below reaches the host\'s error handling, and is logged once', async () => {
+  const results = await acrossHosts(hosts, (target, app) => send(target.url, { method: 'GET', path: `/${app}/boom` }), (lines) => lines.log.length >= 1);
+  const got = results.map(({ target, app, reply, lines }) => ({
+    host: `${HOST_NAMES[app]} on ${target.name}`,
+    status: reply.status,
+    stamped: reply.headers['x-tsgi'] === 'stamped',
+    hostErrors: lines.hostErrors,
+    log: lines.log.map((line) => line.includes(logged('GET', '/boom', 500))),
+  }));
+  // Hono answers it below and its 500 comes back up through the stack; h3 rejects next().
+  const want = results.map(({ target, app }) => ({
+    host: `${HOST_NAMES[app]} on ${target.name}`,
+    status: 500,
+    stamped: !ERRORS_PASS_THROUGH.has(HOST_NAMES[app]),
+    hostErrors: ['boom below'],
+    log: [true],
+  }));
+  expect(got).toEqual(want);
+});
+
+test('Hono and h3 with tsgi mounted: an error thrown in the tsgi middleware reaches the host\'s error handling', async () => {
+  const results = await acrossHosts(hosts, (target, app) => send(target.url, { method: 'GET', path: `/${app}/tsgi/throw` }), (lines) => lines.hostErrors.length >= 1);
+  const got = results.map(({ target, app, reply, lines }) => ({ host: `${HOST_NAMES[app]} on ${target.name}`, status: reply.status, hostErrors: lines.hostErrors, ran: lines.ran }));
+  const want = results.map(({ target, app }) => ({ host: `${HOST_NAMES[app]} on ${target.name}`, status: 500, hostErrors: ['boom in tsgi'], ran: [] }));
+  expect(got).toEqual(want);
+});
+
+test('Hono and h3 with tsgi mounted: SSE under gzip streams event by event', async () => {
+  const results = await acrossHosts(
+    hosts,
+    (target, app) => send(target.url, { method: 'GET', path: `/${app}/sse`, headers: { 'accept-encoding': 'gzip' } }),
+    (lines) => lines.log.length >= 1,
+  );
+  const got = results.map(({ target, app, reply }) => {
+    const times = reply.eventTimes;
+    return {
+      host: `${HOST_NAMES[app]} on ${target.name}`,
+      status: reply.status,
+      encoding: reply.headers['content-encoding'],
+      body: reply.body.toString(),
+      // The second event comes SSE_GAP_MS after the first; held back, both would arrive together.
+      apart: times.length === 2 && times[1]! - times[0]! >= SSE_GAP_MS / 4,
+    };
+  });
+  const want = results.map(({ target, app }) => ({
+    host: `${HOST_NAMES[app]} on ${target.name}`,
+    status: 200,
+    encoding: 'gzip',
+    body: 'data: 1\n\ndata: 2\n\n',
+    apart: true,
+  }));
   expect(got).toEqual(want);
 });

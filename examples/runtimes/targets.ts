@@ -3,8 +3,9 @@
  * with esbuild (the workspace's `@tsgi/*` resolved to their sources through
  * tsconfig.json), then runs each bundle on Node, Bun and Deno as child processes (the
  * Node entry, `serve()` over node:http, on Bun and Deno too) and on workerd through
- * miniflare, with and without `nodejs_compat`. Every target
- * listens on 127.0.0.1, port 0, and its access log is captured from its stdout.
+ * miniflare, with and without `nodejs_compat`; and the Hono and h3 apps with tsgi
+ * mounted (hosts-app.ts) on Bun and Deno. Every target listens on 127.0.0.1, port 0,
+ * and its access log is captured from its stdout.
  *
  * The runtimes come from npm (`bun`, `deno`, `miniflare`, which brings `workerd`);
  * their binaries are linked by postinstall from the registry's platform packages.
@@ -39,7 +40,9 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-type Entry = 'node' | 'bun' | 'deno' | 'worker';
+/** The app of app.ts on each runtime, and Hono and h3 with tsgi mounted (hosts-app.ts). */
+type Entry = 'node' | 'bun' | 'deno' | 'worker' | 'hosts-bun' | 'hosts-deno';
+const ENTRIES: Entry[] = ['node', 'bun', 'deno', 'worker', 'hosts-bun', 'hosts-deno'];
 
 export interface Bundles {
   /** The bundle of each entry. */
@@ -50,11 +53,10 @@ export interface Bundles {
 
 /** Bundles each entry into `dir`; the worker bundle must not import any node: module. */
 export async function bundle(dir: string): Promise<Bundles> {
-  const entries: Entry[] = ['node', 'bun', 'deno', 'worker'];
   const files = {} as Record<Entry, string>;
   const packages = {} as Record<Entry, Set<string>>;
   await Promise.all(
-    entries.map(async (entry) => {
+    ENTRIES.map(async (entry) => {
       files[entry] = path.join(dir, `${entry}.mjs`);
       const { metafile } = await build({
         entryPoints: [path.join(__dirname, `${entry}.ts`)],
@@ -131,25 +133,31 @@ async function startWorkerd(name: string, script: string, flags: string[]): Prom
   return { name, url, edge: true, output: () => out, stop: () => mf.dispose() };
 }
 
-/** Bundles and starts every target; `stopAll` stops them and removes the bundles. */
-export async function startAll(): Promise<{ targets: Target[]; bundles: Bundles; stopAll(): Promise<void> }> {
+/**
+ * Bundles and starts every target: `targets` serve app.ts, `hosts` serve Hono and h3
+ * with tsgi mounted (hosts-app.ts); `stopAll` stops them all and removes the bundles.
+ */
+export async function startAll(): Promise<{ targets: Target[]; hosts: Target[]; bundles: Bundles; stopAll(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tsgi-runtimes-'));
   const bundles = await bundle(dir);
   const { files } = bundles;
   const worker = readFileSync(files.worker, 'utf8');
+  const denoRun = ['run', '--quiet', '--no-config', '--allow-net', '--allow-env'];
   const started = await Promise.allSettled([
     startProcess('node', process.execPath, [files.node]),
     startProcess('bun', BUN, [files.bun]),
-    startProcess('deno', DENO, ['run', '--quiet', '--no-config', '--allow-net', '--allow-env', files.deno]),
+    startProcess('deno', DENO, [...denoRun, files.deno]),
     // serve() itself on Bun's and Deno's node:http.
     startProcess('bun+serve', BUN, [files.node]),
     startProcess('deno+serve', DENO, ['run', '--quiet', '--no-config', '--allow-all', files.node]),
     startWorkerd('workerd', worker, []),
     startWorkerd('workerd+nodejs_compat', worker, ['nodejs_compat']),
+    startProcess('bun', BUN, [files['hosts-bun']]),
+    startProcess('deno', DENO, [...denoRun, files['hosts-deno']]),
   ]);
-  const targets = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const all = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const stopAll = async (): Promise<void> => {
-    await Promise.all(targets.map((target) => target.stop()));
+    await Promise.all(all.map((target) => target.stop()));
     rmSync(dir, { recursive: true, force: true });
   };
   const failed = started.find((result) => result.status === 'rejected');
@@ -157,5 +165,5 @@ export async function startAll(): Promise<{ targets: Target[]; bundles: Bundles;
     await stopAll();
     throw (failed as PromiseRejectedResult).reason;
   }
-  return { targets, bundles, stopAll };
+  return { targets: all.slice(0, 7), hosts: all.slice(7), bundles, stopAll };
 }

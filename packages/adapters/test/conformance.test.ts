@@ -1,20 +1,19 @@
 /**
  * One conformance suite over every host (Express 5, Express 4, Connect, Koa,
  * Fastify, Hono, h3), the way universal-middleware runs one suite against every
- * adapter: the same tsgi stack (access log, a header stamp, gzip, a close counter,
- * basic auth on /private, a tsgi router, lint on both sides of the stack) mounted by
- * the host's adapter in a real app on 127.0.0.1, driven by real node:http requests.
- * Same statuses, same decoded bodies and one log line each, in every host.
+ * adapter: the same tsgi stack (stack.ts: access log, a header stamp, gzip, a close
+ * counter, basic auth on /private, a tsgi router, lint on both sides of the stack)
+ * mounted by the host's adapter in a real app on 127.0.0.1, driven by real node:http
+ * requests through one table (table.ts). Same statuses, same decoded bodies and one
+ * log line each, in every host. The runtime matrix (examples/runtimes) sends the same
+ * table to Hono and h3 on Bun and Deno.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync, createGunzip } from 'node:zlib';
-import { compose, onClose, statusLine, type Application, type Middleware } from '@tsgi/core';
-import { lint } from '@tsgi/lint';
-import { accessLog } from '@tsgi/logger';
-import { gzip } from '@tsgi/gzip';
-import { basicAuth } from '@tsgi/auth';
-import { cascade, router, urlMap } from '@tsgi/router';
-import { HOSTS, JSON_TEXT, newProbe, type Host, type Probe } from './hosts.js';
+import { statusLine, type Middleware } from '@tsgi/core';
+import { HOSTS, newProbe, type Host, type Probe } from './hosts.js';
+import { tsgiStack } from './stack.js';
+import { ERRORS_PASS_THROUGH, gzippedBy, TABLE } from './table.js';
 
 interface Reply {
   status: number;
@@ -48,83 +47,22 @@ async function until(check: () => boolean, what: string, ms = 3000): Promise<voi
   }
 }
 
-const ERRORS_PASS_THROUGH = new Set(['Koa', 'h3']);
-const ALICE = 'Basic ' + Buffer.from('alice:wonderland').toString('base64');
-
-/** The tsgi side every host mounts, and what it records. */
-function tsgiStack(): { middleware: Middleware; log: string[]; closes: string[] } {
+/** The tsgi stack of stack.ts, recording into arrays for one test. */
+function recordedStack(): { middleware: Middleware; log: string[]; closes: string[] } {
   const log: string[] = [];
   const closes: string[] = [];
-  const hello: Application = (_environ, startResponse) => {
-    startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
-    return [Buffer.from('hello from a tsgi route')];
-  };
-  const throwing: Application = () => {
-    throw new Error('boom in tsgi');
-  };
-  const tsgiRoutes = router().get('/tsgi/hello', hello).get('/tsgi/throw', throwing);
-  // On the way out: a header on every response the stack passes up.
-  const stamp: Middleware = (app) =>
-    function stampApp(environ, startResponse) {
-      return app(environ, (status, headers, excInfo) => startResponse(status, [...headers, ['X-Tsgi', 'stamped']], excInfo));
-    };
-  const countCloses: Middleware = (app) =>
-    async function closeCountingApp(environ, startResponse) {
-      const path = environ.PATH_INFO;
-      return onClose(await app(environ, startResponse), () => closes.push(path));
-    };
-  const guarded: Middleware = (app) => urlMap({ '/private': basicAuth({ users: { alice: 'wonderland' } })(app), '/': app });
-  const routes: Middleware = (app) => cascade([tsgiRoutes, app]);
-  const stack = compose(
-    accessLog({ format: 'common', flushInterval: 0, stream: { write: (text: string) => log.push(...text.split('\n').filter(Boolean)) } }),
-    stamp,
-    gzip({ threshold: 1024 }),
-    countCloses,
-    guarded,
-    routes,
-  );
-  return { middleware: (inner) => lint(stack(lint(inner))), log, closes };
+  const middleware = tsgiStack({ line: (text) => log.push(text), closed: (path) => closes.push(path) });
+  return { middleware, log, closes };
 }
-
-interface Case {
-  name: string;
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  /** A request body (text/plain). */
-  send?: string;
-  status: number;
-  body?: string;
-  gzip: boolean;
-  /** Compressed after all where the host gives the body without a length (see LENGTHLESS_HOSTS). */
-  unknownLengthGzip?: boolean;
-  /** The native route ran (false: the tsgi side answered by itself). */
-  native: boolean;
-}
-
-const TABLE: Case[] = [
-  { name: 'passes on and compresses on the way out', path: '/json', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: JSON_TEXT, gzip: true, native: true },
-  { name: 'passes on a small body unchanged', path: '/text', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: 'hello from the host', gzip: false, unknownLengthGzip: true, native: true },
-  { name: 'passes on without Accept-Encoding', path: '/json', status: 200, body: JSON_TEXT, gzip: false, native: true },
-  { name: 'answers itself: auth refuses', path: '/private/data', status: 401, gzip: false, native: false },
-  { name: 'auth passes the user below', path: '/private/data', headers: { Authorization: ALICE }, status: 200, body: 'user=alice', gzip: false, native: true },
-  { name: 'answers itself: a tsgi route', path: '/tsgi/hello', status: 200, body: 'hello from a tsgi route', gzip: false, native: false },
-  { name: "the host's own 404", path: '/missing', status: 404, gzip: false, native: false },
-  { name: 'a request body the tsgi side leaves unread reaches the route below', method: 'POST', path: '/echo', headers: { 'Content-Type': 'text/plain' }, send: 'ping', status: 200, body: 'echo: ping', gzip: false, native: true },
-  { name: 'HEAD: headers only', method: 'HEAD', path: '/json', headers: { 'Accept-Encoding': 'gzip' }, status: 200, body: '', gzip: true, native: true },
-];
-
-/** Hosts whose answers reach the tsgi side as a body of unknown length. */
-const LENGTHLESS_HOSTS = new Set(['Hono', 'h3']);
 
 describe.each(Object.keys(HOSTS))('%s', (hostName) => {
   let host: Host;
   let probe: Probe;
-  let stack: ReturnType<typeof tsgiStack>;
+  let stack: ReturnType<typeof recordedStack>;
 
   beforeEach(async () => {
     probe = newProbe();
-    stack = tsgiStack();
+    stack = recordedStack();
     host = await HOSTS[hostName]!(stack.middleware, probe);
   });
   afterEach(async () => {
@@ -137,9 +75,7 @@ describe.each(Object.keys(HOSTS))('%s', (hostName) => {
     expect(reply.status).toBe(row.status);
     expect(reply.headers['x-tsgi']).toBe('stamped');
     // HEAD: gzip decides from the Content-Length the host gave, and not every host gives one.
-    // The fetch hosts hand their Response body over as a stream of unknown length, which
-    // gzip() compresses from its first chunk (its size threshold needs a known length).
-    const gzipped = row.gzip || (row.unknownLengthGzip === true && LENGTHLESS_HOSTS.has(hostName));
+    const gzipped = gzippedBy(row, hostName);
     if (row.method !== 'HEAD') expect(reply.headers['content-encoding']).toBe(gzipped ? 'gzip' : undefined);
     if (row.body !== undefined) expect(row.method === 'HEAD' ? reply.body.toString() : decoded(reply)).toBe(row.body);
     if (row.status === 401) expect(reply.headers['www-authenticate']).toMatch(/^Basic realm=/);

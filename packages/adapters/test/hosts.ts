@@ -1,6 +1,7 @@
 /**
  * The seven hosts of the conformance suite, each a real framework app on 127.0.0.1:0
- * with the tsgi middleware mounted by its adapter and the same native routes:
+ * with the tsgi middleware mounted by its adapter and the same native routes (Hono's
+ * and h3's apps are fetch-hosts.ts's, which the runtime matrix runs on Bun and Deno):
  *
  * - `/json` 10 KB of JSON, `/text` a short text, `/private/data` the user the tsgi
  *   auth set (read back through `environOf`), `/sse` two events with a gate between
@@ -18,16 +19,13 @@ import express4 from 'express4';
 import connect from 'connect';
 import Koa from 'koa';
 import Fastify from 'fastify';
-import { Hono } from 'hono';
 import { createAdaptorServer } from '@hono/node-server';
-import { H3, toNodeHandler } from 'h3';
+import { toNodeHandler } from 'h3';
 import type { Environ, Middleware } from '@tsgi/core';
 import { environOf, toConnect, toFastify, toKoa } from '@tsgi/adapters';
-import { toHono } from '@tsgi/adapters/hono';
-import { toH3 } from '@tsgi/adapters/h3';
+import { h3Host, honoHost, ROWS, SSE_HEADERS, JSON_TEXT, type NativeProbe } from './fetch-hosts.js';
 
-export const ROWS = Array.from({ length: 120 }, (_, i) => ({ id: i, name: `row ${i}`, tags: ['alpha', 'beta', 'gamma'], score: i * 1.5 }));
-export const JSON_TEXT = JSON.stringify(ROWS);
+export { JSON_TEXT };
 
 /** What the native side shares with the test. */
 export interface Probe {
@@ -55,7 +53,6 @@ export interface Host {
 
 export type HostFactory = (middleware: Middleware, probe: Probe) => Promise<Host>;
 
-const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' };
 const quiet = { write(): void {} };
 
 function userOf(environ: Environ | undefined): string {
@@ -78,29 +75,14 @@ function listen(server: Server): Promise<Host> {
   });
 }
 
-/** A web stream ticking every 10 ms until cancelled. */
-function ticking(probe: Probe): ReadableStream<Uint8Array> {
-  let timer: NodeJS.Timeout;
-  return new ReadableStream({
-    start(controller) {
-      timer = setInterval(() => controller.enqueue(Buffer.from('tick\n')), 10);
-    },
-    cancel() {
-      clearInterval(timer);
-      probe.foreverStopped++;
-    },
-  });
-}
-
-function sseStream(probe: Probe): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    async start(controller) {
-      controller.enqueue(Buffer.from('data: 1\n\n'));
-      await probe.sseGate;
-      controller.enqueue(Buffer.from('data: 2\n\n'));
-      controller.close();
-    },
-  });
+/** The probe as the web-only Hono and h3 apps of fetch-hosts.ts report to it. */
+function nativeProbe(probe: Probe): NativeProbe {
+  return {
+    ran: (path) => probe.ran.push(path),
+    hostError: (message) => probe.hostErrors.push(message),
+    sseGate: () => probe.sseGate,
+    foreverStopped: () => probe.foreverStopped++,
+  };
 }
 
 type ConnectLike = {
@@ -262,68 +244,11 @@ export const HOSTS: Record<string, HostFactory> = {
     return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
   },
   Hono: async (middleware, probe) => {
-    const app = new Hono();
-    app.onError((error, c) => {
-      probe.hostErrors.push(error.message);
-      return c.text(`host error: ${error.message}`, 500);
-    });
-    app.use(toHono(middleware, { errors: quiet.write }));
-    app.get('/json', (c) => {
-      probe.ran.push('/json');
-      return c.json(ROWS);
-    });
-    app.get('/text', (c) => {
-      probe.ran.push('/text');
-      return c.text('hello from the host');
-    });
-    app.get('/private/data', (c) => {
-      probe.ran.push('/private/data');
-      return c.text(userOf(environOf(c)));
-    });
-    app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
-    app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
-    app.post('/echo', async (c) => {
-      probe.ran.push('/echo');
-      return c.text(`echo: ${await c.req.text()}`);
-    });
-    app.get('/boom', () => {
-      throw new Error('boom below');
-    });
+    const app = honoHost(middleware, nativeProbe(probe));
     return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
   h3: async (middleware, probe) => {
-    const app = new H3({
-      silent: true,
-      onError(error) {
-        const cause = (error as { cause?: unknown }).cause;
-        probe.hostErrors.push(cause instanceof Error ? cause.message : error.message);
-      },
-    });
-    app.use(toH3(middleware, { errors: quiet.write }));
-    app.get('/json', () => {
-      probe.ran.push('/json');
-      return ROWS;
-    });
-    app.get('/text', (event) => {
-      probe.ran.push('/text');
-      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
-      return 'hello from the host';
-    });
-    app.get('/private/data', (event) => {
-      probe.ran.push('/private/data');
-      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
-      return userOf(environOf(event));
-    });
-    app.get('/sse', () => new Response(sseStream(probe), { headers: SSE_HEADERS }));
-    app.get('/forever', () => new Response(ticking(probe), { headers: { 'Content-Type': 'text/plain' } }));
-    app.post('/echo', async (event) => {
-      probe.ran.push('/echo');
-      event.res.headers.set('Content-Type', 'text/plain; charset=utf-8');
-      return `echo: ${await event.req.text()}`;
-    });
-    app.get('/boom', () => {
-      throw new Error('boom below');
-    });
+    const app = h3Host(middleware, nativeProbe(probe));
     return listen(createServer(toNodeHandler(app)));
   },
 };
