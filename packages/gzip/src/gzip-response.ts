@@ -19,6 +19,7 @@
 import {
   HttpError,
   arrayBodyLength,
+  isNoContentStatus,
   checkBody,
   checkChunk,
   closeBody,
@@ -111,7 +112,7 @@ export class GzipResponse implements HeldResponse {
     let type: string | undefined;
     let encoding: string | undefined;
     let length: string | undefined;
-    let skip = code < 200 || code === 204 || code === 206 || code === 304;
+    let skip = code === 206 || isNoContentStatus(code);
     for (let i = 0; i < headers.length && !skip; i++) {
       const [name, value] = headers[i]!;
       switch (name.length) {

@@ -8,7 +8,7 @@
  * been compressed, and weakens a strong `ETag`. Answers 406 when the client refuses
  * `identity` and every coding offered.
  *
- * Left as they are: HEAD bodies (same headers as GET, no body work), 1xx, 204, 206
+ * Left as they are: HEAD bodies (same headers as GET, no body work), 1xx, 204, 205, 206
  * and 304 responses, responses that already have a Content-Encoding or say
  * `Cache-Control: no-transform`, media types the `filter` turns down, and bodies of
  * known length under `threshold` bytes (from Content-Length, an array, or a sync

@@ -193,3 +193,22 @@ describe('a client that goes away', () => {
     }
   });
 });
+
+describe('statuses without content', () => {
+  it('leaves a 205 alone even when a sloppy app gives it a body: no Content-Encoding on an empty answer', async () => {
+    const reset: Application = (_e, startResponse) => {
+      startResponse('205 Reset Content', JSON_HEADERS);
+      return [BODY];
+    };
+    // unlinted: the app breaks body.no-content on purpose; the gateway drops the body.
+    const server = await serve(gzip()(reset), { port: 0, errors: { write() {}, writelines() {}, flush() {} } });
+    try {
+      const res = await rawGet(server.url, { 'Accept-Encoding': 'gzip' });
+      expect(res.status).toBe(205);
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.body.byteLength).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -71,7 +71,8 @@ function watchClose(state: { timer?: NodeJS.Timeout; calls: number }, late: Late
       late.report(new LintError('body.close-missing', `the iteration ended but close() was not called within ${late.closeTimeout} ms`));
     }
   }, late.closeTimeout);
-  state.timer.unref();
+  // Workers (workerd) hand out numbers as timers: nothing to unref there.
+  state.timer.unref?.();
 }
 
 /** Checks `body` and returns the body to hand to the server. */

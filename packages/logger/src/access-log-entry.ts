@@ -21,6 +21,7 @@ import {
   getHeader,
   hookClose,
   isClientDisconnected,
+  isNoContentStatus,
   statusCode,
   type Body,
   type CloseHook,
@@ -190,7 +191,7 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
     const bodiless = this.bodiless();
     if (!bodiless) this.bytes += this.knownBytes;
     else if (this.outcome === 'ok') this.bytes = 0;
-    // HEAD and 204/304 bodies are closed without being iterated; that is no abort.
+    // HEAD and 1xx/204/205/304 bodies are closed without being iterated; that is no abort.
     if (this.outcome === 'ok' && !this.complete && !bodiless) this.outcome = 'aborted';
     this.config.write(this);
   }
@@ -198,7 +199,7 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
   private bodiless(): boolean {
     if (this.environ.REQUEST_METHOD === 'HEAD') return true;
     const code = this.status;
-    return code < 200 || code === 204 || code === 304;
+    return isNoContentStatus(code);
   }
 
   /**

@@ -166,3 +166,26 @@ describe('accessLog over a socket', () => {
     expect((await server.lines(1))[0]).toMatch(/"GET \/file HTTP\/1\.1" 200 100000$/);
   });
 });
+
+describe('statuses without content', () => {
+  it('logs a 205 whose sloppy app gave a body as 0 bytes sent, not aborted', async () => {
+    let text = '';
+    const logger = accessLog({ stream: { write: (t: string) => void (text += t) }, format: 'json' });
+    const reset: Application = (_e, startResponse) => {
+      startResponse('205 Reset Content', []);
+      return (async function* () {
+        yield Buffer.from('the gateway drops this');
+      })();
+    };
+    // unlinted: the app breaks body.no-content on purpose; the gateway sends no content.
+    const served = await serve(logger(reset), { port: 0, errors: { write: () => undefined } });
+    servers.push(served);
+    const reply = await raw(Number(new URL(served.url).port), 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    expect(reply.toString('latin1')).toMatch(/^HTTP\/1\.1 205 /);
+    for (let i = 0; i < 100 && text === ''; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      logger.flush();
+    }
+    expect(JSON.parse(text.trim())).toMatchObject({ status: 205, bytes: 0, outcome: 'ok' });
+  });
+});
