@@ -48,6 +48,15 @@ export function decodePathBytes(value: string): string | null {
   }
 }
 
+/** ASCII with no '%': the usual param, which needs neither decoding nor a look at the raw target. */
+function plain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80 || code === 37) return false;
+  }
+  return true;
+}
+
 // A '%' that does not start an escape, in the path part of a request target.
 const MALFORMED = /%(?![0-9A-Fa-f]{2})/;
 
@@ -76,8 +85,11 @@ export function setRoutingArgs(environ: Environ, names: readonly string[], value
   const named: Record<string, string> = outer ? { ...outer[1] } : {};
   for (let i = 0; i < names.length; i++) {
     const raw = values[i]!;
-    const value = decodePathBytes(raw);
-    if (value === null || (raw.includes('%') && malformedTarget(environ))) return false;
+    let value: string | null = raw;
+    if (!plain(raw)) {
+      value = decodePathBytes(raw);
+      if (value === null || (raw.includes('%') && malformedTarget(environ))) return false;
+    }
     if (names[i] === '*') positional.push(value);
     else named[names[i]!] = value;
   }
