@@ -25,12 +25,9 @@
  * @module
  */
 import { parsePattern } from './pattern.js';
-import { insertStatic, StaticNode, Table } from './radix-node.js';
+import { ANY_METHOD, insertStatic, StaticNode, Table } from './radix-node.js';
 
-export { Table };
-
-/** The method key of a route that answers every method. */
-export const ANY_METHOD = '*';
+export { ANY_METHOD, Table };
 
 export interface Route<T> {
   readonly method: string;
@@ -49,7 +46,7 @@ export interface Match<T> {
 const NO_PARAMS: readonly string[] = Object.freeze([]);
 
 function pick<T>(table: Table<T>, method: string): Route<T> | undefined {
-  return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.get(ANY_METHOD);
+  return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.any;
 }
 
 export class Matcher<T> {
@@ -65,7 +62,15 @@ export class Matcher<T> {
    * strings it sliced for nothing. The route found says how many are valid (one per
    * name). `find` is synchronous and runs no caller code, so one list per matcher does.
    */
-  private readonly bounds: number[] = [];
+  private readonly offsets: number[] = [];
+
+  /**
+   * After `lookup` found a route with params: where each param's value starts and
+   * ends in the path, two numbers per name of the route. Valid until the next call.
+   */
+  get bounds(): readonly number[] {
+    return this.offsets;
+  }
 
   /** Adds a route; `method` is an HTTP method or `'*'` (any). Throws on a duplicate. */
   add(method: string, pattern: string, value: T): Route<T> {
@@ -117,6 +122,20 @@ export class Matcher<T> {
    * On a match `reached` may hold tables passed on the way; ignore it then.
    */
   find(method: string, path: string, reached?: Array<Table<T>>): Match<T> | null {
+    const route = this.lookup(method, path, reached);
+    if (route === null) return null;
+    if (route.names.length === 0) return this.staticMatches.get(route)!;
+    const params = new Array<string>(route.names.length);
+    for (let i = 0; i < params.length; i++) params[i] = path.slice(this.offsets[2 * i]!, this.offsets[2 * i + 1]!);
+    return { route, params };
+  }
+
+  /**
+   * `find` without making a Match: the route, or `null` (with `reached` filled as
+   * `find` fills it). A route with params leaves their offsets in `bounds`, so a
+   * caller that copies the values anyway (the router) slices them once, itself.
+   */
+  lookup(method: string, path: string, reached?: Array<Table<T>>): Route<T> | null {
     // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
     // backtracking would try every branch before giving up.
     if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) {
@@ -126,17 +145,11 @@ export class Matcher<T> {
     const table = this.statics.get(path);
     if (table !== undefined) {
       const route = pick(table, method);
-      if (route !== undefined) return this.staticMatches.get(route)!;
+      if (route !== undefined) return route;
       // Every route is in the tree too, so the walk below reaches this table again.
       if (!this.dynamic && reached !== undefined) reached.push(table);
     }
-    if (!this.dynamic) return null;
-    const bounds = this.bounds;
-    const route = walk(this.root, path, 0, method, bounds, 0, reached ?? null);
-    if (route === null) return null;
-    const params = new Array<string>(route.names.length);
-    for (let i = 0; i < params.length; i++) params[i] = path.slice(bounds[2 * i]!, bounds[2 * i + 1]!);
-    return { route, params };
+    return this.dynamic ? walk(this.root, path, 0, method, this.offsets, 0, reached ?? null) : null;
   }
 
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
@@ -188,8 +201,9 @@ function walk<T>(
       if (reached !== null) reached.push(node.routes);
     }
   } else {
+    // A child is filed under its label's first char: a one-char label has matched already.
     const child = node.children[path.charCodeAt(pos)];
-    if (child !== undefined && path.startsWith(child.label, pos)) {
+    if (child !== undefined && (child.label.length === 1 || path.startsWith(child.label, pos))) {
       const route = walk(child, path, pos + child.label.length, method, bounds, depth, reached);
       if (route !== null) return route;
     }

@@ -102,20 +102,19 @@ export function router(options: RouterOptions = {}): Router {
     let path = environ.PATH_INFO || '/';
     if (ignoreSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
     while (reached.length !== 0) reached.pop();
-    const match = matcher.find(method, path, reached);
-    if (match !== null) {
-      const { route } = match;
-      if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, match.params)) {
+    const route = matcher.lookup(method, path, reached);
+    if (route !== null) {
+      if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, path, matcher.bounds)) {
         return refuse(startResponse, 400);
       }
       return route.value(environ, startResponse);
     }
     if (ignoreSlash && path !== environ.PATH_INFO && environ.PATH_INFO) {
       // Only a wildcard can match the slash 'ignore' dropped (`/files/*` and `/files/`).
-      const exact = matcher.find(method, environ.PATH_INFO);
+      const exact = matcher.lookup(method, environ.PATH_INFO);
       if (exact !== null) {
-        if (!setRoutingArgs(environ, exact.route.names, exact.params)) return refuse(startResponse, 400);
-        return exact.route.value(environ, startResponse);
+        if (!setRoutingArgs(environ, exact.names, environ.PATH_INFO, matcher.bounds)) return refuse(startResponse, 400);
+        return exact.value(environ, startResponse);
       }
     }
     return miss(environ, startResponse, method, path);

@@ -74,17 +74,18 @@ function malformedTarget(environ: Environ): boolean {
 }
 
 /**
- * Decodes `values` and stores them under `names` in `environ['wsgiorg.routing_args']`,
- * adding to what an outer router left there. A wildcard named `'*'` goes to the
- * positional list. Returns false (answer 400) when a value is not valid UTF-8 or
- * came from a malformed percent-escape.
+ * Decodes the params of a match and stores them under `names` in
+ * `environ['wsgiorg.routing_args']`, adding to what an outer router left there. Each
+ * value is `path.slice(bounds[2i], bounds[2i + 1])` (what `Matcher.lookup` leaves). A
+ * wildcard named `'*'` goes to the positional list. Returns false (answer 400) when a
+ * value is not valid UTF-8 or came from a malformed percent-escape.
  */
-export function setRoutingArgs(environ: Environ, names: readonly string[], values: readonly string[]): boolean {
+export function setRoutingArgs(environ: Environ, names: readonly string[], path: string, bounds: readonly number[]): boolean {
   const outer = environ[ROUTING_ARGS] as RoutingArgs | undefined;
   const positional: string[] = outer ? outer[0].slice() : [];
   const named: Record<string, string> = outer ? { ...outer[1] } : {};
   for (let i = 0; i < names.length; i++) {
-    const raw = values[i]!;
+    const raw = path.slice(bounds[2 * i]!, bounds[2 * i + 1]!);
     let value: string | null = raw;
     if (!plain(raw)) {
       value = decodePathBytes(raw);
