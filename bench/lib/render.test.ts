@@ -19,7 +19,11 @@ const latest: Latest = {
       goals: [{ text: 'tsgi >= 1.2x fastify', ratio: 0.9, cpuRatio: 0.95, min: 1.2, met: false }],
     },
     hello: { scenario: 'hello', results: [{ id: 'raw-node', medianRps: 5, spread: 0, medianP99: 1, ratio: 1, ratioToTsgi: Number.NaN }] },
-    router: { scenario: 'router', results: [{ router: 'tsgi Matcher', routes: 263, mixedOpsPerSec: 5e6, staticOpsPerSec: 4.9e7 }] },
+    router: {
+      scenario: 'router',
+      results: [{ router: 'tsgi Matcher', routes: 263, mixedOpsPerSec: 5e6, staticOpsPerSec: 4.9e7 }],
+      dispatch: [{ class: '405', requests: 125, tsgiOpsPerSec: 2e6, findMyWayOpsPerSec: 4e6, ratio: 0.5 }],
+    },
   },
 };
 
@@ -32,6 +36,7 @@ test('Markdown: scenarios in suite order, one row per target with ratios, goals 
   expect(md).toContain('| raw-node | 5 | 0.0% | 1 | 1.00x | - | - | - |');
   expect(md).toContain('| tsgi >= 1.2x fastify | 0.90x | 0.95x | **missed** |');
   expect(md).toContain('| tsgi Matcher | 263 | 5000000 | 49000000 |');
+  expect(md).toContain('| 405 | 125 | 2000000 | 4000000 | 0.50x |');
   expect(md).toContain('Test CPU, 2 cores, node v20.0.0');
 });
 

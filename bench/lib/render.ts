@@ -39,10 +39,20 @@ interface RouterResult {
   staticOpsPerSec: number;
 }
 
+/** One request class of bench/router/dispatch.ts: router() against find-my-way's lookup(). */
+interface DispatchResult {
+  class: string;
+  requests: number;
+  tsgiOpsPerSec: number;
+  findMyWayOpsPerSec: number;
+  ratio: number;
+}
+
 /** What bench/router/router.bench.ts writes (bench/results/router.json). */
 export interface RouterJson {
   scenario: 'router';
   results?: RouterResult[];
+  dispatch?: DispatchResult[];
 }
 
 export interface Latest {
@@ -90,6 +100,16 @@ function routerTable(s: RouterJson): string {
     '|---|---:|---:|---:|',
   ];
   for (const r of results) lines.push(`| ${r.router} | ${r.routes} | ${Math.round(r.mixedOpsPerSec)} | ${Math.round(r.staticOpsPerSec)} |`);
+  if (s.dispatch?.length) {
+    lines.push(
+      '',
+      'Dispatch through the public API (bench/router/dispatch.ts): `router()` called with a fresh environ per request, its handler reading `routingArgs`, against find-my-way\'s `lookup(req, res)`; a 405 also builds `Allow`, find-my-way\'s miss does not. The ratio is the median of rounds run in turn.',
+      '',
+      '| request class | requests | tsgi router() dispatches/s | find-my-way lookup()/s | ratio |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const d of s.dispatch) lines.push(`| ${d.class} | ${d.requests} | ${Math.round(d.tsgiOpsPerSec)} | ${Math.round(d.findMyWayOpsPerSec)} | ${ratio(d.ratio)} |`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,7 +1,10 @@
 /**
  * Router lookup micro-benchmark: the pure lookup function of each router (no
  * request objects, no handlers run) over the GitHub REST API route set, on a mixed
- * request set (every route once) and on the static routes only.
+ * request set (every route once) and on the static routes only. Then dispatch
+ * through the public API by request class (dispatch.ts): `router()` against
+ * find-my-way's `lookup()`, with ratios from the same run. `pnpm bench` runs this
+ * file as its `router` scenario.
  *
  *   npx tsx bench/router/router.bench.ts
  *
@@ -16,6 +19,7 @@ import FindMyWay from 'find-my-way';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { Matcher } from '@tsgi/router';
+import { measureDispatch, printDispatch } from './dispatch.js';
 import { githubRoutes, requestsFor, type RouteDef } from './github-routes.js';
 
 type Lookup = (method: string, path: string) => unknown;
@@ -134,6 +138,9 @@ console.table(
 );
 for (const c of contenders) if (c.refused.length) console.log(`${c.name} refused:`, c.refused.join(', '));
 
+const dispatch = measureDispatch();
+printDispatch(dispatch);
+
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'router.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
@@ -147,6 +154,7 @@ writeFileSync(
       routes: githubRoutes.length,
       requests: { mixed: mixed.length, static: staticRequests.length },
       results: rows.map((r, i) => ({ ...r, refusedRoutes: contenders[i]!.refused })),
+      dispatch,
     },
     null,
     2,

@@ -153,7 +153,13 @@ const compare = (a: number[], b: number[]) => {
 const render = (segs: Seg[]) =>
   '/' + segs.map((s, i) => (s.kind === 0 ? s.text : s.kind === 1 ? `:p${i}` : `*w`)).join('/');
 
-test('property: the radix tree picks the same route as a naive ranked scan', () => {
+/** A pattern of `render`'s with its params and wildcard filled in, in order. */
+function fill(pattern: string, params: readonly string[]): string {
+  let i = 0;
+  return pattern.replace(/:p\d+|\*w$/g, () => params[i++]!);
+}
+
+test('property: the radix tree picks the same route as a naive ranked scan; a miss reaches what tablesAt finds', () => {
   const word = fc.constantFrom('a', 'b', 'ab', 'abc', 'users', 'user', 'new');
   const seg = fc.oneof(
     { weight: 3, arbitrary: word.map((text): Seg => ({ kind: 0, text })) },
@@ -179,8 +185,17 @@ test('property: the radix tree picks the same route as a naive ranked scan', () 
       }
       for (const parts of paths) {
         const path = '/' + parts.join('/');
-        for (const method of ['GET', 'POST']) {
-          expect(m.find(method, path)?.route.value ?? null).toBe(naive(kept, method, path));
+        for (const method of ['GET', 'POST', 'PUT']) {
+          const reached: Array<Map<string, unknown>> = [];
+          const match = m.find(method, path, reached as never);
+          expect(match?.route.value ?? null).toBe(naive(kept, method, path));
+          if (match === null) {
+            // A miss has reached exactly the tables a separate collecting walk finds (its Allow).
+            expect(reached).toEqual(m.tablesAt(path));
+          } else {
+            // The params put back into the pattern give the path again.
+            expect(fill(match.route.pattern, match.params)).toBe(path);
+          }
         }
       }
     }),

@@ -14,6 +14,10 @@
  *
  * Methods: an exact route wins, then HEAD is served by GET, then an `all` route.
  *
+ * A miss and its `Allow` come from the same walk: given a `reached` list, `find` puts
+ * there every route table the path ends at whatever the method, so a 405 costs one
+ * walk, not a failed walk and then a second one to collect the methods.
+ *
  * @example
  * const m = new Matcher<string>();
  * m.add('GET', '/users/:id', 'show');
@@ -21,12 +25,9 @@
  * @module
  */
 import { parsePattern } from './pattern.js';
-import { insertStatic, StaticNode, type Table } from './radix-node.js';
+import { ANY_METHOD, insertStatic, StaticNode, Table } from './radix-node.js';
 
-export type { Table };
-
-/** The method key of a route that answers every method. */
-export const ANY_METHOD = '*';
+export { ANY_METHOD, Table };
 
 export interface Route<T> {
   readonly method: string;
@@ -45,7 +46,7 @@ export interface Match<T> {
 const NO_PARAMS: readonly string[] = Object.freeze([]);
 
 function pick<T>(table: Table<T>, method: string): Route<T> | undefined {
-  return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.get(ANY_METHOD);
+  return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.any;
 }
 
 export class Matcher<T> {
@@ -55,6 +56,21 @@ export class Matcher<T> {
   private dynamic = false;
   /** Every method some route was added for; a request with any other finds nothing. */
   private readonly methods = new Set<string>();
+  /**
+   * Where the params of the walk in progress start and end in the path, two numbers
+   * each, written at the walk's depth: a failed branch leaves numbers behind, not
+   * strings it sliced for nothing. The route found says how many are valid (one per
+   * name). `find` is synchronous and runs no caller code, so one list per matcher does.
+   */
+  private readonly offsets: number[] = [];
+
+  /**
+   * After `lookup` found a route with params: where each param's value starts and
+   * ends in the path, two numbers per name of the route. Valid until the next call.
+   */
+  get bounds(): readonly number[] {
+    return this.offsets;
+  }
 
   /** Adds a route; `method` is an HTTP method or `'*'` (any). Throws on a duplicate. */
   add(method: string, pattern: string, value: T): Route<T> {
@@ -80,17 +96,17 @@ export class Matcher<T> {
         node = param.next;
       } else {
         names.push(token.name);
-        table = node.wildcard ??= new Map();
+        table = node.wildcard ??= new Table();
       }
     }
-    table ??= node.routes ??= new Map();
+    table ??= node.routes ??= new Table();
     if (table.has(method)) throw new Error(`router: ${method} ${pattern} conflicts with ${table.get(method)!.pattern}`);
     const route: Route<T> = Object.freeze({ method, pattern, value, names: Object.freeze(names) });
     table.set(method, route);
     this.methods.add(method);
     if (names.length === 0) {
       let statics = this.statics.get(staticPath);
-      if (!statics) this.statics.set(staticPath, (statics = new Map()));
+      if (!statics) this.statics.set(staticPath, (statics = new Table()));
       statics.set(method, route);
       this.staticMatches.set(route, Object.freeze({ route, params: NO_PARAMS }));
     } else {
@@ -99,20 +115,41 @@ export class Matcher<T> {
     return route;
   }
 
-  /** The route for `method` and `path` (PATH_INFO text), or `null`. */
-  find(method: string, path: string): Match<T> | null {
+  /**
+   * The route for `method` and `path` (PATH_INFO text), or `null`. When it returns
+   * `null` and `reached` is given, `reached` gets every route table that answers
+   * `path` for some method (what `tablesAt(path)` returns): empty means 404, else 405.
+   * On a match `reached` may hold tables passed on the way; ignore it then.
+   */
+  find(method: string, path: string, reached?: Array<Table<T>>): Match<T> | null {
+    const route = this.lookup(method, path, reached);
+    if (route === null) return null;
+    if (route.names.length === 0) return this.staticMatches.get(route)!;
+    const params = new Array<string>(route.names.length);
+    for (let i = 0; i < params.length; i++) params[i] = path.slice(this.offsets[2 * i]!, this.offsets[2 * i + 1]!);
+    return { route, params };
+  }
+
+  /**
+   * `find` without making a Match: the route, or `null` (with `reached` filled as
+   * `find` fills it). A route with params leaves their offsets in `bounds`, so a
+   * caller that copies the values anyway (the router) slices them once, itself.
+   */
+  lookup(method: string, path: string, reached?: Array<Table<T>>): Route<T> | null {
     // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
     // backtracking would try every branch before giving up.
-    if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) return null;
+    if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) {
+      if (reached !== undefined) this.collectInto(path, reached);
+      return null;
+    }
     const table = this.statics.get(path);
     if (table !== undefined) {
       const route = pick(table, method);
-      if (route !== undefined) return this.staticMatches.get(route)!;
+      if (route !== undefined) return route;
+      // Every route is in the tree too, so the walk below reaches this table again.
+      if (!this.dynamic && reached !== undefined) reached.push(table);
     }
-    if (!this.dynamic) return null;
-    const params: string[] = [];
-    const route = walk(this.root, path, 0, method, params);
-    return route === null ? null : { route, params };
+    return this.dynamic ? walk(this.root, path, 0, method, this.offsets, 0, reached ?? null) : null;
   }
 
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
@@ -128,22 +165,54 @@ export class Matcher<T> {
    */
   tablesAt(path: string): Array<Table<T>> {
     const tables: Array<Table<T>> = [];
-    const table = this.statics.get(path);
-    if (table !== undefined && !this.dynamic) return [table];
-    collect(this.root, path, 0, tables);
+    this.collectInto(path, tables);
     return tables;
+  }
+
+  private collectInto(path: string, out: Array<Table<T>>): void {
+    if (!this.dynamic) {
+      const table = this.statics.get(path);
+      if (table !== undefined) out.push(table);
+    } else {
+      collect(this.root, path, 0, out);
+    }
   }
 }
 
-function walk<T>(node: StaticNode<T>, path: string, pos: number, method: string, params: string[]): Route<T> | null {
+/**
+ * Depth-first, in precedence order, backtracking out of branches with no route for
+ * `method`. A walk that fails has visited exactly the branches `collect` visits, so
+ * it records the tables it reached in `reached` on the way.
+ */
+function walk<T>(
+  node: StaticNode<T>,
+  path: string,
+  pos: number,
+  method: string,
+  bounds: number[],
+  depth: number,
+  reached: Array<Table<T>> | null,
+): Route<T> | null {
   const length = path.length;
+  // Down the static text in a loop while there is nothing to come back to: a node with
+  // no param branch and no wildcard has only its child to try (most nodes; fewer calls).
+  while (pos !== length && node.params.length === 0 && node.wildcard === null) {
+    const next = node.children[path.charCodeAt(pos)];
+    if (next === undefined || (next.label.length !== 1 && !path.startsWith(next.label, pos))) return null;
+    pos += next.label.length;
+    node = next;
+  }
   if (pos === length) {
-    const route = node.routes === null ? undefined : pick(node.routes, method);
-    if (route !== undefined) return route;
+    if (node.routes !== null) {
+      const route = pick(node.routes, method);
+      if (route !== undefined) return route;
+      if (reached !== null) reached.push(node.routes);
+    }
   } else {
+    // A child is filed under its label's first char: a one-char label has matched already.
     const child = node.children[path.charCodeAt(pos)];
-    if (child !== undefined && path.startsWith(child.label, pos)) {
-      const route = walk(child, path, pos + child.label.length, method, params);
+    if (child !== undefined && (child.label.length === 1 || path.startsWith(child.label, pos))) {
+      const route = walk(child, path, pos + child.label.length, method, bounds, depth, reached);
       if (route !== null) return route;
     }
     const candidates = node.params;
@@ -151,14 +220,14 @@ function walk<T>(node: StaticNode<T>, path: string, pos: number, method: string,
       let end = path.indexOf('/', pos);
       if (end === -1) end = length;
       if (end > pos) {
-        const segment = path.slice(pos, end);
+        let segment: string | null = null; // sliced only for a constraint to test
         for (let i = 0; i < candidates.length; i++) {
           const param = candidates[i]!;
-          if (param.constraint !== null && !param.constraint.test(segment)) continue;
-          params.push(segment);
-          const route = walk(param.next, path, end, method, params);
+          if (param.constraint !== null && !param.constraint.test((segment ??= path.slice(pos, end)))) continue;
+          bounds[depth] = pos;
+          bounds[depth + 1] = end;
+          const route = walk(param.next, path, end, method, bounds, depth + 2, reached);
           if (route !== null) return route;
-          params.pop();
         }
       }
     }
@@ -166,9 +235,11 @@ function walk<T>(node: StaticNode<T>, path: string, pos: number, method: string,
   if (node.wildcard !== null) {
     const route = pick(node.wildcard, method);
     if (route !== undefined) {
-      params.push(pos === length ? '' : path.slice(pos));
+      bounds[depth] = pos;
+      bounds[depth + 1] = length;
       return route;
     }
+    if (reached !== null) reached.push(node.wildcard);
   }
   return null;
 }

@@ -5,7 +5,25 @@
  */
 import type { Route } from './matcher.js';
 
-export type Table<T> = Map<string, Route<T>>;
+/** The method key of a route that answers every method. */
+export const ANY_METHOD = '*';
+
+/** The routes that end at one place in the tree, by method (`'*'` for an `all` route). */
+export class Table<T> extends Map<string, Route<T>> {
+  /**
+   * The `Allow` header for these methods, made by the router on the first 405 here
+   * and kept until a route is added (the table only changes while routes are added).
+   */
+  allow: string | null = null;
+  /** The `all` route here, kept apart so a miss costs one Map lookup, not two. */
+  any: Route<T> | undefined = undefined;
+
+  override set(method: string, route: Route<T>): this {
+    this.allow = null;
+    if (method === ANY_METHOD) this.any = route;
+    return super.set(method, route);
+  }
+}
 
 export class StaticNode<T> {
   /** Child nodes, indexed by the first char code of their label (always < 256). */

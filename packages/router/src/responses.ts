@@ -12,7 +12,24 @@
 import { HttpError, statusLine, type Application, type Body, type StartResponse } from '@tsgi/core';
 
 const TEXT = 'text/plain; charset=utf-8';
-const messages = new Map<number, Uint8Array>();
+
+/** What stays the same between two answers with one code: made on first use. */
+interface Canned {
+  readonly line: string;
+  readonly bytes: Uint8Array;
+  readonly length: string;
+}
+const canned = new Map<number, Canned>();
+
+function cannedFor(code: number): Canned {
+  let c = canned.get(code);
+  if (c === undefined) {
+    const line = statusLine(code);
+    const bytes = new TextEncoder().encode(line.slice(4) + '\n');
+    canned.set(code, (c = { line, bytes, length: String(bytes.byteLength) }));
+  }
+  return c;
+}
 
 /** A plain-text response whose body is the reason phrase; `extra` headers appended. */
 export function textResponse(
@@ -20,20 +37,18 @@ export function textResponse(
   code: number,
   extra?: Array<[string, string]>,
 ): Body {
-  const line = statusLine(code);
+  const c = cannedFor(code);
   if (code === 204 || code === 304) {
-    startResponse(line, extra ?? []);
+    startResponse(c.line, extra ?? []);
     return [];
   }
-  let bytes = messages.get(code);
-  if (bytes === undefined) messages.set(code, (bytes = new TextEncoder().encode(line.slice(4) + '\n')));
   const headers: Array<[string, string]> = [
     ['Content-Type', TEXT],
-    ['Content-Length', String(bytes.byteLength)],
+    ['Content-Length', c.length],
   ];
-  if (extra) headers.push(...extra);
-  startResponse(line, headers);
-  return [bytes];
+  if (extra !== undefined) for (let i = 0; i < extra.length; i++) headers.push(extra[i]!);
+  startResponse(c.line, headers);
+  return [c.bytes];
 }
 
 /**

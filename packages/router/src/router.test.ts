@@ -97,6 +97,21 @@ test('405 with Allow when the path matches other methods', async () => {
   expect((await client.patch('/users')).header('allow')).toBe('GET, HEAD, POST, OPTIONS');
 });
 
+test('Allow follows routes added after a 405 was answered, and unions every pattern at the path', async () => {
+  const r = router().get('/docs/:id', echo('doc')).put('/docs/*rest', echo('upload'));
+  const c = testClient(r);
+  expect((await c.delete('/docs/1')).header('allow')).toBe('GET, HEAD, PUT, OPTIONS');
+  r.delete('/docs/:id', echo('remove')).post('/docs/*rest', echo('post'));
+  expect((await c.delete('/docs/1')).json<Echo>().name).toBe('remove');
+  expect((await c.patch('/docs/1')).header('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
+  // Only the wildcard answers deeper down.
+  expect((await c.patch('/docs/1/2')).header('allow')).toBe('POST, PUT, OPTIONS');
+  // The same table asked twice gives the same header, and a 404 in between leaves no trace.
+  expect((await c.get('/nope')).status).toBe(404);
+  expect((await c.patch('/docs/1/2')).header('allow')).toBe('POST, PUT, OPTIONS');
+  expect((await c.options('/docs/1')).header('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
+});
+
 test('HEAD is served by the GET route; the body is closed, not sent', async () => {
   const res = await client.head('/users/9');
   expect(res.status).toBe(200);

@@ -32,6 +32,7 @@
  * @module
  */
 import type { Application, Environ, StartResponse } from '@tsgi/core';
+import { allowOf } from './allow.js';
 import { ANY_METHOD, Matcher, type Table } from './matcher.js';
 import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
 import { setRoutingArgs } from './routing-args.js';
@@ -78,7 +79,6 @@ export interface Router extends Application {
 const DEFAULTS = { trailingSlash: 'strict', notFound: notFoundApp, throwHttpErrors: false } satisfies Required<RouterOptions>;
 const TRAILING = ['strict', 'redirect', 'ignore'];
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function router(options: RouterOptions = {}): Router {
   const trailingSlash = options.trailingSlash ?? DEFAULTS.trailingSlash;
@@ -92,51 +92,41 @@ export function router(options: RouterOptions = {}): Router {
   if (typeof notFound !== 'function') throw new TypeError('router: notFound must be an Application (a function)');
   const matcher = new Matcher<Application>();
   const ignoreSlash = trailingSlash === 'ignore';
+  // The tables a missed lookup reached (its Allow), reused across requests: the walk
+  // is synchronous and `miss` reads and empties the list before any app can run and
+  // re-enter. A match may leave tables passed on the way, emptied on the next request.
+  const reached: Array<Table<Application>> = [];
 
   const routerApp = function routerApp(environ: Environ, startResponse: StartResponse) {
     const method = environ.REQUEST_METHOD;
     let path = environ.PATH_INFO || '/';
     if (ignoreSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
-    const match = matcher.find(method, path);
-    if (match !== null) {
-      const { route } = match;
-      if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, match.params)) {
+    while (reached.length !== 0) reached.pop();
+    const route = matcher.lookup(method, path, reached);
+    if (route !== null) {
+      if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, path, matcher.bounds)) {
         return refuse(startResponse, 400);
       }
       return route.value(environ, startResponse);
     }
     if (ignoreSlash && path !== environ.PATH_INFO && environ.PATH_INFO) {
       // Only a wildcard can match the slash 'ignore' dropped (`/files/*` and `/files/`).
-      const exact = matcher.find(method, environ.PATH_INFO);
+      const exact = matcher.lookup(method, environ.PATH_INFO);
       if (exact !== null) {
-        if (!setRoutingArgs(environ, exact.route.names, exact.params)) return refuse(startResponse, 400);
-        return exact.route.value(environ, startResponse);
+        if (!setRoutingArgs(environ, exact.names, environ.PATH_INFO, matcher.bounds)) return refuse(startResponse, 400);
+        return exact.value(environ, startResponse);
       }
     }
     return miss(environ, startResponse, method, path);
   } as Router;
 
-  // The Allow header of each route table (or set of them), made once: a table only
-  // changes while routes are added, and adding one forgets them all.
-  const allowCache = new Map<Table<Application> | string, string>();
-
-  function allowFor(tables: Array<Table<Application>>): string {
-    const key = tables.length === 1 ? tables[0]! : tables.map((t) => [...t.keys()].join(',')).join('|');
-    let allow = allowCache.get(key);
-    if (allow === undefined) {
-      const methods = new Set<string>();
-      for (const table of tables) for (const m of table.keys()) methods.add(m);
-      allow = allowHeader(methods);
-      if (allowCache.size < 10_000) allowCache.set(key, allow);
-    }
-    return allow;
-  }
-
   // The slow path, apart so the hot one stays small: OPTIONS, 405, slash redirect, 404.
   function miss(environ: Environ, startResponse: StartResponse, method: string, path: string) {
-    const tables = matcher.tablesAt(path);
-    if (tables.length !== 0) {
-      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, [['Allow', allowFor(tables)]]);
+    if (reached.length !== 0) {
+      const allow = allowOf(reached);
+      while (reached.length !== 0) reached.pop(); // cheaper than setting length
+
+      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, [['Allow', allow]]);
     }
     if (trailingSlash === 'redirect' && path !== '/') {
       const other = path.endsWith('/') ? path.slice(0, -1) : path + '/';
@@ -162,7 +152,6 @@ export function router(options: RouterOptions = {}): Router {
       }
       matcher.add(method, key, app);
     }
-    allowCache.clear();
     return routerApp;
   }
 
@@ -178,14 +167,4 @@ export function router(options: RouterOptions = {}): Router {
     route: add,
     matcher,
   });
-}
-
-/** `Allow` for a set of methods: HEAD with GET, OPTIONS always, in a stable order. */
-function allowHeader(methods: Set<string>): string {
-  const all = new Set(methods);
-  if (all.has('GET')) all.add('HEAD');
-  all.add('OPTIONS');
-  const known = METHOD_ORDER.filter((m) => all.has(m));
-  const others = [...all].filter((m) => !METHOD_ORDER.includes(m)).sort();
-  return known.concat(others).join(', ');
 }

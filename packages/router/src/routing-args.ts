@@ -48,6 +48,15 @@ export function decodePathBytes(value: string): string | null {
   }
 }
 
+/** ASCII with no '%': the usual param, which needs neither decoding nor a look at the raw target. */
+function plain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80 || code === 37) return false;
+  }
+  return true;
+}
+
 // A '%' that does not start an escape, in the path part of a request target.
 const MALFORMED = /%(?![0-9A-Fa-f]{2})/;
 
@@ -65,19 +74,23 @@ function malformedTarget(environ: Environ): boolean {
 }
 
 /**
- * Decodes `values` and stores them under `names` in `environ['wsgiorg.routing_args']`,
- * adding to what an outer router left there. A wildcard named `'*'` goes to the
- * positional list. Returns false (answer 400) when a value is not valid UTF-8 or
- * came from a malformed percent-escape.
+ * Decodes the params of a match and stores them under `names` in
+ * `environ['wsgiorg.routing_args']`, adding to what an outer router left there. Each
+ * value is `path.slice(bounds[2i], bounds[2i + 1])` (what `Matcher.lookup` leaves). A
+ * wildcard named `'*'` goes to the positional list. Returns false (answer 400) when a
+ * value is not valid UTF-8 or came from a malformed percent-escape.
  */
-export function setRoutingArgs(environ: Environ, names: readonly string[], values: readonly string[]): boolean {
+export function setRoutingArgs(environ: Environ, names: readonly string[], path: string, bounds: readonly number[]): boolean {
   const outer = environ[ROUTING_ARGS] as RoutingArgs | undefined;
   const positional: string[] = outer ? outer[0].slice() : [];
   const named: Record<string, string> = outer ? { ...outer[1] } : {};
   for (let i = 0; i < names.length; i++) {
-    const raw = values[i]!;
-    const value = decodePathBytes(raw);
-    if (value === null || (raw.includes('%') && malformedTarget(environ))) return false;
+    const raw = path.slice(bounds[2 * i]!, bounds[2 * i + 1]!);
+    let value: string | null = raw;
+    if (!plain(raw)) {
+      value = decodePathBytes(raw);
+      if (value === null || (raw.includes('%') && malformedTarget(environ))) return false;
+    }
     if (names[i] === '*') positional.push(value);
     else named[names[i]!] = value;
   }
