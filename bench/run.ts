@@ -4,7 +4,8 @@
  * runs in its own child on core 0 (BENCH_SERVER_CPU), autocannon runs here on core 1
  * (BENCH_LOAD_CPU), all on 127.0.0.1, in interleaved rounds. Ratios are to the
  * scenario's node:http row and to its tsgi row, from the same run. `router` runs
- * bench/router/router.bench.ts (a lookup micro-benchmark) in a pinned child.
+ * bench/router/router.bench.ts (the matcher lookup, then dispatch through router() against
+ * find-my-way's lookup by request class) in a pinned child.
  *
  * With `--save`, writes bench/results/<scenario>-<time>.json per scenario and
  * bench/results/latest.json (every scenario of this run, merged over the previous
@@ -132,9 +133,9 @@ function printTable(results: readonly RowResult[], scenario: Scenario): void {
   }
 }
 
-/** The router lookup micro-benchmark, in its own pinned process; it writes bench/results/router.json. */
+/** The router lookup and dispatch micro-benchmarks, in their own pinned process; they write bench/results/router.json. */
 function runRouterBench(cpu: string): unknown {
-  console.log('\n## router: lookup micro-benchmark (bench/router/router.bench.ts)');
+  console.log('\n## router: lookup and dispatch micro-benchmarks (bench/router/router.bench.ts)');
   const script = join(BENCH_DIR, 'router', 'router.bench.ts');
   const args = ['--import', 'tsx', script];
   const [command, argv] = hasTaskset ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
