@@ -35,6 +35,8 @@ export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { checkBody, checkChunk, describeValue } from './body-check.js';
+export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
+export { BodyWalk } from './body-walk.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
