@@ -30,6 +30,8 @@ export class BodyWalk {
   /** `close()` was called. */
   closed = false;
   private iterator: AnyIterator | undefined = undefined;
+  /** An async `next()` has not settled yet: the body is parked in an await. */
+  private busy = false;
 
   /** `body` must have passed `checkBody`. A sync iterator wins when the body has both. */
   constructor(readonly body: Body) {
@@ -55,12 +57,15 @@ export class BodyWalk {
       if (step.done === true) this.done = true;
       return step;
     }
+    this.busy = true;
     return (iterator.next() as Promise<Step>).then(
       (step) => {
+        this.busy = false;
         if (step.done === true) this.done = true;
         return step;
       },
       (error: unknown) => {
+        this.busy = false;
         this.done = true;
         throw error;
       },
@@ -79,7 +84,8 @@ export class BodyWalk {
 
   /**
    * Stops the iteration if it is still open and calls `body.close()`: exactly once
-   * over the walk's life. `close()` does not wait for `return()`: an async generator
+   * over the walk's life. `return()` goes first so the body's `finally` blocks run
+   * before its close, except when an async `next()` is still pending: a generator
    * parked in an `await` runs its `return()` only when that await settles, and the
    * body must learn now that the client is gone. A throw from either comes out after
    * both ran; the Promise (when one of them is async) settles when both have.
@@ -87,6 +93,7 @@ export class BodyWalk {
   close(): void | Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const busy = this.busy;
     let stopped: void | Promise<unknown> = undefined;
     let failure: { error: unknown } | undefined;
     try {
@@ -94,9 +101,18 @@ export class BodyWalk {
     } catch (error) {
       failure = { error };
     }
+    if (stopped instanceof Promise && !busy) return this.closeAfter(stopped);
     const closed = typeof this.body.close === 'function' ? this.body.close() : undefined;
     if (failure) throw failure.error;
     if (stopped instanceof Promise || closed instanceof Promise) return Promise.all([stopped, closed]).then(ignore);
+  }
+
+  private async closeAfter(stopped: Promise<unknown>): Promise<void> {
+    try {
+      await stopped;
+    } finally {
+      await this.body.close?.();
+    }
   }
 }
 
