@@ -84,6 +84,15 @@ export class ResponseState {
    * when it comes after the headers went out; else status and headers are the app's.
    */
   start(status: string, headers: ResponseHeaders, excInfo?: unknown): void {
+    this.accept(status, headers, this.checkStart(status, headers, excInfo));
+  }
+
+  /**
+   * The checks of `start()` without taking the status: counts the call, and returns
+   * the app's Content-Length (-1 for none). For a caller with checks of its own
+   * (lint) before `accept()`.
+   */
+  checkStart(status: string, headers: ResponseHeaders, excInfo?: unknown): number {
     if (excInfo !== undefined && excInfo !== null) {
       // Too late to change anything once headers are out: re-raise (PEP 3333).
       if (this.headersSent) throw excInfo;
@@ -118,6 +127,11 @@ export class ResponseState {
         length = Number(pair[1]);
       }
     }
+    return length;
+  }
+
+  /** Takes a status and headers that passed `checkStart()`. */
+  accept(status: string, headers: ResponseHeaders, length: number): void {
     this.status = status;
     this.code = statusCode(status);
     this.headers = headers;

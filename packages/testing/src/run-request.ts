@@ -79,7 +79,11 @@ async function iterate(walk: BodyWalk, collector: Collector): Promise<void> {
     if (!sync) step = await step;
     const { done, value } = step as IteratorResult<Uint8Array>;
     if (done === true) break;
-    if (!collector.yielded(value)) break;
+    if (!collector.yielded(value)) {
+      // Cut at maxBodyBytes by the client, not short of its Content-Length.
+      if (collector.truncated) return;
+      break;
+    }
   }
   const problem = collector.endProblem();
   if (problem !== undefined) throw problem;
