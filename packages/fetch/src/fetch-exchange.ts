@@ -100,13 +100,16 @@ export class FetchExchange extends ResponseState {
     return this.walk;
   }
 
-  /** Iterates until the app has called startResponse (or the body ends). */
+  /**
+   * Iterates until the headers go out: the first non-empty chunk or `write()`, as on a
+   * socket, so that an error before it is still a 500. Stops early when the status
+   * says no content, or at the body's end.
+   */
   async first(): Promise<void> {
     const walk = this.walker();
-    while (this.status === undefined) {
+    while (!this.headersSent && (this.status === undefined || this.bodyAllowed)) {
       const step = await walk.next();
-      if (step.done === true) return;
-      this.yielded(step.value);
+      if (step.done === true || !this.yielded(step.value)) return;
     }
   }
 

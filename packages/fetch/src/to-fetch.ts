@@ -105,8 +105,9 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
     try {
       if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
       exchange.body = await app(environ, exchange.startResponse);
-      // PEP 3333 lets an app call startResponse as late as its first chunk.
-      if (exchange.status === undefined) await exchange.first();
+      // Status and headers wait for the first non-empty chunk (PEP 3333 lets an app call
+      // startResponse as late as that); an array with its status set is sent whole.
+      if (exchange.status === undefined || !Array.isArray(exchange.body)) await exchange.first();
       const problem = exchange.status === undefined ? exchange.endProblem() : undefined;
       if (problem !== undefined) throw problem;
       if (!exchange.bodyAllowed) {
