@@ -16,6 +16,7 @@
  * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
  * @module
  */
+import { isAsyncBody } from './body-check.js';
 import type { Body } from './types.js';
 
 type AnyIterator = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
@@ -33,9 +34,9 @@ export class BodyWalk {
   /** An async `next()` has not settled yet: the body is parked in an await. */
   private busy = false;
 
-  /** `body` must have passed `checkBody`. A sync iterator wins when the body has both. */
+  /** `body` must have passed `checkBody`. An async iterator wins when it has both (`isAsyncBody`). */
   constructor(readonly body: Body) {
-    this.sync = typeof (body as Iterable<Uint8Array>)[Symbol.iterator] === 'function';
+    this.sync = !isAsyncBody(body);
   }
 
   /** The next step; a Promise only for an async body. A throw ends the walk. */

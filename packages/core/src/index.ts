@@ -33,7 +33,7 @@ export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
-export { checkBody, checkChunk } from './body-check.js';
+export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
 export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
 export { BodyWalk } from './body-walk.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';

@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
  * @module
  */
-import type { Body } from '@tsgi/core';
+import { isAsyncBody, type Body } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
 import type { ResponseCheck } from './response-check.js';
 
@@ -83,7 +83,7 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport, 
     return copy;
   }
 
-  const isAsync = typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
+  const isAsync = isAsyncBody(body as Body);
   if (!isAsync && typeof (body as Iterable<Uint8Array>)[Symbol.iterator] !== 'function') {
     throw new LintError('body.type', `the app returned ${show(body)}, which is not iterable`);
   }
