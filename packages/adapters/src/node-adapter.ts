@@ -3,7 +3,7 @@
  * `(req, res)`. The environ comes from the gateway's own builder (`buildEnviron`), the
  * middleware's inner app is the host's stack below (its `next()`; what it writes is
  * captured, see node-capture.ts), and the middleware's response is written to the real
- * `res` by the gateway's own writer (`Exchange`), so every PEP 3333 rule, HEAD,
+ * `res` by the gateway's own writer (`NodeResponseWriter`), so every PEP 3333 rule, HEAD,
  * Content-Length, backpressure and the one `close()` hold as under `serve()`.
  *
  * Errors raised before the host's stack was called go to the host (`next(err)`), as
@@ -19,7 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePathInfo, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
-import { buildEnviron, Exchange, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
+import { buildEnviron, NodeResponseWriter, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { ResponseCapture } from './node-capture.js';
 
@@ -60,7 +60,7 @@ class NodeCall {
   constructor(
     readonly capture: ResponseCapture,
     readonly turn: HostTurn,
-    readonly exchange: Exchange,
+    readonly exchange: NodeResponseWriter,
   ) {}
 }
 
@@ -108,7 +108,7 @@ function fail(call: NodeCall, error: unknown): void {
   const { exchange, capture } = call;
   if (capture.res.destroyed) {
     exchange.abort(); // the client left: nobody to answer
-  } else if (!call.nextCalled && !exchange.sent) {
+  } else if (!call.nextCalled && !exchange.headersSent) {
     call.released = true;
     capture.release();
     call.turn.next(error);
@@ -165,7 +165,7 @@ export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions,
     }
     applyMount(environ, req, mount);
     const capture = new ResponseCapture(res, highWaterMark);
-    const exchange = new Exchange(req, capture.outer, environ, config.errors, null);
+    const exchange = new NodeResponseWriter(req, capture.outer, environ, config.errors, null);
     const call = new NodeCall(capture, turn, exchange);
     environ[HOST_KEY] = host;
     environ[CALL_KEY] = call;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { arrayBodyLength, checkBody, checkChunk, describeValue, type Body } from '@tsgi/core';
+import { arrayBodyLength, checkBody, checkChunk, type Body } from '@tsgi/core';
+import { describeValue } from './body-check.js';
 
 test('checkBody accepts arrays, iterables and async iterables', () => {
   expect(checkBody([])).toBeUndefined();

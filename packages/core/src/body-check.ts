@@ -48,3 +48,12 @@ export function checkChunk(chunk: unknown): string | undefined {
   if (chunk instanceof Uint8Array) return undefined;
   return `body chunks must be Uint8Array, got ${describeValue(chunk)}`;
 }
+
+/**
+ * Whether a body is walked with its async iterator: when it has one, even if it has
+ * a sync iterator too. Every walker (the gateways, lint, middleware that wrap a body)
+ * asks this one question, so that they all take the same path through the same body.
+ */
+export function isAsyncBody(body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): body is AsyncIterable<Uint8Array> {
+  return typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
+}

@@ -12,6 +12,7 @@
  * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
  * @module
  */
+import { isAsyncBody } from './body-check.js';
 import type { Body } from './types.js';
 
 /** Calls `body.close()` if it has one, and waits for it. */
@@ -49,7 +50,7 @@ function closeHooked(this: Hooked | undefined): void | Promise<void> {
 /** A new body of the same kind and chunks as `body`, for hooking without touching it. */
 function sameKind(body: Body): Hooked {
   if (Array.isArray(body)) return body.slice() as Hooked;
-  if (Symbol.asyncIterator in body) {
+  if (isAsyncBody(body)) {
     return { [Symbol.asyncIterator]: () => (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() };
   }
   return { [Symbol.iterator]: () => (body as Iterable<Uint8Array>)[Symbol.iterator]() };

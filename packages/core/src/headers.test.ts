@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import {
   appendHeaderToken,
-  checkHeader,
   checkStatus,
   getHeader,
   getHeaders,
@@ -11,6 +10,7 @@ import {
   statusLine,
   type ResponseHeaders,
 } from '@tsgi/core';
+import { checkHeader } from './headers.js';
 
 test('header look-ups ignore case and keep repeats', () => {
   const headers: ResponseHeaders = [

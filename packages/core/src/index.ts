@@ -13,12 +13,11 @@ export type {
   Write,
 } from './types.js';
 export { compose } from './compose.js';
-export { applicationUri, normpath, requestUri, shiftPathInfo } from './util.js';
+export { applicationUri, requestUri, shiftPathInfo } from './util.js';
 export { REASON_PHRASES, isNoContentStatus, statusCode, statusLine } from './status.js';
 export {
   HOP_BY_HOP_HEADERS,
   appendHeaderToken,
-  checkHeader,
   checkHeaders,
   checkStatus,
   getHeader,
@@ -34,10 +33,12 @@ export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
-export { checkBody, checkChunk, describeValue } from './body-check.js';
+export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
+export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
+export { BodyWalk } from './body-walk.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
-export { decodePathInfo, environKey, headerName, requestHeaderName } from './cgi.js';
+export { decodePathInfo, environKey, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
-export { bytesAsNative, decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
+export { decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
 export { nodeBuiltin } from './runtime.js';

@@ -1,4 +1,5 @@
-import { applicationUri, normpath, requestUri, shiftPathInfo, type Environ } from '@tsgi/core';
+import { applicationUri, requestUri, shiftPathInfo, type Environ } from '@tsgi/core';
+import { normpath } from './util.js';
 
 function environ(extra: Partial<Environ> = {}): Environ {
   return {

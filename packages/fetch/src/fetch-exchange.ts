@@ -1,115 +1,156 @@
 /**
- * One request inside `toFetch`: the `startResponse` and `write` callables PEP 3333
- * gives the app, and the pull source of the Response body stream. The stream pulls
- * the app's iterator only when the runtime asks for more (highWaterMark 0), so a slow
- * client never makes it hold more than one chunk; chunks pass through uncopied.
+ * One request inside `toFetch`: the output side only. The rules for `startResponse`,
+ * `write()`, the body's chunks, Content-Length and no-content statuses are core's
+ * `ResponseState` (this class extends it); the body is walked and closed once by
+ * core's `BodyWalk`. What is left here is how bytes leave: the pull source of the
+ * Response body stream. The stream pulls the app's iterator only when the runtime
+ * asks for more (highWaterMark 0), so a slow client never makes it hold more than
+ * one chunk; chunks pass through uncopied.
  *
  * @example
- * const exchange = new FetchExchange(environ);
+ * const exchange = new FetchExchange(environ, request.method === 'HEAD');
  * exchange.body = await app(environ, exchange.startResponse);
- * return exchange.respond(new ReadableStream(exchange, { highWaterMark: 0 }));
+ * return exchange.respond(exchange.stream());
  *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @see https://streams.spec.whatwg.org/#underlying-source-api
  * @module
  */
-import { checkHeaders, checkStatus, closeBody, getHeader, statusCode, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
+import {
+  BodyWalk,
+  INTERNAL_ERROR,
+  ResponseState,
+  checkBody,
+  getHeader,
+  type Body,
+  type Environ,
+  type ResponseHeaders,
+  type StartResponse,
+  type Write,
+} from '@tsgi/core';
 
-type Chunks = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
+/** The Response body's underlying source: pulls from one exchange (which has a start() of its own). */
+class ExchangeSource {
+  constructor(private readonly exchange: FetchExchange) {}
+  pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    return this.exchange.pull(controller);
+  }
+  cancel(): Promise<void> {
+    return this.exchange.cancel();
+  }
+}
 
-const INTERNAL_ERROR_HEADERS: ResponseHeaders = [['Content-Type', 'text/plain; charset=utf-8']];
-
-export class FetchExchange {
-  status: string | undefined;
-  headers: ResponseHeaders = [];
+export class FetchExchange extends ResponseState {
+  /** What the app returned; set before `first()`, `pull()` or `finish()`. */
   body: Body | undefined;
-  /** The Response exists: status and headers are out. */
-  private sent = false;
-  private closed = false;
   /** The runtime cancelled the body stream (client gone): the controller is closed. */
   private cancelled = false;
-  private iterator: Chunks | undefined;
+  private walk: BodyWalk | undefined;
   /** Chunks from `write()` and a chunk pulled early by `first()`, in order. */
   private pending: Uint8Array[] = [];
-  private readonly environ: Environ;
-  readonly startResponse: (status: string, headers: ResponseHeaders, excInfo?: unknown) => (chunk: Uint8Array) => void;
-  private readonly write: (chunk: Uint8Array) => void;
+  /** An error after the headers went out, for the stream to end with. */
+  private broken: { error: unknown } | undefined;
+  readonly startResponse: StartResponse;
+  private readonly write: Write;
 
-  constructor(environ: Environ) {
-    this.environ = environ;
-    // The two callables the app keeps: bound once per request. (Not named start/write:
-    // this object is also the stream's underlying source, which has a start().)
+  constructor(
+    private readonly environ: Environ,
+    head = false,
+  ) {
+    super(head);
+    // The two callables the app keeps: bound once per request.
     this.startResponse = this.begin.bind(this);
     this.write = this.append.bind(this);
   }
 
-  private begin(status: string, headers: ResponseHeaders, excInfo?: unknown): (chunk: Uint8Array) => void {
-    if (excInfo !== undefined && excInfo !== null) {
-      if (this.sent) throw excInfo;
-    } else if (this.status !== undefined) {
-      throw new Error('startResponse was called a second time without excInfo (PEP 3333)');
-    }
-    const problem = checkStatus(status) ?? checkHeaders(headers);
-    if (problem !== undefined) throw new TypeError(`startResponse: ${problem}`);
-    this.status = status;
-    this.headers = headers;
+  private begin(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
+    this.start(status, headers, excInfo);
     return this.write;
   }
 
   private append(chunk: Uint8Array): void {
-    if (this.status === undefined) throw new Error('write() was called before startResponse');
-    if (!(chunk instanceof Uint8Array)) throw new TypeError('write() takes a Uint8Array');
-    if (this.closed) throw new Error('write() was called after the response ended');
-    if (chunk.byteLength > 0) this.pending.push(chunk);
+    this.checkWrite(chunk);
+    if (this.walk?.closed === true) throw new Error('write() was called after the response ended');
+    this.headersSent = true;
+    this.keep(chunk);
   }
 
-  private chunks(): Chunks {
-    if (this.iterator === undefined) {
-      const body = this.body as Body;
-      this.iterator =
-        Symbol.asyncIterator in body
-          ? (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-          : (body as Iterable<Uint8Array>)[Symbol.iterator]();
+  /** Queues the part of `chunk` that may go out; false once Content-Length is reached. */
+  private keep(chunk: Uint8Array): boolean {
+    if (chunk.byteLength === 0 || !this.bodyAllowed) return true;
+    const n = this.take(chunk.byteLength);
+    if (n > 0) this.pending.push(n < chunk.byteLength ? chunk.subarray(0, n) : chunk);
+    return !this.overflow;
+  }
+
+  /** A chunk the body yielded: checked, and the headers count as sent once it has bytes. */
+  private yielded(chunk: Uint8Array): boolean {
+    this.checkChunk(chunk);
+    if (chunk.byteLength === 0) return true;
+    this.headersSent = true;
+    return this.keep(chunk);
+  }
+
+  private walker(): BodyWalk {
+    if (this.walk === undefined) {
+      const problem = checkBody(this.body);
+      if (problem !== undefined) throw new TypeError(problem);
+      this.walk = new BodyWalk(this.body!);
     }
-    return this.iterator;
+    return this.walk;
   }
 
-  /** Iterates until the app has called startResponse (or the body ends). */
+  /**
+   * Iterates until the headers go out: the first non-empty chunk or `write()`, as on a
+   * socket, so that an error before it is still a 500. Stops early when the status
+   * says no content, or at the body's end.
+   */
   async first(): Promise<void> {
-    const iterator = this.chunks();
-    while (this.status === undefined) {
-      const step = await iterator.next();
-      if (step.done) return;
-      if (step.value.byteLength > 0) this.pending.push(step.value);
+    const walk = this.walker();
+    while (!this.headersSent && (this.status === undefined || this.bodyAllowed)) {
+      const step = await walk.next();
+      if (step.done === true || !this.yielded(step.value)) return;
     }
   }
 
-  /** The whole body without a stream, when it is an array nobody has touched. */
+  /** The whole body without a stream, when it is an array of at most one chunk nobody has touched. */
   takeWhole(): Uint8Array | null | undefined {
     const body = this.body;
-    if (!Array.isArray(body) || this.iterator !== undefined || this.pending.length > 0 || body.length > 1) {
-      return undefined;
-    }
+    if (!Array.isArray(body) || this.walk !== undefined || this.pending.length > 0 || body.length > 1) return undefined;
+    const chunk = body[0] as Uint8Array | undefined;
+    if (chunk !== undefined) this.checkChunk(chunk);
+    // A length that disagrees with Content-Length goes the stream's way: cut or errored.
+    if (this.contentLength >= 0 && this.contentLength !== (chunk?.byteLength ?? 0)) return undefined;
     void this.finish();
-    return body.length === 0 ? null : (body[0] as Uint8Array);
+    return chunk === undefined ? null : chunk;
   }
 
+  /** The Response; `body` null for HEAD and no-content statuses (the app's body is closed). */
   respond(body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
-    const status = this.status as string;
-    const init: ResponseInit & { encodeBody?: 'manual' } = { status: statusCode(status), statusText: status.slice(4), headers: this.headers };
+    const status = this.status!;
+    const init: ResponseInit & { encodeBody?: 'manual' } = { status: this.code, statusText: status.slice(4), headers: this.headers };
     // The body is already in its Content-Encoding (gzip() made it): Workers would encode
     // it again unless told it is done. Other runtimes ignore the unknown member.
     if (getHeader(this.headers, 'Content-Encoding') !== undefined) init.encodeBody = 'manual';
-    const response = new Response(body, init);
-    this.sent = true;
-    return response;
+    return new Response(body, init);
   }
 
-  /** Calls the body's close() once, however the response ends. */
+  /** The response after an error once the headers went out: their status, a stream that errors. */
+  respondBroken(error: unknown): Response {
+    this.log(error);
+    this.broken = { error };
+    return this.respond(this.stream());
+  }
+
+  /** The Response body: pulls the app's body one chunk per read. */
+  stream(): ReadableStream<Uint8Array> {
+    return new ReadableStream(new ExchangeSource(this), { highWaterMark: 0 });
+  }
+
+  /** Ends the iteration if open and calls the body's close() once, however the response ends. */
   async finish(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await closeBody(this.body);
+    if (this.body === undefined || checkBody(this.body) !== undefined) return;
+    await this.walker().close();
   }
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
@@ -120,20 +161,25 @@ export class FetchExchange {
           this.pending.length = 0;
           return;
         }
-        const step = await this.chunks().next();
+        if (this.broken !== undefined) throw this.broken.error;
+        if (this.overflow || !this.bodyAllowed) break;
+        const step = await this.walker().next();
         // Cancelled while the app was producing: the stream takes nothing more.
         if (this.cancelled) return;
-        if (step.done) {
-          // write() may have been called during the last step.
+        // write() may have been called during the last step.
+        if (step.done === true) {
           if (this.pending.length > 0) continue;
-          await this.finish();
-          controller.close();
-          return;
+          break;
         }
-        if (step.value.byteLength > 0) this.pending.push(step.value);
+        this.yielded(step.value);
       }
+      // Fewer bytes than Content-Length promised: only an errored stream tells the client.
+      const problem = this.endProblem();
+      if (problem !== undefined) throw problem;
+      await this.finish();
+      controller.close();
     } catch (error) {
-      this.log(error);
+      if (this.broken === undefined) this.log(error);
       await this.finish().catch((closeError: unknown) => this.log(closeError));
       if (!this.cancelled) controller.error(error);
     }
@@ -141,21 +187,16 @@ export class FetchExchange {
 
   async cancel(): Promise<void> {
     this.cancelled = true;
-    if (this.closed) return;
-    try {
-      await this.iterator?.return?.();
-    } finally {
-      await this.finish();
-    }
+    await this.finish();
   }
 
-  /** The gateway's 500, for an error before the Response exists. */
+  /** The gateway's 500, for an error before the headers went out. */
   async fail(error: unknown): Promise<Response> {
     this.log(error);
     await this.finish().catch((closeError: unknown) => this.log(closeError));
-    this.status = '500 Internal Server Error';
-    this.headers = INTERNAL_ERROR_HEADERS;
-    return new Response('Internal Server Error', { status: 500, headers: this.headers });
+    this.status = INTERNAL_ERROR.status;
+    this.headers = INTERNAL_ERROR.headers();
+    return new Response(INTERNAL_ERROR.body, { status: 500, headers: this.headers });
   }
 
   private log(error: unknown): void {

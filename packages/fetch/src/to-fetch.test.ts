@@ -204,7 +204,7 @@ describe('toFetch: the response', () => {
     for (const app of apps) {
       const response = await toFetch(app, { errors: (t) => void logged.push(t) })(new Request('http://h/'));
       expect(response.status).toBe(500);
-      expect(await response.text()).toBe('Internal Server Error');
+      expect(await response.text()).toBe('Internal Server Error\n');
     }
     expect(logged.join('')).toMatch(/thrown[\s\S]*second time[\s\S]*hop-by-hop[\s\S]*without calling startResponse/);
   });

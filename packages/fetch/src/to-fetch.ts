@@ -7,9 +7,12 @@
  * body through a ReadableStream that pulls the app's iterator one chunk at a time.
  * Cancelling that stream ends the iterator (`return()`) and calls `close()` once.
  *
- * An error before the Response exists gives a plain 500 (the error goes to
- * `wsgi.errors`); after it, the stream errors and the runtime cuts the response. HEAD
- * and 204/205/304 answers get no body; the app's body is closed without iterating it.
+ * The rules are core's `ResponseState`, the same the server gateway and `testClient`
+ * keep. An error before the headers went out (the first `write()` or non-empty chunk)
+ * gives a plain 500 (the error goes to `wsgi.errors`); after, the Response carries the
+ * status the app set and its stream errors, so the runtime cuts the response. A body
+ * is never longer than its Content-Length; a shorter one errors the stream. HEAD and
+ * 204/205/304 answers get no body; the app's body is closed without iterating it.
  * Fetch cannot express 1xx final statuses, so those give a 500 as well.
  *
  * A response with a `Content-Encoding` (from `gzip()`) is made with
@@ -24,7 +27,7 @@
  * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
  * @module
  */
-import { statusCode, type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { type Application, type Environ, type ErrorStream } from '@tsgi/core';
 import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 
@@ -88,8 +91,6 @@ function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOp
   return { errors: errorStream(options.errors), scriptName, environ: options.environ, rethrow: options.rethrow === true };
 }
 
-const NO_BODY = new Set([204, 205, 304]);
-
 export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHandler {
   if (typeof app !== 'function') {
     throw new TypeError('toFetch: app must be a function (environ, startResponse) => Body');
@@ -100,26 +101,27 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
-    const exchange = new FetchExchange(environ);
+    const exchange = new FetchExchange(environ, request.method === 'HEAD');
     try {
       if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
       exchange.body = await app(environ, exchange.startResponse);
-      // PEP 3333 lets an app call startResponse as late as its first chunk.
-      if (exchange.status === undefined) await exchange.first();
-      if (exchange.status === undefined) {
-        throw new Error('the application returned its body without calling startResponse');
-      }
-      const code = statusCode(exchange.status);
-      if (request.method === 'HEAD' || NO_BODY.has(code)) {
+      // Status and headers wait for the first non-empty chunk (PEP 3333 lets an app call
+      // startResponse as late as that); an array with its status set is sent whole.
+      if (exchange.status === undefined || !Array.isArray(exchange.body)) await exchange.first();
+      const problem = exchange.status === undefined ? exchange.endProblem() : undefined;
+      if (problem !== undefined) throw problem;
+      if (!exchange.bodyAllowed) {
         await exchange.finish();
         return exchange.respond(null);
       }
-      return exchange.respond(exchange.takeWhole() ?? new ReadableStream(exchange, { highWaterMark: 0 }));
+      return exchange.respond(exchange.takeWhole() ?? exchange.stream());
     } catch (error) {
       if (rethrow) {
         await exchange.finish().catch(() => undefined);
         throw error;
       }
+      // After a write() or a chunk the status is final: it goes out, and the body errors.
+      if (exchange.headersSent) return exchange.respondBroken(error);
       return exchange.fail(error);
     }
   };

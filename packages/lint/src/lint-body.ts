@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#specification-details (iterable.close())
  * @module
  */
-import type { Body } from '@tsgi/core';
+import { isAsyncBody, type Body } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
 import type { ResponseCheck } from './response-check.js';
 
@@ -44,14 +44,6 @@ export interface LateReport {
   closeTimeout: number;
 }
 
-function checkChunk(check: ResponseCheck, chunk: unknown): void {
-  if (!(chunk instanceof Uint8Array)) throw new LintError('body.chunk-type', `the body yielded ${show(chunk)}`);
-  if (chunk.byteLength > 0 && check.status === undefined) {
-    throw new LintError('start-response.late', `the body yielded ${chunk.byteLength} bytes before startResponse was called`);
-  }
-  check.count(chunk.byteLength);
-}
-
 /** Builds the close() every linted body gets: counts calls, forwards to the inner close. */
 function closer(check: ResponseCheck, inner: Body, state: { timer?: NodeJS.Timeout; calls: number }) {
   return function close(): void | Promise<void> {
@@ -84,7 +76,7 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport, 
   const inner = body as Body;
 
   if (Array.isArray(body)) {
-    for (const chunk of body) checkChunk(check, chunk);
+    for (const chunk of body) check.chunk(chunk);
     check.complete();
     // A copy, so that an app returning the same array every time gets a fresh close.
     const copy = body.slice() as Uint8Array[] & { close?: () => void | Promise<void> };
@@ -92,7 +84,7 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport, 
     return copy;
   }
 
-  const isAsync = typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
+  const isAsync = isAsyncBody(body as Body);
   if (!isAsync && typeof (body as Iterable<Uint8Array>)[Symbol.iterator] !== 'function') {
     throw new LintError('body.type', `the app returned ${show(body)}, which is not iterable`);
   }
@@ -110,7 +102,7 @@ export function lintBody(body: unknown, check: ResponseCheck, late: LateReport, 
       check.complete();
       afterStep(layer, false, chunks);
     } else {
-      checkChunk(check, result.value);
+      check.chunk(result.value);
       chunks++;
       afterStep(layer, true, chunks);
     }

@@ -8,4 +8,4 @@ export { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListene
 // For adapters that run tsgi middleware inside a host's own (req, res) stack (@tsgi/adapters).
 export { buildEnviron, type EnvironConfig } from './environ.js';
 export { resolveListenerOptions } from './listener.js';
-export { Exchange } from './response.js';
+export { NodeResponseWriter } from './response.js';

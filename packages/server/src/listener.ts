@@ -25,7 +25,7 @@ import { EMPTY_INPUT, type NodeInputStream } from './input.js';
 import { createGate } from './limits-gate.js';
 import { resolveLimits, type LimitsOptions } from './limits.js';
 import type { OnReject } from './reject.js';
-import { Exchange } from './response.js';
+import { NodeResponseWriter } from './response.js';
 
 export interface ListenerOptions {
   /**
@@ -83,17 +83,17 @@ function isThenable(value: unknown): value is PromiseLike<Body> {
   return typeof (value as PromiseLike<Body> | null)?.then === 'function';
 }
 
-async function respondLater(exchange: Exchange, pending: PromiseLike<Body>): Promise<void> {
+async function respondLater(writer: NodeResponseWriter, pending: PromiseLike<Body>): Promise<void> {
   // While the app works on its answer, a client that leaves is told to environ['tsgi.connection'].
-  exchange.watchClose();
+  writer.watchClose();
   let body: Body;
   try {
     body = await pending;
   } catch (error) {
-    exchange.fail(error);
+    writer.fail(error);
     return;
   }
-  exchange.respond(body);
+  writer.respond(body);
 }
 
 /** Checks the listener options and fills in their defaults. */
@@ -142,17 +142,17 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     }
     gate.arm(environ['wsgi.input']);
     const input = environ['wsgi.input'];
-    const exchange = new Exchange(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
-    environ['tsgi.connection'] = exchange.connection;
+    const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
+    environ['tsgi.connection'] = writer.connection;
     let result: Body | Promise<Body>;
     try {
-      result = app(environ, exchange.startResponse);
+      result = app(environ, writer.startResponse);
     } catch (error) {
-      exchange.fail(error);
+      writer.fail(error);
       return;
     }
-    if (isThenable(result)) void respondLater(exchange, result);
-    else exchange.respond(result);
+    if (isThenable(result)) void respondLater(writer, result);
+    else writer.respond(result);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {

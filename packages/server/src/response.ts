@@ -1,9 +1,10 @@
 /**
- * The response side of the gateway: `startResponse`, the `write` callable, and
- * writing the body the app returns to a node:http `ServerResponse`.
+ * The gateway's output: what `startResponse`, `write()` and the body the app returns
+ * become on a node:http `ServerResponse`. The rules themselves (checks, once-only and
+ * excInfo, Content-Length accounting, no-content statuses, the body walk and its one
+ * `close()`) are core's `ResponseState` and `BodyWalk`; this file says how bytes leave.
  *
- * - Status and headers are checked when `startResponse` is called (core's
- *   `checkStatus`/`checkHeaders`) and sent with the first non-empty chunk, not before.
+ * - Status and headers are sent with the first non-empty chunk or `write()`, not before.
  * - An array body (or a sync body of one chunk) is the fast path: a Content-Length
  *   and one `res.end()`. Anything else streams, chunked on HTTP/1.1 and
  *   close-delimited on HTTP/1.0, pulling the next chunk only while the socket is
@@ -16,8 +17,8 @@
  *   (`return()`, so `finally` blocks run) and `body.close()` is called once.
  *
  * @example
- * const exchange = new Exchange(req, res, environ, errors, input);
- * exchange.respond(app(environ, exchange.startResponse));
+ * const writer = new NodeResponseWriter(req, res, environ, errors, input);
+ * writer.respond(app(environ, writer.startResponse));
  *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
@@ -27,16 +28,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
+  BodyWalk,
+  INTERNAL_ERROR,
+  ResponseState,
   checkBody,
-  checkHeader,
-  checkHeaders,
-  checkStatus,
   isConnectionAbort,
-  statusCode,
   type Body,
   type Environ,
   type ErrorStream,
-  type ResponseHeaders,
   type StartResponse,
   type Write,
 } from '@tsgi/core';
@@ -45,26 +44,18 @@ import { logError } from './errors-stream.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
 
-const kExchange = Symbol('tsgi.exchange');
-type TaggedResponse = ServerResponse & { [kExchange]?: Exchange };
-type AnyIterator = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
-
-const ERROR_TEXT = Buffer.from('Internal Server Error\n');
-const ERROR_HEADERS: ResponseHeaders = [
-  ['Content-Type', 'text/plain; charset=utf-8'],
-  ['Content-Length', String(ERROR_TEXT.byteLength)],
-];
-const DIGITS = /^\d+$/;
+const kWriter = Symbol('tsgi.response_writer');
+type TaggedResponse = ServerResponse & { [kWriter]?: NodeResponseWriter };
 
 // Listeners are module functions (`this` is the response), not per-request closures.
 function onResponseDrain(this: TaggedResponse): void {
-  this[kExchange]?.wakeUp();
+  this[kWriter]?.wakeUp();
 }
 function onResponseClose(this: TaggedResponse): void {
   // 'close' before 'finish' means the client went away mid-response.
-  if (!this.writableFinished) this[kExchange]?.abort();
+  if (!this.writableFinished) this[kWriter]?.abort();
 }
-function logRejection(this: Exchange, error: unknown): void {
+function logRejection(this: NodeResponseWriter, error: unknown): void {
   logError(this.errors, 'error while closing the response body', this.req.method ?? '', this.req.url ?? '', error);
 }
 
@@ -82,28 +73,14 @@ function notContentLength(pair: [string, string]): boolean {
   return pair[0].length !== 14 || pair[0].toLowerCase() !== 'content-length';
 }
 
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-}
-
-/** One request/response pair: the state `startResponse`, `write` and the body writer share. */
-export class Exchange {
-  status: string | undefined = undefined;
-  /** The status code of `status`, read once. */
-  code = 0;
-  headers: ResponseHeaders = ERROR_HEADERS;
-  /** The app's Content-Length header, found while its headers were checked. */
-  declaredLength: string | undefined = undefined;
-  /** Status and headers handed to node (`writeHead`). */
-  sent = false;
-  /** Most body bytes that may go out: the app's Content-Length, or -1. */
-  limit = -1;
-  written = 0;
+/**
+ * One response written to a node:http `ServerResponse`: core's `ResponseState` keeps
+ * the contract's rules; this class says only how status, headers and bytes leave.
+ */
+export class NodeResponseWriter extends ResponseState {
   aborted = false;
   finished = false;
-  private readonly head: boolean;
-  private body: Body | null = null;
-  private iterator: AnyIterator | null = null;
+  private walk: BodyWalk | null = null;
   private waiter: (() => void) | null = null;
   private writeFn: Write | null = null;
   private watching = false;
@@ -119,30 +96,11 @@ export class Exchange {
     readonly input: NodeInputStream | null,
   ) {
     // The real method: middleware may rewrite REQUEST_METHOD, but HEAD is HEAD on the wire.
-    this.head = req.method === 'HEAD';
+    super(req.method === 'HEAD');
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    if (excInfo !== undefined && excInfo !== null) {
-      // PEP 3333: too late to change anything once headers are out; re-raise.
-      if (this.sent) throw excInfo;
-    } else if (this.status !== undefined) {
-      throw new Error('tsgi server: startResponse() was called a second time without excInfo');
-    }
-    const problem = checkStatus(status) ?? (Array.isArray(headers) ? undefined : checkHeaders(headers));
-    if (problem !== undefined) throw new TypeError(`tsgi server: ${problem}`);
-    // One pass: each header is checked, and Content-Length noted for the writer.
-    let declaredLength: string | undefined;
-    for (let i = 0; i < headers.length; i++) {
-      const pair = headers[i]!;
-      const bad = checkHeader(pair);
-      if (bad !== undefined) throw new TypeError(`tsgi server: ${bad}`);
-      if (pair[0].length === 14 && pair[0].toLowerCase() === 'content-length') declaredLength ??= pair[1];
-    }
-    this.status = status;
-    this.code = statusCode(status);
-    this.headers = headers;
-    this.declaredLength = declaredLength;
+    this.start(status, headers, excInfo);
     return (this.writeFn ??= (chunk) => this.write(chunk));
   };
 
@@ -152,9 +110,8 @@ export class Exchange {
    * is how an app opens a stream before its first event; then the bytes.
    */
   private write(chunk: Uint8Array): void {
-    if (this.status === undefined) throw new Error('tsgi server: write() called before startResponse()');
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: write() takes a Uint8Array, got ${describe(chunk)}`);
-    if (!this.sent) {
+    this.checkWrite(chunk);
+    if (!this.headersSent) {
       this.commit(-1);
       // node holds a header block until the first body byte; this one must go now.
       if (chunk.byteLength === 0) this.res.flushHeaders();
@@ -163,44 +120,28 @@ export class Exchange {
     this.writeChunk(chunk);
   }
 
-  /** 1xx, 204, 205 and 304 have no content (RFC 9110 15.2, 15.3.5, 15.3.6, 15.4.5), nor has HEAD. */
-  private get bodyAllowed(): boolean {
-    const code = this.code;
-    return !this.head && code !== 204 && code !== 205 && code !== 304 && code >= 200;
-  }
-
   /** Sends status and headers; `length` >= 0 adds a Content-Length when the app gave none. */
   private commit(length: number): void {
-    const status = this.status!;
     let headers = this.headers;
-    const declared = this.declaredLength;
     if (this.code === 205) {
       // RFC 9110 15.3.6: no content, and the framing must say so (Content-Length: 0),
       // whatever length the app declared for the content it must not send.
       headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
-      this.limit = 0;
-    } else if (declared !== undefined) {
-      if (!DIGITS.test(declared)) throw new TypeError(`tsgi server: Content-Length must be digits, got ${JSON.stringify(declared)}`);
-      this.limit = Number(declared);
-    } else if (length >= 0 && (length > 0 || this.bodyAllowed)) {
+    } else if (this.contentLength < 0 && length >= 0 && (length > 0 || this.bodyAllowed)) {
       // A new list: the app may reuse its header array for every request.
       headers = headers.concat([['Content-Length', String(length)]]);
     }
-    this.res.writeHead(this.code, status.slice(4), headers);
-    this.sent = true;
+    this.res.writeHead(this.code, this.status!.slice(4), headers);
+    this.headersSent = true;
   }
 
   /** Writes body bytes, never past the app's Content-Length; false once it is exceeded. */
   private writeChunk(chunk: Uint8Array): boolean {
-    if (this.limit >= 0) {
-      const room = this.limit - this.written;
-      if (chunk.byteLength > room) {
-        if (room > 0) this.res.write(chunk.subarray(0, room));
-        this.written = this.limit;
-        return false;
-      }
+    const n = this.take(chunk.byteLength);
+    if (n < chunk.byteLength) {
+      if (n > 0) this.res.write(chunk.subarray(0, n));
+      return false;
     }
-    this.written += chunk.byteLength;
     this.res.write(chunk);
     return true;
   }
@@ -214,7 +155,7 @@ export class Exchange {
     if (this.watching) return;
     this.watching = true;
     const res = this.res as TaggedResponse;
-    res[kExchange] = this;
+    res[kWriter] = this;
     res.on('close', onResponseClose);
   }
 
@@ -223,9 +164,9 @@ export class Exchange {
     if (this.finished) {
       // The client left while the app was still working: nothing to send, but the
       // body it made must still be closed.
-      if (body !== null && typeof body === 'object') {
-        this.body = body;
-        this.closeBody();
+      if (checkBody(body) === undefined) {
+        this.walk = new BodyWalk(body);
+        this.closeWalk();
       }
       return;
     }
@@ -234,32 +175,31 @@ export class Exchange {
       this.fail(new TypeError(`tsgi server: ${problem}`));
       return;
     }
-    this.body = body;
-    if (Array.isArray(body) && !this.sent) this.respondArray(body as Uint8Array[]);
-    else if (isFileBody(body) && !this.sent) void this.respondFile(body);
-    else void this.respondStream(body);
+    this.walk = new BodyWalk(body);
+    if (Array.isArray(body) && !this.headersSent) this.respondArray(body as Uint8Array[]);
+    else if (isFileBody(body) && !this.headersSent) void this.respondFile(body);
+    else void this.respondStream();
   }
 
   private respondArray(body: Uint8Array[]): void {
     try {
-      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
       let total = 0;
       for (let i = 0; i < body.length; i++) {
-        const chunk = body[i];
-        if (!(chunk instanceof Uint8Array)) throw new TypeError(`tsgi server: body chunks must be Uint8Array, got ${describe(chunk)}`);
+        const chunk = body[i]!;
+        this.checkChunk(chunk);
         total += chunk.byteLength;
       }
+      if (this.status === undefined) throw this.endProblem()!;
       const res = this.res;
       this.keepAliveIfDrainable();
       if (!this.bodyAllowed) {
         this.commit(-1);
         res.end();
       } else {
-        const declared = this.declaredLength;
         // A body that disagrees with its Content-Length costs the connection.
-        if (declared !== undefined && Number(declared) !== total) res.shouldKeepAlive = false;
+        if (this.contentLength >= 0 && this.contentLength !== total) res.shouldKeepAlive = false;
         this.commit(total);
-        if (body.length === 1 && this.limit < 0) res.end(body[0]);
+        if (body.length === 1 && this.contentLength < 0) res.end(body[0]);
         else {
           res.cork();
           for (let i = 0; i < body.length && this.writeChunk(body[i]!); i++);
@@ -277,7 +217,7 @@ export class Exchange {
   private async respondFile(body: FileBody): Promise<void> {
     const res = this.res;
     try {
-      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
+      if (this.status === undefined) throw this.endProblem()!;
       this.keepAliveIfDrainable();
       if (!this.bodyAllowed) {
         this.commit(-1);
@@ -288,10 +228,10 @@ export class Exchange {
       const handle = await body.open();
       // -1 when unknown: a handle read from its current position, or not a regular file.
       const size = await body.byteLength(handle);
-      const declared = this.declaredLength;
-      if (declared !== undefined && size >= 0 && Number(declared) !== size) res.shouldKeepAlive = false;
+      const declared = this.contentLength;
+      if (declared >= 0 && size >= 0 && declared !== size) res.shouldKeepAlive = false;
       this.commit(size);
-      const count = Math.min(this.limit >= 0 ? this.limit : Infinity, size >= 0 ? size : Infinity, body.length);
+      const count = Math.min(declared >= 0 ? declared : Infinity, size >= 0 ? size : Infinity, body.length);
       if (count !== 0) {
         // No start: node reads from the handle's current position, and `end` then
         // counts from there.
@@ -306,7 +246,7 @@ export class Exchange {
         this.written = stream.bytesRead;
       }
       // A file shorter than its Content-Length: the client must see the cut.
-      if (this.limit >= 0 && this.written < this.limit) cut(res);
+      if (declared >= 0 && this.written < declared) cut(res);
       else res.end();
     } catch (error) {
       if (this.aborted || res.destroyed) {
@@ -319,38 +259,24 @@ export class Exchange {
     this.finish();
   }
 
-  private async respondStream(body: Body): Promise<void> {
+  private async respondStream(): Promise<void> {
     const res = this.res;
+    const walk = this.walk!;
     this.watchClose();
     let held: Uint8Array | null = null;
-    let overflow = false;
     try {
-      let sync = true;
-      let iterator: AnyIterator;
-      if (typeof (body as Iterable<Uint8Array>)[Symbol.iterator] === 'function') {
-        iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();
-      } else if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
-        iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-        sync = false;
-      } else {
-        throw new TypeError(`tsgi server: the app must return an iterable of Uint8Array, got ${describe(body)}`);
-      }
-      this.iterator = iterator;
+      const sync = walk.sync;
       for (;;) {
         // No content to send (HEAD, 204, 205, 304), even after write() sent the headers.
         if (this.status !== undefined && !this.bodyAllowed) break;
-        let step = iterator.next() as IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>>;
+        let step = walk.next();
         if (!sync) step = await step;
         if (this.aborted) return;
         const { done, value } = step as IteratorResult<Uint8Array>;
-        if (done) {
-          this.iterator = null;
-          break;
-        }
-        if (!(value instanceof Uint8Array)) throw new TypeError(`tsgi server: body chunks must be Uint8Array, got ${describe(value)}`);
+        if (done === true) break;
+        this.checkChunk(value);
         if (value.byteLength === 0) continue;
-        if (!this.sent) {
-          if (this.status === undefined) throw new Error('tsgi server: the body yielded bytes before startResponse() was called');
+        if (!this.headersSent) {
           if (!this.bodyAllowed) break;
           // Hold the first chunk of a sync body one step: if it is the only one, it
           // goes out with a Content-Length in one write. (An async body may pause
@@ -361,43 +287,41 @@ export class Exchange {
           }
           this.commit(-1);
           if (held !== null) {
-            overflow = !this.writeChunk(held);
+            const first = held;
             held = null;
+            if (!this.writeChunk(first)) break;
           }
         }
-        if (overflow || !this.writeChunk(value)) {
-          overflow = true;
-          break;
-        }
+        if (!this.writeChunk(value)) break;
         if (res.writableNeedDrain) {
           await this.drained();
           if (this.aborted) return;
         }
       }
-      if (this.status === undefined) throw new Error('tsgi server: the app returned a body without calling startResponse()');
-      if (overflow) {
-        logError(this.errors, 'body longer than its Content-Length, truncated', this.req.method ?? '', this.req.url ?? '', this.limit);
-        this.stopIterator();
-      } else if (!this.sent || !this.bodyAllowed) this.stopIterator(); // HEAD and no-body statuses end here
-      this.endStream(held, overflow);
+      if (this.status === undefined) throw this.endProblem()!;
+      if (this.overflow) {
+        logError(this.errors, 'body longer than its Content-Length, truncated', this.req.method ?? '', this.req.url ?? '', this.contentLength);
+      }
+      // HEAD, no-body statuses and a body cut at its Content-Length end here.
+      this.stopWalk();
+      this.endStream(held);
     } catch (error) {
-      this.iterator = null; // it threw, so it is finished
       this.fail(error);
       return;
     }
     this.finish();
   }
 
-  private endStream(held: Uint8Array | null, overflow: boolean): void {
+  private endStream(held: Uint8Array | null): void {
     const res = this.res;
-    if (!this.sent) {
+    if (!this.headersSent) {
       this.keepAliveIfDrainable();
-      const declared = this.declaredLength;
+      const declared = this.contentLength;
       const length = held === null ? 0 : held.byteLength;
-      if (declared !== undefined && Number(declared) !== length && this.bodyAllowed) res.shouldKeepAlive = false;
+      if (declared >= 0 && declared !== length && this.bodyAllowed) res.shouldKeepAlive = false;
       this.commit(length);
       if (held !== null && this.bodyAllowed) {
-        if (this.limit < 0) res.end(held);
+        if (declared < 0) res.end(held);
         else {
           this.writeChunk(held);
           res.end();
@@ -406,13 +330,13 @@ export class Exchange {
       return;
     }
     const socket = res.socket;
-    if (this.limit >= 0 && this.written < this.limit && this.bodyAllowed) {
+    if (this.contentLength > this.written && this.bodyAllowed) {
       // Fewer bytes than promised: only a cut connection tells the client.
       cut(res);
       return;
     }
     res.end();
-    if (overflow || (this.input !== null && !this.input.discard())) socket?.destroySoon();
+    if (this.overflow || (this.input !== null && !this.input.discard())) socket?.destroySoon();
   }
 
   /** Before headers of a complete response: keep the connection only if the unread request body is small. */
@@ -457,7 +381,7 @@ export class Exchange {
   fail(error: unknown): void {
     const res = this.res;
     // Already answered by the gateway (a limit refused the request): nothing to add.
-    if (res.writableEnded && !this.sent) {
+    if (res.writableEnded && !this.headersSent) {
       this.finish();
       return;
     }
@@ -465,12 +389,12 @@ export class Exchange {
     if (!this.aborted) {
       const dropped = isConnectionAbort(error);
       if (!dropped) logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
-      if (dropped || this.sent || res.headersSent) cut(res);
+      if (dropped || this.headersSent || res.headersSent) cut(res);
       else {
         try {
           this.keepAliveIfDrainable();
-          res.writeHead(500, 'Internal Server Error', ERROR_HEADERS);
-          res.end(ERROR_TEXT);
+          res.writeHead(500, INTERNAL_ERROR.status.slice(4), INTERNAL_ERROR.headers());
+          res.end(INTERNAL_ERROR.body);
         } catch {
           res.destroy();
         }
@@ -479,31 +403,26 @@ export class Exchange {
     this.finish();
   }
 
-  private stopIterator(): void {
-    const iterator = this.iterator;
-    this.iterator = null;
-    if (iterator === null || typeof iterator.return !== 'function') return;
+  /** Ends the body's iteration early (HEAD, no content, a cut at Content-Length). */
+  private stopWalk(): void {
     try {
-      const result = iterator.return();
+      const result = this.walk?.stop();
       if (result instanceof Promise) result.catch(logRejection.bind(this));
     } catch (error) {
       logRejection.call(this, error);
     }
   }
 
-  /** Ends the iterator if it is still open and closes the body: exactly once. */
+  /** Ends the iteration if it is still open and closes the body: exactly once. */
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.iterator !== null) this.stopIterator();
-    this.closeBody();
+    this.closeWalk();
   }
 
-  private closeBody(): void {
-    const body = this.body;
-    if (body === null || typeof body.close !== 'function') return;
+  private closeWalk(): void {
     try {
-      const result = body.close();
+      const result = this.walk?.close();
       if (result instanceof Promise) result.catch(logRejection.bind(this));
     } catch (error) {
       logRejection.call(this, error);

@@ -1,13 +1,14 @@
 /**
  * Runs one request through an application the way the gateway does, minus the
- * socket: a lazy startResponse (status and headers count as sent at the first
- * non-empty chunk or write), excInfo handling, write(), body collection up to a
- * byte limit, HEAD without iteration, and exactly one close() on every path.
+ * socket. The rules (startResponse once-only and excInfo, status and headers sent at
+ * the first non-empty chunk or write(), Content-Length, HEAD and no-content statuses)
+ * are core's `ResponseState`; the walk and its one close() core's `BodyWalk`. This
+ * file collects the bytes, up to a byte limit.
  *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { checkHeaders, checkStatus, statusLine, type Application, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { BodyWalk, INTERNAL_ERROR, ResponseState, checkBody, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
 
 export interface RunResult {
   status: string;
@@ -17,89 +18,75 @@ export interface RunResult {
   closeCalls: number;
 }
 
-const INTERNAL_ERROR: ResponseHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '21']];
-
-class Collector {
-  status: string | undefined = undefined;
-  headers: ResponseHeaders = [];
+/** The test client's output: core's `ResponseState` keeps the rules, this keeps the bytes. */
+class Collector extends ResponseState {
   chunks: Uint8Array[] = [];
+  /** Bytes kept, against `maxBodyBytes`. */
   total = 0;
-  sent = false;
   truncated = false;
-  readonly startResponse: (status: string, headers: ResponseHeaders, excInfo?: unknown) => (chunk: Uint8Array) => void;
-  readonly #write: (chunk: Uint8Array) => void;
+  readonly startResponse: StartResponse;
+  readonly #write: Write;
 
-  constructor(readonly maxBodyBytes: number) {
+  constructor(
+    readonly maxBodyBytes: number,
+    head: boolean,
+  ) {
+    super(head);
     this.#write = (chunk) => {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('testClient: write() takes a Uint8Array');
+      this.checkWrite(chunk);
+      // The first write() sends the headers, even when empty (PEP 3333).
+      this.headersSent = true;
       this.collect(chunk);
     };
     this.startResponse = (status, headers, excInfo) => {
-      if (excInfo !== undefined) {
-        if (this.sent) throw excInfo;
-      } else if (this.status !== undefined) {
-        throw new Error('testClient: startResponse was called a second time without excInfo');
-      }
-      const problem = checkStatus(status) ?? checkHeaders(headers);
-      if (problem) throw new Error(`testClient: ${problem}`);
-      this.status = status;
-      this.headers = headers;
+      this.start(status, headers, excInfo);
       return this.#write;
     };
   }
 
-  /** Keeps a chunk; false once maxBodyBytes is reached and iteration should stop. */
+  /** A chunk the body yielded; false once iteration should stop. */
+  yielded(chunk: Uint8Array): boolean {
+    this.checkChunk(chunk);
+    if (chunk.byteLength === 0) return true;
+    this.headersSent = true;
+    return this.collect(chunk);
+  }
+
+  /** Keeps what may go out of a chunk; false once Content-Length or maxBodyBytes is reached. */
   collect(chunk: Uint8Array): boolean {
-    if (chunk.byteLength === 0) return !this.truncated;
-    if (this.status === undefined) throw new Error('testClient: the body yielded bytes before startResponse was called');
-    this.sent = true;
-    if (this.truncated) return false;
+    if (chunk.byteLength === 0 || !this.bodyAllowed) return true;
+    if (this.truncated || this.overflow) return false;
+    let n = this.take(chunk.byteLength);
     const room = this.maxBodyBytes - this.total;
-    if (chunk.byteLength > room) {
-      if (room > 0) this.chunks.push(chunk.subarray(0, room));
-      this.total = this.maxBodyBytes;
+    if (n > room) {
+      n = room;
       this.truncated = true;
-      return false;
     }
-    this.chunks.push(chunk);
-    this.total += chunk.byteLength;
-    return true;
+    if (n > 0) this.chunks.push(n < chunk.byteLength ? chunk.subarray(0, n) : chunk);
+    this.total += n;
+    return !this.truncated && !this.overflow;
   }
 }
 
-async function iterate(body: Body, collector: Collector, headOnly: boolean): Promise<void> {
-  if (Array.isArray(body) && !headOnly) {
-    for (const chunk of body as Uint8Array[]) {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('testClient: a body chunk is not a Uint8Array');
-      if (!collector.collect(chunk)) break;
+/** Walks the body the way the gateway does: no content is pulled once the status says none. */
+async function iterate(walk: BodyWalk, collector: Collector): Promise<void> {
+  const sync = walk.sync;
+  for (;;) {
+    // HEAD and no-content statuses: pull only until startResponse was called (a
+    // generator calls it lazily), then stop.
+    if (collector.status !== undefined && !collector.bodyAllowed) break;
+    let step = walk.next();
+    if (!sync) step = await step;
+    const { done, value } = step as IteratorResult<Uint8Array>;
+    if (done === true) break;
+    if (!collector.yielded(value)) {
+      // Cut at maxBodyBytes by the client, not short of its Content-Length.
+      if (collector.truncated) return;
+      break;
     }
-    return;
   }
-  // HEAD: pull only until startResponse was called (a generator calls it lazily).
-  if (headOnly && collector.status !== undefined) return;
-  const iterator =
-    Symbol.asyncIterator in body
-      ? (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
-      : (body as Iterable<Uint8Array>)[Symbol.iterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      const result = await iterator.next();
-      if (result.done) {
-        finished = true;
-        return;
-      }
-      if (!(result.value instanceof Uint8Array)) throw new TypeError('testClient: a body chunk is not a Uint8Array');
-      if (headOnly) {
-        if (collector.status !== undefined) return;
-      } else if (!collector.collect(result.value)) {
-        return;
-      }
-    }
-  } finally {
-    // Stopping early ends the iterator too, so the app's finally blocks run.
-    if (!finished) await iterator.return?.();
-  }
+  const problem = collector.endProblem();
+  if (problem !== undefined) throw problem;
 }
 
 /** Calls `app` with `environ` and collects its response. */
@@ -108,41 +95,40 @@ export async function runRequest(
   environ: Environ,
   options: { maxBodyBytes: number; catchErrors: boolean },
 ): Promise<RunResult> {
-  const collector = new Collector(options.maxBodyBytes);
-  let body: Body | undefined;
-  let closeCalls = 0;
+  const collector = new Collector(options.maxBodyBytes, environ.REQUEST_METHOD === 'HEAD');
+  let walk: BodyWalk | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    body = await app(environ, collector.startResponse);
-    await iterate(body, collector, environ.REQUEST_METHOD === 'HEAD');
-    if (collector.status === undefined) throw new Error('testClient: the app finished without calling startResponse');
+    const body: Body = await app(environ, collector.startResponse);
+    const problem = checkBody(body);
+    if (problem !== undefined) throw new TypeError(`testClient: ${problem}`);
+    walk = new BodyWalk(body);
+    await iterate(walk, collector);
   } catch (error) {
     const isLint = error instanceof Error && error.name === 'LintError';
-    if (!options.catchErrors || collector.sent || isLint) {
+    if (!options.catchErrors || collector.headersSent || isLint) {
       failure = { error };
     } else {
       // Like the gateway: a 500 when nothing was sent yet, and the error to wsgi.errors.
       environ['wsgi.errors'].write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      collector.status = statusLine(500);
-      collector.headers = INTERNAL_ERROR.map(([n, v]) => [n, v]);
-      collector.chunks = [new TextEncoder().encode('Internal Server Error')];
+      collector.status = INTERNAL_ERROR.status;
+      collector.headers = INTERNAL_ERROR.headers();
+      collector.chunks = [INTERNAL_ERROR.body];
     }
   }
-  // close() exactly once, however the request ended.
-  if (body && typeof body.close === 'function') {
-    closeCalls++;
-    try {
-      await body.close();
-    } catch (error) {
-      // A close error must not hide the error that ended the request.
-      failure ??= { error };
-    }
+  // return() if the walk stopped early, and close() exactly once, however the request ended.
+  const closeCalls = walk !== undefined && typeof walk.body.close === 'function' ? 1 : 0;
+  try {
+    await walk?.close();
+  } catch (error) {
+    // A close error must not hide the error that ended the request.
+    failure ??= { error };
   }
   if (failure) throw failure.error;
   return {
     status: collector.status!,
     headers: collector.headers,
-    chunks: environ.REQUEST_METHOD === 'HEAD' ? [] : collector.chunks,
+    chunks: collector.chunks,
     truncated: collector.truncated,
     closeCalls,
   };

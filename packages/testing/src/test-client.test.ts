@@ -149,8 +149,8 @@ describe('like the gateway', () => {
     const client = testClient(app, { catchErrors: true });
     const res = await client.get('/');
     expect(res.status).toBe(500);
-    expect(res.text).toBe('Internal Server Error');
-    expect(res.header('content-length')).toBe('21');
+    expect(res.text).toBe('Internal Server Error\n');
+    expect(res.header('content-length')).toBe('22');
     expect(res.errors).toContain('database down');
     expect(client.errors).toContain('database down');
     expect(closes).toBe(1);
@@ -193,7 +193,7 @@ describe('like the gateway', () => {
       startResponse('200 OK', [['X-Note', 'bad\nvalue']]);
       return [];
     };
-    await expect(testClient(app, { lint: false }).get('/')).rejects.toThrow(/testClient: header X-Note/);
+    await expect(testClient(app, { lint: false }).get('/')).rejects.toThrow(/header X-Note has a value with CR, LF/);
     await expect(testClient(app).get('/')).rejects.toMatchObject({ rule: 'headers.format' });
   });
 

@@ -1,0 +1,341 @@
+/**
+ * One table of apps, good and broken, run through the three outputs of core's response
+ * protocol: `serve()` over a real socket on 127.0.0.1 (read with fetch), `toFetch()`
+ * and `testClient()`. Each row must give the same outcome everywhere: the same status
+ * and body bytes, or the same break (status out, then the response cut), and `close()`
+ * called the same number of times. With `lint()` around the app a broken row fails
+ * with the rule id the row names; a good row passes unchanged.
+ *
+ * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ */
+import type { Application } from '@tsgi/core';
+import { toFetch } from '@tsgi/fetch';
+import { lint } from '@tsgi/lint';
+import { serve, type Served } from '@tsgi/server';
+import { testClient } from '@tsgi/testing';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const TEXT: [string, string] = ['Content-Type', 'text/plain'];
+const ERROR = '500 Internal Server Error\n';
+
+interface Row {
+  name: string;
+  method?: 'GET' | 'HEAD';
+  /** The app; `closed` counts its body's close() calls. */
+  app(closed: () => void): Application;
+  /** `"<code> <body>"`, or `"cut"`: the status went out and the response was cut. */
+  outcome: string;
+  /** close() calls expected: 1 when the app returned a body with a close. */
+  closes: number;
+  /** The lint rule this row breaks; none for a good row. */
+  rule?: string;
+}
+
+/** `body` with a close() that counts. */
+function counted<B extends object>(body: B, closed: () => void): B & { close(): void } {
+  return Object.assign(body, { close: closed });
+}
+
+function* generate(...chunks: string[]): Generator<Uint8Array> {
+  for (const chunk of chunks) yield bytes(chunk);
+}
+
+async function* produce(...chunks: string[]): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunks) {
+    await new Promise((resolve) => setImmediate(resolve));
+    yield bytes(chunk);
+  }
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'an array body',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT]), counted([bytes('hello')], closed)),
+    outcome: '200 hello',
+    closes: 1,
+  },
+  {
+    name: 'a sync generator',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT]), counted(generate('a', '', 'b'), closed)),
+    outcome: '200 ab',
+    closes: 1,
+  },
+  {
+    name: 'an async generator',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT]), counted(produce('a', 'b', 'c'), closed)),
+    outcome: '200 abc',
+    closes: 1,
+  },
+  {
+    name: 'startResponse called lazily, inside the body',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          start('201 Created', [TEXT]);
+          yield bytes('made');
+        })(),
+        closed,
+      ),
+    outcome: '201 made',
+    closes: 1,
+  },
+  {
+    name: 'write() then a body',
+    app: (closed) => (_e, start) => {
+      const write = start('200 OK', [TEXT]);
+      write(bytes('written,'));
+      return counted([bytes('returned')], closed);
+    },
+    outcome: '200 written,returned',
+    closes: 1,
+  },
+  {
+    name: 'HEAD: headers only, the body closed',
+    method: 'HEAD',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT, ['Content-Length', '5']]), counted(generate('hello'), closed)),
+    outcome: '200 ',
+    closes: 1,
+  },
+  {
+    name: '204 with a body sends none',
+    app: (closed) => (_e, start) => (start('204 No Content', []), counted([bytes('dropped')], closed)),
+    outcome: '204 ',
+    closes: 1,
+    rule: 'body.no-content',
+  },
+  {
+    name: '205 with write() sends none',
+    app: (closed) => (_e, start) => {
+      start('205 Reset Content', [])(bytes('dropped'));
+      return counted([] as Uint8Array[], closed);
+    },
+    outcome: '205 ',
+    closes: 1,
+    rule: 'body.no-content',
+  },
+  {
+    // Never pulled (the status says no content), so there is nothing for lint to see.
+    name: '304 with an async body sends none, unpulled',
+    app: (closed) => (_e, start) => (start('304 Not Modified', []), counted(produce('dropped'), closed)),
+    outcome: '304 ',
+    closes: 1,
+  },
+  {
+    name: 'a second startResponse without excInfo',
+    app: (closed) => (_e, start) => {
+      start('200 OK', [TEXT]);
+      start('404 Not Found', [TEXT]);
+      return counted([bytes('x')], closed);
+    },
+    outcome: ERROR,
+    closes: 0,
+    rule: 'start-response.twice',
+  },
+  {
+    name: 'a second startResponse after a refused one',
+    app: (closed) => (_e, start) => {
+      try {
+        start('200', [TEXT]); // refused: no reason phrase
+      } catch {
+        // an app that goes on as if nothing happened
+      }
+      start('200 OK', [TEXT]);
+      return counted([bytes('x')], closed);
+    },
+    outcome: ERROR,
+    closes: 0,
+    rule: 'start-response.twice',
+  },
+  {
+    name: 'excInfo before the headers went out replaces them',
+    app: (closed) => (_e, start) => {
+      start('200 OK', [TEXT]);
+      start('503 Service Unavailable', [TEXT], new Error('backend down'));
+      return counted([bytes('try later')], closed);
+    },
+    outcome: '503 try later',
+    closes: 1,
+  },
+  {
+    name: 'excInfo after the headers went out is rethrown',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          const write = start('200 OK', [TEXT]);
+          write(bytes('partial'));
+          yield bytes('');
+          start('500 Internal Server Error', [TEXT], new Error('late failure'));
+        })(),
+        closed,
+      ),
+    outcome: 'cut',
+    closes: 1,
+  },
+  {
+    name: 'a body longer than its Content-Length is cut at it',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT, ['Content-Length', '3']]), counted([bytes('hello')], closed)),
+    outcome: '200 hel',
+    closes: 1,
+    rule: 'body.content-length',
+  },
+  {
+    name: 'a streamed body longer than its Content-Length is cut at it',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT, ['Content-Length', '4']]), counted(produce('ab', 'cd', 'ef'), closed)),
+    outcome: '200 abcd',
+    closes: 1,
+    rule: 'body.content-length',
+  },
+  {
+    name: 'a body shorter than its Content-Length',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT, ['Content-Length', '10']]), counted(produce('ab', 'cd'), closed)),
+    outcome: 'cut',
+    closes: 1,
+    rule: 'body.content-length',
+  },
+  {
+    name: 'an error before startResponse',
+    app: () => () => {
+      throw new Error('database down');
+    },
+    outcome: ERROR,
+    closes: 0,
+  },
+  {
+    name: 'an error in the body before its first byte',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          start('200 OK', [TEXT]);
+          yield bytes(''); // an empty chunk sends nothing: the headers are not out yet
+          throw new Error('template failed');
+        })(),
+        closed,
+      ),
+    outcome: ERROR,
+    closes: 1,
+  },
+  {
+    name: 'an error in the body after the headers went out',
+    app: (closed) => (_e, start) =>
+      counted(
+        (async function* () {
+          start('200 OK', [TEXT]);
+          yield bytes('first');
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('stream failed');
+        })(),
+        closed,
+      ),
+    outcome: 'cut',
+    closes: 1,
+  },
+  {
+    name: 'a body without startResponse',
+    app: (closed) => () => counted([] as Uint8Array[], closed),
+    outcome: ERROR,
+    closes: 1,
+    rule: 'start-response.missing',
+  },
+  {
+    name: 'bytes before startResponse',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          yield bytes('early');
+          start('200 OK', [TEXT]);
+        })(),
+        closed,
+      ),
+    outcome: ERROR,
+    closes: 1,
+    rule: 'start-response.late',
+  },
+  {
+    name: 'a chunk that is not bytes',
+    app: (closed) => (_e, start) => (start('200 OK', [TEXT]), counted(['text'] as unknown as Uint8Array[], closed)),
+    outcome: ERROR,
+    closes: 1,
+    rule: 'body.chunk-type',
+  },
+  {
+    name: 'a hop-by-hop header',
+    app: (closed) => (_e, start) => (start('200 OK', [['Connection', 'close']]), counted([bytes('x')], closed)),
+    outcome: ERROR,
+    closes: 0,
+    rule: 'headers.hop-by-hop',
+  },
+  {
+    name: 'a Content-Length that is not digits',
+    app: (closed) => (_e, start) => (start('200 OK', [['Content-Length', '1e3']]), counted([bytes('x')], closed)),
+    outcome: ERROR,
+    closes: 0,
+    rule: 'headers.content-length',
+  },
+];
+
+/** What a fetch Response came to: `"<code> <body>"`, or `"cut"` when its body broke. */
+async function outcomeOf(response: Response): Promise<string> {
+  try {
+    return `${response.status} ${Buffer.from(await response.arrayBuffer()).toString()}`;
+  } catch {
+    return 'cut';
+  }
+}
+
+/** Waits (bounded) until close() was called `expected` times, and a little past it. */
+async function settled(count: () => number, expected: number): Promise<number> {
+  for (let i = 0; i < 100 && count() < expected; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return count();
+}
+
+type Runner = (app: Application, method: string) => Promise<string>;
+
+let server: Served;
+let served: Application = () => [];
+
+beforeAll(async () => {
+  server = await serve((environ, start) => served(environ, start), { port: 0, host: '127.0.0.1', errors: { write: () => undefined } });
+});
+afterAll(() => server.close());
+
+const RUNNERS: Record<string, Runner> = {
+  'serve()': async (app, method) => {
+    served = app;
+    return outcomeOf(await fetch(server.url, { method }));
+  },
+  'toFetch()': async (app, method) => outcomeOf(await toFetch(app, { errors: () => undefined })(new Request('http://localhost/', { method }))),
+  'testClient()': async (app, method) => {
+    try {
+      const response = await testClient(app, { lint: false, catchErrors: true }).request(method, '/');
+      return `${response.status} ${response.text}`;
+    } catch {
+      return 'cut';
+    }
+  },
+};
+
+describe.each(Object.keys(RUNNERS))('%s', (output) => {
+  test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    let closes = 0;
+    const outcome = await RUNNERS[output]!(row.app(() => void closes++), row.method ?? 'GET');
+    expect(outcome).toBe(row.outcome);
+    expect(await settled(() => closes, row.closes)).toBe(row.closes);
+  });
+});
+
+describe('lint() on the same table', () => {
+  test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const app = lint(row.app(() => undefined), { closeTimeout: Infinity });
+    const request = testClient(app, { lint: false, catchErrors: true }).request(row.method ?? 'GET', '/');
+    if (row.rule === undefined) {
+      const outcome = await request.then(
+        (response) => `${response.status} ${response.text}`,
+        () => 'cut',
+      );
+      expect(outcome).toBe(row.outcome);
+    } else {
+      await expect(request).rejects.toMatchObject({ name: 'LintError', rule: row.rule });
+    }
+  });
+});
