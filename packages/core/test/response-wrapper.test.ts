@@ -1,0 +1,289 @@
+import {
+  ResponseError,
+  wrapResponse,
+  type Application,
+  type Body,
+  type Environ,
+  type ResponseHooks,
+  type StartResponse,
+} from '@tsgi/core';
+import { testClient } from '@tsgi/testing';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const TEXT: Array<[string, string]> = [['Content-Type', 'text/plain']];
+
+/** What the hooks saw during one request. */
+interface Seen {
+  starts: string[];
+  chunks: number;
+  ends: Array<'done' | string>;
+  closes: number;
+}
+const fresh = (): Seen => ({ starts: [], chunks: 0, ends: [], closes: 0 });
+
+/** A middleware on the wrapper whose state is the Seen record of the request. */
+function wrapWith(hooks: ResponseHooks<Seen>, seen: Seen): (app: Application) => Application {
+  return (app) => (environ: Environ, startResponse: StartResponse) => wrapResponse(app, environ, startResponse, hooks, seen);
+}
+
+/** The three body kinds, each counting its own close(). */
+function bodies(parts: string[], closed: { n: number }): Record<string, () => Body> {
+  return {
+    array: () => Object.assign(parts.map(enc), { close: () => void closed.n++ }),
+    sync: () =>
+      Object.assign((function* () { for (const p of parts) yield enc(p); })(), { close: () => void closed.n++ }),
+    async: () =>
+      Object.assign((async function* () { for (const p of parts) yield enc(p); })(), { close: () => void closed.n++ }),
+  };
+}
+
+describe('wrapResponse: start hook', () => {
+  const hooks: ResponseHooks<Seen> = {
+    start(head, seen) {
+      seen.starts.push(head.status);
+      head.headers.push(['X-Frame-Options', 'DENY']);
+    },
+  };
+
+  test('adds a header and hands an array body up as the same object', async () => {
+    const body = [enc('hi')];
+    let returned: unknown;
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return body;
+    };
+    const seen = fresh();
+    const outer: Application = (environ, start) => (returned = wrapWith(hooks, seen)(app)(environ, start));
+    const res = await testClient(outer).get('/');
+    expect(res.header('x-frame-options')).toBe('DENY');
+    expect(res.text).toBe('hi');
+    expect(returned).toBe(body);
+    expect(seen.starts).toEqual(['200 OK']);
+  });
+
+  test('a lazy generator app that starts from its first iteration gets the header too', async () => {
+    const app: Application = (_e, start) =>
+      (function* () {
+        start('201 Created', [...TEXT]);
+        yield enc('a');
+        yield enc('b');
+      })();
+    const seen = fresh();
+    const res = await testClient(wrapWith(hooks, seen)(app)).get('/');
+    expect(res.status).toBe(201);
+    expect(res.header('x-frame-options')).toBe('DENY');
+    expect(res.text).toBe('ab');
+  });
+});
+
+describe('wrapResponse: chunk, end and close hooks on every body kind', () => {
+  const hooks: ResponseHooks<Seen> = {
+    chunk(chunk, seen) {
+      seen.chunks++;
+      return enc(new TextDecoder().decode(chunk).toUpperCase());
+    },
+    end(seen, error) {
+      seen.ends.push(error === undefined ? 'done' : String((error as Error).message));
+    },
+    close(seen) {
+      seen.closes++;
+    },
+  };
+
+  for (const kind of ['array', 'sync', 'async'] as const) {
+    test(`${kind}: chunks changed, end once, inner close and hook close once each`, async () => {
+      const closed = { n: 0 };
+      const make = bodies(['ab', 'cd'], closed)[kind]!;
+      const app: Application = (_e, start) => {
+        start('200 OK', [...TEXT]);
+        return make();
+      };
+      const seen = fresh();
+      const res = await testClient(wrapWith(hooks, seen)(app)).get('/');
+      expect(res.text).toBe('ABCD');
+      expect(seen.chunks).toBe(2);
+      expect(seen.ends).toEqual(['done']);
+      expect(closed.n).toBe(1);
+      expect(seen.closes).toBe(1);
+      expect(res.closeCalls).toBe(1);
+    });
+  }
+
+  test('write() chunks go through the chunk hook', async () => {
+    const app: Application = (_e, start) => {
+      const write = start('200 OK', [...TEXT]);
+      write(enc('xy'));
+      return [enc('z')];
+    };
+    const seen = fresh();
+    const res = await testClient(wrapWith(hooks, seen)(app)).get('/');
+    expect(res.text).toBe('XYZ');
+  });
+
+  test('a body that throws: end sees the error, close still runs once, the error travels on', async () => {
+    const closed = { n: 0 };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return Object.assign(
+        (async function* () {
+          yield enc('');
+          throw new Error('boom');
+        })(),
+        { close: () => void closed.n++ },
+      );
+    };
+    const seen = fresh();
+    const res = await testClient(wrapWith(hooks, seen)(app), { catchErrors: true }).get('/');
+    expect(res.status).toBe(500);
+    expect(seen.ends).toEqual(['boom']);
+    expect(seen.closes).toBe(1);
+    expect(closed.n).toBe(1);
+  });
+
+  test('stopped early (the client stops reading): close runs once, end is not called', async () => {
+    const closed = { n: 0 };
+    let finallyRan = false;
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return Object.assign(
+        (async function* () {
+          try {
+            for (let i = 0; i < 1000; i++) yield enc('0123456789');
+          } finally {
+            finallyRan = true;
+          }
+        })(),
+        { close: () => void closed.n++ },
+      );
+    };
+    const seen = fresh();
+    const res = await testClient(wrapWith(hooks, seen)(app), { maxBodyBytes: 25 }).get('/');
+    expect(res.truncated).toBe(true);
+    expect(seen.ends).toEqual([]);
+    expect(seen.closes).toBe(1);
+    expect(closed.n).toBe(1);
+    expect(finallyRan).toBe(true);
+  });
+
+  test('the close hook runs even when the body close throws, and the close error is not lost', async () => {
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return Object.assign([enc('a')], {
+        close: () => {
+          throw new Error('close failed');
+        },
+      });
+    };
+    const seen = fresh();
+    const res = await testClient(wrapWith({ close: hooks.close! }, seen)(app), { lint: false }).get('/').catch((e: Error) => e);
+    expect(seen.closes).toBe(1);
+    // testClient reports a close() that throws as the request's error.
+    expect(res instanceof Error ? res.message : 'resolved').toMatch(/close failed/);
+  });
+});
+
+describe('wrapResponse: respond hook (held responses)', () => {
+  test('replaces the body after an async decision; the original is still closed once', async () => {
+    const closed = { n: 0 };
+    const hooks: ResponseHooks<Seen> = {
+      async respond(head, body) {
+        await new Promise((r) => setTimeout(r, 1));
+        head.status = '203 Non-Authoritative Information';
+        head.headers = head.headers.filter(([n]) => n.toLowerCase() !== 'content-length');
+        const replacement: Body = [enc('replaced')];
+        return body === replacement ? body : replacement;
+      },
+      close(seen) {
+        seen.closes++;
+      },
+    };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT, ['Content-Length', '8']]);
+      return bodies(['original'], closed).async!();
+    };
+    const seen = fresh();
+    const res = await testClient(wrapWith(hooks, seen)(app)).get('/');
+    expect(res.status).toBe(203);
+    expect(res.text).toBe('replaced');
+    expect(closed.n).toBe(1);
+    expect(seen.closes).toBe(1);
+  });
+
+  test('write() calls made while held are sent after the head, in order', async () => {
+    const hooks: ResponseHooks<Seen> = { respond: (_head, body) => body };
+    const app: Application = (_e, start) => {
+      const write = start('200 OK', [...TEXT]);
+      write(enc('1'));
+      write(enc('2'));
+      return [enc('3')];
+    };
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(res.text).toBe('123');
+  });
+
+  test('a lazy app: the first chunk is pulled to learn the head, and sent first', async () => {
+    const seenHeads: string[] = [];
+    const hooks: ResponseHooks<Seen> = {
+      respond(head, body) {
+        seenHeads.push(head.status);
+        head.headers.push(['X-Held', '1']);
+        return body;
+      },
+    };
+    let closed = 0;
+    const app: Application = (_e, start) =>
+      Object.assign(
+        (async function* () {
+          start('200 OK', [...TEXT]);
+          yield enc('first;');
+          yield enc('second');
+        })(),
+        { close: () => void closed++ },
+      );
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(seenHeads).toEqual(['200 OK']);
+    expect(res.header('x-held')).toBe('1');
+    expect(res.text).toBe('first;second');
+    expect(closed).toBe(1);
+  });
+
+  test('excInfo before anything was sent replaces the held head', async () => {
+    const hooks: ResponseHooks<Seen> = { respond: (_head, _body) => [enc('error page')] };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      start('500 Internal Server Error', [...TEXT], new Error('x'));
+      return [enc('ignored')];
+    };
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('error page');
+  });
+
+  test('a second startResponse without excInfo is the PEP 3333 error, while held too', async () => {
+    const hooks: ResponseHooks<Seen> = { respond: (_head, body) => body };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      start('201 Created', [...TEXT]);
+      return [];
+    };
+    const error = await testClient(wrapWith(hooks, fresh())(app), { lint: false }).get('/').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as ResponseError).rule).toBe('start-response.twice');
+  });
+
+  test('a respond hook that throws: the app body is closed and the error travels on', async () => {
+    const closed = { n: 0 };
+    const hooks: ResponseHooks<Seen> = {
+      respond() {
+        throw new Error('store down');
+      },
+    };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return bodies(['x'], closed).sync!();
+    };
+    const res = await testClient(wrapWith(hooks, fresh())(app), { catchErrors: true }).get('/');
+    expect(res.status).toBe(500);
+    expect(closed.n).toBe(1);
+  });
+});
