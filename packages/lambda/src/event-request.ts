@@ -90,11 +90,11 @@ function intendedKind(event: unknown): EventKind {
     throw new LambdaEventError('event', `the event must be an object, got ${kindOf(event)}`);
   }
   const e = event as Fields;
-  if (e.version === '2.0' || 'rawPath' in e) return 'v2';
-  if ('httpMethod' in e || 'path' in e) {
-    const context = e.requestContext as Fields | null | undefined;
-    return typeof context === 'object' && context !== null && typeof context.elb === 'object' && context.elb !== null ? 'alb' : 'v1';
-  }
+  const context = typeof e.requestContext === 'object' && e.requestContext !== null ? (e.requestContext as Fields) : {};
+  const has = (value: unknown): boolean => typeof value === 'object' && value !== null;
+  if (e.version === '2.0' || 'rawPath' in e || has(context.http)) return 'v2';
+  if (has(context.elb)) return 'alb';
+  if ('httpMethod' in e || 'path' in e) return 'v1';
   const keys = Object.keys(e).slice(0, 6).join(', ') || 'none';
   throw new LambdaEventError(
     'event',

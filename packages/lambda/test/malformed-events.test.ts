@@ -85,6 +85,7 @@ describe('a field of the wrong type rejects with a LambdaEventError naming it', 
     ['Function URL with cookies an object', event('functionUrl', 'cookies', { a: '1' }), /event\.cookies must be an array of strings, got object/],
     ['Function URL without requestContext.http', event('functionUrl', 'requestContext.http'), /event\.requestContext\.http must be an object, got undefined/],
     ['Function URL with a boolean body', event('functionUrl', 'body', true), /event\.body must be a string, got boolean/],
+    ['2.0 requestContext.http without version or rawPath', { requestContext: { http: { method: 'GET' } } }, /event\.rawPath must be a string, got undefined/],
     // API Gateway 1.0
     ['v1 without httpMethod', event('v1', 'httpMethod'), /event\.httpMethod must be a string, got undefined/],
     ['v1 with a numeric httpMethod', event('v1', 'httpMethod', 1), /event\.httpMethod must be a string, got number/],
@@ -116,6 +117,7 @@ describe('a field of the wrong type rejects with a LambdaEventError naming it', 
     ['ALB with a boolean body', event('alb', 'body', false), /event\.body must be a string, got boolean/],
     ['ALB with httpMethod null', event('alb', 'httpMethod', null), /event\.httpMethod must be a string, got null/],
     ['ALB with headers a number', event('alb', 'headers', 1), /event\.headers must be an object of strings, got number/],
+    ['ALB without httpMethod or path', { requestContext: { elb: { targetGroupArn: 'arn' } }, headers: {} }, /event\.httpMethod must be a string, got undefined/],
   ];
 
   test.each(cases)('%s', async (_name, input, message) => {
