@@ -1,10 +1,16 @@
 /**
  * `httpErrors(options)`: turns what the app below throws into a response. An
- * `HttpError` (core's, one of this package's status classes, or anything with a 4xx/5xx
- * `status`, e.g. from http-errors) becomes its status, its headers (`Allow`,
- * `WWW-Authenticate`, `Retry-After`) and a body in the form `Accept` asks for:
- * RFC 9457 problem+json, HTML or plain text (the default). Anything else thrown becomes
- * a 500 that says nothing of its message. 5xx errors go to `wsgi.errors` with their stack.
+ * `HttpError` (core's, or one of this package's status classes) becomes its status,
+ * its headers (`Allow`, `WWW-Authenticate`, `Retry-After`) and a body in the form
+ * `Accept` asks for: RFC 9457 problem+json, HTML or plain text (the default), with its
+ * message when it exposes it (by default below 500).
+ *
+ * Anything else with a 4xx/5xx `status` (http-errors', an HTTP client's error, an SDK's)
+ * keeps its status but none of its headers, and its message only for a 4xx with
+ * `expose: true`: an upstream's error carries the upstream's URL (API key and all) and
+ * `Set-Cookie`, which are not this client's to see. Anything thrown without a status
+ * becomes a 500 that says nothing of its message. 5xx errors go to `wsgi.errors` with
+ * their stack.
  *
  * It catches a sync throw, a rejected promise, and an error from the body while it
  * streams, until the first byte went out; after that the error goes on to the gateway,

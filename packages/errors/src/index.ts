@@ -6,6 +6,7 @@ export { negotiateErrorType, ERROR_MEDIA_TYPES, type ErrorMediaType } from './ne
 export { errorStatus, renderProblem, toProblem, type ErrorRenderContext, type ErrorRenderer, type ErrorRendering, type Problem } from './problem.js';
 export { showStatus, SHOW_STATUS_DETAIL, type ShowStatusOptions } from './show-status.js';
 export { showExceptions, type ShowExceptionsOptions } from './show-exceptions.js';
-export { DEFAULT_SECRETS, MASK, maskEnviron, maskQuery } from './mask.js';
+export { MASK, maskEnviron, maskQuery, maskUrl, type SecretTest } from './mask.js';
+export { bareName, isSecretName, normalizeName, SECRET_NAME_PARTS, SECRET_NAMES } from './secret-name.js';
 export type { ExceptionReport, ReportedError, ReportFrame } from './report.js';
 export type { FrameSource, SourceLine } from './source.js';

@@ -1,52 +1,84 @@
 /**
- * What of the environ the exception page may show. Credentials never appear:
- * `HTTP_AUTHORIZATION` and `HTTP_PROXY_AUTHORIZATION` are masked whole, each cookie's
- * value is masked (its name stays, to see which cookies came), and so is every key -
- * and every query parameter in `QUERY_STRING`, `REQUEST_URI` and the request line -
- * whose name matches the secret pattern (`token`, `secret`, `password`, `api_key`,
- * `session`, ...). Values that are not strings are shown by their kind, never
- * expanded (`tsgi.auth` holds decoded credentials).
+ * What of the request the exception page may show. Every place it shows a URL (the
+ * request line, `QUERY_STRING`, `REQUEST_URI`, the `Referer` and any other header, the
+ * error messages) goes through one function, `maskUrl`, which masks:
+ * - the value of every query parameter whose name is secret (`isSecretName`: `token`,
+ *   `key`, `sig`, `code`, `api+key`, `X-Amz-Signature`, ...), names compared after
+ *   `+` and percent-decoding, with `&`, `;` and `?` all taken as separators;
+ * - the same in a fragment (`#access_token=...` of OAuth's implicit flow) and in path
+ *   parameters (`;jsessionid=...`);
+ * - the password of a URL's user info (`https://ann:[masked]@host/`), or the whole
+ *   user info when it has no password (`https://[masked]@github.com/`: tokens go there).
+ *
+ * The environ table also masks whole every key whose name is secret
+ * (`HTTP_AUTHORIZATION`, `HTTP_X_API_KEY`, `tsgi.auth`) and each cookie's value (its
+ * name stays, to see which cookies came). Values that are not strings are shown by
+ * their kind, never expanded.
  *
  * @example
- * maskEnviron({ HTTP_COOKIE: 'sid=abc; theme=dark', QUERY_STRING: 'q=1&access_token=xyz', ... }, DEFAULT_SECRETS);
- * // [..., ['HTTP_COOKIE', 'sid=[masked]; theme=[masked]'], ['QUERY_STRING', 'q=1&access_token=[masked]'], ...]
+ * maskUrl('https://app.example/cb?code=abc&state=ok'); // 'https://app.example/cb?code=[masked]&state=ok'
+ * maskEnviron({ HTTP_COOKIE: 'sid=abc; theme=dark', ... });
+ * // [..., ['HTTP_COOKIE', 'sid=[masked]; theme=[masked]'], ...]
  *
  * @see https://owasp.org/www-community/Improper_Error_Handling
+ * @see https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1 (user information)
  * @module
  */
 import { quotePath, rawRequestPath, type Environ } from '@tsgi/core';
-
-/** Keys and parameter names whose values are secret. */
-export const DEFAULT_SECRETS = /auth|cookie|passw|pwd|secret|token|session|api[-_.]?key|credential|private|signature|csrf|xsrf|jwt|otp/i;
+import { isSecretName } from './secret-name.js';
 
 /** What a masked value is shown as. */
 export const MASK = '[masked]';
 
-const QUERY_KEYS = new Set(['QUERY_STRING', 'REQUEST_URI', 'RAW_URI']);
+/** Tells whether a parameter or key name holds a secret. */
+export type SecretTest = (name: string) => boolean;
 
-/** `query` (`a=1&b=2`) with the values of secret-named parameters masked. */
-export function maskQuery(query: string, secrets: RegExp): string {
-  if (query === '') return query;
-  return query
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      let name = pair.slice(0, eq);
-      try {
-        name = decodeURIComponent(name.replace(/\+/g, ' '));
-      } catch {
-        // A malformed escape: match the name as it came.
-      }
-      return secrets.test(name) ? `${pair.slice(0, eq)}=${MASK}` : pair;
-    })
-    .join('&');
+/** How many times a name is percent-decoded: `api%255Fkey` is `api_key` to a server that decodes twice. */
+const DECODE_ROUNDS = 3;
+
+/** A parameter name as a server would read it: `+` as space, percent-decoded. */
+function decodeName(raw: string): string {
+  let name = raw.replace(/\+/g, ' ');
+  for (let round = 0; round < DECODE_ROUNDS && name.includes('%'); round++) {
+    try {
+      const decoded = decodeURIComponent(name);
+      if (decoded === name) break;
+      name = decoded;
+    } catch {
+      // A malformed escape: match the name as it stands.
+      break;
+    }
+  }
+  return name;
 }
 
-/** A URL or path with its query's secret parameters masked. */
-function maskTarget(target: string, secrets: RegExp): string {
-  const mark = target.indexOf('?');
-  return mark < 0 ? target : target.slice(0, mark + 1) + maskQuery(target.slice(mark + 1), secrets);
+/** `query` (`a=1&b=2`, no `?`) with the values of secret-named parameters masked. */
+export function maskQuery(query: string, isSecret: SecretTest = isSecretName): string {
+  if (!query.includes('=')) return query;
+  // Odd indices are the separators, kept as they were.
+  const parts = query.split(/([&;?#])/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const pair = parts[i]!;
+    const eq = pair.indexOf('=');
+    if (eq > 0 && isSecret(decodeName(pair.slice(0, eq)))) parts[i] = `${pair.slice(0, eq)}=${MASK}`;
+  }
+  return parts.join('');
+}
+
+/** `//user:password@` or `//token@`: a URL's user info. */
+const USER_INFO = /\/\/([^\s/?#@:]*)(:[^\s/?#@]*)?@/g;
+/** A query (`?`), fragment (`#`) or path parameter (`;`) up to the next of them or the end of the URL. */
+const PARAMETERS = /([?#;])([^\s"'<>`?#]*)/g;
+
+/**
+ * `text` (a URL, a request target, a header value, or a message with URLs in it) with
+ * its secrets masked; see the module comment.
+ */
+export function maskUrl(text: string, isSecret: SecretTest = isSecretName): string {
+  // The password goes; a user name alone goes too, since tokens travel there (`https://ghp_x@github.com`).
+  let masked = text.includes('@') ? text.replace(USER_INFO, (_match, user: string, password?: string) => (password === undefined ? `//${MASK}@` : `//${user}:${MASK}@`)) : text;
+  if (masked.includes('=')) masked = masked.replace(PARAMETERS, (_match, mark: string, params: string) => mark + maskQuery(params, isSecret));
+  return masked;
 }
 
 /** A Cookie header with every value masked and the names kept. */
@@ -70,25 +102,26 @@ function describe(value: unknown): string {
 }
 
 /** The environ as sorted `[key, shown value]` pairs, secrets masked. */
-export function maskEnviron(environ: Environ, secrets: RegExp): Array<[string, string]> {
+export function maskEnviron(environ: Environ, isSecret: SecretTest = isSecretName): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   for (const key of Object.keys(environ).sort()) {
     const value = environ[key];
     let shown: string;
     if (key === 'HTTP_COOKIE' && typeof value === 'string') shown = maskCookies(value);
-    else if (secrets.test(key)) shown = MASK;
+    else if (isSecret(key)) shown = MASK;
     else if (typeof value !== 'string') shown = describe(value);
-    else if (key === 'QUERY_STRING') shown = maskQuery(value, secrets);
-    else if (QUERY_KEYS.has(key)) shown = maskTarget(value, secrets);
-    else shown = value;
+    // The query alone may hold anything up to its end, spaces too: all of it is parameters.
+    else if (key === 'QUERY_STRING') shown = maskQuery(value, isSecret);
+    // Any other string may be or hold a URL: the Referer, REQUEST_URI, X-Original-URL...
+    else shown = maskUrl(value, isSecret);
     rows.push([key, shown]);
   }
   return rows;
 }
 
-/** `GET /path?q=1&token=[masked] HTTP/1.1`: the request line, secret parameters masked. */
-export function requestLine(environ: Environ, secrets: RegExp): string {
-  const path = rawRequestPath(environ) ?? (quotePath(environ.SCRIPT_NAME + environ.PATH_INFO) || '/');
-  const query = environ.QUERY_STRING ? '?' + maskQuery(environ.QUERY_STRING, secrets) : '';
+/** `GET /path?q=1&token=[masked] HTTP/1.1`: the request line, secrets masked. */
+export function requestLine(environ: Environ, isSecret: SecretTest = isSecretName): string {
+  const path = maskUrl(rawRequestPath(environ) ?? (quotePath(environ.SCRIPT_NAME + environ.PATH_INFO) || '/'), isSecret);
+  const query = environ.QUERY_STRING ? '?' + maskQuery(environ.QUERY_STRING, isSecret) : '';
   return `${environ.REQUEST_METHOD} ${path}${query} ${environ.SERVER_PROTOCOL}`;
 }

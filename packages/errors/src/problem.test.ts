@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { HttpError, type Environ } from '@tsgi/core';
 import { errorHeaders, renderProblem, toProblem } from './problem.js';
 
@@ -17,10 +18,28 @@ test('a 4xx shows its message; a 5xx and a plain Error show nothing of theirs', 
   expect(toProblem(Object.assign(new Error('gone for good'), { status: 410, expose: true }), environ).detail).toBe('gone for good');
 });
 
-test('headers come from core\'s pairs or an object; the body\'s own headers are left out', () => {
+test('headers come from core\'s HttpError only; the body\'s own headers are left out', () => {
   expect(errorHeaders(new HttpError(405, undefined, { headers: [['Allow', 'GET'], ['Content-Type', 'x/y']] }))).toEqual([['Allow', 'GET']]);
-  expect(errorHeaders(Object.assign(new Error(), { status: 429, headers: { 'Retry-After': 30, 'content-length': '9' } }))).toEqual([['Retry-After', '30']]);
+  // A subclass that keeps an object.
+  const objectHeaders = Object.assign(new HttpError(429), { headers: { 'Retry-After': 30, 'content-length': '9' } });
+  expect(errorHeaders(objectHeaders)).toEqual([['Retry-After', '30']]);
+  // Anyone else's `headers` are an upstream's (Set-Cookie, Location): never copied.
+  expect(errorHeaders(Object.assign(new Error(), { status: 429, headers: { 'Retry-After': 30, 'Set-Cookie': 'up=1' } }))).toEqual([]);
+  expect(errorHeaders({ status: 401, headers: [['Set-Cookie', 'up=1']] })).toEqual([]);
   expect(errorHeaders(new Error())).toEqual([]);
+});
+
+test('property: an error that is not an HttpError shows no message at 5xx, and at 4xx only with expose: true', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 400, max: 599 }), fc.option(fc.boolean(), { nil: undefined }), (status, expose) => {
+      const problem = toProblem(Object.assign(new Error('SECRET-detail'), { status, expose }), environ);
+      expect(problem.status).toBe(status);
+      expect(problem.detail).toBe(status < 500 && expose === true ? 'SECRET-detail' : undefined);
+      // core's HttpError says for itself: its expose, by default below 500.
+      const own = toProblem(new HttpError(status, 'own-detail', expose === undefined ? {} : { expose }), environ);
+      expect(own.detail).toBe((expose ?? status < 500) ? 'own-detail' : undefined);
+    }),
+  );
 });
 
 test('each form; HTML escapes the detail', () => {

@@ -1,8 +1,18 @@
 /**
  * An error as an RFC 9457 problem (`type`, `title`, `status`, `detail`, `instance`)
- * and the problem as a body in each negotiated form. What reaches the client is only
- * what the error exposes: a 4xx `HttpError`'s message (unless `expose: false`), never
- * the message of a 5xx or of an error that is not an `HttpError`, never a stack.
+ * and the problem as a body in each negotiated form.
+ *
+ * Any thrown object with a 4xx/5xx `status` keeps that status, but what else reaches
+ * the client depends on who made it, as in Koa and finalhandler:
+ * - core's `HttpError` (and this package's status classes) was made to be answered:
+ *   its message goes out when it exposes it (the default below 500, `expose: true`
+ *   above), and its headers (`Allow`, `WWW-Authenticate`, `Retry-After`) go out.
+ * - anything else with a `status` (an HTTP client's error, an SDK's) was made for the
+ *   programmer: its message can hold the upstream URL with an API key, its `headers`
+ *   the upstream's `Set-Cookie`. Its headers never go out, and its message only for a
+ *   4xx that says `expose: true` (http-errors' errors do); otherwise the client gets the
+ *   status's reason phrase. A 5xx of this kind never shows its message.
+ * Never a stack.
  *
  * @example
  * const problem = toProblem(new NotFound('no user 7'), environ);
@@ -12,7 +22,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3.1 (members of a problem details object)
  * @module
  */
-import { isHttpError, quotePath, statusLine, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { HttpError, isHttpError, quotePath, statusLine, type Environ, type ResponseHeaders } from '@tsgi/core';
 import { escapeHtml } from './html.js';
 import { negotiateErrorType, type ErrorMediaType } from './negotiate.js';
 
@@ -52,12 +62,18 @@ export function errorStatus(error: unknown): number {
   return isHttpError(error) ? error.status : 500;
 }
 
+/** Whether the client may read `error`'s message; see the module comment. */
+function exposesMessage(error: unknown, status: number): error is { message: unknown } {
+  if (error instanceof HttpError) return error.expose;
+  return status < 500 && isHttpError(error) && error.expose === true;
+}
+
 /** The problem details for `error`; see the module comment for what is exposed. */
 export function toProblem(error: unknown, environ: Environ): Problem {
   const status = errorStatus(error);
   const title = statusLine(status).slice(4);
   const problem: Problem = { type: 'about:blank', title, status };
-  if (isHttpError(error) && (error.expose ?? status < 500)) {
+  if (exposesMessage(error, status)) {
     const message = String(error.message ?? '');
     if (message !== '' && message !== title) problem.detail = message;
   }
@@ -68,12 +84,14 @@ export function toProblem(error: unknown, environ: Environ): Problem {
 const FIXED_HEADERS = new Set(['content-type', 'content-length']);
 
 /**
- * The headers an error asks for (`Allow`, `WWW-Authenticate`, `Retry-After`): core's
- * `HttpError` keeps `[name, value]` pairs, http-errors a plain object. The body's own
- * Content-Type and Content-Length are not the error's to set.
+ * The headers an `HttpError` asks for (`Allow`, `WWW-Authenticate`, `Retry-After`),
+ * as `[name, value]` pairs (a subclass may keep a plain object). Only core's
+ * `HttpError` is asked: another error's `headers` are usually an upstream response's
+ * (`Set-Cookie`, `Location`), not meant for this client. The body's own Content-Type
+ * and Content-Length are not the error's to set.
  */
 export function errorHeaders(error: unknown): ResponseHeaders {
-  const headers = isHttpError(error) ? (error as { headers?: unknown }).headers : undefined;
+  const headers = error instanceof HttpError ? (error as { headers?: unknown }).headers : undefined;
   if (headers === null || typeof headers !== 'object') return [];
   const pairs: ResponseHeaders = [];
   const entries = Array.isArray(headers) ? headers : Object.entries(headers);

@@ -1,17 +1,19 @@
 /**
  * What the exception page shows, gathered once and rendered as HTML, JSON or text:
  * the status, the request line, the error and its `cause` chain, each with its stack
- * frames located in the app's source, and the environ with its secrets masked.
+ * frames located in the app's source, and the environ with its secrets masked. Error
+ * messages go through the same masking as URLs: an HTTP client's error names the URL
+ * it called, API key and all.
  *
  * @example
- * const report = exceptionReport(error, environ, new SourceReader(5), DEFAULT_SECRETS);
+ * const report = exceptionReport(error, environ, new SourceReader(5), isSecretName);
  * report.errors[1]?.message; // the cause's message
  *
  * @see https://tc39.es/ecma262/#sec-installerrorcause (Error cause)
  * @module
  */
 import { statusLine, type Environ } from '@tsgi/core';
-import { maskEnviron, requestLine } from './mask.js';
+import { maskEnviron, maskUrl, requestLine, type SecretTest } from './mask.js';
 import { errorStatus } from './problem.js';
 import type { FrameSource, SourceReader } from './source.js';
 import { parseStack } from './stack.js';
@@ -46,27 +48,27 @@ export interface ExceptionReport {
 /** How many causes are followed; a chain longer than this is cut (and a cycle stops sooner). */
 const MAX_CAUSES = 10;
 
-function reportError(error: unknown, reader: SourceReader): ReportedError {
+function reportError(error: unknown, reader: SourceReader, isSecret: SecretTest): ReportedError {
   if (!(error instanceof Error)) {
-    return { name: error === null ? 'null' : typeof error, message: String(error), frames: [] };
+    return { name: error === null ? 'null' : typeof error, message: maskUrl(String(error), isSecret), frames: [] };
   }
   const frames = parseStack(error.stack ?? '').map((frame): ReportFrame => {
     const source = reader.locate(frame);
     return source === undefined ? { function: frame.function, text: frame.text } : { function: frame.function, text: frame.text, source };
   });
-  return { name: error.name, message: error.message, frames };
+  return { name: error.name, message: maskUrl(error.message, isSecret), frames };
 }
 
 /** Gathers the report for `error`; see the module comment. */
-export function exceptionReport(error: unknown, environ: Environ, reader: SourceReader, secrets: RegExp): ExceptionReport {
+export function exceptionReport(error: unknown, environ: Environ, reader: SourceReader, isSecret: SecretTest): ExceptionReport {
   const errors: ReportedError[] = [];
   const seen = new Set<unknown>();
   for (let current = error; errors.length <= MAX_CAUSES && !seen.has(current); ) {
     seen.add(current);
-    errors.push(reportError(current, reader));
+    errors.push(reportError(current, reader, isSecret));
     if (current === null || typeof current !== 'object' || !('cause' in current) || current.cause === undefined) break;
     current = current.cause;
   }
   const status = errorStatus(error);
-  return { status, statusLine: statusLine(status), request: requestLine(environ, secrets), errors, environ: maskEnviron(environ, secrets) };
+  return { status, statusLine: statusLine(status), request: requestLine(environ, isSecret), errors, environ: maskEnviron(environ, isSecret) };
 }

@@ -3,7 +3,8 @@
  * traceback page without the console): an error from the app below becomes a page
  * with the error and its `cause` chain, each stack frame with the source lines around
  * it from the app's files (TypeScript lines through source maps), the request line and
- * the environ with credentials, cookies and secret-looking values masked. A browser
+ * the environ with credentials, cookies and secret-looking values masked (every URL
+ * on the page, the Referer's and those in error messages too: see `maskUrl`). A browser
  * gets HTML (inline CSS only, no script, a strict Content-Security-Policy), `Accept:
  * application/json` gets JSON, anything else plain text. Nothing on the page is
  * interactive: no code runs from it.
@@ -12,10 +13,12 @@
  * before its first byte. A 4xx `HttpError` is not an accident: it is rethrown for
  * `httpErrors()` above to answer. Every error shown is also logged to `wsgi.errors`.
  *
- * **Guarded:** with `NODE_ENV=production` it is off (the app is returned as it is) and
- * says so on the console when the stack is built, unless `force: true`; forced on in
- * production it warns too. The page shows source code and request data: never let
- * untrusted clients see it.
+ * **Guarded:** `NODE_ENV` is read once, when the stack is built. With `production` it
+ * is off (the app is returned as it is) and says so on the console, unless
+ * `force: true`; forced on in production it warns too. Any other value, unset
+ * included, turns it on: the `tsgi` CLI sets `NODE_ENV=production` when it is unset
+ * unless `--reload` or `--dev` is given, other launchers do not. The page shows source
+ * code and request data: never let untrusted clients see it.
  *
  * Put it right under `httpErrors()`, above everything else.
  *
@@ -32,10 +35,11 @@ import { isHttpError, statusLine, type Application, type Environ, type Middlewar
 import { exceptionHtml, exceptionPagePolicy, exceptionText } from './exception-page.js';
 import { guard } from './guard.js';
 import { logError } from './log-error.js';
-import { DEFAULT_SECRETS } from './mask.js';
+import type { SecretTest } from './mask.js';
 import { negotiateErrorType } from './negotiate.js';
 import { errorHeaders } from './problem.js';
 import { exceptionReport } from './report.js';
+import { bareName, isSecretName, normalizeName } from './secret-name.js';
 import { SourceReader } from './source.js';
 
 export interface ShowExceptionsOptions {
@@ -51,9 +55,11 @@ export interface ShowExceptionsOptions {
    */
   context?: number;
   /**
-   * Environ keys and query parameter names whose values are masked (besides
-   * `HTTP_AUTHORIZATION` and cookie values, which always are).
-   * @default DEFAULT_SECRETS (auth, cookie, password, secret, token, session, api key, ...)
+   * More names to mask, besides those `isSecretName` knows (which always are): tested
+   * against each environ key and query parameter name as written, without its `HTTP_`
+   * and `x-` prefix, and normalized (`HTTP_X_INTERNAL_REF` -> `INTERNAL_REF` ->
+   * `internalref`), e.g. `/^(ssn|internalref)$/`.
+   * @default /(?!)/ (nothing more)
    */
   secrets?: RegExp;
 }
@@ -61,7 +67,7 @@ export interface ShowExceptionsOptions {
 const DEFAULTS = {
   force: false,
   context: 5,
-  secrets: DEFAULT_SECRETS,
+  secrets: /(?!)/,
 } satisfies Required<ShowExceptionsOptions>;
 
 const encoder = new TextEncoder();
@@ -69,6 +75,18 @@ const encoder = new TextEncoder();
 /** `NODE_ENV`, on runtimes that have a `process`. */
 function nodeEnv(): string | undefined {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV;
+}
+
+/** The default rule, widened by the `secrets` option. */
+function secretTest(secrets: RegExp): SecretTest {
+  if (secrets === DEFAULTS.secrets) return isSecretName;
+  // A global or sticky RegExp keeps lastIndex between test() calls and would skip matches.
+  const extra = secrets.global || secrets.sticky ? new RegExp(secrets.source, secrets.flags.replace(/[gy]/g, '')) : secrets;
+  return (name) => {
+    if (isSecretName(name) || extra.test(name)) return true;
+    const bare = bareName(name);
+    return extra.test(bare) || extra.test(normalizeName(bare));
+  };
 }
 
 /** Shows errors from the app below as a development page; see the module comment. */
@@ -79,8 +97,7 @@ export function showExceptions(options: ShowExceptionsOptions = {}): Middleware 
   if (typeof force !== 'boolean') throw new TypeError(`tsgi showExceptions: force must be true or false, got ${String(force)}`);
   if (!Number.isInteger(context) || context < 0) throw new TypeError(`tsgi showExceptions: context must be an integer >= 0, got ${String(context)}`);
   if (!(secrets instanceof RegExp)) throw new TypeError(`tsgi showExceptions: secrets must be a RegExp, got ${String(secrets)}`);
-  // A global or sticky RegExp keeps lastIndex between test() calls and would skip matches.
-  const pattern = secrets.global || secrets.sticky ? new RegExp(secrets.source, secrets.flags.replace(/[gy]/g, '')) : secrets;
+  const isSecret = secretTest(secrets);
 
   const production = nodeEnv() === 'production';
   if (production && !force) {
@@ -92,7 +109,7 @@ export function showExceptions(options: ShowExceptionsOptions = {}): Middleware 
   function showException(error: unknown, environ: Environ, startResponse: StartResponse): Uint8Array[] {
     // An expected refusal is the app's answer, not an accident: httpErrors() renders it.
     if (isHttpError(error) && error.status < 500) throw error;
-    const report = exceptionReport(error, environ, new SourceReader(context), pattern);
+    const report = exceptionReport(error, environ, new SourceReader(context), isSecret);
     const mediaType = negotiateErrorType(environ.HTTP_ACCEPT);
     const headers = errorHeaders(error);
     let body: string;

@@ -238,3 +238,65 @@ test('a renderer for one status: it gets the problem, the error and the negotiat
     await served.close();
   }
 });
+
+describe('an error that is not an HttpError (an HTTP client\'s, an SDK\'s) with a status', () => {
+  const SECRET_URL = 'https://api.upstream.example/v1/charges?api_key=sk_live_51SECRETkey';
+  const SECRET_COOKIE = 'upstream_sid=UPSTREAM-COOKIE-9z8y';
+  /** The shape of an HTTP client's error: the upstream's status, URL and response headers. */
+  class UpstreamError extends Error {
+    override name = 'UpstreamError';
+    constructor(
+      readonly status: number,
+      readonly headers: unknown,
+      readonly expose?: boolean,
+    ) {
+      super(`GET ${SECRET_URL} failed with ${status}`);
+    }
+  }
+  const secrets = ['sk_live_51SECRETkey', 'api.upstream.example', 'UPSTREAM-COOKIE-9z8y'];
+
+  async function answer(error: unknown, accept: string): Promise<{ status: number; headers: Headers; text: string }> {
+    const served = await start(() => {
+      throw error;
+    });
+    try {
+      const response = await fetch(`${served.url}/pay`, { headers: { Accept: accept } });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    } finally {
+      await served.close();
+    }
+  }
+
+  test.each(['text/plain', 'application/problem+json', 'text/html'])(
+    'a 4xx keeps its status, shows only the reason phrase and copies none of its headers (%s)',
+    async (accept) => {
+      const headers = { 'Set-Cookie': SECRET_COOKIE, 'X-Upstream-Url': SECRET_URL, 'WWW-Authenticate': 'Basic realm="upstream"' };
+      const { status, headers: got, text } = await answer(new UpstreamError(401, headers), accept);
+      expect(status).toBe(401);
+      expect(got.get('set-cookie')).toBeNull();
+      expect(got.get('x-upstream-url')).toBeNull();
+      expect(got.get('www-authenticate')).toBeNull();
+      const everything = text + JSON.stringify([...got]);
+      for (const secret of secrets) expect(everything).not.toContain(secret);
+      if (accept === 'text/plain') expect(text).toBe('401 Unauthorized\n');
+      if (accept === 'application/problem+json') expect(JSON.parse(text)).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, instance: '/pay' });
+    },
+  );
+
+  test('headers as [name, value] pairs are not copied either', async () => {
+    const { status, headers } = await answer(new UpstreamError(429, [['Set-Cookie', SECRET_COOKIE], ['Retry-After', '5']]), 'text/plain');
+    expect([status, headers.get('set-cookie'), headers.get('retry-after')]).toEqual([429, null, null]);
+  });
+
+  test('expose: true (http-errors\' 4xx) shows the message, still without the headers', async () => {
+    const { status, headers, text } = await answer(new UpstreamError(404, { 'Set-Cookie': SECRET_COOKIE }, true), 'text/plain');
+    expect([status, headers.get('set-cookie'), text]).toEqual([404, null, `404 Not Found\nGET ${SECRET_URL} failed with 404\n`]);
+  });
+
+  test('a 5xx never shows its message, even with expose: true', async () => {
+    const { status, text } = await answer(new UpstreamError(502, { 'Set-Cookie': SECRET_COOKIE }, true), 'application/problem+json');
+    expect(status).toBe(502);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toEqual({ type: 'about:blank', title: 'Bad Gateway', status: 502, instance: '/pay' });
+  });
+});

@@ -122,6 +122,17 @@ test('an error from a streaming body is shown too; a 4xx HttpError is left to ht
   });
 });
 
+test('an error that is not an HttpError does not set its headers on the page (an upstream\'s Set-Cookie)', async () => {
+  const upstream = Object.assign(new Error('upstream refused'), { status: 502, headers: { 'Set-Cookie': 'up=UPSTREAM-COOKIE' } });
+  await withServer(compose(httpErrors(), showExceptions({ context: 0 }))(lint(() => {
+    throw upstream;
+  })), async (url) => {
+    const response = await fetch(`${url}/`);
+    expect([response.status, response.headers.get('set-cookie')]).toEqual([502, null]);
+    expect(await response.text()).toContain('Error: upstream refused');
+  });
+});
+
 describe('NODE_ENV=production', () => {
   const saved = process.env.NODE_ENV;
   let warn: jest.SpyInstance;

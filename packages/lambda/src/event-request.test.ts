@@ -12,7 +12,7 @@ describe('readEvent', () => {
     fc.assert(
       fc.property(stage, path, (name, p) => {
         const event = { httpMethod: 'GET', path: p, requestContext: { stage: name, path: `/${name}${p}` } };
-        const request = readEvent(event, 'v1', '');
+        const request = readEvent(event, '');
         expect(request.scriptName).toBe(`/${name}`);
         expect(request.path).toBe(p);
       }),
@@ -23,17 +23,17 @@ describe('readEvent', () => {
     fc.assert(
       fc.property(stage, path, (name, p) => {
         const v2 = (rawPath: string) => ({ version: '2.0', rawPath, requestContext: { stage: name, http: { method: 'GET' } } });
-        const mounted = readEvent(v2(`/${name}${p === '/' ? '' : p}`), 'v2', '');
+        const mounted = readEvent(v2(`/${name}${p === '/' ? '' : p}`), '');
         expect(mounted.scriptName).toBe(`/${name}`);
         expect(mounted.scriptName + (mounted.path === '/' ? '' : mounted.path)).toBe(`/${name}${p === '/' ? '' : p}`);
-        const unmounted = readEvent(v2(`/${name}x${p}`), 'v2', '');
+        const unmounted = readEvent(v2(`/${name}x${p}`), '');
         expect(unmounted.scriptName).toBe('');
       }),
     );
   });
 
   test('characters an integration decoded are sent on as UTF-8 escapes', () => {
-    const request = readEvent({ httpMethod: 'GET', path: '/café', requestContext: {} }, 'v1', '');
+    const request = readEvent({ httpMethod: 'GET', path: '/café', requestContext: {} }, '');
     expect(request.path).toBe('/caf%C3%A9');
   });
 });

@@ -15,6 +15,12 @@
  * - the client: `sourceIp` on API Gateway, the last `X-Forwarded-For` entry on ALB
  *   (the address the load balancer itself saw).
  *
+ * Every field is checked as it is read (`event-error.ts`): a field of the wrong type
+ * throws a `LambdaEventError` naming it. A path no app should get as `PATH_INFO` (no
+ * leading '/', an absolute or scheme-relative URL, control characters raw or
+ * percent-encoded) is not an error of the event but of the request: it is read, and
+ * `refusal` says why it gets a 400.
+ *
  * @example
  * const request = readEvent(event, '');
  * request.path; // '/items/42', request.scriptName: '/prod'
@@ -24,7 +30,21 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import type { AlbEvent, ApiGatewayV1Event, ApiGatewayV2Event } from './events.js';
+import {
+  LambdaEventError,
+  kindOf,
+  object,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  optionalStringRecord,
+  optionalStrings,
+  optionalStringsRecord,
+  string,
+  wellFormed,
+  wellFormedParams,
+} from './event-error.js';
+import { asSent, badPath, badTarget, mount } from './request-path.js';
 
 /** `'v1'`: REST API / payload 1.0; `'v2'`: HTTP API payload 2.0 and Function URLs; `'alb'`. */
 export type EventKind = 'v1' | 'v2' | 'alb';
@@ -43,47 +63,63 @@ export interface EventRequest {
   remoteAddr: string;
   /** The event answers with `multiValueHeaders` (1.0, and ALB with them turned on). */
   multiValue: boolean;
+  /** Why this request gets a 400 without reaching the app, if it does. */
+  refusal?: string;
 }
+
+type Fields = Record<string, unknown>;
 
 /** Which kind of HTTP event this is, or null for anything else (an S3 or SQS event, say). */
 export function eventKind(event: unknown): EventKind | null {
   if (typeof event !== 'object' || event === null) return null;
-  const e = event as Record<string, unknown>;
-  const context = e.requestContext as Record<string, unknown> | undefined;
+  const e = event as Fields;
+  const context = e.requestContext as Fields | undefined;
   if (typeof context !== 'object' || context === null) return null;
   if (e.version === '2.0' && typeof e.rawPath === 'string') return 'v2';
   if (typeof e.httpMethod !== 'string' || typeof e.path !== 'string') return null;
   return typeof context.elb === 'object' && context.elb !== null ? 'alb' : 'v1';
 }
 
-/** Non-ASCII characters an integration decoded are sent on as their UTF-8 escapes. */
-function asSent(path: string): string {
-  return /[^\x00-\x7f]/.test(path) ? path.replace(/[^\x00-\x7f]+/g, (run) => encodeURIComponent(run)) : path;
+/**
+ * The kind an event means to be, from the fields only its kind has, before they are
+ * checked: so that a 2.0 event without `requestContext.http` is told so, rather than
+ * that it is no HTTP event at all.
+ */
+function intendedKind(event: unknown): EventKind {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new LambdaEventError('event', `the event must be an object, got ${kindOf(event)}`);
+  }
+  const e = event as Fields;
+  const context = typeof e.requestContext === 'object' && e.requestContext !== null ? (e.requestContext as Fields) : {};
+  const has = (value: unknown): boolean => typeof value === 'object' && value !== null;
+  if (e.version === '2.0' || 'rawPath' in e || has(context.http)) return 'v2';
+  if (has(context.elb)) return 'alb';
+  if ('httpMethod' in e || 'path' in e) return 'v1';
+  const keys = Object.keys(e).slice(0, 6).join(', ') || 'none';
+  throw new LambdaEventError(
+    'event',
+    `the event is not an API Gateway (1.0/2.0), ALB or Function URL HTTP event (keys: ${keys}); route other event sources to another handler`,
+  );
 }
 
-function startsWithSegment(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(prefix + '/');
-}
-
-/** Moves `prefix` (a path without a trailing '/') from the front of the path into the mount. */
-function mount(path: string, prefix: string): [scriptName: string, path: string] {
-  if (prefix === '' || !startsWithSegment(path, prefix)) return ['', path];
-  return [prefix, path.slice(prefix.length) || '/'];
-}
-
-function bodyOf(body: string | null | undefined, base64: boolean | undefined): Uint8Array | null {
-  if (body === undefined || body === null || body === '') return null;
+function bodyOf(e: Fields): Uint8Array | null {
+  const body = optionalString(e.body, 'event.body');
+  const base64 = optionalBoolean(e.isBase64Encoded, 'event.isBase64Encoded');
+  if (body === undefined || body === '') return null;
   return base64 === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
 }
 
-function headerList(single: Record<string, string> | null | undefined, multi: Record<string, string[]> | null | undefined): Array<[string, string]> {
+/** `headers` and `multiValueHeaders` as one list, from the multi-value form when there is one. */
+function headerList(e: Fields): { list: Array<[string, string]>; multi: boolean } {
+  const single = optionalStringRecord(e.headers, 'event.headers');
+  const multi = optionalStringsRecord(e.multiValueHeaders, 'event.multiValueHeaders');
   const list: Array<[string, string]> = [];
   if (multi) {
-    for (const name of Object.keys(multi)) for (const value of multi[name] ?? []) list.push([name, value]);
+    for (const name of Object.keys(multi)) for (const value of multi[name]!) list.push([name, value]);
   } else if (single) {
-    for (const name of Object.keys(single)) list.push([name, single[name] as string]);
+    for (const name of Object.keys(single)) list.push([name, single[name]!]);
   }
-  return list;
+  return { list, multi: multi !== undefined };
 }
 
 function lastForwardedFor(headers: Array<[string, string]>): string {
@@ -93,95 +129,132 @@ function lastForwardedFor(headers: Array<[string, string]>): string {
   return (hops[hops.length - 1] ?? '').trim();
 }
 
+/** `queryStringParameters` and `multiValueQueryStringParameters` as one, checked. */
+function queryParams(e: Fields): Record<string, string[]> {
+  const single = optionalStringRecord(e.queryStringParameters, 'event.queryStringParameters');
+  const multi = optionalStringsRecord(e.multiValueQueryStringParameters, 'event.multiValueQueryStringParameters');
+  if (single) wellFormedParams(single, 'event.queryStringParameters');
+  if (multi) {
+    wellFormedParams(multi, 'event.multiValueQueryStringParameters');
+    return multi;
+  }
+  const params: Record<string, string[]> = {};
+  if (single) for (const name of Object.keys(single)) params[name] = [single[name]!];
+  return params;
+}
+
 function encodedQuery(params: Record<string, string[]>, encode: (text: string) => string): string {
   const parts: string[] = [];
   for (const name of Object.keys(params)) {
-    for (const value of params[name] ?? []) parts.push(`${encode(name)}=${encode(value)}`);
+    for (const value of params[name]!) parts.push(`${encode(name)}=${encode(value)}`);
   }
   return parts.join('&');
 }
 
-function multiParams(single: Record<string, string> | null | undefined, multi: Record<string, string[]> | null | undefined): Record<string, string[]> {
-  if (multi) return multi;
-  const params: Record<string, string[]> = {};
-  if (single) for (const name of Object.keys(single)) params[name] = [single[name] as string];
-  return params;
+/** A client address: AWS writes an IP, a console test `test-invoke-source-ip`; never other text. */
+function sourceIp(value: unknown, field: string): string {
+  const ip = optionalString(value, field) ?? '';
+  if (/[^\x21-\x7e]/.test(ip)) throw new LambdaEventError(field, `${field} must be an IP address, got ${JSON.stringify(ip)}`);
+  return ip;
 }
 
-const asIs = (text: string): string => text;
-
-function readV2(event: ApiGatewayV2Event, basePath: string): EventRequest {
-  const context = event.requestContext;
-  const headers = headerList(event.headers, undefined);
-  if (event.cookies && event.cookies.length > 0) {
-    for (let i = headers.length - 1; i >= 0; i--) if ((headers[i] as [string, string])[0].toLowerCase() === 'cookie') headers.splice(i, 1);
-    headers.push(['cookie', event.cookies.join('; ')]);
+function readV2(e: Fields, basePath: string): EventRequest {
+  const context = object(e.requestContext, 'event.requestContext');
+  const http = object(context.http, 'event.requestContext.http');
+  const method = string(http.method, 'event.requestContext.http.method');
+  const rawPath = string(e.rawPath, 'event.rawPath') || '/';
+  const query = asSent(wellFormed(optionalString(e.rawQueryString, 'event.rawQueryString') ?? '', 'event.rawQueryString'));
+  const cookies = optionalStrings(e.cookies, 'event.cookies');
+  const stage = optionalString(context.stage, 'event.requestContext.stage');
+  const { list: headers } = headerList({ headers: e.headers });
+  if (cookies && cookies.length > 0) {
+    for (let i = headers.length - 1; i >= 0; i--) if (headers[i]![0].toLowerCase() === 'cookie') headers.splice(i, 1);
+    headers.push(['cookie', cookies.join('; ')]);
   }
-  let path = asSent(event.rawPath || '/');
-  let scriptName = '';
-  // On a named stage of the execute-api URL, the stage leads rawPath.
-  const stage = context.stage;
-  if (stage && stage !== '$default') [scriptName, path] = mount(path, '/' + encodeURIComponent(stage));
-  if (scriptName === '') [scriptName, path] = mount(path, basePath);
-  return {
+  const request: EventRequest = {
     kind: 'v2',
-    method: context.http.method,
-    path,
-    scriptName,
-    query: event.rawQueryString ?? '',
+    method,
+    path: rawPath,
+    scriptName: '',
+    query,
     headers,
-    body: bodyOf(event.body, event.isBase64Encoded),
-    remoteAddr: context.http.sourceIp ?? '',
+    body: bodyOf(e),
+    remoteAddr: sourceIp(http.sourceIp, 'event.requestContext.http.sourceIp'),
     multiValue: false,
   };
+  request.refusal = badPath(rawPath);
+  if (request.refusal !== undefined) return request;
+  let path = asSent(rawPath);
+  let scriptName = '';
+  // On a named stage of the execute-api URL, the stage leads rawPath.
+  if (stage && stage !== '$default') [scriptName, path] = mount(path, '/' + encodeURIComponent(wellFormed(stage, 'event.requestContext.stage')));
+  if (scriptName === '') [scriptName, path] = mount(path, basePath);
+  return Object.assign(request, { path, scriptName, refusal: badTarget(scriptName, path) });
 }
 
-function readV1(event: ApiGatewayV1Event, basePath: string): EventRequest {
-  let path = asSent(event.path || '/');
+function readV1(e: Fields, basePath: string): EventRequest {
+  const context = object(e.requestContext, 'event.requestContext');
+  const identity = optionalObject(context.identity, 'event.requestContext.identity');
+  const method = string(e.httpMethod, 'event.httpMethod');
+  const rawPath = string(e.path, 'event.path') || '/';
+  const contextPath = optionalString(context.path, 'event.requestContext.path');
+  const { list: headers } = headerList(e);
+  const request: EventRequest = {
+    kind: 'v1',
+    method,
+    path: rawPath,
+    scriptName: '',
+    query: encodedQuery(queryParams(e), encodeURIComponent),
+    headers,
+    body: bodyOf(e),
+    remoteAddr: sourceIp(identity?.sourceIp, 'event.requestContext.identity.sourceIp'),
+    multiValue: true,
+  };
+  request.refusal = badPath(rawPath) ?? (contextPath === undefined ? undefined : badPath(contextPath));
+  if (request.refusal !== undefined) return request;
+  let path = asSent(rawPath);
   let scriptName = '';
   // requestContext.path is what the client asked for: whatever stands in front of
   // `path` there (the stage, a base path mapping) is the mount.
-  const full = (event.requestContext.path ? asSent(event.requestContext.path) : '').replace(/\/$/, '');
+  const full = (contextPath ? asSent(contextPath) : '').replace(/\/$/, '');
   const tail = path.replace(/\/$/, '');
   if (full.length > tail.length && full.endsWith(tail) && full.startsWith('/')) scriptName = full.slice(0, full.length - tail.length);
   if (scriptName === '') [scriptName, path] = mount(path, basePath);
-  const params = multiParams(event.queryStringParameters, event.multiValueQueryStringParameters);
-  return {
-    kind: 'v1',
-    method: event.httpMethod,
-    path,
-    scriptName,
-    query: encodedQuery(params, encodeURIComponent),
-    headers: headerList(event.headers, event.multiValueHeaders),
-    body: bodyOf(event.body, event.isBase64Encoded),
-    remoteAddr: event.requestContext.identity?.sourceIp ?? '',
-    multiValue: true,
-  };
+  return Object.assign(request, { path, scriptName, refusal: badTarget(scriptName, path) });
 }
 
-function readAlb(event: AlbEvent, basePath: string): EventRequest {
-  const headers = headerList(event.headers, event.multiValueHeaders);
-  const [scriptName, path] = mount(asSent(event.path || '/'), basePath);
-  const params = multiParams(event.queryStringParameters, event.multiValueQueryStringParameters);
-  return {
+function readAlb(e: Fields, basePath: string): EventRequest {
+  object(e.requestContext, 'event.requestContext');
+  const method = string(e.httpMethod, 'event.httpMethod');
+  const rawPath = string(e.path, 'event.path') || '/';
+  const { list: headers, multi } = headerList(e);
+  const request: EventRequest = {
     kind: 'alb',
-    method: event.httpMethod,
-    path,
-    scriptName,
-    query: encodedQuery(params, asIs),
+    method,
+    path: rawPath,
+    scriptName: '',
+    // The load balancer passes parameters as sent, so they are joined, not encoded.
+    query: encodedQuery(queryParams(e), asSent),
     headers,
-    body: bodyOf(event.body, event.isBase64Encoded),
+    body: bodyOf(e),
     remoteAddr: lastForwardedFor(headers),
-    multiValue: event.multiValueHeaders !== undefined && event.multiValueHeaders !== null,
+    multiValue: multi,
   };
+  request.refusal = badPath(rawPath);
+  if (request.refusal !== undefined) return request;
+  const [scriptName, path] = mount(asSent(rawPath), basePath);
+  return Object.assign(request, { path, scriptName, refusal: badTarget(scriptName, path) });
 }
 
 /**
- * Reads an event of a known kind. `basePath` ('' or '/x', no trailing '/') is a mount
- * prefix moved to SCRIPT_NAME when no stage was found, e.g. a custom domain's mapping.
+ * Reads and checks an HTTP event of any kind; a `LambdaEventError` for one that is not.
+ * `basePath` ('' or '/x', no trailing '/') is a mount prefix moved to SCRIPT_NAME when
+ * no stage was found, e.g. a custom domain's mapping.
  */
-export function readEvent(event: unknown, kind: EventKind, basePath: string): EventRequest {
-  if (kind === 'v2') return readV2(event as ApiGatewayV2Event, basePath);
-  if (kind === 'v1') return readV1(event as ApiGatewayV1Event, basePath);
-  return readAlb(event as AlbEvent, basePath);
+export function readEvent(event: unknown, basePath: string): EventRequest {
+  const kind = intendedKind(event);
+  const e = event as Fields;
+  if (kind === 'v2') return readV2(e, basePath);
+  if (kind === 'v1') return readV1(e, basePath);
+  return readAlb(e, basePath);
 }

@@ -20,6 +20,14 @@
  * handler is wrapped in `awslambda.streamifyResponse` (Function URLs with
  * `InvokeMode: RESPONSE_STREAM`) and the body goes out chunk by chunk as the app yields.
  *
+ * Bad input: an event that is not a well-typed HTTP event makes the handler reject
+ * with a `LambdaEventError` naming the field ("toLambda: event.cookies must be an
+ * array of strings, got number"), as Lambda should report it. A request no app should
+ * see (a path without a leading '/', an absolute or scheme-relative URL, control
+ * characters in the path raw or percent-encoded, a header value with CR/LF, a
+ * Content-Length that is not a number) is answered 400 in the event kind's shape and
+ * never reaches the app.
+ *
  * @example
  * import { toLambda } from '@tsgi/lambda';
  * export const handler = toLambda(compose(accessLog(), gzip())(app));
@@ -31,7 +39,7 @@
 import type { Application, Environ, ErrorStream } from '@tsgi/core';
 import { decodePathInfo } from '@tsgi/core';
 import { toFetch } from '@tsgi/fetch';
-import { eventKind, readEvent, type EventRequest } from './event-request.js';
+import { readEvent, type EventRequest } from './event-request.js';
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './events.js';
 import { lambdaResult } from './lambda-result.js';
 import { streamResponse, streamingRuntime, type StreamingHandler } from './streaming.js';
@@ -102,7 +110,10 @@ function eventEnviron(request: EventRequest, event: unknown, context: unknown): 
   const hasPort = colon > host.lastIndexOf(']');
   const proto = header(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   const scheme = proto === 'http' ? 'http' : 'https';
-  const port = hasPort ? host.slice(colon + 1) : (header(request, 'x-forwarded-port')?.split(',')[0]?.trim() ?? (scheme === 'https' ? '443' : '80'));
+  const forwardedPort = header(request, 'x-forwarded-port')?.split(',')[0]?.trim();
+  // SERVER_PORT is digits (PEP 3333 and lint); a Host or X-Forwarded-Port without them says nothing.
+  const given = hasPort ? host.slice(colon + 1) : forwardedPort;
+  const port = given !== undefined && DIGITS.test(given) ? given : scheme === 'https' ? '443' : '80';
   const target = request.scriptName + request.path;
   const environ: Partial<Environ> = {
     SCRIPT_NAME: decodePathInfo(request.scriptName),
@@ -123,12 +134,19 @@ function eventEnviron(request: EventRequest, event: unknown, context: unknown): 
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+const DIGITS = /^[0-9]+$/;
 
-/** The event as a fetch Request for toFetch; its URL only carries what the environ overrides. */
+/**
+ * The event as a fetch Request for toFetch; its URL only carries what the environ
+ * overrides. Throws for what no HTTP request could carry: a header value or method a
+ * Request refuses (CR/LF, a bad token), a Content-Length that is not a number.
+ */
 function fetchRequest(request: EventRequest): Request {
   const url = `https://lambda.invalid${request.scriptName}${request.path}${request.query === '' ? '' : '?' + request.query}`;
   const headers = new Headers();
   for (const [name, value] of request.headers) headers.append(name, value);
+  const length = headers.get('content-length');
+  if (length !== null && !DIGITS.test(length)) throw new TypeError(`Content-Length ${JSON.stringify(length)} is not a number`);
   const body = NO_BODY_METHODS.has(request.method.toUpperCase()) ? null : request.body;
   return new Request(url, { method: request.method, headers, body });
 }
@@ -143,14 +161,6 @@ function badRequest(request: EventRequest): LambdaHttpResult {
   return result;
 }
 
-function notHttp(event: unknown): TypeError {
-  const keys = typeof event === 'object' && event !== null ? Object.keys(event).slice(0, 6).join(', ') : String(event);
-  return new TypeError(
-    `toLambda: the event is not an API Gateway (1.0/2.0), ALB or Function URL HTTP event (keys: ${keys}); ` +
-      'route other event sources to another handler',
-  );
-}
-
 export function toLambda(app: Application, options?: ToLambdaOptions & { streaming?: false }): LambdaHandler;
 export function toLambda(app: Application, options: ToLambdaOptions & { streaming: true }): StreamingHandler;
 export function toLambda(app: Application, options: ToLambdaOptions = {}): LambdaHandler | StreamingHandler {
@@ -163,14 +173,15 @@ export function toLambda(app: Application, options: ToLambdaOptions = {}): Lambd
   });
 
   async function respond(event: unknown, context: unknown): Promise<{ request: EventRequest; response: Response | null }> {
-    const kind = eventKind(event);
-    if (kind === null) throw notHttp(event);
-    const request = readEvent(event, kind, settings.basePath);
+    // Throws a LambdaEventError for an event that is not a well-typed HTTP event.
+    const request = readEvent(event, settings.basePath);
+    // A path no app should see (no leading '/', an absolute URL, control characters): 400.
+    if (request.refusal !== undefined) return { request, response: null };
     let fetchable: Request;
     try {
       fetchable = fetchRequest(request);
     } catch {
-      // A header value or method a Request refuses (CR/LF, a bad token): the client's fault.
+      // What no HTTP request could carry: the client's fault.
       return { request, response: null };
     }
     return { request, response: await handle(fetchable, request, event, context) };
