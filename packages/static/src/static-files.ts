@@ -6,6 +6,8 @@
  * (mount it under a prefix with `urlMap`). The path is checked before any fs call
  * (see request-path.ts): no `..`, backslash or NUL, dotfiles refused by default; a
  * file reached through a symlink out of `root` is refused unless `followSymlinks`.
+ * The root itself may be a symlink a deploy swaps (`current -> releases/N`): its real
+ * path is looked up again as it moves (see root-path.ts), no restart needed.
  * A directory URL serves its `index` file; a directory without its slash redirects.
  * Response: the file with Content-Type, Content-Length, ETag, Last-Modified,
  * Cache-Control and Accept-Ranges; 304/412 for conditional requests, 206/416 for
@@ -25,12 +27,12 @@
  * @module
  */
 import { join } from 'node:path';
-import { realpath } from 'node:fs/promises';
 import { quotePath, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
 import { contentTypeFor } from './mime.js';
-import { confined, openFile, release } from './open-file.js';
+import { openFile, release } from './open-file.js';
 import { acceptedCodings, SIBLING_SUFFIX } from './precompressed.js';
 import { requestPath, type RequestPath } from './request-path.js';
+import { openInside as openConfined, RootRealPath } from './root-path.js';
 import { isReadMethod, methodNotAllowed, refuse, textResponse } from './responses.js';
 import { sendFile, type OpenFile } from './send-file.js';
 import { resolveStaticOptions, type StaticFilesOptions } from './static-options.js';
@@ -40,25 +42,13 @@ export type { StaticFilesOptions } from './static-options.js';
 export function staticFiles(options: StaticFilesOptions): Application {
   const config = resolveStaticOptions(options);
   const throwing = config.file.throwHttpErrors;
-  // The root's real path, found by the first request that needs it (no I/O at factory time).
-  let realRoot: string | undefined;
+  // The root's real path, looked up by requests (no I/O at factory time) and again
+  // when the root moves: a `current -> releases/N` symlink swapped by a deploy.
+  const root = new RootRealPath(config.root);
 
   /** Opens `path` if it is a file inside the root; otherwise the status to answer. */
-  async function openInside(path: string): Promise<OpenFile | 404 | 403> {
-    const file = await openFile(path);
-    if (typeof file === 'number' || config.followSymlinks) return file;
-    if (realRoot === undefined) {
-      try {
-        realRoot = await realpath(config.root);
-      } catch {
-        // No root (yet: a build may still be writing it): nothing is inside it.
-        release(file.handle);
-        return 404;
-      }
-    }
-    if (await confined(file, realRoot)) return file;
-    release(file.handle);
-    return 404;
+  function openInside(path: string): Promise<OpenFile | 404 | 403> {
+    return config.followSymlinks ? openFile(path) : openConfined(root, path);
   }
 
   /** Sends a file found at `path` (named `name` for its Content-Type), trying precompressed siblings first. */
