@@ -56,9 +56,11 @@ export interface BearerAuthOptions {
    */
   onUnauthorized?: Application;
   /**
-   * Throw core's `HttpError` (400 or 401, with the challenge) instead of answering a
-   * refused request, so `httpErrors()` from @tsgi/errors renders it like every other
-   * error. Give this or `onUnauthorized`, not both.
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 401 or 400 (with `WWW-Authenticate` and the
+   * one-line reason as the message). Give this or `onUnauthorized`, not both.
    * @default false
    */
   throwHttpErrors?: boolean;

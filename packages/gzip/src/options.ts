@@ -67,10 +67,11 @@ export interface GzipOptions {
    */
   oneShotLimit?: number;
   /**
-   * Throw core's `HttpError` (406, with `Vary: Accept-Encoding`) from `startResponse`
-   * instead of answering 406 itself when the client accepts no coding we have, not even
-   * identity, so `httpErrors()` from @tsgi/errors, above gzip, renders it like every
-   * other error.
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 406 (with `Vary: Accept-Encoding`) when the client
+   * accepts no coding we have, not even identity; thrown from `startResponse`.
    * @default false
    */
   throwHttpErrors?: boolean;

@@ -1,4 +1,4 @@
-import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import { HttpError, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
 import { testClient } from '@tsgi/testing';
 import { cascade } from './cascade.js';
 import { router } from './router.js';
@@ -87,8 +87,8 @@ test("write() output of a discarded attempt is dropped, the winner's is sent fir
   expect(res.text).toBe('kept+body');
 });
 
-test('SCRIPT_NAME, PATH_INFO and routing args are put back between attempts', async () => {
-  const mounted = urlMap({ '/a': router().get('/:x/missing', answer('200 OK', 'never', [])) });
+test.each([false, true])('SCRIPT_NAME, PATH_INFO and routing args are put back between attempts (throwHttpErrors: %s)', async (throwHttpErrors) => {
+  const mounted = urlMap({ '/a': router({ throwHttpErrors }).get('/:x/missing', answer('200 OK', 'never', [])) });
   const second = router().get('/a/:y', function check(environ, startResponse) {
     startResponse('200 OK', [['Content-Type', 'application/json']]);
     return [Buffer.from(JSON.stringify([environ.SCRIPT_NAME, environ.PATH_INFO, environ['wsgiorg.routing_args']]))];
@@ -104,6 +104,67 @@ test('routers cascade on 404 and 405', async () => {
   expect((await c.post('/things')).status).toBe(201);
   expect((await c.get('/things')).text).toBe('page'); // api said 405
   expect((await c.get('/about')).text).toBe('about'); // api said 404
+});
+
+/** An app that throws `error` the way `how` says: before returning, as a rejection, or from its lazy body. */
+function thrower(how: 'sync' | 'rejected' | 'lazy', error: unknown, closes: string[] = []): Application {
+  if (how === 'sync') {
+    return function syncThrower() {
+      throw error;
+    };
+  }
+  if (how === 'rejected') {
+    return async function rejectingThrower() {
+      await Promise.resolve();
+      throw error;
+    };
+  }
+  return function lazyThrower() {
+    const body = (async function* () {
+      throw error;
+      yield new Uint8Array(); // never reached: makes it a generator of chunks
+    })();
+    return Object.assign(body, { close: () => void closes.push('lazy') });
+  };
+}
+
+describe.each(['sync', 'rejected', 'lazy'] as const)('a thrown refusal, %s', (how) => {
+  test('a thrown 404 or 405 HttpError means "not here": the next app answers', async () => {
+    for (const status of [404, 405]) {
+      const closes: string[] = [];
+      const app = cascade([thrower(how, new HttpError(status), closes), answer('200 OK', 'next', [])]);
+      const res = await testClient(app).get('/');
+      expect([res.status, res.text]).toEqual([200, 'next']);
+      expect(closes).toEqual(how === 'lazy' ? ['lazy'] : []);
+    }
+  });
+
+  test("the catch list decides: any error whose status is caught falls through, others escape", async () => {
+    const gone = Object.assign(new Error('gone'), { status: 410 }); // an http-errors-style error, not core's class
+    const falls = cascade([thrower(how, gone), answer('200 OK', 'next', [])], { catch: [410] });
+    expect((await testClient(falls).get('/')).text).toBe('next');
+    const escapes = cascade([thrower(how, new HttpError(404)), answer('200 OK', 'next', [])], { catch: [405] });
+    await expect(testClient(escapes).get('/')).rejects.toMatchObject({ status: 404 });
+    const plain = cascade([thrower(how, new Error('boom')), answer('200 OK', 'next', [])]);
+    await expect(testClient(plain).get('/')).rejects.toThrow('boom');
+  });
+
+  test("the last app's thrown 404 is what escapes", async () => {
+    const first = new HttpError(404, 'first');
+    const last = new HttpError(404, 'last');
+    const app = cascade([thrower(how, first), answer('404 Not Found', 'b', []), thrower(how, last)]);
+    await expect(testClient(app).get('/')).rejects.toBe(last);
+  });
+});
+
+test('routers built with throwHttpErrors cascade like answering ones', async () => {
+  const api = router({ throwHttpErrors: true }).post('/things', answer('201 Created', 'made', []));
+  const pages = router({ throwHttpErrors: true }).get('/things', answer('200 OK', 'page', [])).get('/about', answer('200 OK', 'about', []));
+  const c = testClient(cascade([api, pages]));
+  expect((await c.post('/things')).status).toBe(201);
+  expect((await c.get('/things')).text).toBe('page'); // api threw 405
+  expect((await c.get('/about')).text).toBe('about'); // api threw 404
+  await expect(c.get('/nowhere')).rejects.toMatchObject({ status: 404 }); // pages' own 404
 });
 
 test('errors propagate, after the body is closed', async () => {

@@ -4,6 +4,12 @@
  * returned whatever its status. Use it to layer a static-file app over a router, or
  * two routers over each other.
  *
+ * A thrown refusal counts as an answered one: an error with a caught `status` (core's
+ * `HttpError(404)` from an app built with `throwHttpErrors: true`, or any error with a
+ * numeric 4xx/5xx `status`, as `isHttpError` reads it), thrown synchronously, as a
+ * rejected promise, or from a lazy body's first chunk, means "not here" too. Any other
+ * error goes up at once; the last app's answer or error, whatever it is, is the result.
+ *
  * What it does: each attempt gets a recording `startResponse`; a caught answer's body
  * is closed (its `close()` called once) and its `write()` output dropped, and SCRIPT_NAME,
  * PATH_INFO and `wsgiorg.routing_args` are put back before the next app runs, since
@@ -20,7 +26,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { closeBody, statusCode, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { closeBody, isHttpError, statusCode, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
 import { ROUTING_ARGS } from './routing-args.js';
 
 export interface CascadeOptions {
@@ -84,7 +90,14 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
     const args = environ[ROUTING_ARGS];
     for (let i = 0; i < last; i++) {
       const recorder = new Recorder(startResponse);
-      const body = await list[i]!(environ, recorder.startResponse);
+      let body: Body;
+      try {
+        body = await list[i]!(environ, recorder.startResponse);
+      } catch (error) {
+        if (!refused(error)) throw error;
+        restore(environ, scriptName, pathInfo, args);
+        continue;
+      }
       let iterator: AnyIterator | null = null;
       let first: IteratorResult<Uint8Array> | null = null;
       if (recorder.status === null) {
@@ -95,7 +108,9 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
           first = await started.next();
         } catch (error) {
           await closeBody(body);
-          throw error;
+          if (!refused(error)) throw error;
+          restore(environ, scriptName, pathInfo, args);
+          continue;
         }
         if (recorder.status === null) {
           await finish(body, started);
@@ -107,13 +122,23 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
         return iterator === null ? body : resume(body, iterator, first!);
       }
       await finish(body, iterator);
-      environ.SCRIPT_NAME = scriptName;
-      environ.PATH_INFO = pathInfo;
-      if (args === undefined) delete environ[ROUTING_ARGS];
-      else environ[ROUTING_ARGS] = args;
+      restore(environ, scriptName, pathInfo, args);
     }
     return list[last]!(environ, startResponse);
   };
+
+  /** Whether a thrown error is a refusal this cascade catches, as an answered status would be. */
+  function refused(error: unknown): boolean {
+    return isHttpError(error) && caught.has(error.status);
+  }
+}
+
+/** Puts back what a dispatcher changed, for the next attempt. */
+function restore(environ: Environ, scriptName: string, pathInfo: string, args: unknown): void {
+  environ.SCRIPT_NAME = scriptName;
+  environ.PATH_INFO = pathInfo;
+  if (args === undefined) delete environ[ROUTING_ARGS];
+  else environ[ROUTING_ARGS] = args;
 }
 
 /** Stops an iteration we started, then closes the body: once each. */

@@ -52,9 +52,11 @@ export interface RouterOptions {
    */
   notFound?: Application;
   /**
-   * Throw core's `HttpError` for the 400, 404 and 405 the router would answer (the 405
-   * with `Allow`), so `httpErrors()` from @tsgi/errors renders them like every other
-   * error. A `notFound` app given here still answers the 404s.
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 400, 404 and 405 (with `Allow`); a `notFound` app
+   * given here still answers the 404s.
    * @default false
    */
   throwHttpErrors?: boolean;

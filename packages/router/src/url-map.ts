@@ -8,7 +8,8 @@
  * matching prefix wins, on segment boundaries only (`/admin` matches `/admin` and
  * `/admin/x`, never `/adminx`). The prefix moves from PATH_INFO to SCRIPT_NAME:
  * `/admin/x` gives SCRIPT_NAME `/admin`, PATH_INFO `/x`; `/admin` gives PATH_INFO ''.
- * The response passes through untouched. No match: 404 (or the `notFound` app).
+ * The response passes through untouched. No match: 404 (or the `notFound` app; thrown
+ * as an `HttpError` with `throwHttpErrors`).
  *
  * Keys are paths (`/admin`, written decoded) or URLs with a host
  * (`http://example.com/admin`, `//example.com/admin`): host keys match the Host header
@@ -30,7 +31,7 @@
 import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { normalizePath } from './normalize-path.js';
 import { toPathBytes } from './pattern.js';
-import { notFoundApp } from './responses.js';
+import { notFoundApp, throwNotFoundApp } from './responses.js';
 
 export interface UrlMapOptions {
   /**
@@ -38,6 +39,15 @@ export interface UrlMapOptions {
    * @default a plain-text `404 Not Found`
    */
   notFound?: Application;
+  /**
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 404 when no key matches; a `notFound` app given
+   * here still answers it.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 /** Prefix (or URL) to app, as an object or as entries. */
@@ -53,11 +63,13 @@ interface Mount {
   readonly app: Application;
 }
 
-const DEFAULTS = { notFound: notFoundApp } satisfies Required<UrlMapOptions>;
+const DEFAULTS = { notFound: notFoundApp, throwHttpErrors: false } satisfies Required<UrlMapOptions>;
 const URL_KEY = /^(?:[a-z][a-z0-9+.-]*:)?\/\/([^/]+)(\/.*)?$/i;
 
 export function urlMap(map: UrlMapEntries, options: UrlMapOptions = {}): Application {
-  const notFound = options.notFound ?? DEFAULTS.notFound;
+  const throwHttpErrors = options.throwHttpErrors ?? DEFAULTS.throwHttpErrors;
+  if (typeof throwHttpErrors !== 'boolean') throw new TypeError(`urlMap: throwHttpErrors must be true or false, got ${String(throwHttpErrors)}`);
+  const notFound = options.notFound ?? (throwHttpErrors ? throwNotFoundApp : DEFAULTS.notFound);
   if (typeof notFound !== 'function') throw new TypeError('urlMap: notFound must be an Application (a function)');
   if (map === null || typeof map !== 'object') throw new TypeError('urlMap: map must be an object or entries');
   const entries = Symbol.iterator in map ? [...(map as Iterable<readonly [string, Application]>)] : Object.entries(map);

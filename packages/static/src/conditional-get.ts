@@ -6,7 +6,8 @@
  * The app's body is then closed unread and an empty one sent; the 304 keeps the
  * app's headers but Content-Type, Content-Length and Content-Range (RFC 9110 15.4.5).
  * The rules and their order are RFC 9110 section 13.2.2's (preconditions.ts), the
- * same `staticFiles` uses.
+ * same `staticFiles` uses. With `throwHttpErrors` the 412 is thrown as core's
+ * `HttpError` instead, after the app's body is closed.
  *
  * Only an app that calls `startResponse` before returning its body can be answered
  * for: one that calls it lazily from inside a streaming body is passed through as is.
@@ -24,6 +25,7 @@
  * @module
  */
 import {
+  HttpError,
   closeBody,
   getHeader,
   statusCode,
@@ -40,8 +42,18 @@ import { evaluate } from './preconditions.js';
 import { textResponse } from './responses.js';
 import { parseHttpDate } from './validators.js';
 
-/** `conditionalGet()` takes no options yet; the object is kept for the house shape. */
-export type ConditionalGetOptions = Record<string, never>;
+export interface ConditionalGetOptions {
+  /**
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 412, thrown once the app's body is closed.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
+}
+
+const DEFAULTS = { throwHttpErrors: false } satisfies Required<ConditionalGetOptions>;
 
 const NOT_CONTENT = new Set(['content-type', 'content-length', 'content-range']);
 const dropWrite: Write = () => undefined;
@@ -55,11 +67,14 @@ function notModifiedHeaders(headers: ResponseHeaders): ResponseHeaders {
 class ConditionalResponse {
   /** What the app's body is replaced with, once the app returns it; null to pass it on. */
   replacement: Body | null = null;
+  /** The 412 to throw instead, under `throwHttpErrors`. */
+  private refusal: HttpError | null = null;
   private returned = false;
 
   constructor(
     private readonly environ: Environ,
     private readonly upstream: StartResponse,
+    private readonly throwHttpErrors: boolean,
   ) {}
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
@@ -72,6 +87,9 @@ class ConditionalResponse {
     if (outcome === 304) {
       this.upstream(statusLine(304), notModifiedHeaders(headers));
       this.replacement = [];
+    } else if (this.throwHttpErrors) {
+      // Thrown from finish(), not from here: the app's body must be closed first.
+      this.refusal = new HttpError(412);
     } else {
       this.replacement = textResponse(this.upstream, 412);
     }
@@ -82,6 +100,12 @@ class ConditionalResponse {
   /** The body to return: the app's, or the replacement after closing the app's. */
   finish(body: Body): Body | Promise<Body> {
     this.returned = true;
+    const refusal = this.refusal;
+    if (refusal !== null) {
+      return closeBody(body).then(() => {
+        throw refusal;
+      });
+    }
     const replacement = this.replacement;
     if (replacement === null) return body;
     return closeBody(body).then(() => replacement);
@@ -91,6 +115,10 @@ class ConditionalResponse {
 export function conditionalGet(options: ConditionalGetOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`conditionalGet: options must be an object, got ${String(options)}`);
+  }
+  const throwHttpErrors = options.throwHttpErrors ?? DEFAULTS.throwHttpErrors;
+  if (typeof throwHttpErrors !== 'boolean') {
+    throw new TypeError(`conditionalGet: throwHttpErrors must be true or false, got ${String(throwHttpErrors)}`);
   }
   return function conditionalGetMiddleware(app: Application): Application {
     if (typeof app !== 'function') throw new TypeError('conditionalGet: the application to wrap must be a function');
@@ -106,7 +134,7 @@ export function conditionalGet(options: ConditionalGetOptions = {}): Middleware 
       ) {
         return app(environ, startResponse);
       }
-      const response = new ConditionalResponse(environ, startResponse);
+      const response = new ConditionalResponse(environ, startResponse, throwHttpErrors);
       const body = app(environ, response.startResponse);
       if (typeof (body as Promise<Body>).then === 'function') return (body as Promise<Body>).then((b) => response.finish(b));
       return response.finish(body as Body);

@@ -53,6 +53,15 @@ export interface FileResponseOptions {
    * @default []
    */
   headers?: ResponseHeaders;
+  /**
+   * Throw core's `HttpError` instead of answering an error itself, with the status and
+   * headers that answer would carry, so `httpErrors()` from @tsgi/errors, above,
+   * renders it like every other error (and `cascade` still falls through a thrown 404
+   * or 405). Here: the 403, 404, 405 (with `Allow`), 412 and 416 (with
+   * `Content-Range`).
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 export const FILE_DEFAULTS = {
@@ -64,6 +73,7 @@ export const FILE_DEFAULTS = {
   maxRanges: 50,
   blockSize: 64 * 1024,
   headers: [],
+  throwHttpErrors: false,
 } satisfies Required<FileResponseOptions>;
 
 /** The options after checking, with defaults filled in. */
@@ -76,6 +86,7 @@ export interface FileConfig {
   readonly maxRanges: number;
   readonly blockSize: number;
   readonly headers: ResponseHeaders;
+  readonly throwHttpErrors: boolean;
 }
 
 function integer(owner: string, name: string, value: number, min: number): number {
@@ -108,5 +119,6 @@ export function resolveFileOptions(options: FileResponseOptions, owner: string):
     maxRanges: integer(owner, 'maxRanges', options.maxRanges ?? FILE_DEFAULTS.maxRanges, 1),
     blockSize: integer(owner, 'blockSize', options.blockSize ?? FILE_DEFAULTS.blockSize, 1),
     headers: headers.map(([name, value]) => [name, value] as [string, string]),
+    throwHttpErrors: boolean(owner, 'throwHttpErrors', options.throwHttpErrors ?? FILE_DEFAULTS.throwHttpErrors),
   };
 }

@@ -5,7 +5,7 @@
  * URL-to-path part: Content-Type from the extension (or `options.contentType`),
  * validators, Cache-Control, conditional requests, ranges, and a body that streams.
  * A missing file is 404, an unreadable one 403, a directory 404; methods other than
- * GET and HEAD get 405.
+ * GET and HEAD get 405 (thrown as `HttpError`s instead with `throwHttpErrors`).
  *
  * `path` is trusted: never build it from the request without checking it; for that,
  * use `staticFiles`.
@@ -24,7 +24,7 @@ import type { Body, Environ, StartResponse } from '@tsgi/core';
 import { resolveFileOptions, type FileConfig, type FileResponseOptions } from './file-options.js';
 import { contentTypeFor } from './mime.js';
 import { openFile, release } from './open-file.js';
-import { isReadMethod, methodNotAllowed, textResponse } from './responses.js';
+import { isReadMethod, methodNotAllowed, refuse } from './responses.js';
 import { sendFile } from './send-file.js';
 
 export type { FileResponseOptions } from './file-options.js';
@@ -48,12 +48,12 @@ export async function fileResponse(
     config = resolveFileOptions(options, 'fileResponse');
     resolved.set(options, config);
   }
-  if (!isReadMethod(environ.REQUEST_METHOD)) return methodNotAllowed(startResponse);
+  if (!isReadMethod(environ.REQUEST_METHOD)) return methodNotAllowed(config.throwHttpErrors, startResponse);
   const file = await openFile(path);
-  if (typeof file === 'number') return textResponse(startResponse, file);
+  if (typeof file === 'number') return refuse(config.throwHttpErrors, startResponse, file);
   if (!file.stat.isFile()) {
     release(file.handle);
-    return textResponse(startResponse, 404);
+    return refuse(config.throwHttpErrors, startResponse, 404);
   }
   const contentType = config.contentType ?? contentTypeFor(basename(path));
   return sendFile(file, environ, startResponse, config, { contentType });

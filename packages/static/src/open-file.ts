@@ -4,10 +4,11 @@
  * permission is 403; anything else is a server fault and is thrown to the gateway,
  * which logs it and answers a plain 500. No fs error text reaches a response.
  *
- * `confined()` checks where an open file really is (the path of its descriptor, on
- * Linux one readlink of /proc/self/fd, answered from memory; elsewhere realpath), so a symlink inside the
- * root that points out of it is caught, and checking the open descriptor leaves no
- * gap between the check and the use.
+ * `realPathOf()` says where an open file really is (the path of its descriptor, on
+ * Linux one readlink of /proc/self/fd, answered from memory; elsewhere realpath), and
+ * `isInside()` compares it with the root's real path, so a symlink inside the root
+ * that points out of it is caught, and checking the open descriptor leaves no gap
+ * between the check and the use.
  *
  * @example
  * const opened = await openFile('/srv/www/index.html'); // { handle, stat, path } or 404/403
@@ -59,7 +60,7 @@ export function release(handle: FileHandle): void {
 const PROC_FD = process.platform === 'linux';
 
 /** Where the open file really is, symlinks resolved. */
-async function realPathOf(file: OpenFile): Promise<string> {
+export async function realPathOf(file: OpenFile): Promise<string> {
   if (PROC_FD) {
     try {
       // A /proc link is answered by the kernel from memory: read in place.
@@ -71,8 +72,7 @@ async function realPathOf(file: OpenFile): Promise<string> {
   return realpath(file.path);
 }
 
-/** Whether `file` lies inside `realRoot` (itself a resolved path). */
-export async function confined(file: OpenFile, realRoot: string): Promise<boolean> {
-  const real = await realPathOf(file);
+/** Whether the real path `real` is `realRoot` or lies below it (both resolved paths). */
+export function isInside(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 }

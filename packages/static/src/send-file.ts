@@ -26,7 +26,7 @@ import { byteRangesLayout, newBoundary } from './multipart.js';
 import { release } from './open-file.js';
 import { evaluate, ifRangeAllows, type Validators } from './preconditions.js';
 import { parseRange } from './ranges.js';
-import { textResponse } from './responses.js';
+import { refuse } from './responses.js';
 import { httpDate, statETag } from './validators.js';
 
 /** A file opened for a response. */
@@ -77,7 +77,7 @@ export async function sendFile(
     }
     if (outcome === 412) {
       release(handle);
-      return textResponse(startResponse, 412);
+      return refuse(config.throwHttpErrors, startResponse, 412);
     }
 
     const size = stat.size;
@@ -89,7 +89,7 @@ export async function sendFile(
       const ranges = parseRange(rangeHeader, size, config.maxRanges);
       if (ranges === 'unsatisfiable') {
         release(handle);
-        return textResponse(startResponse, 416, [['Content-Range', `bytes */${size}`]]);
+        return refuse(config.throwHttpErrors, startResponse, 416, [['Content-Range', `bytes */${size}`]]);
       }
       if (ranges !== undefined && ranges.length === 1) {
         const { start, end } = ranges[0]!;

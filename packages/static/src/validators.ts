@@ -24,11 +24,71 @@ export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();
 }
 
-/** The time an HTTP-date names, in ms, or `undefined` when it is not a date. */
+const MONTH_NUMBERS: Readonly<Record<string, number>> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '([0-9]{2}):([0-9]{2}):([0-9]{2})';
+// RFC 9110 5.6.7, each form exactly as its grammar writes it: case-sensitive names,
+// fixed widths, single spaces, GMT. Captures: day, month, year, hour, minute, second.
+/** IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = new RegExp(`^${DAY}, ([0-9]{2}) ${MONTH} ([0-9]{4}) ${TIME} GMT$`);
+/** rfc850-date (obsolete): `Sunday, 06-Nov-94 08:49:37 GMT`. */
+const RFC850_DATE = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-${MONTH}-([0-9]{2}) ${TIME} GMT$`);
+/** asctime-date (obsolete): `Sun Nov  6 08:49:37 1994`; captures month, day, time, year. */
+const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} ([0-9]{2}| [0-9]) ${TIME} ([0-9]{4})$`);
+const OWS = /^[ \t]+|[ \t]+$/g;
+// Date.UTC reads years 0-99 as 1900-1999; 400 Gregorian years are exactly 146097 days.
+const FOUR_CENTURIES_MS = 146097 * 86_400_000;
+
+/**
+ * The time an HTTP-date names, in ms, or `undefined` when `value` is not one of the
+ * three forms of RFC 9110 5.6.7 (IMF-fixdate, and the obsolete RFC 850 and asctime
+ * forms) or names no real time (31 Feb, 24:00:00). Sections 13.1.3 and 13.1.4 say to
+ * ignore an `If-Modified-Since`/`If-Unmodified-Since` that is not a valid HTTP-date;
+ * `Date.parse` would read `3000` or `9999-12-31` as one. Surrounding spaces and tabs
+ * are not part of a field value and are dropped. The day name is read for its syntax
+ * only, as Go's time.Parse does; a leap second (`:60`) is the next second.
+ */
 export function parseHttpDate(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  const text = value.replace(OWS, '');
+  let m = IMF_FIXDATE.exec(text);
+  if (m !== null) return utc(+m[3]!, m[2]!, +m[1]!, m[4]!, m[5]!, m[6]!);
+  m = RFC850_DATE.exec(text);
+  if (m !== null) return utc(fullYear(+m[3]!), m[2]!, +m[1]!, m[4]!, m[5]!, m[6]!);
+  m = ASCTIME_DATE.exec(text);
+  if (m !== null) return utc(+m[6]!, m[1]!, +m[2]!, m[3]!, m[4]!, m[5]!);
+  return undefined;
+}
+
+/**
+ * The year of an RFC 850 date's two digits: RFC 9110 5.6.7 says one that "appears to
+ * be more than 50 years in the future" is the most recent past year with those digits.
+ */
+function fullYear(twoDigits: number): number {
+  const now = new Date().getUTCFullYear();
+  const year = now - (now % 100) + twoDigits;
+  return year > now + 50 ? year - 100 : year;
+}
+
+function isLeap(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The instant, or undefined when the fields name no real date or time of day. */
+function utc(year: number, monthName: string, day: number, h: string, min: string, s: string): number | undefined {
+  const month = MONTH_NUMBERS[monthName]!;
+  const hour = +h;
+  const minute = +min;
+  const second = +s;
+  const days = month === 1 && isLeap(year) ? 29 : MONTH_DAYS[month]!;
+  if (day < 1 || day > days || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (year >= 100) return Date.UTC(year, month, day, hour, minute, second);
+  return Date.UTC(year + 400, month, day, hour, minute, second) - FOUR_CENTURIES_MS;
 }
 
 /** A time floored to whole seconds, the precision of Last-Modified. */

@@ -67,6 +67,33 @@ describe('200 as usual', () => {
   });
 });
 
+// Not HTTP-dates (RFC 9110 5.6.7), though Date.parse reads each: as a time after the
+// file's (a 304 if taken for one) and before it (a 412).
+const FUTURE = ['3000', '9999-12-31', 'Tue, 31 Feb 2099 10:00:00 GMT', 'sun, 29 nov 2099 12:00:00 gmt', 'Sun, 29 Nov 2099 12:00:00 +0000', '29 Nov 2099', 'Sun Nov 29 2099'];
+const PAST = ['1', '1990', '1999-12-31', 'Tue, 31 Feb 2001 10:00:00 GMT', 'sun, 29 nov 2001 12:00:00 gmt', 'Sun, 29 Nov 2001 12:00:00 +0000', '29 Nov 2001'];
+
+describe('a date that is not an HTTP-date is ignored (RFC 9110 13.1.3, 13.1.4)', () => {
+  it.each(FUTURE)('If-Modified-Since: %s is a 200, not a 304', async (value) => {
+    expect(Date.parse(value)).toBeGreaterThan(Date.parse(lastModified));
+    const reply = await get({ 'If-Modified-Since': value });
+    expect([reply.status, reply.body.toString()]).toEqual([200, 'hello world\n']);
+  });
+
+  it.each(PAST)('If-Unmodified-Since: %s is a 200, not a 412', async (value) => {
+    expect(Date.parse(value)).toBeLessThan(Date.parse(lastModified));
+    const reply = await get({ 'If-Unmodified-Since': value });
+    expect([reply.status, reply.body.toString()]).toEqual([200, 'hello world\n']);
+  });
+
+  it('the obsolete forms are HTTP-dates: RFC 850 and asctime give their 304', async () => {
+    const date = new Date(Date.parse(lastModified) + 60_000);
+    const [day, dd, month, yyyy, time] = date.toUTCString().split(/,? /) as [string, string, string, string, string];
+    const long = { Sun: 'Sunday', Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday' }[day]!;
+    expectNotModified(await get({ 'If-Modified-Since': `${long}, ${dd}-${month}-${yyyy.slice(2)} ${time} GMT` }));
+    expectNotModified(await get({ 'If-Modified-Since': `${day} ${month} ${dd.replace(/^0/, ' ')} ${time} ${yyyy}` }));
+  });
+});
+
 describe('412 Precondition Failed', () => {
   it.each([
     ['If-Match with another ETag', () => ({ 'If-Match': '"other"' })],
