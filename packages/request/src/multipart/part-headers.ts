@@ -59,9 +59,19 @@ function decodeHeaderBytes(block: Uint8Array): string {
   }
 }
 
+/** The lower-case name, without a new string for the two names every part has. */
+function headerKey(name: string): string {
+  if (name.length === 19 && (name === 'Content-Disposition' || name === 'content-disposition')) return 'content-disposition';
+  if (name.length === 12 && (name === 'Content-Type' || name === 'content-type')) return 'content-type';
+  return name.toLowerCase();
+}
+
+function refuse(index: number, why: string): HttpError {
+  return new HttpError(400, `multipart part ${index}: ${why}`);
+}
+
 /** Parses the header block of part number `index` (1-based, for messages). */
 export function parsePartHeaders(block: Uint8Array, index: number): PartHead {
-  const bad = (why: string): HttpError => new HttpError(400, `multipart part ${index}: ${why}`);
   const headers = new Map<string, string>();
   const text = decodeHeaderBytes(block);
   let start = 0;
@@ -71,30 +81,30 @@ export function parsePartHeaders(block: Uint8Array, index: number): PartHead {
     const line = text.slice(start, end);
     start = end + 2;
     if (line[0] === ' ' || line[0] === '\t') {
-      throw bad(`header line ${JSON.stringify(line)} is folded onto the previous one (obs-fold), which is not accepted: send each header on one line`);
+      throw refuse(index, `header line ${JSON.stringify(line)} is folded onto the previous one (obs-fold), which is not accepted: send each header on one line`);
     }
-    if (CONTROL.test(line)) throw bad(`header line ${JSON.stringify(line)} holds a bare CR, LF or another control character`);
+    if (CONTROL.test(line)) throw refuse(index, `header line ${JSON.stringify(line)} holds a bare CR, LF or another control character`);
     const colon = line.indexOf(':');
     const name = colon === -1 ? '' : line.slice(0, colon);
-    if (!isToken(name)) throw bad(`header line ${JSON.stringify(line)} is not "Name: value"`);
-    const key = name.toLowerCase();
+    if (!isToken(name)) throw refuse(index, `header line ${JSON.stringify(line)} is not "Name: value"`);
+    const key = headerKey(name);
     const value = line.slice(colon + 1).trim();
     const before = headers.get(key);
-    if (before !== undefined && SINGLE.has(key)) throw bad(`the ${name} header is given twice`);
+    if (before !== undefined && SINGLE.has(key)) throw refuse(index, `the ${name} header is given twice`);
     headers.set(key, before === undefined ? value : `${before}, ${value}`);
   }
 
   const disposition = headers.get('content-disposition');
   if (disposition === undefined) {
-    throw bad('no Content-Disposition header: each part needs Content-Disposition: form-data; name="..." (RFC 7578 section 4.2)');
+    throw refuse(index, 'no Content-Disposition header: each part needs Content-Disposition: form-data; name="..." (RFC 7578 section 4.2)');
   }
   const typeEnd = tokenEnd(disposition, 0);
   if (disposition.slice(0, typeEnd).toLowerCase() !== 'form-data') {
-    throw bad(`Content-Disposition must be form-data, got ${JSON.stringify(disposition)}`);
+    throw refuse(index, `Content-Disposition must be form-data, got ${JSON.stringify(disposition)}`);
   }
   const params = parseParams(disposition, typeEnd, 'Content-Disposition');
   const name = params.get('name*') ?? params.get('name');
-  if (name === undefined) throw bad(`Content-Disposition ${JSON.stringify(disposition)} has no name parameter`);
+  if (name === undefined) throw refuse(index, `Content-Disposition ${JSON.stringify(disposition)} has no name parameter`);
   const rawFilename = params.get('filename*') ?? params.get('filename');
   const filename = rawFilename === undefined ? undefined : baseName(rawFilename);
   const contentType = headers.get('content-type') || (filename === undefined ? 'text/plain' : 'application/octet-stream');

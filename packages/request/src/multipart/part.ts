@@ -24,6 +24,8 @@ export type FileSink = WritableStream<Uint8Array> | ((chunk: Uint8Array) => void
 export interface PartSource {
   /** The next piece of part `index`'s content, or null at its end; throws if it is no longer current. */
   read(index: number): Promise<Uint8Array | null>;
+  /** The rest of part `index`'s content as one array. */
+  readRest(index: number): Promise<Uint8Array>;
   /** Called with any error while reading a part: cleans up, then the caller rethrows. */
   fail(error: unknown): Promise<void>;
   readonly tempFiles: TempFiles;
@@ -79,35 +81,19 @@ export class Part implements PartInfo {
   /** The content in pieces as they arrive; leaving the loop early skips the rest. */
   async *stream(): AsyncGenerator<Uint8Array, void, undefined> {
     this.#take('stream');
-    for (;;) {
-      let chunk: Uint8Array | null;
-      try {
-        chunk = await this.#source.read(this.#index);
-      } catch (error) {
-        await this.#source.fail(error);
-        throw error;
-      }
-      if (chunk === null) return;
-      yield chunk;
-    }
+    for (let chunk = await this.#source.read(this.#index); chunk !== null; chunk = await this.#source.read(this.#index)) yield chunk;
   }
 
   /** The whole content in memory (a file up to maxFileSize: prefer `store()` or `stream()`). */
-  bytes(): Promise<Uint8Array> {
-    return this.#consume('bytes', async (read) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for (let chunk = await read(); chunk !== null; chunk = await read()) {
-        chunks.push(chunk);
-        size += chunk.byteLength;
-      }
-      return concatBytes(chunks, size);
-    });
+  async bytes(): Promise<Uint8Array> {
+    this.#take('bytes');
+    return this.#source.readRest(this.#index);
   }
 
   /** The content decoded as UTF-8 (what browsers send, RFC 7578 section 5.1.2). */
   async text(): Promise<string> {
-    return decoder.decode(await this.bytes());
+    this.#take('text');
+    return decoder.decode(await this.#source.readRest(this.#index));
   }
 
   /** Reads past the content without keeping it. */

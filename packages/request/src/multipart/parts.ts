@@ -20,8 +20,19 @@ import { HttpError, type Environ } from '@tsgi/core';
 import { multipartBoundary } from './content-type.js';
 import { resolveMultipartOptions, type MultipartOptions } from './options.js';
 import { Part, type PartSource } from './part.js';
+import type { PartHead } from './part-headers.js';
 import { MultipartReader } from './reader.js';
 import { TempFiles } from './temp-files.js';
+
+const NEXT_PART = 'nextPart';
+const READ_CHUNK = 'readChunk';
+const READ_REST = 'readRest';
+/** What each read of the reader gives. */
+interface Reads {
+  nextPart: PartHead | null;
+  readChunk: Uint8Array | null;
+  readRest: Uint8Array;
+}
 
 export class MultipartParts implements AsyncIterable<Part>, PartSource {
   readonly tempFiles: TempFiles;
@@ -30,6 +41,7 @@ export class MultipartParts implements AsyncIterable<Part>, PartSource {
   /** The number of the part that may be read now. */
   #current = 0;
   #iterated = false;
+  #ended = false;
   #busy = false;
   #failed = false;
   #failure: unknown;
@@ -47,24 +59,37 @@ export class MultipartParts implements AsyncIterable<Part>, PartSource {
     this.fileMemoryThreshold = limits.fileMemoryThreshold;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<Part, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<Part, undefined> {
     if (this.#iterated) throw new TypeError('multipart parts can be iterated once: the body is read as it is parsed');
     this.#iterated = true;
-    const reader = this.#reader;
-    for (;;) {
-      const head = await this.#guard(() => reader.nextPart());
-      if (head === null) return;
-      this.#current = reader.partCount;
-      yield new Part(head, this, this.#current);
+    return {
+      next: () => this.#nextPart(),
+      // Leaving the loop early reads no further; the temp files stay for the app until cleanup().
+      return: async () => {
+        this.#ended = true;
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  async #nextPart(): Promise<IteratorResult<Part, undefined>> {
+    const head = this.#ended ? null : await this.#run(this.#current, NEXT_PART);
+    if (head === null) {
+      this.#ended = true;
+      return { done: true, value: undefined };
     }
+    this.#current = this.#reader.partCount;
+    return { done: false, value: new Part(head, this, this.#current) };
   }
 
   /** PartSource: the next piece of part `index`, while it is the current part. */
   read(index: number): Promise<Uint8Array | null> {
-    if (index !== this.#current) {
-      return Promise.reject(new TypeError(`multipart part ${index} was skipped when the next part was asked for: read each part before the next`));
-    }
-    return this.#guard(() => this.#reader.readChunk());
+    return this.#run(index, READ_CHUNK);
+  }
+
+  /** PartSource: the rest of part `index` as one array, while it is the current part. */
+  readRest(index: number): Promise<Uint8Array> {
+    return this.#run(index, READ_REST);
   }
 
   /** PartSource: records the first error and removes the temp files. */
@@ -84,17 +109,41 @@ export class MultipartParts implements AsyncIterable<Part>, PartSource {
     return this.tempFiles.cleanup();
   }
 
-  async #guard<T>(step: () => Promise<T>): Promise<T> {
-    if (this.#failed) throw this.#failure;
-    if (this.#busy) throw new TypeError('multipart: a read is already in progress; await it before the next');
-    this.#busy = true;
+  /**
+   * Runs one read of the reader for part `index`: refused when the parse failed, a read
+   * is in progress or the part is no longer current; any error fails the parse.
+   */
+  #run<K extends keyof Reads>(index: number, read: K): Promise<Reads[K]> {
+    if (this.#failed) return Promise.reject(this.#failure);
+    if (this.#busy) return Promise.reject(new TypeError('multipart: a read is already in progress; await it before the next'));
+    if (index !== this.#current) {
+      return Promise.reject(new TypeError(`multipart part ${index} was skipped when the next part was asked for: read each part before the next`));
+    }
+    let result: Reads[K] | Promise<Reads[K]>;
     try {
-      return await step();
+      result = this.#reader[read]() as Reads[K] | Promise<Reads[K]>;
     } catch (error) {
-      await this.fail(error);
-      throw error;
+      return this.#failWith(error);
+    }
+    if (result instanceof Promise) {
+      this.#busy = true;
+      return this.#settle(result);
+    }
+    return Promise.resolve(result);
+  }
+
+  async #settle<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (error) {
+      return await this.#failWith(error);
     } finally {
       this.#busy = false;
     }
+  }
+
+  async #failWith(error: unknown): Promise<never> {
+    await this.fail(error);
+    throw error;
   }
 }

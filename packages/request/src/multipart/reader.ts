@@ -70,16 +70,99 @@ export class MultipartReader {
     return this.#parts;
   }
 
+  // Each read below returns its value directly when the bytes are already buffered
+  // (most small parts) and a promise only when it must wait for input: a form of 1000
+  // small fields costs no promise per step.
+
   /** The next part's headers, skipping what is left of the current one; `null` after the last. */
-  async nextPart(): Promise<PartHead | null> {
-    while (this.#state === CONTENT) await this.readChunk();
-    while (this.#state === PREAMBLE) await this.#scan();
-    if (this.#state === DONE || !(await this.#afterDelimiter())) return null;
+  nextPart(): PartHead | null | Promise<PartHead | null> {
+    return this.#skipBuffered() ? this.#startPart() : this.#skipThenStart();
+  }
+
+  /** The next piece of the current part's content, or `null` at its end. */
+  readChunk(): Uint8Array | null | Promise<Uint8Array | null> {
+    while (this.#state === CONTENT) {
+      const piece = this.#step();
+      if (piece === undefined) return this.#readChunkSlowly();
+      if (piece) return this.#count(piece);
+    }
+    return null;
+  }
+
+  /** The rest of the current part as one array (a field's value). */
+  readRest(): Uint8Array | Promise<Uint8Array> {
+    const pieces: Uint8Array[] = [];
+    let size = 0;
+    while (this.#state === CONTENT) {
+      const piece = this.#step();
+      if (piece === undefined) return this.#readRestSlowly(pieces, size);
+      if (!piece) continue;
+      pieces.push(this.#count(piece));
+      size += piece.byteLength;
+    }
+    return concatBytes(pieces, size);
+  }
+
+  async #readChunkSlowly(): Promise<Uint8Array | null> {
+    while (this.#state === CONTENT) {
+      let piece = this.#step();
+      if (piece === undefined) piece = this.#feed(await this.#pull());
+      if (piece) return this.#count(piece);
+    }
+    return null;
+  }
+
+  async #readRestSlowly(pieces: Uint8Array[], size: number): Promise<Uint8Array> {
+    while (this.#state === CONTENT) {
+      let piece = this.#step();
+      if (piece === undefined) piece = this.#feed(await this.#pull());
+      if (!piece) continue;
+      pieces.push(this.#count(piece));
+      size += piece.byteLength;
+    }
+    return concatBytes(pieces, size);
+  }
+
+  /** Skips content (counted) and preamble in the buffer; false when more input is needed. */
+  #skipBuffered(): boolean {
+    while (this.#state === CONTENT || this.#state === PREAMBLE) {
+      const counted = this.#state === CONTENT;
+      const piece = this.#step();
+      if (piece === undefined) return false;
+      if (piece && counted) this.#count(piece);
+    }
+    return true;
+  }
+
+  async #skipThenStart(): Promise<PartHead | null> {
+    while (!this.#skipBuffered()) {
+      const counted = this.#state === CONTENT;
+      const piece = this.#feed(await this.#pull());
+      if (piece && counted) this.#count(piece);
+    }
+    return this.#startPart();
+  }
+
+  /** After a delimiter: the next part's headers, or null after the close delimiter. */
+  #startPart(): PartHead | null | Promise<PartHead | null> {
+    if (this.#state === DONE) return null;
+    const more = this.#afterDelimiter();
+    if (typeof more !== 'boolean') return more.then((yes) => (yes ? this.#readHead() : null));
+    return more ? this.#readHead() : null;
+  }
+
+  #readHead(): PartHead | Promise<PartHead> {
     const limits = this.#limits;
     if (++this.#parts > limits.maxParts) {
       throw new HttpError(413, `multipart body has more than maxParts (${limits.maxParts}) parts: raise the maxParts option`);
     }
-    const head = parsePartHeaders(await this.#headerBlock(), this.#parts);
+    const block = this.#headerBlock();
+    return block instanceof Uint8Array ? this.#begin(block) : block.then((whole) => this.#begin(whole));
+  }
+
+  #begin(block: Uint8Array): PartHead {
+    const head = parsePartHeaders(block, this.#parts);
+    const limits = this.#limits;
     if (head.filename !== undefined && ++this.#files > limits.maxFiles) {
       throw new HttpError(413, `multipart body has more than maxFiles (${limits.maxFiles}) files: raise the maxFiles option`);
     }
@@ -89,16 +172,13 @@ export class MultipartReader {
     return head;
   }
 
-  /** The next piece of the current part's content, or `null` at its end. */
-  async readChunk(): Promise<Uint8Array | null> {
-    if (this.#state !== CONTENT) return null;
-    const chunk = await this.#scan();
-    if (chunk === null) return null;
+  /** Counts a piece of content against the limits of its part. */
+  #count(piece: Uint8Array): Uint8Array {
     const head = this.#current!;
     const limits = this.#limits;
-    this.#partBytes += chunk.byteLength;
+    this.#partBytes += piece.byteLength;
     if (head.filename === undefined) {
-      this.#fieldBytes += chunk.byteLength;
+      this.#fieldBytes += piece.byteLength;
       if (this.#fieldBytes > limits.maxFieldSize) {
         throw new HttpError(
           413,
@@ -111,7 +191,7 @@ export class MultipartReader {
         `multipart file ${JSON.stringify(head.filename)} (field ${JSON.stringify(head.name)}) is over maxFileSize (${limits.maxFileSize} bytes): raise the maxFileSize option`,
       );
     }
-    return chunk;
+    return piece;
   }
 
   /** The next non-empty input chunk; a 400 when the body ends before the close delimiter. */
@@ -132,50 +212,55 @@ export class MultipartReader {
   }
 
   /**
-   * Content (or preamble) up to the next delimiter: a non-empty view, or `null` once
-   * the delimiter is reached (the state is then DELIMITER).
+   * Content (or preamble) from the buffer, without input: a non-empty view; `null` when
+   * the delimiter is reached (the state is then DELIMITER); `undefined` when the buffer
+   * is used up (the end of it may be held back as the start of a delimiter).
    */
-  async #scan(): Promise<Uint8Array | null> {
+  #step(): Uint8Array | null | undefined {
+    const buf = this.#buf;
+    const pos = this.#pos;
+    if (pos >= buf.length) return undefined;
     const delimiter = this.#delimiter;
-    for (;;) {
-      const buf = this.#buf;
-      const pos = this.#pos;
-      if (pos < buf.length) {
-        const at = this.#find(buf, pos);
-        if (at !== -1) {
-          this.#pos = at + delimiter.length;
-          this.#state = DELIMITER;
-          return at > pos ? buf.subarray(pos, at) : null;
-        }
-        const tail = partialTail(buf, pos, delimiter);
-        this.#pos = buf.length;
-        if (tail < buf.length) this.#carry = buf.subarray(tail);
-        if (tail > pos) return buf.subarray(pos, tail);
-      }
-      const next = await this.#pull();
-      const carry = this.#carry;
-      this.#pos = 0;
-      if (carry === null) {
-        this.#buf = next;
-        continue;
-      }
-      this.#carry = null;
-      if (next.length < delimiter.length) {
-        // A short chunk: join it to the held bytes and search both again.
-        this.#buf = concatBytes([carry, next]);
-        continue;
-      }
-      // Does a delimiter start in the held bytes? Only the first bytes of `next` can finish it.
-      const probe = concatBytes([carry, next.subarray(0, delimiter.length - 1)]);
-      const at = this.#find(probe, 0);
-      this.#buf = next;
-      if (at !== -1 && at < carry.length) {
-        this.#pos = at + delimiter.length - carry.length;
-        this.#state = DELIMITER;
-        return at > 0 ? carry.subarray(0, at) : null;
-      }
-      return carry;
+    const at = this.#find(buf, pos);
+    if (at !== -1) {
+      this.#pos = at + delimiter.length;
+      this.#state = DELIMITER;
+      return at > pos ? buf.subarray(pos, at) : null;
     }
+    const tail = partialTail(buf, pos, delimiter);
+    this.#pos = buf.length;
+    if (tail < buf.length) this.#carry = buf.subarray(tail);
+    return tail > pos ? buf.subarray(pos, tail) : undefined;
+  }
+
+  /**
+   * Takes the next input chunk. When bytes were held back, says whether they began a
+   * delimiter (`null`, the state is then DELIMITER) or were content (returned);
+   * `undefined` when `#step` should go on.
+   */
+  #feed(next: Uint8Array): Uint8Array | null | undefined {
+    const carry = this.#carry;
+    this.#pos = 0;
+    if (carry === null) {
+      this.#buf = next;
+      return undefined;
+    }
+    this.#carry = null;
+    const length = this.#delimiter.length;
+    if (next.length < length) {
+      // A short chunk: join it to the held bytes and search both again.
+      this.#buf = concatBytes([carry, next]);
+      return undefined;
+    }
+    // Does a delimiter start in the held bytes? Only the first bytes of `next` can finish it.
+    const at = this.#find(concatBytes([carry, next.subarray(0, length - 1)]), 0);
+    this.#buf = next;
+    if (at !== -1 && at < carry.length) {
+      this.#pos = at + length - carry.length;
+      this.#state = DELIMITER;
+      return at > 0 ? carry.subarray(0, at) : null;
+    }
+    return carry;
   }
 
   async #byte(): Promise<number> {
@@ -187,13 +272,25 @@ export class MultipartReader {
   }
 
   /** Reads what follows a delimiter: `--` (false: no more parts) or padding and CRLF (true). */
-  async #afterDelimiter(): Promise<boolean> {
+  #afterDelimiter(): boolean | Promise<boolean> {
     const buf = this.#buf;
     const pos = this.#pos;
-    if (pos + 1 < buf.length && buf[pos] === CR && buf[pos + 1] === LF) {
-      this.#pos = pos + 2;
-      return true;
+    if (pos + 1 < buf.length) {
+      if (buf[pos] === CR && buf[pos + 1] === LF) {
+        this.#pos = pos + 2;
+        return true;
+      }
+      if (buf[pos] === DASH && buf[pos + 1] === DASH) {
+        this.#pos = pos + 2;
+        this.#state = DONE;
+        return false;
+      }
     }
+    return this.#afterDelimiterSlowly();
+  }
+
+  /** `#afterDelimiter` a byte at a time, across chunks, for padding or a split line end. */
+  async #afterDelimiterSlowly(): Promise<boolean> {
     const bad = (why: string): HttpError => new HttpError(400, `multipart boundary --${this.#boundary} ${why}`);
     let c = await this.#byte();
     if (c === DASH) {
@@ -212,11 +309,14 @@ export class MultipartReader {
     return true;
   }
 
-  /** The current part's header block, without the empty line that ends it. */
-  async #headerBlock(): Promise<Uint8Array> {
+  #headersTooLarge(): HttpError {
     const max = this.#limits.maxHeaderSize;
-    const tooLarge = (): HttpError =>
-      new HttpError(413, `multipart part ${this.#parts} has headers over maxHeaderSize (${max} bytes): raise the maxHeaderSize option`);
+    return new HttpError(413, `multipart part ${this.#parts} has headers over maxHeaderSize (${max} bytes): raise the maxHeaderSize option`);
+  }
+
+  /** The current part's header block, without the empty line that ends it. */
+  #headerBlock(): Uint8Array | Promise<Uint8Array> {
+    const max = this.#limits.maxHeaderSize;
     const buf = this.#buf;
     const pos = this.#pos;
     if (pos + 1 < buf.length && buf[pos] === CR && buf[pos + 1] === LF) {
@@ -225,16 +325,22 @@ export class MultipartReader {
     }
     const end = findHeaderEnd(buf, pos);
     if (end !== -1) {
-      if (end - pos > max) throw tooLarge();
+      if (end - pos > max) throw this.#headersTooLarge();
       this.#pos = end + 4;
       return buf.subarray(pos, end);
     }
-    // The block spans chunks: gather it, after the CRLF that ended the boundary line
-    // (so an empty block is found as CRLF CRLF too), each byte copied once.
-    const block = new Uint8Array(max + 6);
+    return this.#gatherHeaderBlock(buf.subarray(pos));
+  }
+
+  /**
+   * A header block that spans chunks, gathered after the CRLF that ended the boundary
+   * line (so an empty block is found as CRLF CRLF too), each byte copied once.
+   */
+  async #gatherHeaderBlock(first: Uint8Array): Promise<Uint8Array> {
+    const block = new Uint8Array(this.#limits.maxHeaderSize + 6);
     block.set(CRLF);
     let length = 2;
-    let piece = buf.subarray(pos);
+    let piece = first;
     for (;;) {
       const take = Math.min(piece.length, block.length - length);
       block.set(piece.subarray(0, take), length);
@@ -246,7 +352,7 @@ export class MultipartReader {
         this.#pos = at + 4 - (length - take);
         return block.subarray(2, Math.max(2, at));
       }
-      if (length === block.length) throw tooLarge();
+      if (length === block.length) throw this.#headersTooLarge();
       piece = await this.#pull();
     }
   }
