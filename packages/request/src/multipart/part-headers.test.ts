@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { HttpError } from '@tsgi/core';
 import { baseName, parsePartHeaders } from './part-headers.js';
 
@@ -67,6 +68,29 @@ describe('parsePartHeaders', () => {
     expect(refusal('Content-Disposition: form-data; name="a"\nX: y')).toMatch(/bare CR, LF/);
     expect(refusal('Content-Disposition: form-data; name="a"', 'no colon here')).toMatch(/not "Name: value"/);
     expect(refusal('Content-Disposition : form-data; name="a"')).toMatch(/not "Name: value"/);
+  });
+});
+
+describe('the fast path for a simple field', () => {
+  /** The result, or the error message: what the two paths must agree on. */
+  const outcome = (text: string): unknown => {
+    try {
+      const head = parsePartHeaders(encoder.encode(text), 1);
+      return { ...head, headers: [...head.headers] };
+    } catch (error) {
+      return (error as Error).message.toLowerCase(); // the message quotes the line as sent
+    }
+  };
+
+  it('reads a field exactly as the general path does (which a lower-case header name takes)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0x1f, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 70 }), (name) => {
+        const fast = outcome(`Content-Disposition: form-data; name="${name}"`);
+        const general = outcome(`content-disposition: form-data; name="${name}"`);
+        expect(fast).toEqual(general);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

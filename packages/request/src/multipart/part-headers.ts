@@ -70,8 +70,35 @@ function refuse(index: number, why: string): HttpError {
   return new HttpError(400, `multipart part ${index}: ${why}`);
 }
 
+const FIELD_PREFIX = new TextEncoder().encode('Content-Disposition: form-data; name="');
+const FIELD_MAX = FIELD_PREFIX.length + 64;
+
+/**
+ * The header block every browser sends for a text field,
+ * `Content-Disposition: form-data; name="<printable ASCII>"` and nothing else, read
+ * without decoding and splitting it: the same answer as the general path, in a
+ * fraction of its time, for forms of many small fields.
+ */
+function simpleField(block: Uint8Array): PartHead | undefined {
+  const start = FIELD_PREFIX.length;
+  const last = block.length - 1;
+  if (last < start || last > FIELD_MAX || block[last] !== 0x22) return undefined;
+  for (let i = 0; i < start; i++) if (block[i] !== FIELD_PREFIX[i]) return undefined;
+  let name = '';
+  for (let i = start; i < last; i++) {
+    const c = block[i]!;
+    // Printable ASCII other than the quote and the backslash: nothing to unescape or decode.
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return undefined;
+    name += String.fromCharCode(c);
+  }
+  const headers = new Map([['content-disposition', `form-data; name="${name}"`]]);
+  return { name, filename: undefined, rawFilename: undefined, contentType: 'text/plain', headers };
+}
+
 /** Parses the header block of part number `index` (1-based, for messages). */
 export function parsePartHeaders(block: Uint8Array, index: number): PartHead {
+  const simple = simpleField(block);
+  if (simple !== undefined) return simple;
   const headers = new Map<string, string>();
   const text = decodeHeaderBytes(block);
   let start = 0;
