@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientDisconnected, HttpError } from '@tsgi/core';
-import { parseMultipart } from '../src/multipart/index.js';
+import { parseMultipart, type StoredFile } from '../src/multipart/index.js';
 import {
   CONTENT_TYPE,
   CountingInput,
@@ -244,7 +244,7 @@ describe('parseMultipart: temp files', () => {
     const large = new Uint8Array(300_000).map((_, i) => i % 251);
     const body = multipartBody([file('small', 's.txt', 'tiny'), file('large', 'l.bin', large), field('note', 'n')]);
     const parts = parseMultipart(multipartEnviron(body, CONTENT_TYPE, 8192), { fileMemoryThreshold: 100_000, tempDir: dir });
-    const stored = [];
+    const stored: StoredFile[] = [];
     for await (const part of parts) stored.push(await part.store());
     expect(stored.map((s) => [s.name, s.storage, s.size])).toEqual([
       ['small', 'memory', 4],
@@ -276,7 +276,7 @@ describe('parseMultipart: temp files', () => {
       const body = multipartBody([file('done', 'a.bin', first), file('cut', 'b.bin', new Uint8Array(200_000).fill(8))]);
       const cut = body.subarray(0, body.byteLength - 100_000);
       const parts = parseMultipart(multipartEnviron(makeInput(chunks(cut, 16_384))), { fileMemoryThreshold: 1000, tempDir: dir });
-      const stored = [];
+      const stored: StoredFile[] = [];
       const result = await outcome(
         (async () => {
           for await (const part of parts) stored.push(await part.store());
