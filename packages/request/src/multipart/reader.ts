@@ -11,12 +11,13 @@
  * line. Line ends are CRLF as RFC 2046 says: an LF alone after a boundary is a 400,
  * not read leniently, so no filter in front of the app can read the body differently.
  *
- * Limits are checked as bytes pass, whether the part is read or skipped.
+ * Limits are checked as bytes pass (`LimitCounter`), whether the part is read or skipped.
  *
  * @see https://www.rfc-editor.org/rfc/rfc2046#section-5.1.1 (delimiters, preamble, epilogue)
  * @module
  */
 import { HttpError, concatBytes } from '@tsgi/core';
+import { LimitCounter } from './limits.js';
 import type { ResolvedMultipartOptions } from './options.js';
 import { parsePartHeaders, type PartHead } from './part-headers.js';
 import { byteSearch, partialTail, type ByteSearch } from './search.js';
@@ -41,7 +42,7 @@ const DONE = 3;
 
 export class MultipartReader {
   readonly #input: AsyncIterator<Uint8Array>;
-  readonly #limits: ResolvedMultipartOptions;
+  readonly #limits: LimitCounter;
   readonly #boundary: string;
   readonly #delimiter: Uint8Array;
   readonly #find: ByteSearch;
@@ -50,24 +51,19 @@ export class MultipartReader {
   /** The end of the last chunk when it may be the start of a delimiter. */
   #carry: Uint8Array | null = CRLF;
   #state = PREAMBLE;
-  #total = 0;
-  #parts = 0;
-  #files = 0;
-  #fieldBytes = 0;
   #current: PartHead | null = null;
-  #partBytes = 0;
 
   constructor(input: AsyncIterable<Uint8Array>, boundary: string, limits: ResolvedMultipartOptions) {
     this.#input = input[Symbol.asyncIterator]();
     this.#boundary = boundary;
-    this.#limits = limits;
+    this.#limits = new LimitCounter(limits);
     this.#delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
     this.#find = byteSearch(this.#delimiter);
   }
 
   /** How many parts have started: the current part's number, 1-based. */
   get partCount(): number {
-    return this.#parts;
+    return this.#limits.parts;
   }
 
   // Each read below returns its value directly when the bytes are already buffered
@@ -152,22 +148,15 @@ export class MultipartReader {
   }
 
   #readHead(): PartHead | Promise<PartHead> {
-    const limits = this.#limits;
-    if (++this.#parts > limits.maxParts) {
-      throw new HttpError(413, `multipart body has more than maxParts (${limits.maxParts}) parts: raise the maxParts option`);
-    }
+    this.#limits.part();
     const block = this.#headerBlock();
     return block instanceof Uint8Array ? this.#begin(block) : block.then((whole) => this.#begin(whole));
   }
 
   #begin(block: Uint8Array): PartHead {
-    const head = parsePartHeaders(block, this.#parts);
-    const limits = this.#limits;
-    if (head.filename !== undefined && ++this.#files > limits.maxFiles) {
-      throw new HttpError(413, `multipart body has more than maxFiles (${limits.maxFiles}) files: raise the maxFiles option`);
-    }
+    const head = parsePartHeaders(block, this.#limits.parts);
+    if (head.filename !== undefined) this.#limits.file();
     this.#current = head;
-    this.#partBytes = 0;
     this.#state = CONTENT;
     return head;
   }
@@ -175,22 +164,7 @@ export class MultipartReader {
   /** Counts a piece of content against the limits of its part. */
   #count(piece: Uint8Array): Uint8Array {
     const head = this.#current!;
-    const limits = this.#limits;
-    this.#partBytes += piece.byteLength;
-    if (head.filename === undefined) {
-      this.#fieldBytes += piece.byteLength;
-      if (this.#fieldBytes > limits.maxFieldSize) {
-        throw new HttpError(
-          413,
-          `multipart fields are over maxFieldSize (${limits.maxFieldSize} bytes, all fields together) at field ${JSON.stringify(head.name)}: raise the maxFieldSize option, or send large values as files`,
-        );
-      }
-    } else if (this.#partBytes > limits.maxFileSize) {
-      throw new HttpError(
-        413,
-        `multipart file ${JSON.stringify(head.filename)} (field ${JSON.stringify(head.name)}) is over maxFileSize (${limits.maxFileSize} bytes): raise the maxFileSize option`,
-      );
-    }
+    this.#limits.content(piece.byteLength, head.name, head.filename);
     return piece;
   }
 
@@ -203,10 +177,7 @@ export class MultipartReader {
       }
       const chunk = result.value;
       if (chunk.byteLength === 0) continue;
-      this.#total += chunk.byteLength;
-      if (this.#total > this.#limits.maxTotalSize) {
-        throw new HttpError(413, `multipart body is over maxTotalSize (${this.#limits.maxTotalSize} bytes): raise the maxTotalSize option`);
-      }
+      this.#limits.received(chunk.byteLength);
       return chunk;
     }
   }
@@ -309,14 +280,9 @@ export class MultipartReader {
     return true;
   }
 
-  #headersTooLarge(): HttpError {
-    const max = this.#limits.maxHeaderSize;
-    return new HttpError(413, `multipart part ${this.#parts} has headers over maxHeaderSize (${max} bytes): raise the maxHeaderSize option`);
-  }
-
   /** The current part's header block, without the empty line that ends it. */
   #headerBlock(): Uint8Array | Promise<Uint8Array> {
-    const max = this.#limits.maxHeaderSize;
+    const max = this.#limits.options.maxHeaderSize;
     const buf = this.#buf;
     const pos = this.#pos;
     if (pos + 1 < buf.length && buf[pos] === CR && buf[pos + 1] === LF) {
@@ -325,7 +291,7 @@ export class MultipartReader {
     }
     const end = findHeaderEnd(buf, pos);
     if (end !== -1) {
-      if (end - pos > max) throw this.#headersTooLarge();
+      if (end - pos > max) throw this.#limits.headersTooLarge();
       this.#pos = end + 4;
       return buf.subarray(pos, end);
     }
@@ -337,7 +303,7 @@ export class MultipartReader {
    * line (so an empty block is found as CRLF CRLF too), each byte copied once.
    */
   async #gatherHeaderBlock(first: Uint8Array): Promise<Uint8Array> {
-    const block = new Uint8Array(this.#limits.maxHeaderSize + 6);
+    const block = new Uint8Array(this.#limits.options.maxHeaderSize + 6);
     block.set(CRLF);
     let length = 2;
     let piece = first;
@@ -352,7 +318,7 @@ export class MultipartReader {
         this.#pos = at + 4 - (length - take);
         return block.subarray(2, Math.max(2, at));
       }
-      if (length === block.length) throw this.#headersTooLarge();
+      if (length === block.length) throw this.#limits.headersTooLarge();
       piece = await this.#pull();
     }
   }
