@@ -80,7 +80,7 @@ describe('multipart over a socket', () => {
     ]);
     expect(result.tempFiles).toBe(1);
     // The body was closed once the response was sent; cleanup runs right after.
-    for (let i = 0; i < 200 && readdirSync(dir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 500 && readdirSync(dir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('multipart over a socket', () => {
     );
     socket.write(Buffer.alloc(1_000_000, 1));
     // Wait until the app has spilled to a temp file, then hang up.
-    for (let i = 0; i < 200 && readdirSync(dir).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 500 && readdirSync(dir).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(readdirSync(dir)).toHaveLength(1);
     socket.destroy();
     const outcome = await finished;
