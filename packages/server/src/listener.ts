@@ -147,12 +147,16 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     let result: Body | Promise<Body>;
     try {
       result = app(environ, writer.startResponse);
+      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
+      if (isThenable(result)) {
+        void respondLater(writer, result);
+        return;
+      }
     } catch (error) {
       writer.fail(error);
       return;
     }
-    if (isThenable(result)) void respondLater(writer, result);
-    else writer.respond(result);
+    writer.respond(result);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {

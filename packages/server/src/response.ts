@@ -161,23 +161,32 @@ export class NodeResponseWriter extends ResponseState {
 
   /** Takes what the app returned and sends it. */
   respond(body: Body): void {
+    let problem: string | undefined;
+    let file = false;
+    try {
+      problem = checkBody(body);
+      if (problem === undefined) {
+        this.walk = new BodyWalk(body);
+        file = isFileBody(body);
+      }
+    } catch (error) {
+      // A Proxy whose traps throw: looking at it is the app's error, not the server's end.
+      if (!this.finished) this.fail(error);
+      else logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
+      return;
+    }
     if (this.finished) {
       // The client left while the app was still working: nothing to send, but the
       // body it made must still be closed.
-      if (checkBody(body) === undefined) {
-        this.walk = new BodyWalk(body);
-        this.closeWalk();
-      }
+      this.closeWalk();
       return;
     }
-    const problem = checkBody(body);
     if (problem !== undefined) {
       this.fail(new TypeError(`tsgi server: ${problem}`));
       return;
     }
-    this.walk = new BodyWalk(body);
     if (Array.isArray(body) && !this.headersSent) this.respondArray(body as Uint8Array[]);
-    else if (isFileBody(body) && !this.headersSent) void this.respondFile(body);
+    else if (file && !this.headersSent) void this.respondFile(body as FileBody);
     else void this.respondStream();
   }
 
