@@ -3,42 +3,7 @@ import { isClientDisconnected } from './client-disconnected.js';
 import { isConnectionAbort } from './connection-abort.js';
 import { OPAQUE_VALUE, describeError } from './describe-error.js';
 import { HttpError, isHttpError } from './errors.js';
-
-/** A Proxy on which every operation throws (its handler is a Proxy whose every trap throws). */
-function throwingProxy(): object {
-  const handler = new Proxy(
-    {},
-    {
-      get: () => () => {
-        throw new Error('trap');
-      },
-    },
-  );
-  return new Proxy({}, handler);
-}
-
-function throwingGetter<T extends object>(target: T, key: string): T {
-  return Object.defineProperty(target, key, {
-    get() {
-      throw new Error(`${key} getter`);
-    },
-  });
-}
-
-/** The values an app can throw that String() or error.stack would throw on. */
-export const HOSTILE: Array<[string, () => unknown]> = [
-  ['a null-prototype object', () => Object.create(null)],
-  ['a Proxy whose traps throw', throwingProxy],
-  ['an object whose toString throws', () => ({ toString: () => { throw new Error('toString'); } })],
-  ['an Error whose stack getter throws', () => throwingGetter(new Error('boom'), 'stack')],
-  [
-    'an Error whose stack and message getters throw',
-    () => throwingGetter(throwingGetter(new Error('boom'), 'stack'), 'message'),
-  ],
-  ['an Error without a stack whose message getter throws', () => throwingGetter(Object.defineProperty(new Error('boom'), 'stack', { value: undefined }), 'message')],
-  ['a Symbol', () => Symbol('boom')],
-  ['a revoked Proxy', () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; }],
-];
+import { HOSTILE, throwingProxy } from '../test/hostile-values.js';
 
 describe('describeError', () => {
   test.each(HOSTILE)('%s: a string, no throw', (_name, make) => {
@@ -66,7 +31,12 @@ describe('describeError', () => {
     const error = new TypeError('bad thing');
     expect(describeError(error)).toBe(error.stack);
     expect(describeError(error, { stack: false })).toBe('TypeError: bad thing');
-    expect(describeError(throwingGetter(new RangeError('far'), 'stack'))).toBe('RangeError: far');
+    const far = Object.defineProperty(new RangeError('far'), 'stack', {
+      get() {
+        throw new Error('stack getter');
+      },
+    });
+    expect(describeError(far)).toBe('RangeError: far');
     expect(describeError({ name: 'Custom', message: 'duck-typed' })).toBe('Custom: duck-typed');
     expect(describeError({ message: 'only a message' })).toBe('only a message');
     expect(describeError(new URL('http://a/b'))).toBe('http://a/b');
