@@ -93,7 +93,7 @@ function brief(value: unknown): string {
 /** `Foo { a: 1, b: "x" }` from a few own enumerable keys, or `undefined` when looking throws. */
 function shape(value: object): string | undefined {
   try {
-    const proto: unknown = Object.getPrototypeOf(value);
+    const proto = Object.getPrototypeOf(value) as object | null;
     let prefix = '[Object: null prototype] ';
     if (proto !== null) {
       const ctor = read(proto, 'constructor');

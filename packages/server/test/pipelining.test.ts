@@ -181,3 +181,87 @@ describe('every pipelined body is closed once when the client hangs up', () => {
     expect(headOf(text).statusLine).toBe('HTTP/1.1 200 OK');
   });
 });
+
+/**
+ * A refusal goes out with `Connection: close`: the connection ends there, and a request
+ * pipelined behind the refused one (in the same packet) must never reach the app.
+ * Otherwise `GET / ... Host: a\r\nHost: b` + `POST /side-effect` runs the POST, its
+ * answer is thrown away, and a front proxy that split them differently is desynced.
+ */
+describe('nothing pipelined behind a refusal reaches the app', () => {
+  let sideEffects = 0;
+  const counting: Application = (environ, start) => {
+    if (environ.PATH_INFO === '/side-effect') sideEffects++;
+    start('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '2']]);
+    return [Buffer.from('ok')];
+  };
+  let refusing: TestServer;
+  beforeAll(async () => {
+    refusing = await startServer(lint(counting), { limits: { maxBodyBytes: 10, headerMap: 'refuse' } });
+  });
+  afterAll(() => refusing.close());
+
+  const FOLLOWER = 'POST /side-effect HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n';
+  const many = (n: number): string => Array.from({ length: n }, (_, i) => `X-H${i}: v\r\n`).join('');
+  const REFUSED: Array<[name: string, status: number, request: string]> = [
+    ['a repeated Host', 400, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'],
+    ['a missing Host', 400, 'GET / HTTP/1.1\r\n\r\n'],
+    ["a header name with '_' (headerMap: 'refuse')", 400, 'GET / HTTP/1.1\r\nHost: x\r\nX_Bad: 1\r\n\r\n'],
+    ['a repeated Content-Type', 400, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: a/b\r\nContent-Type: c/d\r\nContent-Length: 0\r\n\r\n'],
+    ["'*' on GET", 400, 'GET * HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['Transfer-Encoding on HTTP/1.0', 400, 'POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    ['a forbidden trailer', 400, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nHost: y\r\n\r\n'],
+    ['a Content-Length over maxBodyBytes (413)', 413, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n${'b'.repeat(20)}`],
+    ['a held chunked body over maxBodyBytes (413)', 413, `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n${'b'.repeat(20)}\r\n0\r\n\r\n`],
+    ['a request line over 4094 bytes (414)', 414, `GET /${'a'.repeat(5000)} HTTP/1.1\r\nHost: x\r\n\r\n`],
+    ['more than 100 header fields (431)', 431, `GET / HTTP/1.1\r\nHost: x\r\n${many(101)}\r\n`],
+    ['a header field over 8190 bytes (431)', 431, `GET / HTTP/1.1\r\nHost: x\r\nX-Long: ${'v'.repeat(9000)}\r\n\r\n`],
+    ['a transfer coding other than chunked (501)', 501, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n'],
+  ];
+
+  /** Sends `data` in one write and reads until the server closes (or 1 s passes). */
+  function exchange(data: string): Promise<{ text: string; closed: boolean }> {
+    return new Promise((resolve) => {
+      const socket = connect(refusing.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => finish(false), 1000);
+      const finish = (closed: boolean): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ text: Buffer.concat(chunks).toString('latin1'), closed });
+      };
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('close', () => finish(true));
+      socket.on('error', () => finish(true));
+      socket.write(data);
+    });
+  }
+
+  test.each(REFUSED)('%s: %i, Connection: close, and the pipelined POST never runs', async (_name, status, request) => {
+    sideEffects = 0;
+    const { text, closed } = await exchange(request + FOLLOWER + FOLLOWER);
+    const { statusLine, headers } = headOf(text);
+    expect(statusLine.slice(0, 12)).toBe(`HTTP/1.1 ${status}`);
+    expect(headers.connection).toBe('close');
+    expect(text.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(closed).toBe(true);
+    await sleep(20);
+    expect(sideEffects).toBe(0);
+  });
+
+  test('behind a request the app answers, a refused one still stops the rest', async () => {
+    sideEffects = 0;
+    const { text, closed } = await exchange('GET /first HTTP/1.1\r\nHost: x\r\n\r\n' + 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n' + FOLLOWER);
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    expect(closed).toBe(true);
+    await sleep(20);
+    expect(sideEffects).toBe(0);
+  });
+
+  test('pipelined requests that pass all run, in order', async () => {
+    sideEffects = 0;
+    const { text } = await exchange(FOLLOWER + FOLLOWER + 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(text.match(/HTTP\/1\.1 200/g)).toHaveLength(3);
+    expect(sideEffects).toBe(2);
+  });
+});
