@@ -27,6 +27,7 @@ import {
   checkHeaders,
   closeBody,
   checkStatus,
+  describeError,
   statusCode,
   type Body,
   type Environ,
@@ -158,7 +159,7 @@ export function toKoa(middleware: Middleware, options: ToKoaOptions = {}): KoaMi
   if (options === null || typeof options !== 'object') throw new TypeError(`toKoa: options must be an object, got ${String(options)}`);
   const config = resolveListenerOptions({ errors: options.errors ?? process.stderr });
   const logError = (error: unknown): void => {
-    config.errors.write(`toKoa: error while closing the response body: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    config.errors.write(`toKoa: error while closing the response body: ${describeError(error)}\n`);
   };
   const app = middleware(koaStackApp);
   if (typeof app !== 'function') throw new TypeError(`toKoa: middleware(app) must return an application function, got ${typeof app}`);

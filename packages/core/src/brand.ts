@@ -29,7 +29,14 @@ export function shareInstanceof(cls: Class, key: string): void {
     value: function hasInstance(this: Class, value: unknown): boolean {
       // A subclass inherits this static method; for it, only its own copy counts.
       if (this !== cls) return ordinaryHasInstance.call(this, value);
-      return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+      if (typeof value !== 'object' || value === null) return false;
+      // A thrown value may be a Proxy whose traps throw: asking must never throw too
+      // (the gateway asks `error instanceof ConnectionAbort` in its error path).
+      try {
+        return (value as Record<symbol, unknown>)[brand] === true;
+      } catch {
+        return false;
+      }
     },
   });
 }

@@ -35,9 +35,14 @@ const MAX_CAUSES = 8;
  * whose `cause` chain holds one.
  */
 export function isClientDisconnected(error: unknown): boolean {
-  for (let i = 0; i < MAX_CAUSES && error instanceof Error; i++) {
-    if (error instanceof ClientDisconnected || error.name === 'ClientDisconnected') return true;
-    error = error.cause;
+  // Any value may be asked about, a Proxy whose traps throw included: never throw.
+  try {
+    for (let i = 0; i < MAX_CAUSES && error instanceof Error; i++) {
+      if (error instanceof ClientDisconnected || error.name === 'ClientDisconnected') return true;
+      error = error.cause;
+    }
+  } catch {
+    // A value that throws when looked at is not one of ours.
   }
   return false;
 }

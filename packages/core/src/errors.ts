@@ -48,6 +48,11 @@ shareInstanceof(HttpError, 'tsgi.HttpError');
 /** True for anything with a numeric `status` of 400-599, from any package. */
 export function isHttpError(error: unknown): error is { status: number; message: string; expose?: boolean } {
   if (typeof error !== 'object' || error === null) return false;
-  const status = (error as { status?: unknown }).status;
+  let status: unknown;
+  try {
+    status = (error as { status?: unknown }).status;
+  } catch {
+    return false; // a getter or Proxy trap that throws: not an HTTP error
+  }
   return typeof status === 'number' && status >= 400 && status <= 599;
 }

@@ -13,6 +13,7 @@ import { toFetch } from '@tsgi/fetch';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { testClient } from '@tsgi/testing';
+import { HOSTILE } from './hostile-values.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const TEXT: [string, string] = ['Content-Type', 'text/plain'];
@@ -272,6 +273,60 @@ const ROWS: Row[] = [
     rule: 'headers.content-length',
   },
 ];
+
+/**
+ * An app may throw anything: each value String() or `.stack` cannot take, thrown at
+ * each point before and after the headers, must give every output the same 500 or cut.
+ */
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+for (const [name, make] of HOSTILE) {
+  ROWS.push(
+    {
+      name: `the app throws ${name}`,
+      app: () => () => {
+        throw make();
+      },
+      outcome: ERROR,
+      closes: 0,
+    },
+    {
+      name: `the async app rejects with ${name}`,
+      app: () => () => Promise.reject(make() as Error),
+      outcome: ERROR,
+      closes: 0,
+    },
+    {
+      name: `the body throws ${name} before its first byte`,
+      app: (closed) => (_e, start) =>
+        counted(
+          (async function* () {
+            start('200 OK', [TEXT]);
+            await tick();
+            yield bytes('');
+            throw make();
+          })(),
+          closed,
+        ),
+      outcome: ERROR,
+      closes: 1,
+    },
+    {
+      name: `the body throws ${name} after the headers went out`,
+      app: (closed) => (_e, start) =>
+        counted(
+          (async function* () {
+            start('200 OK', [TEXT]);
+            yield bytes('first');
+            await tick();
+            throw make();
+          })(),
+          closed,
+        ),
+      outcome: 'cut',
+      closes: 1,
+    },
+  );
+}
 
 /** What a fetch Response came to: `"<code> <body>"`, or `"cut"` when its body broke. */
 async function outcomeOf(response: Response): Promise<string> {

@@ -4,13 +4,15 @@
  * @see https://peps.python.org/pep-3333/#input-and-error-streams
  * @module
  */
-import { requestUri, type Environ } from '@tsgi/core';
+import { describeError, requestUri, type Environ } from '@tsgi/core';
 
-/** Writes `error` to the request's `wsgi.errors`; a broken log stream is not the client's problem. */
+/**
+ * Writes `error` (whatever was thrown: `describeError` copes with any value) to the
+ * request's `wsgi.errors`; a broken log stream is not the client's problem.
+ */
 export function logError(environ: Environ, who: string, status: number, error: unknown): void {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   try {
-    environ['wsgi.errors'].write(`tsgi ${who}: ${status} for ${environ.REQUEST_METHOD} ${requestUri(environ)}: ${detail}\n`);
+    environ['wsgi.errors'].write(`tsgi ${who}: ${status} for ${environ.REQUEST_METHOD} ${requestUri(environ)}: ${describeError(error)}\n`);
   } catch {
     // Logging must not turn an answered error into an unanswered one.
   }

@@ -21,6 +21,7 @@ import {
   INTERNAL_ERROR,
   ResponseState,
   checkBody,
+  describeError,
   getHeader,
   type Body,
   type Environ,
@@ -121,7 +122,8 @@ export class FetchExchange extends ResponseState {
     if (chunk !== undefined) this.checkChunk(chunk);
     // A length that disagrees with Content-Length goes the stream's way: cut or errored.
     if (this.contentLength >= 0 && this.contentLength !== (chunk?.byteLength ?? 0)) return undefined;
-    void this.finish();
+    // A close() that throws is logged; the response is whole by now.
+    this.finish().catch((closeError: unknown) => this.log(closeError));
     return chunk === undefined ? null : chunk;
   }
 
@@ -176,7 +178,9 @@ export class FetchExchange extends ResponseState {
       // Fewer bytes than Content-Length promised: only an errored stream tells the client.
       const problem = this.endProblem();
       if (problem !== undefined) throw problem;
-      await this.finish();
+      // Every byte is out: a close() that fails now is logged, as the server does,
+      // and does not break a response that is whole.
+      await this.finish().catch((closeError: unknown) => this.log(closeError));
       controller.close();
     } catch (error) {
       if (this.broken === undefined) this.log(error);
@@ -199,8 +203,12 @@ export class FetchExchange extends ResponseState {
     return new Response(INTERNAL_ERROR.body, { status: 500, headers: this.headers });
   }
 
-  private log(error: unknown): void {
-    const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-    this.environ['wsgi.errors'].write(`toFetch: ${text}\n`);
+  /** Logs to `wsgi.errors`; never throws (it runs in the error paths, on whatever the app threw). */
+  log(error: unknown): void {
+    try {
+      this.environ['wsgi.errors'].write(`toFetch: ${describeError(error)}\n`);
+    } catch {
+      // A broken log must not turn a 500 into a rejected handler.
+    }
   }
 }

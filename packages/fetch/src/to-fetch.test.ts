@@ -2,6 +2,7 @@ import type { Application, Body, Environ, ErrorStream } from '@tsgi/core';
 import { requestEnviron } from './environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 import { toFetch } from './to-fetch.js';
+import { HOSTILE } from '../../core/test/hostile-values.js';
 
 const quiet = (): void => undefined;
 
@@ -277,4 +278,81 @@ test('the request body stays unlocked until the app reads wsgi.input', async () 
   expect(environBody).toBeDefined();
   expect(request.bodyUsed).toBe(false);
   expect(await request.text()).toBe('left for the host');
+});
+
+describe('a hostile value thrown at any point (one String() or .stack cannot take)', () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => void rejections.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onRejection));
+  afterAll(() => process.off('unhandledRejection', onRejection));
+  const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+  test.each(HOSTILE)('%s from the app: a 500, logged', async (_name, make) => {
+    const log: string[] = [];
+    const response = await toFetch(() => {
+      throw make();
+    }, { errors: textErrors(log) })(new Request('http://h/'));
+    expect(response.status).toBe(500);
+    expect(log.join('')).toMatch(/^toFetch: .+/);
+  });
+
+  test.each(HOSTILE)('%s from an array body’s close(): the whole response, the error logged, no unhandled rejection', async (_name, make) => {
+    const log: string[] = [];
+    let closed = 0;
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return Object.assign([Buffer.from('whole')], {
+        close() {
+          closed++;
+          throw make();
+        },
+      });
+    };
+    const response = await toFetch(app, { errors: textErrors(log) })(new Request('http://h/'));
+    expect(`${response.status} ${await response.text()}`).toBe('200 whole');
+    await settle();
+    expect(closed).toBe(1);
+    expect(log.join('')).toMatch(/^toFetch: .+/);
+    expect(rejections).toEqual([]);
+  });
+
+  test.each(HOSTILE)('%s from a streamed body’s close(): the whole response, the error logged', async (_name, make) => {
+    const log: string[] = [];
+    let closed = 0;
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return Object.assign(
+        (async function* () {
+          yield Buffer.from('who');
+          yield Buffer.from('le');
+        })(),
+        {
+          close() {
+            closed++;
+            return Promise.reject(make() as Error);
+          },
+        },
+      );
+    };
+    const response = await toFetch(app, { errors: textErrors(log) })(new Request('http://h/'));
+    expect(`${response.status} ${await response.text()}`).toBe('200 whole');
+    await settle();
+    expect(closed).toBe(1);
+    expect(log.join('')).toMatch(/^toFetch: .+/);
+    expect(rejections).toEqual([]);
+  });
+
+  test('a wsgi.errors that throws does not turn the 500 into a rejected handler', async () => {
+    const errors: ErrorStream = {
+      write() {
+        throw new Error('log is gone');
+      },
+      writelines: quiet,
+      flush: quiet,
+    };
+    const response = await toFetch(() => {
+      throw Object.create(null);
+    }, { errors })(new Request('http://h/'));
+    expect(response.status).toBe(500);
+  });
 });

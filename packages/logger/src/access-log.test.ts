@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessLog, type AccessLogOptions } from './access-log.js';
+import { HOSTILE } from '../../core/test/hostile-values.js';
 
 const T = Date.UTC(2000, 9, 10, 20, 55, 36);
 const TIME = '[10/Oct/2000:13:55:36 -0700]';
@@ -190,6 +191,17 @@ describe('accessLog: requests that did not complete', () => {
     };
     await expect(testClient(logger(app)).get('/x')).rejects.toThrow('disk on fire');
     expect(JSON.parse(lines()[0]!)).toMatchObject({ status: 200, bytes: 7, outcome: 'error', error: 'Error: disk on fire' });
+  });
+
+  it.each(HOSTILE)('logs an app that throws %s as error, the value described', async (_name, make) => {
+    const { logger, lines } = setup({ format: 'json' });
+    const app: Application = () => {
+      throw make();
+    };
+    expect((await testClient(logger(app), { catchErrors: true }).get('/x')).status).toBe(500);
+    const line = JSON.parse(lines()[0]!) as { outcome: string; error: unknown };
+    expect(line.outcome).toBe('error');
+    expect(typeof line.error === 'string' && line.error !== '').toBe(true);
   });
 
   it('logs a failure before any byte as the 500 the gateway sends, strict CLF', async () => {

@@ -18,7 +18,7 @@
  * @see https://httpd.apache.org/docs/2.4/logs.html#combined
  * @module
  */
-import type { Environ } from '@tsgi/core';
+import { describeError, type Environ } from '@tsgi/core';
 import { clfTime } from './clf-time.js';
 import { escapeLogItem, jsonString } from './escape.js';
 
@@ -113,9 +113,9 @@ function jsonOrNull(value: string | undefined): string {
   return value === undefined ? 'null' : jsonString(value);
 }
 
+/** `Name: message` on one line; any thrown value, one whose toString throws included. */
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.name + ': ' + error.message;
-  return String(error);
+  return describeError(error, { stack: false });
 }
 
 /** One JSON object: time (ISO, UTC), method, path, query, protocol, status, bytes, duration (ms), ... */

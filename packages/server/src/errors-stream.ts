@@ -9,7 +9,7 @@
  * @see https://peps.python.org/pep-3333/#input-and-error-streams
  * @module
  */
-import type { ErrorStream } from '@tsgi/core';
+import { describeError, type ErrorStream } from '@tsgi/core';
 
 /** Anything with a `write(text)` (a node Writable, a test's recorder) or a full ErrorStream. */
 export type ErrorsOption = ErrorStream | { write(text: string): unknown };
@@ -37,11 +37,14 @@ export function toErrorStream(target: ErrorsOption = process.stderr): ErrorStrea
   return new WritableErrorStream(target);
 }
 
-/** One log entry for an error the gateway handled, with the request that caused it. */
+/**
+ * One log entry for an error the gateway handled, with the request that caused it.
+ * Never throws: it runs in the gateway's error paths, with no catch above them, and
+ * `error` is whatever the app threw (`describeError` copes with any value).
+ */
 export function logError(errors: ErrorStream, what: string, method: string, target: string, error: unknown): void {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   try {
-    errors.write(`tsgi: ${what} (${method} ${target}): ${detail}\n`);
+    errors.write(`tsgi: ${what} (${method} ${target}): ${describeError(error)}\n`);
   } catch {
     // A broken log must not take the server down with it.
   }

@@ -36,7 +36,7 @@
  * @module
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { ConnectionAbort, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { ConnectionAbort, describeError, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
 import { parseHeaderBlock } from './from-node-headers.js';
 import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
@@ -127,7 +127,7 @@ function commit(exchange: Exchange, block: string): void {
     exchange.write = exchange.startResponse(`${res.statusCode} ${res.statusMessage}`, parseHeaderBlock(block));
   } catch (error) {
     exchange.reject(error);
-    socket.abandon(error instanceof Error ? error : new Error(String(error)));
+    socket.abandon(toError(error));
     return;
   }
   // Settle after the listener's current turn: a synchronous res.end() has then
@@ -184,8 +184,18 @@ function onTimeout(exchange: Exchange, timeout: number): void {
   exchange.socket.abandon(new Error(`fromNodeListener: the listener did not start a response within ${timeout} ms`));
 }
 
+/** `value` if it is an Error, else an Error describing it; never throws, whatever was thrown. */
+function toError(value: unknown): Error {
+  try {
+    if (value instanceof Error) return value;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws: not an Error we can use.
+  }
+  return new Error(describeError(value), { cause: value });
+}
+
 function onListenerError(this: Exchange, error: unknown): void {
-  const failure = error instanceof Error ? error : new Error(String(error));
+  const failure = toError(error);
   if (!this.started) {
     clearTimeout(this.timer);
     this.reject(failure);
@@ -255,12 +265,13 @@ export function fromNodeListener(
       let result: unknown;
       try {
         result = run(req, res);
+        // Inside the try: `then` may be a getter (or a Proxy trap) that throws.
+        if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, onListenerError.bind(exchange));
+        }
       } catch (error) {
         onListenerError.call(exchange, error);
         return;
-      }
-      if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-        (result as PromiseLike<unknown>).then(undefined, onListenerError.bind(exchange));
       }
     });
   };

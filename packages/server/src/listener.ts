@@ -23,8 +23,8 @@ import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
 import { EMPTY_INPUT, type NodeInputStream } from './input.js';
 import { createGate } from './limits-gate.js';
-import { resolveLimits, type LimitsOptions } from './limits.js';
-import type { OnReject } from './reject.js';
+import { REFUSALS, resolveLimits, type LimitsOptions } from './limits.js';
+import { rejectResponse, type OnReject } from './reject.js';
 import { NodeResponseWriter } from './response.js';
 
 export interface ListenerOptions {
@@ -67,17 +67,6 @@ export interface ListenerOptions {
 }
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
-
-const BAD_REQUEST = Buffer.from('Bad Request\n');
-
-function badRequest(res: ServerResponse): void {
-  res.shouldKeepAlive = false;
-  res.writeHead(400, 'Bad Request', [
-    ['Content-Type', 'text/plain; charset=utf-8'],
-    ['Content-Length', String(BAD_REQUEST.byteLength)],
-  ]);
-  res.end(BAD_REQUEST);
-}
 
 function isThenable(value: unknown): value is PromiseLike<Body> {
   return typeof (value as PromiseLike<Body> | null)?.then === 'function';
@@ -137,7 +126,8 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     if (server !== undefined && !server.listening) res.shouldKeepAlive = false;
     const environ = buildEnviron(req, res, config);
     if (environ === undefined) {
-      badRequest(res);
+      // A refusal like the gate's: Connection: close, and nothing pipelined after it runs.
+      rejectResponse(req, res, REFUSALS.duplicateHost.status, REFUSALS.duplicateHost.reason, options.onReject);
       return;
     }
     gate.arm(environ['wsgi.input']);
@@ -147,12 +137,16 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     let result: Body | Promise<Body>;
     try {
       result = app(environ, writer.startResponse);
+      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
+      if (isThenable(result)) {
+        void respondLater(writer, result);
+        return;
+      }
     } catch (error) {
       writer.fail(error);
       return;
     }
-    if (isThenable(result)) void respondLater(writer, result);
-    else writer.respond(result);
+    writer.respond(result);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {

@@ -25,6 +25,7 @@
  * @see https://peps.python.org/pep-3333/#error-handling
  * @module
  */
+import type { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -42,6 +43,7 @@ import {
 import { GatewayConnection } from './client-connection.js';
 import { logError } from './errors-stream.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
+import { holdUntilClose, type Abortable } from './held-responses.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
 
 const kWriter = Symbol('tsgi.response_writer');
@@ -77,13 +79,17 @@ function notContentLength(pair: [string, string]): boolean {
  * One response written to a node:http `ServerResponse`: core's `ResponseState` keeps
  * the contract's rules; this class says only how status, headers and bytes leave.
  */
-export class NodeResponseWriter extends ResponseState {
+export class NodeResponseWriter extends ResponseState implements Abortable {
   aborted = false;
   finished = false;
   private walk: BodyWalk | null = null;
   private waiter: (() => void) | null = null;
   private writeFn: Write | null = null;
   private watching = false;
+  /** The socket's set of held (pipelined) responses this one is in, until it finishes. */
+  private held: Set<Abortable> | null = null;
+  /** The file a file body is streaming from, to stop when the client leaves. */
+  private fileStream: ReadStream | null = null;
   /** `environ['tsgi.connection']`: told when the client leaves early. */
   readonly connection = new GatewayConnection();
 
@@ -157,27 +163,39 @@ export class NodeResponseWriter extends ResponseState {
     const res = this.res as TaggedResponse;
     res[kWriter] = this;
     res.on('close', onResponseClose);
+    // Pipelined behind a response still going out: node holds this one without a
+    // socket, and it would never hear 'close' if the client left. The socket will.
+    if (res.socket == null) this.held = holdUntilClose(this.req.socket, this);
   }
 
   /** Takes what the app returned and sends it. */
   respond(body: Body): void {
+    let problem: string | undefined;
+    let file = false;
+    try {
+      problem = checkBody(body);
+      if (problem === undefined) {
+        this.walk = new BodyWalk(body);
+        file = isFileBody(body);
+      }
+    } catch (error) {
+      // A Proxy whose traps throw: looking at it is the app's error, not the server's end.
+      if (!this.finished) this.fail(error);
+      else logError(this.errors, 'error in application', this.req.method ?? '', this.req.url ?? '', error);
+      return;
+    }
     if (this.finished) {
       // The client left while the app was still working: nothing to send, but the
       // body it made must still be closed.
-      if (checkBody(body) === undefined) {
-        this.walk = new BodyWalk(body);
-        this.closeWalk();
-      }
+      this.closeWalk();
       return;
     }
-    const problem = checkBody(body);
     if (problem !== undefined) {
       this.fail(new TypeError(`tsgi server: ${problem}`));
       return;
     }
-    this.walk = new BodyWalk(body);
     if (Array.isArray(body) && !this.headersSent) this.respondArray(body as Uint8Array[]);
-    else if (isFileBody(body) && !this.headersSent) void this.respondFile(body);
+    else if (file && !this.headersSent) void this.respondFile(body as FileBody);
     else void this.respondStream();
   }
 
@@ -216,6 +234,7 @@ export class NodeResponseWriter extends ResponseState {
 
   private async respondFile(body: FileBody): Promise<void> {
     const res = this.res;
+    this.watchClose();
     try {
       if (this.status === undefined) throw this.endProblem()!;
       this.keepAliveIfDrainable();
@@ -242,6 +261,7 @@ export class NodeResponseWriter extends ResponseState {
           highWaterMark: body.blockSize,
           autoClose: false,
         });
+        this.fileStream = stream;
         await pipeline(stream, res, { end: false });
         this.written = stream.bytesRead;
       }
@@ -365,6 +385,8 @@ export class NodeResponseWriter extends ResponseState {
   abort(): void {
     if (this.finished) return;
     this.aborted = true;
+    // A held response's pipeline waits on a socket it will never get: end it here.
+    this.fileStream?.destroy();
     try {
       this.connection.close();
     } catch (error) {
@@ -417,6 +439,7 @@ export class NodeResponseWriter extends ResponseState {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.held?.delete(this);
     this.closeWalk();
   }
 

@@ -1,7 +1,9 @@
 /**
  * gunicorn's invalid-request corpus over raw sockets: every case is answered with a
  * 4xx (with `Connection: close`) or a closed connection, and the app is never called.
- * Cases that gunicorn ran with a config get the matching tsgi limits.
+ * Cases that gunicorn ran with a config get the matching tsgi limits. Each case runs
+ * again with a valid request pipelined behind it (which must not reach the app
+ * either), and valid pipelines cut off after the first bytes must close every body.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -100,9 +102,23 @@ const cases = readCases();
 const runnable = cases.filter((c) => limitsFor(c.config) !== null);
 
 const calls: string[] = [];
+const bodies = { made: 0, closed: 0 };
 const app: Application = (environ, startResponse) => {
   calls.push(`${environ.REQUEST_METHOD} ${environ.REQUEST_URI}`);
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  if (environ.PATH_INFO === '/stream') {
+    // A long streamed body, for the pipelining rows that hang up after the first bytes.
+    bodies.made++;
+    return Object.assign(
+      (async function* () {
+        for (let i = 0; i < 256; i++) {
+          yield Buffer.alloc(16 * 1024, 115);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })(),
+      { close: () => void bodies.closed++ },
+    );
+  }
   return [Buffer.from('reached the app\n')];
 };
 
@@ -150,6 +166,49 @@ describe("gunicorn's invalid-request corpus", () => {
     expect(rejects.filter((info) => info.remotePort === result.localPort).map((info) => info.status)).toEqual([
       Number(statusLine.slice(9, 12)),
     ]);
+  });
+});
+
+/**
+ * The same corpus with a valid request pipelined behind each case, in the same packet:
+ * a refusal ends the connection, so the request behind it must never reach the app
+ * either (a server that ran it would answer into a connection it already closed, and
+ * a proxy in front that framed the bytes differently would be desynchronized).
+ */
+const FOLLOWER = Buffer.from('POST /side-effect HTTP/1.1\r\nHost: example.com\r\nContent-Length: 0\r\n\r\n', 'latin1');
+
+describe("gunicorn's corpus with a request pipelined behind each case", () => {
+  test.each(runnable.map((c) => [c.file, c] as const))('%s + a pipelined POST: the app is never called', async (_file, c) => {
+    const server = await serverFor(limitsFor(c.config)!);
+    calls.length = 0;
+    const data = decodeCase(readFileSync(path.join(CORPUS, c.file), 'latin1'));
+    const result = await send(server.port, Buffer.concat([data, FOLLOWER, FOLLOWER]), 400);
+    expect(calls).toEqual([]);
+    // At most the one refusal: nothing answered for the requests behind it.
+    expect((result.text.match(/HTTP\/1\.1 \d{3} /g) ?? []).length).toBeLessThanOrEqual(1);
+  });
+});
+
+/** Pipelines `count` GETs of /stream and hangs up on the first bytes back. */
+function pipelineAndHangUp(port: number, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.once('close', () => resolve());
+    socket.once('data', () => socket.destroy());
+    socket.write('GET /stream HTTP/1.1\r\nHost: example.com\r\n\r\n'.repeat(count));
+  });
+}
+
+describe('pipelined requests cut off after the first bytes', () => {
+  test.each([1, 2, 3, 5, 8])('%i pipelined: every body the app made is closed', async (count) => {
+    const server = await serverFor({});
+    calls.length = 0;
+    bodies.made = bodies.closed = 0;
+    await pipelineAndHangUp(server.port, count);
+    for (let i = 0; i < 100 && bodies.closed < bodies.made; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bodies.made).toBeGreaterThanOrEqual(1);
+    expect(bodies.closed).toBe(bodies.made);
   });
 });
 

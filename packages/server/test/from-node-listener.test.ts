@@ -156,6 +156,20 @@ describe('errors and time', () => {
     expect(await (await fetch(url + '/ok')).text()).toBe('fine');
   });
 
+  test.each([
+    ['a null-prototype object', (): unknown => Object.create(null)],
+    ['a Proxy whose traps throw', (): unknown => new Proxy({}, new Proxy({}, { get: () => () => { throw new Error('trap'); } }))],
+  ])('a listener that throws or rejects with %s: 500, and the server keeps serving', async (_name, make) => {
+    const url = await wrap((req, res) => {
+      if (req.url === '/throw') throw make();
+      if (req.url === '/reject') return Promise.reject(make() as Error);
+      res.end('fine');
+    });
+    expect((await fetch(url + '/throw')).status).toBe(500);
+    expect((await fetch(url + '/reject')).status).toBe(500);
+    expect(await (await fetch(url + '/ok')).text()).toBe('fine');
+  });
+
   test('a rejected promise (an async listener) is a 500 too', async () => {
     const url = await wrap(async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { BodyWalk, INTERNAL_ERROR, ResponseState, checkBody, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
+import { BodyWalk, INTERNAL_ERROR, ResponseState, checkBody, describeError, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
 
 export interface RunResult {
   status: string;
@@ -89,6 +89,15 @@ async function iterate(walk: BodyWalk, collector: Collector): Promise<void> {
   if (problem !== undefined) throw problem;
 }
 
+/** Whether a thrown value is lint's; false (not a throw) for a Proxy whose traps throw. */
+function isLintError(error: unknown): boolean {
+  try {
+    return error instanceof Error && error.name === 'LintError';
+  } catch {
+    return false;
+  }
+}
+
 /** Calls `app` with `environ` and collects its response. */
 export async function runRequest(
   app: Application,
@@ -105,12 +114,12 @@ export async function runRequest(
     walk = new BodyWalk(body);
     await iterate(walk, collector);
   } catch (error) {
-    const isLint = error instanceof Error && error.name === 'LintError';
+    const isLint = isLintError(error);
     if (!options.catchErrors || collector.headersSent || isLint) {
       failure = { error };
     } else {
       // Like the gateway: a 500 when nothing was sent yet, and the error to wsgi.errors.
-      environ['wsgi.errors'].write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      environ['wsgi.errors'].write(`${describeError(error)}\n`);
       collector.status = INTERNAL_ERROR.status;
       collector.headers = INTERNAL_ERROR.headers();
       collector.chunks = [INTERNAL_ERROR.body];

@@ -1,6 +1,7 @@
 import type { Application, Body } from '@tsgi/core';
 import { LintError } from '@tsgi/lint';
 import { testClient } from '@tsgi/testing';
+import { HOSTILE } from '../../core/test/hostile-values.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -238,5 +239,43 @@ describe('like the gateway', () => {
     expect((await client.request('PROPFIND', '/')).text).toBe('PROPFIND');
     expect(() => testClient(app, { timeout: 0 })).toThrow(/timeout/);
     expect(() => testClient(app, { maxBodyBytes: -1 })).toThrow(/maxBodyBytes/);
+  });
+});
+
+describe('a hostile value thrown (one String() or .stack cannot take)', () => {
+  test.each(HOSTILE)('%s from the app, with catchErrors: a 500, the value described in errors', async (_name, make) => {
+    const client = testClient(() => {
+      throw make();
+    }, { catchErrors: true });
+    const res = await client.get('/');
+    expect(res.status).toBe(500);
+    expect(res.errors).toMatch(/.+\n$/);
+  });
+
+  test.each(HOSTILE)('%s from a body before its first byte, with catchErrors: a 500, closed once', async (_name, make) => {
+    let closes = 0;
+    const app: Application = (_environ, startResponse) =>
+      Object.assign(
+        (async function* () {
+          startResponse('200 OK', [['Content-Type', 'text/plain']]);
+          yield bytes('');
+          throw make();
+        })(),
+        { close: () => void closes++ },
+      );
+    const res = await testClient(app, { catchErrors: true }).get('/');
+    expect(res.status).toBe(500);
+    expect(closes).toBe(1);
+  });
+
+  test.each(HOSTILE)('%s from the app, without catchErrors: the request rejects with that very value', async (_name, make) => {
+    const value = make();
+    const outcome = await testClient(() => {
+      throw value;
+    }).get('/').then(
+      () => 'resolved',
+      (reason: unknown) => (reason === value ? 'the value' : 'another value'),
+    );
+    expect(outcome).toBe('the value');
   });
 });
