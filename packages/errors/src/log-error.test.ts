@@ -22,3 +22,13 @@ test.each(HOSTILE)('logs %s in one line without throwing', (_name, make) => {
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^tsgi httpErrors: 500 for GET http:\/\/h\/x: .+/);
 });
+
+test('masks secrets in the logged URL and in the error text, by the development page rule', () => {
+  const lines: string[] = [];
+  const environ = { ...environWith(lines), QUERY_STRING: 'api_key=QUERYSECRET&page=2' } as Environ;
+  logError(environ, 'httpErrors', 502, new Error('upstream https://api.example/v1?token=UPSTREAMSECRET failed'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).not.toMatch(/QUERYSECRET|UPSTREAMSECRET/);
+  expect(lines[0]).toMatch(/page=2/);
+  expect(lines[0]).toMatch(/upstream https:\/\/api\.example\/v1\?token=/);
+});

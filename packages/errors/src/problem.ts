@@ -74,7 +74,7 @@ export function toProblem(error: unknown, environ: Environ): Problem {
   const title = statusLine(status).slice(4);
   const problem: Problem = { type: 'about:blank', title, status };
   if (exposesMessage(error, status)) {
-    const message = String(error.message ?? '');
+    const message = typeof error.message === 'string' ? error.message : '';
     if (message !== '' && message !== title) problem.detail = message;
   }
   problem.instance = quotePath(environ.SCRIPT_NAME + environ.PATH_INFO) || '/';

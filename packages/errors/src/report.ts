@@ -12,7 +12,7 @@
  * @see https://tc39.es/ecma262/#sec-installerrorcause (Error cause)
  * @module
  */
-import { statusLine, type Environ } from '@tsgi/core';
+import { describeError, statusLine, type Environ } from '@tsgi/core';
 import { maskEnviron, maskUrl, requestLine, type SecretTest } from './mask.js';
 import { errorStatus } from './problem.js';
 import type { FrameSource, SourceReader } from './source.js';
@@ -48,15 +48,45 @@ export interface ExceptionReport {
 /** How many causes are followed; a chain longer than this is cut (and a cycle stops sooner). */
 const MAX_CAUSES = 10;
 
-function reportError(error: unknown, reader: SourceReader, isSecret: SecretTest): ReportedError {
-  if (!(error instanceof Error)) {
-    return { name: error === null ? 'null' : typeof error, message: maskUrl(String(error), isSecret), frames: [] };
+/** A string property of a thrown value, or `undefined` when it is not one or reading it throws. */
+function readString(error: Error, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value: unknown = error[key];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
-  const frames = parseStack(error.stack ?? '').map((frame): ReportFrame => {
+}
+
+function reportError(error: unknown, reader: SourceReader, isSecret: SecretTest): ReportedError {
+  if (!isError(error)) {
+    return { name: error === null ? 'null' : typeof error, message: maskUrl(describeError(error, { stack: false }), isSecret), frames: [] };
+  }
+  const frames = parseStack(readString(error, 'stack') ?? '').map((frame): ReportFrame => {
     const source = reader.locate(frame);
     return source === undefined ? { function: frame.function, text: frame.text } : { function: frame.function, text: frame.text, source };
   });
-  return { name: error.name, message: maskUrl(error.message, isSecret), frames };
+  const message = readString(error, 'message') ?? describeError(error, { stack: false });
+  return { name: readString(error, 'name') ?? 'Error', message: maskUrl(message, isSecret), frames };
+}
+
+/** `instanceof Error`, false for a Proxy whose traps throw. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** `error.cause`, or `undefined` when there is none or reading it throws. */
+function causeOf(error: unknown): unknown {
+  if (error === null || typeof error !== 'object') return undefined;
+  try {
+    return 'cause' in error ? error.cause : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Gathers the report for `error`; see the module comment. */
@@ -66,8 +96,9 @@ export function exceptionReport(error: unknown, environ: Environ, reader: Source
   for (let current = error; errors.length <= MAX_CAUSES && !seen.has(current); ) {
     seen.add(current);
     errors.push(reportError(current, reader, isSecret));
-    if (current === null || typeof current !== 'object' || !('cause' in current) || current.cause === undefined) break;
-    current = current.cause;
+    const cause = causeOf(current);
+    if (cause === undefined) break;
+    current = cause;
   }
   const status = errorStatus(error);
   return { status, statusLine: statusLine(status), request: requestLine(environ, isSecret), errors, environ: maskEnviron(environ, isSecret) };
