@@ -4,7 +4,7 @@
  * was seen, and how to fix it.
  * @module
  */
-import { shareInstanceof } from '@tsgi/core';
+import { describeError, shareInstanceof } from '@tsgi/core';
 import { RULES, type RuleId } from './rules.js';
 
 export class LintError extends Error {
@@ -28,8 +28,16 @@ export class LintError extends Error {
 // One LintError for `instanceof` whether it came from the ESM or the CommonJS build.
 shareInstanceof(LintError, 'tsgi.LintError');
 
-/** A short, safe description of any value for messages. */
+/** A short, safe description of any value for messages; never throws (a Proxy's traps may). */
 export function show(value: unknown): string {
+  try {
+    return shape(value);
+  } catch {
+    return describeError(value, { stack: false, maxLength: 80 });
+  }
+}
+
+function shape(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
   if (value === null || value === undefined || typeof value !== 'object') {
     return typeof value === 'function' ? 'a function' : String(value);
