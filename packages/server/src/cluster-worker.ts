@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
+import type { ConnectionMessage, TookMessage } from './cluster-handoff.js';
 import { workerStack } from './cluster-stack.js';
 import { limitsOf, splitTarget, type Settings } from './config.js';
 import { prepareTypeScript } from './load-app.js';
@@ -27,8 +28,9 @@ export type ToPrimary =
   | { tsgi: 'heartbeat' }
   | { tsgi: 'listening' }
   | { tsgi: 'fatal'; message: string }
-  | { tsgi: 'retire' };
-export type ToWorker = { tsgi: 'stop' } | { tsgi: 'connection'; index: number };
+  | { tsgi: 'retire' }
+  | TookMessage;
+export type ToWorker = { tsgi: 'stop' } | ConnectionMessage;
 
 /** What the primary hands a worker (as JSON in its environment): the settings and the addresses it listens on. */
 export interface WorkerPlan {
@@ -126,8 +128,13 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
   }
   process.on('message', (message: ToWorker, socket?: Socket) => {
     if (message?.tsgi === 'stop') stop();
-    // null when the client left before the socket got here.
-    else if (message?.tsgi === 'connection' && socket) served[message.index]?.server.emit('connection', socket);
+    else if (message?.tsgi === 'connection') {
+      // Acknowledged before a byte is read: until then the primary may give the
+      // connection to another worker if this one dies (cluster-handoff.ts).
+      send({ tsgi: 'took', id: message.id });
+      // undefined when the primary's copy was gone before it was sent.
+      if (socket) served[message.index]?.server.emit('connection', socket);
+    }
   });
   // Ctrl-C reaches the whole process group: the primary decides, the worker waits for it.
   process.on('SIGINT', () => undefined);

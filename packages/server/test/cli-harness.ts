@@ -24,18 +24,49 @@ export interface Cli {
   exited: Promise<number | string>;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Cli {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-    cwd,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), ...env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs the CLI with `args`; `env` adds variables to this process's, and an `undefined` value unsets one. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Cli {
+  const merged: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), ...env, NODE_OPTIONS: '' };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves once `stream` has printed text matching `pattern` (with that text); rejects after `ms` or when the CLI exits first. */
+export function waitForOutput(cli: Cli, stream: 'stdout' | 'stderr', pattern: RegExp, ms = 15_000): Promise<string> {
+  const text = stream === 'stdout' ? cli.stdout : cli.stderr;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error: Error | null, found = ''): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      cli.child[stream]!.off('data', onData);
+      cli.child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(found);
+    };
+    const check = (): void => {
+      const match = pattern.exec(text());
+      if (match !== null) settle(null, match[0]);
+    };
+    const onExit = (): void => {
+      check();
+      settle(new Error(`the CLI exited before printing ${pattern}:\n${cli.stdout()}\n${cli.stderr()}`));
+    };
+    // After this module's own 'data' listener has appended the chunk.
+    const onData = (): void => void setImmediate(check);
+    const timer = setTimeout(() => settle(new Error(`no ${pattern} on ${stream} within ${ms} ms:\n${cli.stdout()}\n${cli.stderr()}`)), ms);
+    cli.child[stream]!.on('data', onData);
+    cli.child.once('exit', onExit);
+    check();
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null) onExit();
+  });
 }
 
 /** Waits for the start-up line and returns the addresses it names (URLs, `unix:/path`). */
