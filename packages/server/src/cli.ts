@@ -17,7 +17,17 @@ import { parseCli } from './cli-args.js';
 import { helpText } from './cli-help.js';
 import { runPrimary, SETTINGS_ENV } from './cluster.js';
 import { runWorker, type WorkerPlan } from './cluster-worker.js';
-import { COMMAND_LINE, ConfigError, ENVIRONMENT, fromEnv, loadConfigFile, resolveSettings, type Settings, type SettingsInput } from './config.js';
+import {
+  COMMAND_LINE,
+  ConfigError,
+  defaultNodeEnv,
+  ENVIRONMENT,
+  fromEnv,
+  loadConfigFile,
+  resolveSettings,
+  type Settings,
+  type SettingsInput,
+} from './config.js';
 
 /** Set by the `tsgi` bin from its package.json (the built CLI has no path to it in both module formats). */
 const VERSION = (globalThis as { [key: symbol]: unknown })[Symbol.for('tsgi.version')] ?? 'unknown (run through the tsgi bin)';
@@ -55,6 +65,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stderr.write(`tsgi: error: ${error.message}\n`);
     return 2;
   }
+  defaultNodeEnv(settings, env);
   return runPrimary(settings);
 }
 

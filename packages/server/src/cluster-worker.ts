@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import type { Application } from '@tsgi/core';
 import type { ConnectionMessage, TookMessage } from './cluster-handoff.js';
 import { workerStack } from './cluster-stack.js';
-import { limitsOf, splitTarget, type Settings } from './config.js';
+import { defaultNodeEnv, limitsOf, splitTarget, type Settings } from './config.js';
 import { prepareTypeScript } from './load-app.js';
 import { serve, type Served } from './serve.js';
 
@@ -76,6 +76,7 @@ function send(message: ToPrimary): void {
 export async function runWorker(plan: WorkerPlan): Promise<void> {
   const { settings } = plan;
   let served: Served[];
+  defaultNodeEnv(settings);
   try {
     const stack = workerStack(await loadApp(settings.app), settings);
     served = await Promise.all(

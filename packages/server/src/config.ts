@@ -109,6 +109,15 @@ export function limitsOf(settings: Settings): LimitsOptions {
   };
 }
 
+/**
+ * `NODE_ENV=production` when it is unset (or empty) and `--dev` is not given: set in
+ * the primary before the workers are forked, and again in each worker before it
+ * imports the app, so a library that reads it at import time sees it.
+ */
+export function defaultNodeEnv(settings: Pick<Settings, 'dev'>, env: NodeJS.ProcessEnv = process.env): void {
+  if (!settings.dev && (env.NODE_ENV === undefined || env.NODE_ENV === '')) env.NODE_ENV = 'production';
+}
+
 /** `./app.ts:server` -> the module path and the export name (default: default, then app, then application). */
 export function splitTarget(target: string): { module: string; name: string | undefined } {
   // A Windows drive letter (C:\...) is not an export separator.

@@ -14,6 +14,7 @@ const dir = fixtureDir({
   'tsgi.config.json': JSON.stringify({ app: 'app.mjs:app', workers: 1, port: 1 }),
   'tsgi.config.mjs': "export default { app: './app.mjs', workers: 1, host: '127.0.0.1' };\n",
   'typo.json': JSON.stringify({ app: 'app.mjs', worker: 2 }),
+  'env.mjs': "export default (_e, sr) => { sr('200 OK', []); return [Buffer.from(process.env.NODE_ENV ?? '(unset)')]; };\n",
   'typed.ts': "import type { Application } from '@tsgi/core';\nconst app: Application = (_e, sr) => { sr('200 OK', []); return [Buffer.from('typed')]; };\nexport default app;\n",
 });
 
@@ -105,4 +106,29 @@ test('a .js config module and a TypeScript app (under tsx)', async () => {
   } finally {
     await stopCli(typed);
   }
+});
+
+describe('NODE_ENV: production unless told otherwise, before the app is imported', () => {
+  test.each([
+    ['unset', 'production', [], { NODE_ENV: undefined }],
+    ['empty', 'production', [], { NODE_ENV: '' }],
+    ['unset, --dev', '(unset)', ['--dev'], { NODE_ENV: undefined }],
+    ['unset, TSGI_DEV=1', '(unset)', [], { NODE_ENV: undefined, TSGI_DEV: '1' }],
+    ['set by the user', 'staging', [], { NODE_ENV: 'staging' }],
+    ['set by the user, --dev', 'development', ['--dev'], { NODE_ENV: 'development' }],
+  ])('NODE_ENV %s: the app sees %s', async (_what, seen, flags, env) => {
+    const cli = runCli(['serve', 'env.mjs', '--port', '0', '--workers', '1', ...flags], env, dir);
+    try {
+      expect(await getOnce(await startedUrl(cli))).toEqual({ status: 200, body: seen });
+    } finally {
+      await stopCli(cli);
+    }
+  });
+
+  test('--help says so', async () => {
+    const cli = runCli(['--help']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout()).toMatch(/--dev +keep NODE_ENV unset/);
+    expect(cli.stdout()).toContain('NODE_ENV=production when it is not set');
+  });
 });
