@@ -19,8 +19,11 @@ export function helpText(): string {
   let text = `Usage: tsgi serve <module>[:export] [options]
 
 Serves a tsgi application (the module's export: default, app or application) on
-node:http across worker processes, like gunicorn. Numbers are decimal digits;
-times are seconds.
+node:http across worker processes, like gunicorn. The module is a path (src/app
+finds ./src/app.js, .mjs, .cjs, .ts, .mts, .cts or src/app/index.*) or a package.
+A factory is called with gunicorn's syntax, literal arguments only:
+  tsgi serve "src/app:createApp('prod', 3)"
+Numbers are decimal digits; times are seconds.
 
 Options (each also as TSGI_<NAME>, e.g. TSGI_PORT, or in the config file):
 `;

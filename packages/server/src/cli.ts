@@ -15,6 +15,7 @@
  */
 import { parseCli } from './cli-args.js';
 import { helpText } from './cli-help.js';
+import { parseTarget, resolveAppModule } from './cli-target.js';
 import { runPrimary, SETTINGS_ENV } from './cluster.js';
 import { runWorker, type WorkerPlan } from './cluster-worker.js';
 import {
@@ -60,6 +61,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     ];
     if (configFile !== undefined) sources.push([configFile, await loadConfigFile(configFile)]);
     settings = resolveSettings(sources);
+    // Before anything is bound: a missing module is the error to show, not a busy port.
+    resolveAppModule(parseTarget(settings.app).module);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`tsgi: error: ${error.message}\n`);

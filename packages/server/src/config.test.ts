@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { availableParallelism } from 'node:os';
 import { parseCli } from './cli-args.js';
-import { COMMAND_LINE, ConfigError, defaultNodeEnv, ENVIRONMENT, envName, flagName, fromEnv, limitsOf, resolveSettings, splitTarget } from './config.js';
+import { COMMAND_LINE, ConfigError, defaultNodeEnv, ENVIRONMENT, envName, flagName, fromEnv, limitsOf, resolveSettings } from './config.js';
 import { parseBind } from './bind-address.js';
 import { closest } from './did-you-mean.js';
 
@@ -122,12 +122,6 @@ test('--bind: several addresses, IPv6 in brackets, unix sockets; bad ones named'
   expect(() => fromArgs('--bind', '2001:db8::1:99999')).toThrow(/put an IPv6 address in brackets/);
   expect(() => fromArgs('--bind', 'unix:')).toThrow(/give a socket path/);
   expect(fromArgs('--forwarded-allow-ips', '10.0.0.1, 10.0.0.0/8').forwardedAllowIps).toEqual(['10.0.0.1', '10.0.0.0/8']);
-});
-
-test('splitTarget: module[:export], leaving a Windows drive letter alone', () => {
-  expect(splitTarget('./app.ts:api')).toEqual({ module: './app.ts', name: 'api' });
-  expect(splitTarget('app.js')).toEqual({ module: 'app.js', name: undefined });
-  expect(splitTarget('C:\\srv\\app.js')).toEqual({ module: 'C:\\srv\\app.js', name: undefined });
 });
 
 test('parseCli: serve with flags, help, version, and one-line usage errors with did-you-mean', () => {

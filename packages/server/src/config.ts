@@ -117,11 +117,3 @@ export function limitsOf(settings: Settings): LimitsOptions {
 export function defaultNodeEnv(settings: Pick<Settings, 'dev'>, env: NodeJS.ProcessEnv = process.env): void {
   if (!settings.dev && (env.NODE_ENV === undefined || env.NODE_ENV === '')) env.NODE_ENV = 'production';
 }
-
-/** `./app.ts:server` -> the module path and the export name (default: default, then app, then application). */
-export function splitTarget(target: string): { module: string; name: string | undefined } {
-  // A Windows drive letter (C:\...) is not an export separator.
-  const colon = target.lastIndexOf(':');
-  if (colon <= 1) return { module: target, name: undefined };
-  return { module: target.slice(0, colon), name: target.slice(colon + 1) || undefined };
-}

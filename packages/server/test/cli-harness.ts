@@ -4,7 +4,7 @@
  * 127.0.0.1 only, and kills only the processes it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ export function waitForOutput(cli: Cli, stream: 'stdout' | 'stderr', pattern: Re
 export async function startedUrls(cli: Cli, ms = 15_000): Promise<string[]> {
   const end = Date.now() + ms;
   for (;;) {
-    const match = /serving \S+ on (.+) with \d+ worker/.exec(cli.stdout());
+    const match = /serving .+ on ((?:\S+ )*\S+) with \d+ worker/.exec(cli.stdout());
     if (match) return match[1]!.split(' ');
     if (cli.child.exitCode !== null || Date.now() > end) {
       throw new Error(`the CLI did not start:\n${cli.stdout()}\n${cli.stderr()}`);
@@ -95,10 +95,24 @@ export async function stopCli(cli: Cli): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A directory with the given files (fixture apps, config files). */
+/** The CLI's exit code; a CLI still running after `ms` is stopped and the test fails (it must not outlive the test). */
+export async function exitCode(cli: Cli, ms = 15_000): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), ms)));
+  const code = await Promise.race([cli.exited, late]);
+  clearTimeout(timer);
+  if (code !== 'running') return code;
+  await stopCli(cli);
+  throw new Error(`the CLI was still running after ${ms} ms:\n${cli.stdout()}\n${cli.stderr()}`);
+}
+
+/** A directory with the given files (fixture apps, config files); names may have folders (`src/app.mjs`). */
 export function fixtureDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tsgi-cli-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 
