@@ -10,7 +10,8 @@
  *
  * Workers are plain `child_process.fork()` children, not node:cluster workers: the
  * sockets stay with the primary, so a connection arriving while no worker is ready
- * waits for the next one instead of being refused.
+ * waits for the next one instead of being refused, and one handed to a worker that
+ * dies before taking it is dealt again (cluster-handoff.ts).
  *
  * @example
  * await runPrimary(settings); // never returns; exits the process
