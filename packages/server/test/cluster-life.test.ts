@@ -1,8 +1,8 @@
 /**
  * The primary's life, for the bad cases of issue #20: `--timeout 0` turns the
  * heartbeat check off (it used to restart every worker in a loop); connections that
- * arrive while the only worker is being replaced wait in the backlog and are served
- * (they used to be refused); and the primary stops itself and its workers when its
+ * arrive while the only worker is being replaced wait in the primary and are served
+ * (they used to be refused), but not past --graceful-timeout; and the primary stops itself and its workers when its
  * parent dies without passing a signal on, as npx and pnpm do.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -92,6 +92,26 @@ test('with one worker, connections arriving while it is replaced wait and are se
       expect(Number(answer.slice(answer.indexOf('\r\n\r\n') + 4))).not.toBe(before);
     }
   } finally {
+    await stopCli(cli);
+  }
+});
+
+test('a connection no worker takes within --graceful-timeout is closed, not kept waiting', async () => {
+  const gated = fixtureDir({ 'app.mjs': GATED_APP });
+  const gate = path.join(gated, 'gate');
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--graceful-timeout', '1'], {}, gated);
+  try {
+    const url = await startedUrl(cli);
+    execFileSync('mkfifo', [gate]);
+    await expect(getOnce(`${url}/crash`)).rejects.toThrow();
+    await waitForOutput(cli, 'stderr', /worker \d+ died/);
+    // The replacement waits on the gate: no worker will be ready.
+    const answer = answerOf(await connected(Number(new URL(url).port)));
+    const limit = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 10_000).unref());
+    // Closed by the primary with the request unread: a FIN or a reset, at once either way.
+    expect(await Promise.race([answer.then(() => 'answered', (error: Error) => error.message), limit])).toMatch(/^(closed without an answer|read ECONNRESET)$/);
+  } finally {
+    // The booting replacement has no SIGTERM handler yet: it is killed, never let through the gate.
     await stopCli(cli);
   }
 });
