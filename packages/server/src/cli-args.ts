@@ -36,7 +36,7 @@ interface Flag {
 const FLAGS = new Map<string, Flag>();
 for (const spec of SETTING_SPECS) {
   if (spec.key === 'app') continue;
-  const flag = { key: spec.key, takesValue: true, repeatable: spec.kind === 'list' };
+  const flag = { key: spec.key, takesValue: spec.kind !== 'flag', repeatable: spec.kind === 'list' };
   FLAGS.set(`--${flagName(spec.key)}`, flag);
   if (spec.short) FLAGS.set(`-${spec.short}`, flag);
 }

@@ -15,9 +15,20 @@
  */
 import { parseCli } from './cli-args.js';
 import { helpText } from './cli-help.js';
+import { parseTarget, resolveAppModule } from './cli-target.js';
 import { runPrimary, SETTINGS_ENV } from './cluster.js';
 import { runWorker, type WorkerPlan } from './cluster-worker.js';
-import { COMMAND_LINE, ConfigError, ENVIRONMENT, fromEnv, loadConfigFile, resolveSettings, type Settings, type SettingsInput } from './config.js';
+import {
+  COMMAND_LINE,
+  ConfigError,
+  defaultNodeEnv,
+  ENVIRONMENT,
+  fromEnv,
+  loadConfigFile,
+  resolveSettings,
+  type Settings,
+  type SettingsInput,
+} from './config.js';
 
 /** Set by the `tsgi` bin from its package.json (the built CLI has no path to it in both module formats). */
 const VERSION = (globalThis as { [key: symbol]: unknown })[Symbol.for('tsgi.version')] ?? 'unknown (run through the tsgi bin)';
@@ -50,11 +61,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     ];
     if (configFile !== undefined) sources.push([configFile, await loadConfigFile(configFile)]);
     settings = resolveSettings(sources);
+    // Before anything is bound: a missing module is the error to show, not a busy port.
+    resolveAppModule(parseTarget(settings.app).module);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`tsgi: error: ${error.message}\n`);
     return 2;
   }
+  defaultNodeEnv(settings, env);
   return runPrimary(settings);
 }
 

@@ -4,9 +4,10 @@
  * connection to the next worker in turn (round-robin, as node:cluster does), passing
  * the socket over the worker's IPC channel. When no worker can take it (the only
  * worker crashed and its replacement is booting, or every worker is being replaced),
- * the connection waits here, paused, and goes to the next worker that is ready:
- * it is never refused. node:cluster's own round-robin closes its socket when the last
- * worker exits, so a connection in that gap was refused.
+ * the connection waits here, paused, and goes to the next worker that is ready (or
+ * is closed if none is within `--graceful-timeout`): it is not refused.
+ * node:cluster's own round-robin closes its socket when the last worker exits, so a
+ * connection in that gap was refused.
  *
  * Why not let every worker accept on one shared socket (gunicorn's way): measured with
  * 2 workers, bursts of 50 connections went 10/40, 3/47, 10/40 and 0/50 to the two (the

@@ -1,6 +1,6 @@
 /**
- * One worker process of the `tsgi` CLI: loads the application module with dynamic
- * `import()`, wraps it as the settings ask (cluster-stack.ts), serves the connections
+ * One worker process of the `tsgi` CLI: loads the application (cluster-app.ts),
+ * wraps it as the settings ask (cluster-stack.ts), serves the connections
  * the primary deals it (one server per `--bind` address), beats a heartbeat so a
  * blocked event loop is noticed, and stops gracefully when told to (or asks to be
  * replaced after `--max-requests`, with jitter).
@@ -11,15 +11,12 @@
  * @see https://docs.gunicorn.org/en/stable/design.html
  * @module
  */
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Application } from '@tsgi/core';
+import type { ConnectionMessage, TookMessage } from './cluster-handoff.js';
+import { loadApp } from './cluster-app.js';
 import { workerStack } from './cluster-stack.js';
-import { limitsOf, splitTarget, type Settings } from './config.js';
-import { prepareTypeScript } from './load-app.js';
+import { defaultNodeEnv, limitsOf, type Settings } from './config.js';
 import { serve, type Served } from './serve.js';
 
 /** Messages between primary and workers; `tsgi` tags them apart from an app's own. */
@@ -27,43 +24,15 @@ export type ToPrimary =
   | { tsgi: 'heartbeat' }
   | { tsgi: 'listening' }
   | { tsgi: 'fatal'; message: string }
-  | { tsgi: 'retire' };
-export type ToWorker = { tsgi: 'stop' } | { tsgi: 'connection'; index: number };
+  | { tsgi: 'retire' }
+  | TookMessage;
+export type ToWorker = { tsgi: 'stop' } | ConnectionMessage;
 
 /** What the primary hands a worker (as JSON in its environment): the settings and the addresses it listens on. */
 export interface WorkerPlan {
   settings: Settings;
   /** The addresses the primary listens on, in `--bind` order; a connection names its index. */
   sockets: Array<{ url: string }>;
-}
-
-const NAMES = ['default', 'app', 'application'];
-
-/** Imports `module[:export]` relative to `cwd` and returns the application in it. */
-export async function loadApp(target: string, cwd = process.cwd()): Promise<Application> {
-  const { module, name } = splitTarget(target);
-  const isPath = module.startsWith('.') || path.isAbsolute(module) || /\.[cm]?[jt]sx?$/.test(module);
-  const full = path.resolve(cwd, module);
-  if (isPath && !existsSync(full)) throw new Error(`cannot find the application module '${module}' (looked for ${full})`);
-  if (isPath) await prepareTypeScript(full);
-  let exports: Record<string, unknown>;
-  try {
-    exports = (await import(isPath ? pathToFileURL(full).href : module)) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`cannot load the application module '${module}': ${(error as Error).stack ?? String(error)}`, { cause: error });
-  }
-  const names = name === undefined ? NAMES : [name];
-  for (const key of names) {
-    let value = exports[key];
-    // A CommonJS module seen through import(): its exports object is the default, so
-    // `default` is that object (look inside it), and names may only be in it.
-    const commonJs = exports.default !== null && typeof exports.default === 'object' ? (exports.default as Record<string, unknown>) : undefined;
-    if (commonJs !== undefined && (value === undefined || value === commonJs)) value = commonJs[key];
-    if (typeof value === 'function') return value as Application;
-    if (value !== undefined) throw new Error(`'${module}' export '${key}' is a ${typeof value}, not an application function`);
-  }
-  const found = Object.keys(exports).join(', ') || 'nothing';
-  throw new Error(`'${module}' has no export ${names.map((n) => `'${n}'`).join(' or ')} (it exports: ${found})`);
 }
 
 function send(message: ToPrimary): void {
@@ -74,6 +43,7 @@ function send(message: ToPrimary): void {
 export async function runWorker(plan: WorkerPlan): Promise<void> {
   const { settings } = plan;
   let served: Served[];
+  defaultNodeEnv(settings);
   try {
     const stack = workerStack(await loadApp(settings.app), settings);
     served = await Promise.all(
@@ -126,8 +96,13 @@ export async function runWorker(plan: WorkerPlan): Promise<void> {
   }
   process.on('message', (message: ToWorker, socket?: Socket) => {
     if (message?.tsgi === 'stop') stop();
-    // null when the client left before the socket got here.
-    else if (message?.tsgi === 'connection' && socket) served[message.index]?.server.emit('connection', socket);
+    else if (message?.tsgi === 'connection') {
+      // Acknowledged before a byte is read: until then the primary may give the
+      // connection to another worker if this one dies (cluster-handoff.ts).
+      send({ tsgi: 'took', id: message.id });
+      // undefined when the primary's copy was gone before it was sent.
+      if (socket) served[message.index]?.server.emit('connection', socket);
+    }
   });
   // Ctrl-C reaches the whole process group: the primary decides, the worker waits for it.
   process.on('SIGINT', () => undefined);

@@ -10,7 +10,8 @@
  *
  * Workers are plain `child_process.fork()` children, not node:cluster workers: the
  * sockets stay with the primary, so a connection arriving while no worker is ready
- * waits for the next one instead of being refused.
+ * waits for the next one instead of being refused, and one handed to a worker that
+ * dies before taking it is dealt again (cluster-handoff.ts).
  *
  * @example
  * await runPrimary(settings); // never returns; exits the process
@@ -21,6 +22,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { bindUrl } from './bind-address.js';
+import { HandedSockets } from './cluster-handoff.js';
 import { bindAll, ListenError, type BoundSockets } from './cluster-sockets.js';
 import type { Settings } from './settings.js';
 import type { ToPrimary, ToWorker, WorkerPlan } from './cluster-worker.js';
@@ -33,7 +35,18 @@ interface Tracked {
   listening: boolean;
   /** Told to stop on purpose: its exit is not a crash. */
   retiring: boolean;
+  /** Connections sent to it that it has not acknowledged yet. */
+  handed: HandedSockets;
+  /** `stop` waits until the connections on their way to it have arrived. */
+  stopWhenTaken: boolean;
   onListening: Array<() => void>;
+}
+
+/** A connection that came while no worker was ready, with the timer that gives up on it. */
+interface Waiting {
+  index: number;
+  socket: Socket;
+  timer: NodeJS.Timeout;
 }
 
 const log = (text: string): void => void process.stderr.write(`tsgi [${process.pid}]: ${text}\n`);
@@ -42,7 +55,7 @@ const log = (text: string): void => void process.stderr.write(`tsgi [${process.p
 export async function runPrimary(settings: Settings): Promise<never> {
   const tracked = new Map<number, Tracked>();
   /** Connections that came while no worker was ready, oldest first. */
-  const waiting: Array<[index: number, socket: Socket]> = [];
+  const waiting: Waiting[] = [];
   let turn = 0;
   /** The workers that listen and are not being stopped; remade when one changes, not per connection. */
   let ready: Tracked[] = [];
@@ -50,17 +63,35 @@ export async function runPrimary(settings: Settings): Promise<never> {
     ready = [...tracked.values()].filter((entry) => entry.listening && !entry.retiring);
   };
 
-  /** Round-robin over the ready workers. */
+  /**
+   * Round-robin over the ready workers. A connection whose worker went away before
+   * taking it comes back here (cluster-handoff.ts) and goes to the next one.
+   */
   function deal(index: number, socket: Socket): void {
-    if (ready.length === 0) {
-      waiting.push([index, socket]);
+    if (stopping) {
+      socket.destroy();
       return;
     }
-    const entry = ready[turn++ % ready.length]!;
-    entry.child.send({ tsgi: 'connection', index } satisfies ToWorker, socket, (error) => {
-      // The worker went away between the pick and the send: the next one gets it.
-      if (error && !socket.destroyed) deal(index, socket);
-    });
+    if (ready.length === 0) {
+      // It waits for the next worker that is ready, up to the graceful timeout.
+      const timer = setTimeout(() => {
+        const at = waiting.findIndex((entry) => entry.socket === socket);
+        if (at !== -1) waiting.splice(at, 1);
+        socket.destroy();
+      }, settings.gracefulTimeout * 1000);
+      timer.unref();
+      waiting.push({ index, socket, timer });
+      return;
+    }
+    ready[turn++ % ready.length]!.handed.hand(index, socket, deal);
+  }
+
+  /** Deals the connections that waited for a ready worker. */
+  function dealWaiting(): void {
+    for (const { index, socket, timer } of waiting.splice(0)) {
+      clearTimeout(timer);
+      if (!socket.destroyed) deal(index, socket);
+    }
   }
 
   let sockets: BoundSockets;
@@ -89,10 +120,21 @@ export async function runPrimary(settings: Settings): Promise<never> {
 
   function spawn(): Tracked {
     const child = fork(process.argv[1]!, process.argv.slice(2), { env });
-    const entry: Tracked = { child, beat: Date.now(), listening: false, retiring: false, onListening: [] };
+    const entry: Tracked = {
+      child,
+      beat: Date.now(),
+      listening: false,
+      retiring: false,
+      handed: new HandedSockets(child),
+      stopWhenTaken: false,
+      onListening: [],
+    };
     tracked.set(child.pid!, entry);
     child.on('message', (message: ToPrimary) => {
-      if (message?.tsgi === 'heartbeat') entry.beat = Date.now();
+      if (message?.tsgi === 'took') {
+        entry.handed.took(message.id);
+        if (entry.stopWhenTaken && entry.handed.size === 0) sendStop(entry);
+      } else if (message?.tsgi === 'heartbeat') entry.beat = Date.now();
       else if (message?.tsgi === 'listening') onListening(entry);
       else if (message?.tsgi === 'fatal') fatal(message.message);
       else if (message?.tsgi === 'retire' && !entry.retiring && !stopping) {
@@ -101,6 +143,11 @@ export async function runPrimary(settings: Settings): Promise<never> {
       }
     });
     child.once('exit', (code, signal) => onExit(child, code, signal));
+    // 'close' comes once it has exited and every message it sent was read, so its
+    // acks are in: what is still handed was never taken, and goes to another worker.
+    child.once('close', () => {
+      for (const { index, socket } of entry.handed.reclaim()) deal(index, socket);
+    });
     // Gone or going: it can take no more connections (its 'exit' may come later).
     child.once('disconnect', () => {
       entry.listening = false;
@@ -116,7 +163,7 @@ export async function runPrimary(settings: Settings): Promise<never> {
     refreshReady();
     entry.beat = Date.now();
     for (const callback of entry.onListening.splice(0)) callback();
-    for (const [index, socket] of waiting.splice(0)) if (!socket.destroyed) deal(index, socket);
+    dealWaiting();
     listeningCount++;
     if (progressEvery > 0 && listeningCount <= settings.workers && listeningCount % progressEvery === 0) {
       log(`${listeningCount}/${settings.workers} workers listening`);
@@ -129,12 +176,20 @@ export async function runPrimary(settings: Settings): Promise<never> {
     }
   }
 
+  function sendStop(entry: Tracked): void {
+    entry.stopWhenTaken = false;
+    if (entry.child.connected) entry.child.send({ tsgi: 'stop' } satisfies ToWorker);
+  }
+
   function stopWorker(entry: Tracked): void {
     entry.retiring = true;
     refreshReady();
     // A worker still booting has no requests and may not listen for messages yet.
-    if (entry.listening && entry.child.connected) entry.child.send({ tsgi: 'stop' } satisfies ToWorker);
-    else entry.child.kill('SIGTERM');
+    if (!entry.listening || !entry.child.connected) entry.child.kill('SIGTERM');
+    // `stop` would overtake the connections node still queues for it (a message
+    // without a handle is not queued behind them): those are served first.
+    else if (entry.handed.size > 0) entry.stopWhenTaken = true;
+    else sendStop(entry);
     // Past the graceful timeout (and a margin for the worker's own cut) it is killed.
     const kill = setTimeout(() => entry.child.kill('SIGKILL'), settings.gracefulTimeout * 1000 + 2000);
     kill.unref();
@@ -170,7 +225,10 @@ export async function runPrimary(settings: Settings): Promise<never> {
     log(`${why}: stopping ${tracked.size} worker(s), up to ${settings.gracefulTimeout}s for requests in flight`);
     // New connections are refused from now on; the ones waiting for a worker are let go.
     sockets.close();
-    for (const [, socket] of waiting.splice(0)) socket.destroy();
+    for (const { socket, timer } of waiting.splice(0)) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
     if (tracked.size === 0) exit(0);
     for (const entry of tracked.values()) stopWorker(entry);
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { availableParallelism } from 'node:os';
 import { parseCli } from './cli-args.js';
-import { COMMAND_LINE, ConfigError, ENVIRONMENT, envName, flagName, fromEnv, limitsOf, resolveSettings, splitTarget } from './config.js';
+import { COMMAND_LINE, ConfigError, defaultNodeEnv, ENVIRONMENT, envName, flagName, fromEnv, limitsOf, resolveSettings } from './config.js';
 import { parseBind } from './bind-address.js';
 import { closest } from './did-you-mean.js';
 
@@ -90,6 +90,27 @@ test('bad values of other kinds: choices, the TLS pair, a missing app', () => {
   expect(() => resolveSettings([])).toThrow(/no application given/);
 });
 
+test('--dev is a flag: no value on the command line; true/false/1/0 from TSGI_DEV or the config file', () => {
+  expect(fromArgs().dev).toBe(false);
+  expect(fromArgs('--dev').dev).toBe(true);
+  expect(() => parseCli(['serve', 'a.js', '--dev=yes'])).toThrow(new ConfigError('option --dev takes no value, got "yes"'));
+  expect(resolveSettings([[ENVIRONMENT, fromEnv({ TSGI_APP: 'a.js', TSGI_DEV: '1' })]]).dev).toBe(true);
+  expect(resolveSettings([[ENVIRONMENT, fromEnv({ TSGI_APP: 'a.js', TSGI_DEV: 'false' })]]).dev).toBe(false);
+  expect(resolveSettings([['tsgi.json', { app: 'a.js', dev: true }]]).dev).toBe(true);
+  expect(() => resolveSettings([[ENVIRONMENT, fromEnv({ TSGI_APP: 'a.js', TSGI_DEV: 'yes' })]])).toThrow(
+    new ConfigError('TSGI_DEV must be true or false (1 or 0), got "yes"'),
+  );
+});
+
+test('defaultNodeEnv: production when NODE_ENV is unset or empty and --dev is not given; a set one is kept', () => {
+  const after = (dev: boolean, env: NodeJS.ProcessEnv): string | undefined => (defaultNodeEnv({ dev }, env), env.NODE_ENV);
+  expect(after(false, {})).toBe('production');
+  expect(after(false, { NODE_ENV: '' })).toBe('production');
+  expect(after(true, {})).toBeUndefined();
+  expect(after(false, { NODE_ENV: 'development' })).toBe('development');
+  expect(after(true, { NODE_ENV: 'test' })).toBe('test');
+});
+
 test('--bind: several addresses, IPv6 in brackets, unix sockets; bad ones named', () => {
   const settings = fromArgs('--bind', '127.0.0.1:0', '-b', 'unix:/tmp/a.sock', '--bind=[::1]:8080');
   expect(settings.bind).toEqual(['127.0.0.1:0', 'unix:/tmp/a.sock', '[::1]:8080']);
@@ -101,12 +122,6 @@ test('--bind: several addresses, IPv6 in brackets, unix sockets; bad ones named'
   expect(() => fromArgs('--bind', '2001:db8::1:99999')).toThrow(/put an IPv6 address in brackets/);
   expect(() => fromArgs('--bind', 'unix:')).toThrow(/give a socket path/);
   expect(fromArgs('--forwarded-allow-ips', '10.0.0.1, 10.0.0.0/8').forwardedAllowIps).toEqual(['10.0.0.1', '10.0.0.0/8']);
-});
-
-test('splitTarget: module[:export], leaving a Windows drive letter alone', () => {
-  expect(splitTarget('./app.ts:api')).toEqual({ module: './app.ts', name: 'api' });
-  expect(splitTarget('app.js')).toEqual({ module: 'app.js', name: undefined });
-  expect(splitTarget('C:\\srv\\app.js')).toEqual({ module: 'C:\\srv\\app.js', name: undefined });
 });
 
 test('parseCli: serve with flags, help, version, and one-line usage errors with did-you-mean', () => {

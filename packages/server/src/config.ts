@@ -109,10 +109,11 @@ export function limitsOf(settings: Settings): LimitsOptions {
   };
 }
 
-/** `./app.ts:server` -> the module path and the export name (default: default, then app, then application). */
-export function splitTarget(target: string): { module: string; name: string | undefined } {
-  // A Windows drive letter (C:\...) is not an export separator.
-  const colon = target.lastIndexOf(':');
-  if (colon <= 1) return { module: target, name: undefined };
-  return { module: target.slice(0, colon), name: target.slice(colon + 1) || undefined };
+/**
+ * `NODE_ENV=production` when it is unset (or empty) and `--dev` is not given: set in
+ * the primary before the workers are forked, and again in each worker before it
+ * imports the app, so a library that reads it at import time sees it.
+ */
+export function defaultNodeEnv(settings: Pick<Settings, 'dev'>, env: NodeJS.ProcessEnv = process.env): void {
+  if (!settings.dev && (env.NODE_ENV === undefined || env.NODE_ENV === '')) env.NODE_ENV = 'production';
 }

@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 }
 
 const INTEGER = /^\d+$/;
+/** What a flag's variable or config key may say: TSGI_DEV=1, "dev": true. */
+const FLAG_VALUES = new Map<unknown, boolean>([[true, true], [false, false], ['1', true], ['0', false], ['true', true], ['false', false]]);
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 const shown = (raw: unknown): string => (typeof raw === 'string' ? JSON.stringify(raw) : Array.isArray(raw) ? JSON.stringify(raw) : String(raw));
@@ -63,6 +65,9 @@ export function readValue(spec: SettingSpec, raw: unknown, label: string, max = 
         throw new ConfigError(`${label} must be one of ${spec.choices!.join(', ')}, got ${shown(raw)}`);
       }
       return raw;
+    case 'flag':
+      if (!FLAG_VALUES.has(raw)) throw new ConfigError(`${label} must be true or false (1 or 0), got ${shown(raw)}`);
+      return FLAG_VALUES.get(raw);
     case 'text':
       if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${label} must be a non-empty string, got ${shown(raw)}`);
       return raw;

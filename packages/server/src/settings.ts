@@ -60,12 +60,18 @@ export interface Settings {
   accessLog?: string;
   /** @default 'combined' */
   accessLogFormat: 'common' | 'combined' | 'json';
+  /**
+   * Development: leave `NODE_ENV` unset. Without it an unset `NODE_ENV` becomes
+   * `production` before the app is imported, so development-only helpers (the
+   * exception page of `@tsgi/errors`' showExceptions) are off. @default false
+   */
+  dev: boolean;
 }
 
 export type SettingKey = keyof Settings;
 
 /** How a setting's text is read. */
-export type SettingKind = 'integer' | 'seconds' | 'text' | 'list' | 'choice';
+export type SettingKind = 'integer' | 'seconds' | 'text' | 'list' | 'choice' | 'flag';
 
 export interface SettingSpec {
   key: SettingKey;
@@ -76,7 +82,7 @@ export interface SettingSpec {
   choices?: readonly string[];
   /** One-letter flag, as gunicorn has (`-b`, `-w`, `-t`). */
   short?: string;
-  /** The value's name in --help. */
+  /** The value's name in --help; '' for a flag, which takes none. */
   arg: string;
   /** The --help line: what it does and what 0 means. */
   help: string;
@@ -108,6 +114,7 @@ export const SETTING_SPECS: readonly SettingSpec[] = [
   { key: 'forwardedAllowIps', kind: 'list', arg: '<ips>', help: "trust X-Forwarded-* from these proxies (comma list, CIDR, '*'; default none)" },
   { key: 'accessLog', kind: 'text', arg: '<file|->', help: "access log to a file or '-' for stdout (default none)" },
   { key: 'accessLogFormat', kind: 'choice', choices: ['common', 'combined', 'json'], arg: '<format>', help: 'common, combined or json (default combined)' },
+  { key: 'dev', kind: 'flag', arg: '', help: 'keep NODE_ENV unset (default: NODE_ENV=production when unset)' },
 ];
 
 export const SETTING_KEYS: readonly SettingKey[] = SETTING_SPECS.map((spec) => spec.key);
@@ -134,6 +141,7 @@ export function settingDefaults(): Omit<Settings, 'app'> {
     backlog: 2048,
     forwardedAllowIps: [],
     accessLogFormat: 'combined',
+    dev: false,
   };
 }
 

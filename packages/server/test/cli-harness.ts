@@ -4,7 +4,7 @@
  * 127.0.0.1 only, and kills only the processes it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,12 +24,11 @@ export interface Cli {
   exited: Promise<number | string>;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Cli {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-    cwd,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), ...env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs the CLI with `args`; `env` adds variables to this process's, and an `undefined` value unsets one. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Cli {
+  const merged: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), ...env, NODE_OPTIONS: '' };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -38,11 +37,43 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** Resolves once `stream` has printed text matching `pattern` (with that text); rejects after `ms` or when the CLI exits first. */
+export function waitForOutput(cli: Cli, stream: 'stdout' | 'stderr', pattern: RegExp, ms = 15_000): Promise<string> {
+  const text = stream === 'stdout' ? cli.stdout : cli.stderr;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error: Error | null, found = ''): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      cli.child[stream]!.off('data', onData);
+      cli.child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(found);
+    };
+    const check = (): void => {
+      const match = pattern.exec(text());
+      if (match !== null) settle(null, match[0]);
+    };
+    const onExit = (): void => {
+      check();
+      settle(new Error(`the CLI exited before printing ${pattern}:\n${cli.stdout()}\n${cli.stderr()}`));
+    };
+    // After this module's own 'data' listener has appended the chunk.
+    const onData = (): void => void setImmediate(check);
+    const timer = setTimeout(() => settle(new Error(`no ${pattern} on ${stream} within ${ms} ms:\n${cli.stdout()}\n${cli.stderr()}`)), ms);
+    cli.child[stream]!.on('data', onData);
+    cli.child.once('exit', onExit);
+    check();
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null) onExit();
+  });
+}
+
 /** Waits for the start-up line and returns the addresses it names (URLs, `unix:/path`). */
 export async function startedUrls(cli: Cli, ms = 15_000): Promise<string[]> {
   const end = Date.now() + ms;
   for (;;) {
-    const match = /serving \S+ on (.+) with \d+ worker/.exec(cli.stdout());
+    const match = /serving .+ on ((?:\S+ )*\S+) with \d+ worker/.exec(cli.stdout());
     if (match) return match[1]!.split(' ');
     if (cli.child.exitCode !== null || Date.now() > end) {
       throw new Error(`the CLI did not start:\n${cli.stdout()}\n${cli.stderr()}`);
@@ -64,10 +95,24 @@ export async function stopCli(cli: Cli): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A directory with the given files (fixture apps, config files). */
+/** The CLI's exit code; a CLI still running after `ms` is stopped and the test fails (it must not outlive the test). */
+export async function exitCode(cli: Cli, ms = 15_000): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), ms)));
+  const code = await Promise.race([cli.exited, late]);
+  clearTimeout(timer);
+  if (code !== 'running') return code;
+  await stopCli(cli);
+  throw new Error(`the CLI was still running after ${ms} ms:\n${cli.stdout()}\n${cli.stderr()}`);
+}
+
+/** A directory with the given files (fixture apps, config files); names may have folders (`src/app.mjs`). */
 export function fixtureDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tsgi-cli-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 

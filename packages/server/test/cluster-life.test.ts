@@ -1,18 +1,50 @@
 /**
  * The primary's life, for the bad cases of issue #20: `--timeout 0` turns the
  * heartbeat check off (it used to restart every worker in a loop); connections that
- * arrive while the only worker is being replaced wait in the backlog and are served
- * (they used to be refused); and the primary stops itself and its workers when its
+ * arrive while the only worker is being replaced wait in the primary and are served
+ * (they used to be refused), but not past --graceful-timeout; and the primary stops itself and its workers when its
  * parent dies without passing a signal on, as npx and pnpm do.
  */
-import { spawn } from 'node:child_process';
-import { APP_SOURCE, CLI, fixtureDir, getOnce, ROOT, runCli, startedUrl, stopCli } from './cli-harness.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_SOURCE, CLI, fixtureDir, getOnce, ROOT, runCli, startedUrl, stopCli, waitForOutput } from './cli-harness.js';
 
 jest.setTimeout(60_000);
 
 const dir = fixtureDir({ 'app.mjs': APP_SOURCE });
+/** APP_SOURCE, whose import waits for a write to the FIFO `gate` beside it when there is one. */
+const GATED_APP = `
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+const gate = new URL('./gate', import.meta.url);
+if (existsSync(gate)) await readFile(gate);
+${APP_SOURCE}`;
+
+/** A connection that the listening socket accepted, with a request written on it. */
+function connected(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Everything the server sent on `socket`, once it closed it. */
+function answerOf(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.once('error', reject);
+    socket.once('close', () => (text === '' ? reject(new Error('closed without an answer')) : resolve(text)));
+  });
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const alive = (pid: number): boolean => {
   try {
@@ -39,19 +71,47 @@ test('--timeout 0: no heartbeat check, so an idle worker is never killed', async
 });
 
 test('with one worker, connections arriving while it is replaced wait and are served', async () => {
-  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1'], {}, dir);
+  // The replacement worker imports the app while a FIFO named `gate` exists, and the
+  // import waits until the test writes to it: the connections are known to arrive while
+  // no worker is ready, however fast or slow the machine (no sleeps, no races).
+  const gated = fixtureDir({ 'app.mjs': GATED_APP });
+  const gate = path.join(gated, 'gate');
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1'], {}, gated);
   try {
     const url = await startedUrl(cli);
     const before = Number((await getOnce(`${url}/pid`)).body);
+    execFileSync('mkfifo', [gate]);
     await expect(getOnce(`${url}/crash`)).rejects.toThrow(); // the only worker exits
-    // No worker listens now; these connect at once and must wait for the next one.
-    const answers = await Promise.all(Array.from({ length: 10 }, () => getOnce(`${url}/pid`, 20_000)));
-    for (const answer of answers) {
-      expect(answer.status).toBe(200);
-      expect(Number(answer.body)).not.toBe(before);
+    await waitForOutput(cli, 'stderr', /worker \d+ died \(exit code 3\); starting a new one/);
+    // Accepted by the primary's socket; each waits there for a worker.
+    const port = Number(new URL(url).port);
+    const answers = (await Promise.all(Array.from({ length: 10 }, () => connected(port)))).map(answerOf);
+    await writeFile(gate, 'go'); // lets the replacement finish booting
+    for (const answer of await Promise.all(answers)) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(Number(answer.slice(answer.indexOf('\r\n\r\n') + 4))).not.toBe(before);
     }
-    expect(cli.stderr()).toMatch(/worker \d+ died \(exit code 3\); starting a new one/);
   } finally {
+    await stopCli(cli);
+  }
+});
+
+test('a connection no worker takes within --graceful-timeout is closed, not kept waiting', async () => {
+  const gated = fixtureDir({ 'app.mjs': GATED_APP });
+  const gate = path.join(gated, 'gate');
+  const cli = runCli(['serve', 'app.mjs', '--port', '0', '--workers', '1', '--graceful-timeout', '1'], {}, gated);
+  try {
+    const url = await startedUrl(cli);
+    execFileSync('mkfifo', [gate]);
+    await expect(getOnce(`${url}/crash`)).rejects.toThrow();
+    await waitForOutput(cli, 'stderr', /worker \d+ died/);
+    // The replacement waits on the gate: no worker will be ready.
+    const answer = answerOf(await connected(Number(new URL(url).port)));
+    const limit = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 10_000).unref());
+    // Closed by the primary with the request unread: a FIN or a reset, at once either way.
+    expect(await Promise.race([answer.then(() => 'answered', (error: Error) => error.message), limit])).toMatch(/^(closed without an answer|read ECONNRESET)$/);
+  } finally {
+    // The booting replacement has no SIGTERM handler yet: it is killed, never let through the gate.
     await stopCli(cli);
   }
 });

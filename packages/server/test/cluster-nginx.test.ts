@@ -16,9 +16,9 @@ import { freePort } from './cli-harness.js';
 
 const CONF = path.resolve(__dirname, '../../../deploy/nginx/tsgi.conf');
 const nginxPath = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-// nginx is a real peer this suite needs: .ci/run installs it; missing, the suite fails.
+// nginx is a real peer this suite needs: scripts/system-packages.sh installs it; missing, the suite fails.
 if (nginxPath === undefined || nginxPath === '') {
-  throw new Error('cluster-nginx.test.ts needs nginx on PATH: apt-get install -y nginx (.ci/run does)');
+  throw new Error('cluster-nginx.test.ts needs nginx on PATH: sudo bash scripts/system-packages.sh installs it');
 }
 
 const echo = (name: string): Application =>
