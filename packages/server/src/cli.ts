@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { describeError } from '@tsgi/core';
 import { parseCli } from './cli-args.js';
 import { helpText } from './cli-help.js';
 import { parseTarget, resolveAppModule } from './cli-target.js';
@@ -77,7 +78,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`tsgi: error: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`tsgi: error: ${describeError(error)}\n`);
     process.exit(1);
   },
 );

@@ -18,7 +18,7 @@
  * @module
  */
 import { pathToFileURL } from 'node:url';
-import type { Application } from '@tsgi/core';
+import { describeError, type Application } from '@tsgi/core';
 import { parseTarget, resolveAppModule } from './cli-target.js';
 import { prepareTypeScript } from './load-app.js';
 
@@ -81,7 +81,7 @@ export async function loadApp(target: string, cwd = process.cwd()): Promise<Appl
   try {
     exports = (await import(resolved.kind === 'file' ? pathToFileURL(resolved.path).href : resolved.specifier)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`cannot load the application module '${module}': ${(error as Error).stack ?? String(error)}`, { cause: error });
+    throw new Error(`cannot load the application module '${module}': ${describeError(error)}`, { cause: error });
   }
   const names = name === undefined ? NAMES : [name];
   for (const key of names) {
@@ -100,7 +100,7 @@ export async function loadApp(target: string, cwd = process.cwd()): Promise<Appl
     try {
       made = await (value as (...args: unknown[]) => unknown)(...args);
     } catch (error) {
-      throw new Error(`the application factory '${target}' threw: ${(error as Error).stack ?? String(error)}`, { cause: error });
+      throw new Error(`the application factory '${target}' threw: ${describeError(error)}`, { cause: error });
     }
     if (typeof made !== 'function') throw new Error(`the application factory '${target}' returned ${describe(made)}, not an application function`);
     return checked(made as Application, `what '${target}' returned`, undefined);
