@@ -62,7 +62,7 @@ function requestedHeaders(value: string | undefined): string | undefined {
 
 export function cors(options: CorsOptions = {}): Middleware {
   const o = resolveCorsOptions(options);
-  const { origins } = o;
+  const { origins, actualTail } = o;
   const dependent = !origins.any;
   const varyActual = dependent ? VARY_ORIGIN : NONE;
   // Responses whose headers do not depend on which allowed origin asked, made once.
@@ -75,7 +75,9 @@ export function cors(options: CorsOptions = {}): Middleware {
   function actualHeaders(origin: string | undefined, environ: Environ): CorsHeaders {
     if (!dependent) return anyOrigin;
     if (origin === undefined || !origins.test(origin, environ)) return refused;
-    return { added: [['Access-Control-Allow-Origin', origin], ...o.actualTail], vary: VARY_ORIGIN };
+    const added: ResponseHeaders = [['Access-Control-Allow-Origin', origin]];
+    for (let i = 0; i < actualTail.length; i++) added.push(actualTail[i]!);
+    return { added, vary: VARY_ORIGIN };
   }
 
   /** The CORS headers of a preflight's answer, or `refused`. */

@@ -39,6 +39,12 @@ function kind(name: string): 'owned' | 'vary' | undefined {
 
 /** `value` with each of `tokens` appended that it does not list yet (`*` lists all). */
 function mergeVary(value: string, tokens: readonly string[]): string {
+  // The common case, one token such as gzip's `Accept-Encoding`: no split, no arrays.
+  if (tokens.length === 1 && !value.includes(',')) {
+    const only = value.trim();
+    if (only === '*' || only.toLowerCase() === tokens[0]!.toLowerCase()) return value;
+    return only === '' ? tokens[0]! : `${only}, ${tokens[0]!}`;
+  }
   const present = value.split(',').map((t) => t.trim().toLowerCase());
   if (present.includes('*')) return value;
   let merged = value.trim();
