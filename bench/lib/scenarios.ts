@@ -5,6 +5,7 @@
  */
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
 import { HELLO_TEXT } from './target.js';
+import { CORS_ORIGIN } from './websec.js';
 import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
 
 export interface Row {
@@ -86,6 +87,61 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi', vs: 'fastify', min: 1.2, text: 'tsgi stack >= 1.2x Fastify' },
       { row: 'tsgi', vs: 'raw-node', min: 0.8, text: 'tsgi stack >= 0.8x the hand-written node:http stack' },
     ],
+  },
+  {
+    name: 'cors',
+    title: 'CORS on hello world',
+    what: `hello world answering a cross-origin GET (Origin: ${CORS_ORIGIN}) through each framework's CORS middleware, one allowed origin with credentials: node:http setting the three headers by hand, tsgi without and with cors(), Express 5 with the cors package, Hono with hono/cors.`,
+    path: '/',
+    headers: { origin: CORS_ORIGIN },
+    rows: [
+      row('raw-node', 'raw-node', 'hello+cors'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+cors', 'tsgi', 'hello+cors'),
+      row('express+cors', 'express', 'hello+cors'),
+      row('hono+cors', 'hono', 'hello+cors'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi+cors',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+cors', vs: 'tsgi', min: 0.95, text: 'cors() on hello world costs <= 5%' },
+      { row: 'tsgi+cors', vs: 'express+cors', min: 1.0, text: 'tsgi + cors() >= 1.0x Express + cors' },
+      { row: 'tsgi+cors', vs: 'hono+cors', min: 1.0, text: 'tsgi + cors() >= 1.0x Hono + hono/cors' },
+    ],
+  },
+  {
+    name: 'secure-headers',
+    title: 'Security headers on hello world',
+    what: "hello world with helmet's default headers (CSP, COOP, CORP, ..., no HSTS over plain HTTP): node:http writing them by hand, tsgi without and with secureHeaders(), Express 5 with helmet, Hono with hono/secure-headers given helmet's policy.",
+    path: '/',
+    headers: {},
+    rows: [
+      row('raw-node', 'raw-node', 'hello+secure'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+secureHeaders', 'tsgi', 'hello+secure'),
+      row('express+helmet', 'express', 'hello+helmet'),
+      row('hono+secureHeaders', 'hono', 'hello+secure'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi+secureHeaders',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+secureHeaders', vs: 'express+helmet', min: 1.0, text: 'tsgi + secureHeaders() >= 1.0x Express + helmet' },
+      { row: 'tsgi+secureHeaders', vs: 'hono+secureHeaders', min: 1.0, text: 'tsgi + secureHeaders() >= 1.0x Hono + hono/secure-headers' },
+    ],
+  },
+  {
+    name: 'websec-stack',
+    title: 'cors() and secureHeaders() on the realistic stack',
+    what: `the tsgi stack above with and without cors() (one allowed origin, credentials) and secureHeaders() (defaults) under the access log, answering GET ${STACK_PATH} from Origin: ${CORS_ORIGIN}.`,
+    path: STACK_PATH,
+    headers: { ...REQUEST_HEADERS, origin: CORS_ORIGIN },
+    rows: [row('raw-node', 'raw-node', 'stack'), row('tsgi', 'tsgi', 'stack'), row('tsgi+cors+secureHeaders', 'tsgi', 'stack+websec')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [{ row: 'tsgi+cors+secureHeaders', vs: 'tsgi', min: 0.97, text: 'cors() + secureHeaders() on the stack cost <= 3%' }],
   },
   {
     name: 'logger-stack',

@@ -1,18 +1,22 @@
 /**
  * Express 5. `hello`: its defaults, one route. `stack`: morgan('combined') to the
  * shared log stream, compression({ level: 6 }), a basic-auth check and an
- * express.Router over the 20 routes. `json`: the plain Express app that `wrap`
+ * express.Router over the 20 routes. `hello+cors` and `hello+helmet` add the cors
+ * package (one allowed origin, credentials) and helmet (its defaults without HSTS). `json`: the plain Express app that `wrap`
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
  * and compression. `gzip-json` is that app under compression alone, `gzip-json+tsgi`
  * under tsgi's gzip() mounted by toConnect (the `adapters` scenario). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import morgan from 'morgan';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
+import { CORS_ORIGIN } from '../lib/websec.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
@@ -35,8 +39,11 @@ function bare(): express.Express {
 
 /** The Express app of each scenario; tsgi's `wrap-*` scenarios wrap `expressApp('json')`. */
 export function expressApp(scenario: string): RequestListener {
-  if (scenario === 'hello') {
+  if (scenario === 'hello' || scenario === 'hello+cors' || scenario === 'hello+helmet') {
     const app = express();
+    if (scenario === 'hello+cors') app.use(cors({ origin: [CORS_ORIGIN], credentials: true }));
+    // No HSTS: the bench is plain HTTP, where secureHeaders() sends none.
+    if (scenario === 'hello+helmet') app.use(helmet({ strictTransportSecurity: false }));
     app.get('/', (_req, res) => {
       res.type('text/plain').send(HELLO_TEXT);
     });
@@ -69,7 +76,7 @@ export function expressApp(scenario: string): RequestListener {
 
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
+  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

@@ -2,14 +2,18 @@
  * Hono on @hono/node-server. `hello`: one route. `stack`: a middleware writing the
  * combined line after the response is built (hono/logger writes to the console in
  * its own format), hono/compress (gzip, CompressionStream), hono/basic-auth and
- * Hono's router over the 20 routes.
+ * Hono's router over the 20 routes. `hello+cors`: hono/cors with one allowed origin and
+ * credentials; `hello+secure`: hono/secure-headers given helmet's policy, without HSTS.
  */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type Next } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { compress } from 'hono/compress';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { CORS_ORIGIN, HELMET_CSP_DIRECTIVES } from '../lib/websec.js';
 import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 
 const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
@@ -45,11 +49,17 @@ function stack(): Hono {
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello', 'stack'],
+  scenarios: ['hello', 'hello+cors', 'hello+secure', 'stack'],
   start(scenario, port) {
     let app: Hono;
     if (scenario === 'stack') app = stack();
     else if (scenario === 'hello') app = new Hono().get('/', (c) => c.text(HELLO_TEXT));
+    else if (scenario === 'hello+cors') app = new Hono().use(cors({ origin: [CORS_ORIGIN], credentials: true })).get('/', (c) => c.text(HELLO_TEXT));
+    else if (scenario === 'hello+secure') {
+      // helmet's policy (Hono sends no CSP by default) and no HSTS, as the other rows.
+      const headers = secureHeaders({ contentSecurityPolicy: HELMET_CSP_DIRECTIVES, strictTransportSecurity: false });
+      app = new Hono().use(headers).get('/', (c) => c.text(HELLO_TEXT));
+    }
     else unknownScenario('hono', scenario);
     return new Promise((resolve) => {
       const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {

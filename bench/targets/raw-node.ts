@@ -1,6 +1,6 @@
 /**
  * The baseline of every scenario: node:http with no framework, written by hand to do
- * the scenario's work and nothing more (hello world; the stack with a hand-written
+ * the scenario's work and nothing more (hello world, with CORS or helmet's headers by hand; the stack with a hand-written
  * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB).
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
@@ -19,12 +19,28 @@ import {
   openLogStream,
   REALM,
 } from '../lib/workload.js';
+import { CORS_ORIGIN, CORS_RESPONSE, SECURE_RESPONSE } from '../lib/websec.js';
 
 const GZIP_OPTIONS = { level: GZIP_LEVEL };
 const acceptsGzip = (req: IncomingMessage): boolean => req.headers['accept-encoding']?.includes('gzip') === true;
 
 function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength });
+  res.end(HELLO);
+}
+
+/** Hello world with CORS by hand: the allowed origin reflected, with credentials; Vary either way. */
+function helloCors(req: IncomingMessage, res: ServerResponse): void {
+  const headers = req.headers.origin === CORS_ORIGIN ? CORS_RESPONSE : { Vary: 'Origin' };
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength, ...headers });
+  res.end(HELLO);
+}
+
+const SECURE_HELLO = { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength, ...SECURE_RESPONSE };
+
+/** Hello world with helmet's default headers (no HSTS) written by hand. */
+function helloSecure(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, SECURE_HELLO);
   res.end(HELLO);
 }
 
@@ -118,6 +134,8 @@ function gzipStream(req: IncomingMessage, res: ServerResponse): void {
 const SCENARIOS: Record<string, () => RequestListener> = {
   hello: () => hello,
   'hello+log': helloLogged,
+  'hello+cors': () => helloCors,
+  'hello+secure': () => helloSecure,
   stack,
   'gzip-10k': () => (req, res) => void sendJson(req, res, JSON_10K),
   'gzip-1mb': () => gzipStream,

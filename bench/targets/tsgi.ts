@@ -2,10 +2,14 @@
  * tsgi's gateway, serve(), for every scenario: apps return array bodies; the stack is
  * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
  * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
- * runs the Express app of bench/targets/express.ts through fromNodeListener.
+ * runs the Express app of bench/targets/express.ts through fromNodeListener; `+cors`
+ * is cors() with one allowed origin and credentials, `+secure` secureHeaders()'s
+ * defaults, `stack+websec` the stack with both under the access log.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
+import { cors } from '@tsgi/cors';
+import { secureHeaders } from '@tsgi/secure-headers';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { router } from '@tsgi/router';
@@ -13,6 +17,7 @@ import { fromNodeListener, serve } from '@tsgi/server';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
+import { CORS_ORIGIN } from '../lib/websec.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -47,11 +52,15 @@ function routesAndAuth(): Application {
   return compose(compress(), basicAuth({ realm: REALM, users: { [USER]: PASSWORD } }))(routes);
 }
 const stack = (): Application => log()(routesAndAuth());
+const corsOne = () => cors({ origin: [CORS_ORIGIN], credentials: true });
 
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
   'hello+log': () => log()(hello),
+  'hello+cors': () => corsOne()(hello),
+  'hello+secure': () => secureHeaders()(hello),
   stack,
+  'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
   'stack-nolog': routesAndAuth,
   'gzip-10k': () => compress()(jsonApp(JSON_10K)),
   'gzip-1mb': () => compress()(jsonApp(JSON_1M)),
