@@ -8,7 +8,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { BodyWalk, INTERNAL_ERROR, ResponseState, checkBody, describeError, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
+import { BodyWalk, INTERNAL_ERROR, ResponseState, checkBody, describeError, type Application, type Body, type Environ, type ResponseHeaders, type StartResponse, type WebSocketUpgrade, type Write } from '@tsgi/core';
 
 export interface RunResult {
   status: string;
@@ -102,15 +102,20 @@ function isLintError(error: unknown): boolean {
 export async function runRequest(
   app: Application,
   environ: Environ,
-  options: { maxBodyBytes: number; catchErrors: boolean },
+  options: { maxBodyBytes: number; catchErrors: boolean; upgrade?: WebSocketUpgrade },
 ): Promise<RunResult> {
   const collector = new Collector(options.maxBodyBytes, environ.REQUEST_METHOD === 'HEAD');
+  const upgrade = options.upgrade;
   let walk: BodyWalk | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    const body: Body = await app(environ, collector.startResponse);
+    // A WebSocket handshake: a 101 after accept() stays with the upgrade (core's rules).
+    const body: Body = await app(environ, upgrade === undefined ? collector.startResponse : upgrade.startResponse(collector.startResponse));
     const problem = checkBody(body);
     if (problem !== undefined) throw new TypeError(`testClient: ${problem}`);
+    if (upgrade?.switching === true && (await upgrade.settle(body))) {
+      return { status: '101 Switching Protocols', headers: upgrade.headers, chunks: [], truncated: false, closeCalls: typeof body.close === 'function' ? 1 : 0 };
+    }
     walk = new BodyWalk(body);
     await iterate(walk, collector);
   } catch (error) {
