@@ -29,6 +29,7 @@ import { readsDuration, type LogFormat } from './formats.js';
 import { isFunction, lineFormatter, optionChecker, OUTPUT_DEFAULTS, resolveOutput } from './line-options.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
 import { isValidRequestId, requestIdGenerator } from './request-id.js';
+import { watchWebSocket } from './websocket-log.js';
 
 export interface AccessLogOptions {
   /**
@@ -136,6 +137,8 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
         }
       }
       const entry = new AccessLogEntry(config, environ, startResponse, requestId as string | undefined, timestamp);
+      // A WebSocket handshake: a timed format logs the connection once it closes.
+      if (config.timed && environ['tsgi.websocket'] !== undefined) entry.socketWatch = watchWebSocket(environ);
       let result: Body | Promise<Body>;
       try {
         result = app(environ, entry.startResponse);

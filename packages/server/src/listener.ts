@@ -26,6 +26,7 @@ import { createGate } from './limits-gate.js';
 import { REFUSALS, resolveLimits, type LimitsOptions } from './limits.js';
 import { rejectResponse, type OnReject } from './reject.js';
 import { NodeResponseWriter } from './response.js';
+import { upgradeOf } from './websocket.js';
 
 export interface ListenerOptions {
   /**
@@ -72,7 +73,10 @@ function isThenable(value: unknown): value is PromiseLike<Body> {
   return typeof (value as PromiseLike<Body> | null)?.then === 'function';
 }
 
-async function respondLater(writer: NodeResponseWriter, pending: PromiseLike<Body>): Promise<void> {
+/** What answers a request: the writer, or a WebSocket handshake in front of it (websocket.ts). */
+type Responder = Pick<NodeResponseWriter, 'watchClose' | 'fail' | 'respond'>;
+
+async function respondLater(writer: Responder, pending: PromiseLike<Body>): Promise<void> {
   // While the app works on its answer, a client that leaves is told to environ['tsgi.connection'].
   writer.watchClose();
   let body: Body;
@@ -134,19 +138,22 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     const input = environ['wsgi.input'];
     const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
     environ['tsgi.connection'] = writer.connection;
+    // Only serve()'s 'upgrade' listener marks a request: a WebSocket handshake to offer.
+    const upgrade = upgradeOf(req);
+    const responder: Responder = upgrade ?? writer;
     let result: Body | Promise<Body>;
     try {
-      result = app(environ, writer.startResponse);
+      result = app(environ, upgrade === undefined ? writer.startResponse : upgrade.begin(environ, writer));
       // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
       if (isThenable(result)) {
-        void respondLater(writer, result);
+        void respondLater(responder, result);
         return;
       }
     } catch (error) {
       writer.fail(error);
       return;
     }
-    writer.respond(result);
+    responder.respond(result);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {
