@@ -6,7 +6,8 @@
  *
  * The stack: proxyFix, accessLog (to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
- * the app gzips itself, the client as proxyFix sees it, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
+ * the app gzips itself, the client as proxyFix sees it, a basicAuth-protected route, and a
+ * WebSocket echo (open and behind basicAuth). Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -122,6 +123,23 @@ const whoami: Application = (environ, startResponse) => {
   return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
 };
 
+/**
+ * A WebSocket echo: text and bytes come back as they came; the text 'close' closes with
+ * 4001 'asked'. Without an offer (a plain GET, or a runtime that cannot upgrade) 426.
+ */
+const socket: Application = (environ, startResponse) => {
+  const offer = environ['tsgi.websocket'];
+  if (offer === undefined) {
+    startResponse('426 Upgrade Required', [TEXT_TYPE]);
+    return [encoder.encode('a WebSocket endpoint\n')];
+  }
+  offer.accept({
+    message: (ws, data) => (data === 'close' ? ws.close(4001, 'asked') : ws.send(data)),
+  });
+  startResponse('101 Switching Protocols', []);
+  return [];
+};
+
 /** The whole stack, logging one combined line per request to `log`. */
 export function makeApp(log: LineTarget): Application {
   const routes = router()
@@ -133,7 +151,9 @@ export function makeApp(log: LineTarget): Application {
     .get('/events', events)
     .get('/precompressed', precompressed)
     .get('/client', client)
-    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
+    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami))
+    .get('/ws', socket)
+    .get('/ws/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(socket));
   // proxyFix first, so the log names the client; lint() checks every call below it.
   return compose(proxyFix(), accessLog({ stream: log }), gzip(), lint)(routes);
 }
