@@ -68,7 +68,7 @@ describe('through basicAuth, accessLog and the router', () => {
   const auth = { Authorization: 'Basic ' + Buffer.from('alice:pw').toString('base64') };
 
   test('text and binary messages echo; the 101 carries the middleware headers; the log has one 101 line at close', async () => {
-    server = await startServer(stack());
+    server = await startServer(lint(stack()));
     const url = server.url.replace('http', 'ws') + '/echo';
     const ws = new WebSocket(url, ['chat'], { headers: auth });
     const upgrade = new Promise<Record<string, unknown>>((resolve) => ws.once('upgrade', (res) => resolve(res.headers)));
@@ -95,7 +95,7 @@ describe('through basicAuth, accessLog and the router', () => {
   test('without credentials the handshake is refused with 401 by basicAuth, logged as a normal request', async () => {
     lines.length = 0;
     closes.length = 0;
-    server = await startServer(stack());
+    server = await startServer(lint(stack()));
     await expect(open(server.url.replace('http', 'ws') + '/echo')).rejects.toMatchObject({ status: 401 });
     expect(await waitFor(() => lines.length === 1)).toBe(true);
     expect(JSON.parse(lines[0]!)).toMatchObject({ status: 401 });
@@ -231,5 +231,5 @@ test('websocket: false serves upgrade requests as ordinary requests', async () =
 });
 
 test('bad websocket options throw a TypeError naming the option', async () => {
-  await expect(startServer(socketApp(echo), { websocket: { maxPayload: -1 } })).rejects.toThrow(/websocket\.maxPayload/);
+  await expect(startServer(lint(socketApp(echo)), { websocket: { maxPayload: -1 } })).rejects.toThrow(/websocket\.maxPayload/);
 });
