@@ -5,7 +5,9 @@
  * (BENCH_LOAD_CPU), all on 127.0.0.1, in interleaved rounds. Ratios are to the
  * scenario's node:http row and to its tsgi row, from the same run. `router` runs
  * bench/router/router.bench.ts (the matcher lookup, then dispatch through router() against
- * find-my-way's lookup by request class) in a pinned child.
+ * find-my-way's lookup by request class) in a pinned child; `websocket` runs
+ * bench/websocket/websocket.bench.ts (echo round trips and 1 KB messages against plain
+ * `ws`, @hono/node-ws and crossws).
  *
  * With `--save`, writes bench/results/<scenario>-<time>.json per scenario and
  * bench/results/latest.json (every scenario of this run, merged over the previous
@@ -174,6 +176,12 @@ async function main(): Promise<void> {
   for (const name of names) {
     if (name === 'router') {
       scenarios.router = { scenario: 'router', date: new Date().toISOString(), ...(runRouterBench(config.serverCpu) as object) };
+      continue;
+    }
+    if (name === 'websocket') {
+      // Its own harness (autocannon speaks HTTP only): echo round trips and 1 KB messages vs ws, @hono/node-ws, crossws.
+      console.log('\n## websocket: echo round trips and 1 KB messages (bench/websocket/websocket.bench.ts)');
+      execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'websocket', 'websocket.bench.ts')], { stdio: 'inherit', cwd: join(BENCH_DIR, '..') });
       continue;
     }
     const result = await runScenario(SCENARIOS.find((s) => s.name === name)!, config, keep);

@@ -281,12 +281,12 @@ export const SCENARIOS: readonly Scenario[] = [
 export const GROUPS: Readonly<Record<string, readonly string[]>> = {
   gzip: ['gzip-10k', 'gzip-small', 'gzip-1mb'],
   static: ['static-1k', 'static-1m'],
-  all: [...SCENARIOS.map((s) => s.name), 'router'],
+  all: [...SCENARIOS.map((s) => s.name), 'router', 'websocket'],
 };
 
 /** Expands a BENCH_SCENARIOS list (`stack,gzip`) into scenario names, in suite order. */
 export function selectScenarios(list: string | undefined): string[] {
-  const known = new Set([...SCENARIOS.map((s) => s.name), 'router']);
+  const known = new Set([...SCENARIOS.map((s) => s.name), 'router', 'websocket']);
   const wanted = new Set<string>();
   for (const name of (list ?? 'all').split(',').map((s) => s.trim()).filter(Boolean)) {
     const names = GROUPS[name] ?? [name];

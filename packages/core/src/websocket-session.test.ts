@@ -6,10 +6,10 @@ function setup(handlers: WebSocketHandlers, limits = { maxPayload: 10, maxBuffer
   const events: unknown[][] = [];
   const transport: WebSocketTransport & { buffered: number } = {
     buffered: 0,
-    send: (data, sent) => {
+    send: (data) => {
       events.push(['send', data]);
       transport.buffered += typeof data === 'string' ? data.length : data.byteLength;
-      sent();
+      return transport.buffered > 0 ? Promise.resolve() : undefined;
     },
     close: (code, reason) => events.push(['close', code, reason]),
     terminate: () => events.push(['terminate']),

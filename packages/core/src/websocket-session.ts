@@ -24,8 +24,12 @@ import { WS_CLOSED, WS_CLOSING, WS_CONNECTING, WS_OPEN, type WebSocketConnection
 
 /** How one runtime moves messages; the session calls it, never the app. */
 export interface WebSocketTransport {
-  /** Sends a message; calls `sent` once it left the gateway's queue, or once it never will. */
-  send(data: WebSocketMessage, sent: () => void): void;
+  /**
+   * Sends a message: `undefined` when it left the gateway's queue at once (the usual
+   * case, no Promise made), else a Promise that resolves once it has, or once it never
+   * will (the connection closed). It never rejects.
+   */
+  send(data: WebSocketMessage): Promise<void> | undefined;
   /** Starts the closing handshake; the runtime reports the end through `closed()`. */
   close(code: number, reason: string): void;
   /** Drops the connection now; the runtime reports the end through `closed()` (1006). */
@@ -84,7 +88,7 @@ export class GatewayWebSocket implements WebSocketConnection {
       throw new TypeError(`ws.send() takes a string or a Uint8Array, got ${describeValue(data)}`);
     }
     if (this.readyState !== WS_OPEN) return resolved;
-    const sent = new Promise<void>((resolve) => this.transport.send(data, resolve));
+    const sent = this.transport.send(data) ?? resolved;
     if (this.transport.bufferedAmount > this.limits.maxBufferedAmount) {
       this.errors.write(
         `tsgi websocket: dropped a connection with ${this.transport.bufferedAmount} bytes queued (maxBufferedAmount ${this.limits.maxBufferedAmount}): the client is not reading\n`,

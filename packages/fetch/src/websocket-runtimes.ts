@@ -59,8 +59,9 @@ interface BunSocket {
 interface BunData {
   make: MakeSession;
   session?: GatewayWebSocket;
-  /** Sends waiting for Bun's drain. */
-  draining: Array<() => void>;
+  /** Sends waiting for Bun's drain, and its resolve. */
+  drained?: Promise<void>;
+  drain?: () => void;
 }
 
 const toBytes = (data: unknown): WebSocketMessage => (typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
@@ -68,9 +69,9 @@ const toBytes = (data: unknown): WebSocketMessage => (typeof data === 'string' ?
 /** Feeds a standard socket's events to a session (Deno, Workers). */
 function standard(socket: StandardSocket, make: MakeSession): void {
   const transport: WebSocketTransport = {
-    send(data, sent) {
+    send(data) {
       socket.send(data);
-      sent();
+      return undefined;
     },
     close: (code, reason) => socket.close(code, reason),
     // The standard API cannot drop a connection without a close frame: 1008 comes nearest.
@@ -100,7 +101,7 @@ export function runtimeSwitch(rest: unknown[], settings: ResolvedWebSocketOption
   const bun = rest[0] as Partial<BunServer> | undefined;
   if (typeof bun?.upgrade === 'function') {
     return (request, protocol, headers, make) => {
-      const data: BunData = { make, draining: [] };
+      const data: BunData = { make };
       // An upgrade Bun refuses (the client left) answers itself below: a plain 400.
       if (bun.upgrade!(request, { data, headers: headersObject(headers, protocol) })) return undefined;
       make(CLOSED_TRANSPORT).closed(1006, '');
@@ -131,7 +132,13 @@ export function runtimeSwitch(rest: unknown[], settings: ResolvedWebSocketOption
   return undefined;
 }
 
-const CLOSED_TRANSPORT: WebSocketTransport = { send: (_data, sent) => sent(), close() {}, terminate() {}, bufferedAmount: 0 };
+const CLOSED_TRANSPORT: WebSocketTransport = { send: () => undefined, close() {}, terminate() {}, bufferedAmount: 0 };
+
+function drained(data: BunData): void {
+  const resolve = data.drain;
+  data.drained = data.drain = undefined;
+  resolve?.();
+}
 
 /**
  * The `websocket` object for `Bun.serve({ fetch: toFetch(app), websocket: bunWebSocket() })`:
@@ -150,10 +157,10 @@ export function bunWebSocket(options: WebSocketOptions = {}): object {
     open(ws: BunSocket): void {
       const data = ws.data;
       data.session = data.make({
-        send(message, sent) {
+        send(message) {
           // -1: queued past the backpressure mark; the drain handler lets it go.
-          if (ws.send(message) === -1) data.draining.push(sent);
-          else sent();
+          if (ws.send(message) !== -1) return undefined;
+          return (data.drained ??= new Promise<void>((resolve) => (data.drain = resolve)));
         },
         close: (code, reason) => ws.close(code, reason),
         terminate: () => (ws.terminate ? ws.terminate() : ws.close(1008, 'send buffer full')),
@@ -167,11 +174,11 @@ export function bunWebSocket(options: WebSocketOptions = {}): object {
       ws.data.session?.received(typeof message === 'string' ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
     },
     close(ws: BunSocket, code: number, reason: string): void {
-      for (const sent of ws.data.draining.splice(0)) sent();
+      drained(ws.data);
       ws.data.session?.closed(code, reason);
     },
     drain(ws: BunSocket): void {
-      for (const sent of ws.data.draining.splice(0)) sent();
+      drained(ws.data);
     },
   };
 }

@@ -54,8 +54,25 @@ export function upgradeOf(req: IncomingMessage): NodeUpgrade | undefined {
 /** ws's send, close and buffer as core's transport; `ws` is set once the 101 went out. */
 class NodeTransport implements WebSocketTransport {
   ws: WebSocket | undefined = undefined;
-  send(data: WebSocketMessage, sent: () => void): void {
-    this.ws!.send(data, sent);
+  /** Sends waiting for the socket to drain, and that drain's Promise. */
+  private drained: Promise<void> | undefined = undefined;
+
+  send(data: WebSocketMessage): Promise<void> | undefined {
+    const ws = this.ws!;
+    // No callback per message (a write callback costs more than the frame): a message
+    // the socket took at once is sent; the others wait for one 'drain' together.
+    ws.send(data);
+    if (ws.bufferedAmount === 0) return undefined;
+    return (this.drained ??= new Promise<void>((resolve) => {
+      const socket = (ws as unknown as { _socket?: Duplex })._socket;
+      const done = (): void => {
+        this.drained = undefined;
+        socket?.off('drain', done).off('close', done);
+        resolve();
+      };
+      if (socket === undefined || socket.destroyed) done();
+      else socket.once('drain', done).once('close', done);
+    }));
   }
   close(code: number, reason: string): void {
     this.ws?.close(code, reason);

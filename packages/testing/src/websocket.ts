@@ -147,9 +147,9 @@ export class TestWebSocket {
 export function connect(upgrade: WebSocketUpgrade, headers: ResponseHeaders, settings: ResolvedWebSocketOptions, errors: ErrorStream, timeout: number): TestWebSocket {
   const client = new TestWebSocket(upgrade.protocol, headers, timeout);
   const transport: WebSocketTransport = {
-    send(data, sent) {
+    send(data) {
       client.deliver(copy(data));
-      sent();
+      return undefined;
     },
     // The client answers a close frame at once, echoing its code.
     close: (code, reason) => setImmediate(() => client.end(code, reason)),
