@@ -8,7 +8,7 @@
 import { createServer } from 'node:net';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/chromium.js';
 import { createChat } from './websocket-chat.js';
 
@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const wait = (page: import('playwright-core').Page, script: string): Promise<unknown> => page.waitForFunction(script, undefined, { timeout: 5000 });
+const wait = (page: Page, script: string): Promise<unknown> => page.waitForFunction(script, undefined, { timeout: 5000 });
 
 test('Chromium chats through basicAuth, accessLog and the router; another origin is refused; stopping sends 1001', async () => {
   const lines: string[] = [];

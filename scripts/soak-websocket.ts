@@ -6,7 +6,8 @@
  * connection opened, none was dropped while idle, the heap stayed flat (the last
  * sample within 5 MB of the first), and every accepted connection's `close` handler ran
  * once. A CI-sized run is 1 000 sockets for 10 s (scripts/soak-websocket.test.ts); the
- * long run is 10 000 for 600 s by hand.
+ * long run is 10 000 for 600 s by hand (client and server share this process: two file
+ * descriptors a socket, so raise `ulimit -n` past 20 000 first).
  *
  * @example
  * const report = await soakWebSockets(1000, 10);

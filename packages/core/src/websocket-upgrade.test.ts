@@ -4,12 +4,11 @@ import { WebSocketUpgrade } from './websocket-upgrade.js';
 
 function inner(): StartResponse & { calls: unknown[][] } {
   const calls: unknown[][] = [];
-  const start = ((status, headers) => {
+  const start: StartResponse = (status, headers) => {
     calls.push([status, headers]);
     return () => undefined;
-  }) as StartResponse & { calls: unknown[][] };
-  start.calls = calls;
-  return start;
+  };
+  return Object.assign(start, { calls });
 }
 
 test('a 101 after accept() stays with the upgrade; its headers lose the ones the gateway writes', async () => {

@@ -17,8 +17,8 @@
  * @module
  */
 import {
-  GatewayWebSocket,
   resolveWebSocketOptions,
+  type GatewayWebSocket,
   type ResolvedWebSocketOptions,
   type ResponseHeaders,
   type WebSocketMessage,
