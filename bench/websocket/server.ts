@@ -4,6 +4,8 @@
  * Every target echoes a text message as text and bytes as bytes, on 127.0.0.1.
  *
  * - `ws`: the `ws` package on node:http (`new WebSocketServer({ server })`), the baseline;
+ * - `ws-text`: the same, decoding a text message to a string and sending the string, as
+ *   an API that hands the app strings must (what tsgi, Hono and crossws do);
  * - `tsgi`: `serve()` with an app that accepts and echoes (ws underneath, core's session on top);
  * - `tsgi-stack`: the same behind accessLog (combined, to /dev/null), basicAuth and the router;
  * - `hono-node-ws`: Hono's `upgradeWebSocket` on @hono/node-server with @hono/node-ws;
@@ -38,6 +40,13 @@ async function start(): Promise<number> {
       const server = createServer();
       new WebSocketServer({ server, maxPayload: 1024 * 1024 }).on('connection', (ws) => {
         ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      });
+      return listen(server);
+    }
+    case 'ws-text': {
+      const server = createServer();
+      new WebSocketServer({ server, maxPayload: 1024 * 1024 }).on('connection', (ws) => {
+        ws.on('message', (data: Buffer, isBinary) => ws.send(isBinary ? data : data.toString()));
       });
       return listen(server);
     }

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const TARGETS = ['ws', 'tsgi', 'tsgi-stack', 'hono-node-ws', 'crossws'] as const;
+const TARGETS = ['ws', 'ws-text', 'tsgi', 'tsgi-stack', 'hono-node-ws', 'crossws'] as const;
 type Target = (typeof TARGETS)[number];
 const DURATION = Number(process.env.BENCH_DURATION ?? 5) * 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
