@@ -1,0 +1,56 @@
+/**
+ * The tracer and the two metric instruments of the HTTP server conventions, made on
+ * the first request rather than at factory time: no work at import or factory time
+ * (Workers forbid I/O there), and an SDK started after `otel()` was called is still
+ * found (the global meter provider, unlike the tracer provider, has no proxy).
+ *
+ * - `http.server.request.duration`: histogram in seconds, with the conventions'
+ *   bucket boundaries given as advice (a view can still change them).
+ * - `http.server.active_requests`: up-down counter of requests in flight.
+ *
+ * @example
+ * const { tracer, duration, active } = instruments.get();
+ * @see https://opentelemetry.io/docs/specs/semconv/http/http-metrics/#http-server
+ * @module
+ */
+import { metrics, trace, type Histogram, type MeterProvider, type Tracer, type TracerProvider, type UpDownCounter } from '@opentelemetry/api';
+
+/** The instrumentation scope spans and metrics are reported under. */
+export const SCOPE = '@tsgi/otel';
+
+/** The conventions' explicit bucket boundaries for `http.server.request.duration`, in seconds. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export interface Instruments {
+  readonly tracer: Tracer;
+  readonly duration: Histogram;
+  readonly active: UpDownCounter;
+}
+
+export class LazyInstruments {
+  private made: Instruments | undefined = undefined;
+
+  constructor(
+    private readonly tracerProvider: TracerProvider | undefined,
+    private readonly meterProvider: MeterProvider | undefined,
+  ) {}
+
+  get(): Instruments {
+    return (this.made ??= this.make());
+  }
+
+  private make(): Instruments {
+    const tracer = (this.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
+    const meter = (this.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
+    const duration = meter.createHistogram('http.server.request.duration', {
+      unit: 's',
+      description: 'Duration of HTTP server requests.',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    const active = meter.createUpDownCounter('http.server.active_requests', {
+      unit: '{request}',
+      description: 'Number of active HTTP server requests.',
+    });
+    return { tracer, duration, active };
+  }
+}
