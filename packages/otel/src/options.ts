@@ -98,7 +98,7 @@ function optionalFunction<F>(name: string, value: unknown): F | undefined {
 function provider<P>(name: string, value: unknown, method: string): P | undefined {
   if (value === undefined) return undefined;
   if (typeof (value as Record<string, unknown> | null)?.[method] !== 'function') {
-    throw new TypeError(`otel: ${name} must have a ${method}() method (an OpenTelemetry SDK provider), got ${show(value)}`);
+    throw new TypeError(`otel: ${name} must have ${/^[aeiou]/.test(method) ? 'an' : 'a'} ${method}() method (from the OpenTelemetry SDK), got ${show(value)}`);
   }
   return value as P;
 }
