@@ -3,16 +3,20 @@
  * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
  * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
  * runs the Express app of bench/targets/express.ts through fromNodeListener.
+ * `stack+otel` puts otel() outermost with only @opentelemetry/api (no SDK: every call
+ * a no-op); `stack+otel-sdk` with the SDK of bench/lib/otel-sdk.ts.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
+import { otel } from '@tsgi/otel';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
+import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -47,12 +51,15 @@ function routesAndAuth(): Application {
   return compose(compress(), basicAuth({ realm: REALM, users: { [USER]: PASSWORD } }))(routes);
 }
 const stack = (): Application => log()(routesAndAuth());
+let sdk: BenchSdk | undefined;
 
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
   'hello+log': () => log()(hello),
   stack,
   'stack-nolog': routesAndAuth,
+  'stack+otel': () => otel()(stack()),
+  'stack+otel-sdk': () => otel({ tracerProvider: (sdk = startSdk()).tracerProvider })(stack()),
   'gzip-10k': () => compress()(jsonApp(JSON_10K)),
   'gzip-1mb': () => compress()(jsonApp(JSON_1M)),
   'gzip-1mb-stream': () => compress()(streamedJson),
@@ -68,7 +75,13 @@ const target: Target = {
   async start(scenario, port) {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
     const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
-    return { port: Number(new URL(served.url).port), close: served.close };
+    const started = sdk;
+    sdk = undefined;
+    const close = async (): Promise<void> => {
+      await served.close();
+      await started?.close();
+    };
+    return { port: Number(new URL(served.url).port), close };
   },
 };
 export default target;
