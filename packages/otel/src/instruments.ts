@@ -13,7 +13,17 @@
  * @see https://opentelemetry.io/docs/specs/semconv/http/http-metrics/#http-server
  * @module
  */
-import { metrics, trace, type Histogram, type MeterProvider, type Tracer, type TracerProvider, type UpDownCounter } from '@opentelemetry/api';
+import {
+  createNoopMeter,
+  metrics,
+  ProxyTracerProvider,
+  trace,
+  type Histogram,
+  type MeterProvider,
+  type Tracer,
+  type TracerProvider,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 
 /** The instrumentation scope spans and metrics are reported under. */
 export const SCOPE = '@tsgi/otel';
@@ -25,6 +35,21 @@ export interface Instruments {
   readonly tracer: Tracer;
   readonly duration: Histogram;
   readonly active: UpDownCounter;
+  /** False when the meter is the API's no-op one (no SDK): the request skips timing and labels. */
+  readonly metrics: boolean;
+}
+
+/** What a ProxyTracerProvider answers while no SDK is registered behind it (one shared object). */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether `provider` makes real spans: not while it is the API's proxy with no SDK behind
+ * it. Asked per request, as an SDK may be registered at any time; a provider this cannot
+ * tell about (another copy of the API, an SDK's own) counts as tracing.
+ */
+function tracing(provider: TracerProvider): boolean {
+  const delegate = (provider as { getDelegate?: () => TracerProvider }).getDelegate;
+  return typeof delegate !== 'function' || delegate.call(provider) !== NO_SDK;
 }
 
 export class LazyInstruments {
@@ -39,6 +64,11 @@ export class LazyInstruments {
     return (this.made ??= this.make());
   }
 
+  /** Whether spans are made now. */
+  tracing(): boolean {
+    return tracing(this.tracerProvider ?? trace.getTracerProvider());
+  }
+
   private make(): Instruments {
     const tracer = (this.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
     const meter = (this.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
@@ -51,6 +81,6 @@ export class LazyInstruments {
       unit: '{request}',
       description: 'Number of active HTTP server requests.',
     });
-    return { tracer, duration, active };
+    return { tracer, duration, active, metrics: meter !== createNoopMeter() };
   }
 }

@@ -11,8 +11,8 @@
  *
  * Where it goes: outermost, right inside `proxyFix()` (so the scheme, host and client
  * address are the client's) and outside the router (whose `tsgi.route` it reads when
- * the response ends). It needs only `@opentelemetry/api`: with no SDK registered every
- * call is a no-op. Under `@opentelemetry/instrumentation-http` (Node) it makes no second
+ * the response ends). It needs only `@opentelemetry/api`: with no SDK registered it
+ * calls the app and does nothing else. Under `@opentelemetry/instrumentation-http` (Node) it makes no second
  * SERVER span: its span is INTERNAL, and the route goes up to that instrumentation's.
  *
  * @example
@@ -39,7 +39,10 @@ export function otel(options: OtelOptions = {}): Middleware {
     if (typeof app !== 'function') throw new TypeError(`otel: the app must be an Application (a function), got ${String(app)}`);
     return function otelApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
       if (ignore !== undefined && ignore(environ)) return app(environ, startResponse);
-      const request = new RequestTelemetry(resolved, instruments.get(), environ);
+      const made = instruments.get();
+      // No SDK for either: nothing would be recorded, so nothing is done.
+      if (!made.metrics && !instruments.tracing()) return app(environ, startResponse);
+      const request = new RequestTelemetry(resolved, made, environ);
       let result: Body | Promise<Body>;
       try {
         result = context.with(request.context, wrapResponse<RequestTelemetry>, undefined, app, environ, startResponse, HOOKS, request);

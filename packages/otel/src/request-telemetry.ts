@@ -71,7 +71,7 @@ export class RequestTelemetry {
   private readonly version: string | undefined;
   private readonly outer: HttpRpcMetadata | undefined;
   private readonly activeAttributes: Attributes;
-  private readonly startTime = performance.now();
+  private readonly startTime: number;
   private status = 0;
   private responseHeaders: Attributes | undefined = undefined;
   private error: unknown = undefined;
@@ -106,8 +106,14 @@ export class RequestTelemetry {
     const spanContext = span.spanContext();
     if (spanContext.traceId !== INVALID_TRACEID && isSpanContextValid(spanContext)) environ[TRACE_KEY] = spanContext;
 
-    this.activeAttributes = { 'http.request.method': method.attribute, 'url.scheme': scheme };
-    instruments.active.add(1, this.activeAttributes);
+    if (instruments.metrics) {
+      this.startTime = performance.now();
+      this.activeAttributes = { 'http.request.method': method.attribute, 'url.scheme': scheme };
+      instruments.active.add(1, this.activeAttributes);
+    } else {
+      this.startTime = 0;
+      this.activeAttributes = {};
+    }
     if (options.requestHook !== undefined) {
       try {
         options.requestHook(span, environ);
@@ -185,6 +191,7 @@ export class RequestTelemetry {
     if (this.outer !== undefined && routed) publishRoute(this.outer, route);
 
     const instruments = this.instruments;
+    if (!instruments.metrics) return;
     instruments.active.add(-1, this.activeAttributes);
     // Under an HTTP instrumentation, it records the duration (with the route handed up).
     if (this.outer !== undefined) return;
