@@ -28,7 +28,9 @@
  * Bodies keep their kind: an array stays an array (the gateway's one-write path),
  * a sync iterable stays sync, an async one async (`isAsyncBody` decides, as every
  * walker does). With none of `chunk`, `end`, `pull`, `close` the app's body is returned
- * as is; an array has no steps to pull.
+ * as is; an array has no steps to pull. A `wsgi.file_wrapper` body is left as it is
+ * unless there is a `chunk` hook, so the gateway still sends it by its own path (with
+ * its length): like an array, its content is fixed, so `end` runs at once.
  *
  * Errors are not caught: a throw from the app, its body or a hook travels on to the
  * layer above, as it would without the wrapper.
@@ -97,6 +99,13 @@ export function wrapResponse<S>(
 
 function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;
+}
+
+/** The tag @tsgi/server puts on its `wsgi.file_wrapper` bodies (`Symbol.for`: no import needed). */
+const FILE_BODY = Symbol.for('tsgi.file_wrapper');
+
+function isFileBody(body: Body): boolean {
+  return (body as { [FILE_BODY]?: unknown })[FILE_BODY] === true;
 }
 
 /** One request's response as the hooks see it. */
@@ -224,8 +233,12 @@ class WrappedResponse<S> {
     if (typeof body !== 'object' || body === null) return body;
     const { chunk, end, close, pull } = this.hooks;
     let out = body;
-    if (chunk !== undefined || end !== undefined || (pull !== undefined && !Array.isArray(body))) {
-      out = Array.isArray(body) ? this.observeArray(body as Uint8Array[] & Body) : observedBody(body, this.hooks, this.state);
+    if (Array.isArray(body)) {
+      if (chunk !== undefined || end !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
+    } else if (chunk === undefined && isFileBody(body)) {
+      end?.(this.state);
+    } else if (chunk !== undefined || end !== undefined || pull !== undefined) {
+      out = observedBody(body, this.hooks, this.state);
     }
     if (close === undefined && body === original) return out;
     return hookClose(out, new ResponseCloseHook(body === original ? undefined : original, this.hooks, this.state));

@@ -380,3 +380,42 @@ describe('wrapResponse: pull hook (each step of the iteration in the middleware 
     expect(returned).toBe(body);
   });
 });
+
+describe('wrapResponse: a wsgi.file_wrapper body', () => {
+  test('is handed up as it is (the gateway sends it by its own path); end runs at once, close once', async () => {
+    const fileBody = Object.assign(
+      (async function* () {
+        yield enc('file contents');
+      })(),
+      { [Symbol.for('tsgi.file_wrapper')]: true, close: () => undefined },
+    );
+    const seen = fresh();
+    const hooks: ResponseHooks<Seen> = {
+      end: (s) => void s.ends.push('done'),
+      pull: (_s, step) => step(),
+      close: (s) => void s.closes++,
+    };
+    let returned: unknown;
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return fileBody;
+    };
+    const inner = wrapWith(hooks, seen)(app);
+    const res = await testClient((environ, start) => (returned = inner(environ, start))).get('/');
+    expect(returned).toBe(fileBody);
+    expect(res.text).toBe('file contents');
+    expect(seen.ends).toEqual(['done']);
+    expect(seen.closes).toBe(1);
+  });
+
+  test('a chunk hook still sees its chunks: then it is iterated like any body', async () => {
+    const fileBody = Object.assign([enc('ab')][Symbol.iterator](), { [Symbol.for('tsgi.file_wrapper')]: true });
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return fileBody as unknown as Body;
+    };
+    const hooks: ResponseHooks<Seen> = { chunk: (c) => enc(new TextDecoder().decode(c).toUpperCase()) };
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(res.text).toBe('AB');
+  });
+});

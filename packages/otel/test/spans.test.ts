@@ -5,6 +5,7 @@
  * ends after its last event (with child spans made while the body is pulled), a client
  * abort, traceparent propagation, header capture and redaction, ignore, proxyFix.
  */
+import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -75,6 +76,10 @@ const api = router()
   .get('/unavailable', json({ retry: true }, '503 Service Unavailable'))
   .get('/events', events)
   .get('/forever', forever)
+  .get('/file', (environ, start) => {
+    start('200 OK', [['Content-Type', 'text/plain']]);
+    return environ['wsgi.file_wrapper']!(__filename);
+  })
   .get('/empty', (_e, start) => {
     start('204 No Content', []);
     return [];
@@ -143,6 +148,15 @@ describe('a good request', () => {
     expect(span.name).toBe('HEAD /api/users/:id');
     expect(span.attributes['error.type']).toBeUndefined();
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  test('a wsgi.file_wrapper body still goes by the gateway\'s file path (with its length), and is no abort', async () => {
+    const res = await fetch(`${served.url}/api/file`);
+    expect(res.headers.get('content-length')).toBe(String(statSync(__filename).size));
+    expect((await res.text()).length).toBeGreaterThan(0);
+    const span = await serverSpan();
+    expect(span.attributes['http.response.status_code']).toBe(200);
+    expect(span.attributes['error.type']).toBeUndefined();
   });
 
   test('a 204 is no abort either', async () => {
