@@ -5,6 +5,8 @@
  * runs the Express app of bench/targets/express.ts through fromNodeListener; `+cors`
  * is cors() with one allowed origin and credentials, `+secure` secureHeaders()'s
  * defaults, `stack+websec` the stack with both under the access log.
+ * `stack+otel` puts otel() outermost with only @opentelemetry/api (no SDK: every call
+ * a no-op); `stack+otel-sdk` with the SDK of bench/lib/otel-sdk.ts.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
@@ -12,12 +14,14 @@ import { cors } from '@tsgi/cors';
 import { secureHeaders } from '@tsgi/secure-headers';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
+import { otel } from '@tsgi/otel';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
+import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -53,6 +57,7 @@ function routesAndAuth(): Application {
 }
 const stack = (): Application => log()(routesAndAuth());
 const corsOne = () => cors({ origin: [CORS_ORIGIN], credentials: true });
+let sdk: BenchSdk | undefined;
 
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
@@ -62,6 +67,8 @@ const SCENARIOS: Record<string, () => Application> = {
   stack,
   'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
   'stack-nolog': routesAndAuth,
+  'stack+otel': () => otel()(stack()),
+  'stack+otel-sdk': () => otel({ tracerProvider: (sdk = startSdk()).tracerProvider })(stack()),
   'gzip-10k': () => compress()(jsonApp(JSON_10K)),
   'gzip-1mb': () => compress()(jsonApp(JSON_1M)),
   'gzip-1mb-stream': () => compress()(streamedJson),
@@ -77,7 +84,13 @@ const target: Target = {
   async start(scenario, port) {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
     const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
-    return { port: Number(new URL(served.url).port), close: served.close };
+    const started = sdk;
+    sdk = undefined;
+    const close = async (): Promise<void> => {
+      await served.close();
+      await started?.close();
+    };
+    return { port: Number(new URL(served.url).port), close };
   },
 };
 export default target;

@@ -14,6 +14,8 @@ import { LintError, show } from './lint-error.js';
 const NON_EMPTY_KEYS = ['REQUEST_METHOD', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL'] as const;
 const MAY_BE_EMPTY_KEYS = ['SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING'] as const;
 const DIGITS = /^\d+$/;
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
 const PROTOCOL = /^HTTP\/\d(\.\d)?$/;
 
 /** Throws a `LintError` for the first rule `environ` breaks. */
@@ -95,5 +97,28 @@ export function checkEnviron(environ: unknown): void {
   }
   if (!PROTOCOL.test(env.SERVER_PROTOCOL as string)) {
     throw new LintError('environ.server-protocol', `SERVER_PROTOCOL is ${show(env.SERVER_PROTOCOL)}`);
+  }
+  checkExtensionKeys(env);
+}
+
+/**
+ * The tsgi.* keys a layer may add (docs/spec.md): checked on the way in, and again
+ * once the app returned, since a router below sets tsgi.route on the same environ.
+ */
+export function checkExtensionKeys(env: Record<string, unknown>): void {
+  const route = env['tsgi.route'];
+  if (route !== undefined && (typeof route !== 'string' || route[0] !== '/')) {
+    throw new LintError('environ.route', `tsgi.route is ${show(route)}`);
+  }
+  const trace = env['tsgi.trace'] as { traceId?: unknown; spanId?: unknown } | undefined;
+  if (trace !== undefined) {
+    const valid =
+      typeof trace === 'object' &&
+      trace !== null &&
+      typeof trace.traceId === 'string' &&
+      TRACE_ID.test(trace.traceId) &&
+      typeof trace.spanId === 'string' &&
+      SPAN_ID.test(trace.spanId);
+    if (!valid) throw new LintError('environ.trace', `tsgi.trace is ${show(trace)}`);
   }
 }

@@ -21,7 +21,7 @@
  * @module
  */
 import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
-import { checkEnviron } from './check-environ.js';
+import { checkEnviron, checkExtensionKeys } from './check-environ.js';
 import { LintError, show } from './lint-error.js';
 import { lintBody, type LateReport, type LintLayer } from './lint-body.js';
 import { LintedErrors, LintedInput } from './lint-streams.js';
@@ -97,6 +97,7 @@ export function lint(app: Application, options: LintOptions = {}): Application {
       return result.then(
         (body) => {
           restore();
+          checkExtensionKeys(environ);
           return lintBody(body, check, late, layer);
         },
         (error: unknown) => {
@@ -106,6 +107,7 @@ export function lint(app: Application, options: LintOptions = {}): Application {
       );
     }
     restore();
+    checkExtensionKeys(environ);
     return lintBody(result, check, late, layer);
   };
 }

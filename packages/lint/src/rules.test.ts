@@ -72,6 +72,15 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
   'environ.request-method': () => serverCall(env({ REQUEST_METHOD: 'GET /' })),
   'environ.server-port': () => serverCall(env({ SERVER_PORT: 'http' })),
   'environ.server-protocol': () => serverCall(env({ SERVER_PROTOCOL: '1.1' })),
+  'environ.route': () => {
+    // A router that publishes the path instead of its template: found once it returns.
+    const badRouter: Application = (environ, start) => {
+      environ['tsgi.route'] = 'users/:id';
+      return ok(environ, start);
+    };
+    return serverCall(env(), badRouter);
+  },
+  'environ.trace': () => serverCall(env({ 'tsgi.trace': { traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7' } })),
   'input.read-args': () =>
     testClient(
       app(async (environ, start) => {
