@@ -57,6 +57,10 @@ interface Counter {
   b: number;
   c: number;
   resetAt: number;
+  key: string;
+  /** The least-recently-used list (not the Map's order: V8 keeps deleted entries in it until a rehash). */
+  older: Counter | null;
+  newer: Counter | null;
 }
 
 const ignore = (): void => undefined;
@@ -65,9 +69,10 @@ const floorDiv = (a: number, b: number): number => (a - (a % b)) / b;
 const ceilDiv = (a: number, b: number): number => (a % b === 0 ? a / b : floorDiv(a, b) + 1);
 
 function gcra(s: Counter, cost: number, now: number, limit: number, window: number): HitAnswer {
-  let tat = s.a;
-  let frac = s.b;
-  if (tat < now || (tat === now && frac === 0)) [tat, frac] = [now, 0];
+  // The schedule starts at now at the earliest: unused time is not saved up past a full bucket.
+  const behind = s.a < now || (s.a === now && s.b === 0);
+  let tat = behind ? now : s.a;
+  let frac = behind ? 0 : s.b;
   let allowed = false;
   let retryAt: number | null = null;
   if (cost <= limit) {
@@ -75,8 +80,13 @@ function gcra(s: Counter, cost: number, now: number, limit: number, window: numb
     const rest = sum % limit;
     const next = tat + (sum - rest) / limit;
     allowed = next - now < window || (next - now === window && rest === 0);
-    if (allowed) [s.a, s.b, tat, frac, retryAt] = [next, rest, next, rest, now];
-    else retryAt = tat - window + ceilDiv(sum, limit);
+    if (allowed) {
+      s.a = tat = next;
+      s.b = frac = rest;
+      retryAt = now;
+    } else {
+      retryAt = tat - window + ceilDiv(sum, limit);
+    }
   }
   const full = tat < now || (tat === now && frac === 0);
   const resetAt = full ? now : frac > 0 ? tat + 1 : tat;
@@ -88,10 +98,17 @@ function gcra(s: Counter, cost: number, now: number, limit: number, window: numb
 
 function slidingWindow(s: Counter, cost: number, now: number, limit: number, window: number): HitAnswer {
   const start = now - (now % window);
-  if (start > s.a) [s.b, s.c, s.a] = [start === s.a + window ? s.c : 0, 0, start];
+  if (start > s.a) {
+    s.b = start === s.a + window ? s.c : 0;
+    s.c = 0;
+    s.a = start;
+  }
   let used = s.b * (window - Math.max(0, now - s.a)) + s.c * window;
   const allowed = cost <= limit && used + cost * window <= limit * window;
-  if (allowed) [s.c, used] = [s.c + cost, used + cost * window];
+  if (allowed) {
+    s.c += cost;
+    used += cost * window;
+  }
   s.resetAt = s.c > 0 ? s.a + 2 * window : s.b > 0 ? s.a + window : now;
   let retryAt: number | null = now;
   if (!allowed) {
@@ -105,13 +122,47 @@ function slidingWindow(s: Counter, cost: number, now: number, limit: number, win
   return { allowed, remaining: Math.max(0, floorDiv(limit * window - used, window)), resetAt: s.resetAt, retryAt };
 }
 
-/** One policy's counters, least recently used first. */
+/** One policy's counters, in a Map and a least-recently-used list, at most `maxKeys`. */
 class CounterTable {
   readonly keys = new Map<string, Counter>();
+  newest: Counter | null = null;
+  oldest: Counter | null = null;
   constructor(
     readonly algorithm: 'gcra' | 'sliding-window',
     public maxKeys: number,
   ) {}
+
+  /** The key's counter, now the most recently used. */
+  take(key: string): Counter {
+    let counter = this.keys.get(key);
+    if (counter === undefined) this.keys.set(key, (counter = { a: 0, b: 0, c: 0, resetAt: 0, key, older: null, newer: null }));
+    else if (counter !== this.newest) this.unlink(counter);
+    else return counter;
+    counter.older = this.newest;
+    if (this.newest !== null) this.newest.newer = counter;
+    else this.oldest = counter;
+    this.newest = counter;
+    return counter;
+  }
+
+  /** Drops up to two expired keys from the oldest end, then the oldest past the bound. */
+  sweep(now: number): void {
+    for (let n = 0; n < 2 && this.oldest !== null && this.oldest.resetAt <= now; n++) this.drop(this.oldest);
+    while (this.keys.size > this.maxKeys) this.drop(this.oldest!);
+  }
+
+  private drop(counter: Counter): void {
+    this.unlink(counter);
+    this.keys.delete(counter.key);
+  }
+
+  private unlink(counter: Counter): void {
+    if (counter.older !== null) counter.older.newer = counter.newer;
+    else this.oldest = counter.newer;
+    if (counter.newer !== null) counter.newer.older = counter.older;
+    else this.newest = counter.older;
+    counter.older = counter.newer = null;
+  }
 }
 
 export class SharedState {
@@ -140,17 +191,9 @@ export class SharedState {
       return { tsgi: 'shared-state', id, error: `two rate limit policies named "${name}" use different algorithms (${table.algorithm}, ${algorithm}); give each rateLimit() its own name` };
     }
     if (maxKeys > table.maxKeys) table.maxKeys = maxKeys;
-    const keys = table.keys;
-    const counter = keys.get(key) ?? { a: 0, b: 0, c: 0, resetAt: 0 };
-    keys.delete(key);
+    const counter = table.take(key);
     const result = algorithm === 'gcra' ? gcra(counter, cost, now, limit, window) : slidingWindow(counter, cost, now, limit, window);
-    keys.set(key, counter);
-    let checked = 0;
-    for (const [old, state] of keys) {
-      if (checked++ === 2 || state.resetAt > now) break;
-      keys.delete(old);
-    }
-    while (keys.size > table.maxKeys) keys.delete(keys.keys().next().value!);
+    table.sweep(now);
     return { tsgi: 'shared-state', id, result };
   }
 
