@@ -132,7 +132,7 @@ class ClusterStore implements RateLimitStore {
 
   warning(): string | undefined {
     if ((this.fallback === null ? this.decide() : this.fallback) === undefined) return undefined;
-    return 'clusterStore: this process is not a tsgi CLI worker (no TSGI_WORKER_SETTINGS and IPC channel), so it counts in this process\'s memory; the limit holds for this process only.';
+    return "clusterStore: this process is not a worker of the tsgi CLI (`tsgi serve --workers N`), so it counts in this process's memory: the limit holds for this process only.";
   }
 
   /** The memory fallback outside a CLI worker; undefined (and the channel open) inside one. */

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { memoryStore, MemoryStore } from './memory-store.js';
 import type { RateLimitPolicy } from './store.js';
-import { WORKER_SETTINGS_ENV } from './workers.js';
+import { CLUSTER_WORKER } from './workers.js';
 
 const T0 = 1_700_000_000_000;
 const policy = (overrides: Partial<RateLimitPolicy> = {}): RateLimitPolicy => ({
@@ -71,8 +71,9 @@ test('policies with their own names keep their own keys; the same name with anot
 });
 
 describe('the warning about counting per worker', () => {
+  const cli = globalThis as Record<symbol, unknown>;
   afterEach(() => {
-    delete process.env[WORKER_SETTINGS_ENV];
+    delete cli[CLUSTER_WORKER];
   });
 
   test('outside the tsgi CLI: none', () => {
@@ -80,12 +81,12 @@ describe('the warning about counting per worker', () => {
   });
 
   test('in a CLI worker with --workers 1: none', () => {
-    process.env[WORKER_SETTINGS_ENV] = JSON.stringify({ settings: { workers: 1 }, sockets: [] });
+    cli[CLUSTER_WORKER] = { workers: 1 };
     expect(memoryStore().warning!()).toBeUndefined();
   });
 
   test('in a CLI worker with --workers 4: says the limit is per worker and names clusterStore', () => {
-    process.env[WORKER_SETTINGS_ENV] = JSON.stringify({ settings: { workers: 4 }, sockets: [] });
+    cli[CLUSTER_WORKER] = { workers: 4 };
     expect(memoryStore().warning!()).toMatch(/with 4 tsgi workers a client can get up to 4x the limit\. Use clusterStore\(\)/);
   });
 });
