@@ -1,5 +1,6 @@
 /**
- * Express 5. `hello`: its defaults, one route. `stack`: morgan('combined') to the
+ * Express 5. `hello`: its defaults, one route; `hello+rate-limit` adds express-rate-limit
+ * (memory store, draft-8 fields). `stack`: morgan('combined') to the
  * shared log stream, compression({ level: 6 }), a basic-auth check and an
  * express.Router over the 20 routes. `json`: the plain Express app that `wrap`
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
@@ -9,11 +10,12 @@
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import morgan from 'morgan';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
-import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 function sendJson(_req: Request, res: Response): void {
@@ -35,8 +37,11 @@ function bare(): express.Express {
 
 /** The Express app of each scenario; tsgi's `wrap-*` scenarios wrap `expressApp('json')`. */
 export function expressApp(scenario: string): RequestListener {
-  if (scenario === 'hello') {
+  if (scenario === 'hello' || scenario === 'hello+rate-limit') {
     const app = express();
+    if (scenario === 'hello+rate-limit') {
+      app.use(rateLimit({ windowMs: 60_000, limit: RATE_LIMIT_QUOTA, standardHeaders: 'draft-8', legacyHeaders: false }));
+    }
     app.get('/', (_req, res) => {
       res.type('text/plain').send(HELLO_TEXT);
     });
@@ -69,7 +74,7 @@ export function expressApp(scenario: string): RequestListener {
 
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
+  scenarios: ['hello', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

@@ -1,5 +1,6 @@
 /**
- * Hono on @hono/node-server. `hello`: one route. `stack`: a middleware writing the
+ * Hono on @hono/node-server. `hello`: one route; `hello+rate-limit` adds hono-rate-limiter
+ * (memory store, keyed on the peer address). `stack`: a middleware writing the
  * combined line after the response is built (hono/logger writes to the console in
  * its own format), hono/compress (gzip, CompressionStream), hono/basic-auth and
  * Hono's router over the 20 routes.
@@ -9,7 +10,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type Next } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { compress } from 'hono/compress';
-import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { rateLimiter } from 'hono-rate-limiter';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 
 const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
@@ -45,11 +47,16 @@ function stack(): Hono {
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello', 'stack'],
+  scenarios: ['hello', 'hello+rate-limit', 'stack'],
   start(scenario, port) {
     let app: Hono;
     if (scenario === 'stack') app = stack();
     else if (scenario === 'hello') app = new Hono().get('/', (c) => c.text(HELLO_TEXT));
+    else if (scenario === 'hello+rate-limit') {
+      // hono-rate-limiter has no draft-8 form: draft-7's one RateLimit field is the nearest.
+      const limiter = rateLimiter({ windowMs: 60_000, limit: RATE_LIMIT_QUOTA, standardHeaders: 'draft-7', keyGenerator: (c) => getConnInfo(c).remote.address ?? '' });
+      app = new Hono().use(limiter).get('/', (c) => c.text(HELLO_TEXT));
+    }
     else unknownScenario('hono', scenario);
     return new Promise((resolve) => {
       const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {

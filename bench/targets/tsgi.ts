@@ -2,15 +2,17 @@
  * tsgi's gateway, serve(), for every scenario: apps return array bodies; the stack is
  * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
  * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
- * runs the Express app of bench/targets/express.ts through fromNodeListener.
+ * runs the Express app of bench/targets/express.ts through fromNodeListener;
+ * `hello+rate-limit` is hello under rateLimit() with the memory store.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
+import { rateLimit } from '@tsgi/rate-limit';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
-import { HELLO, unknownScenario, type Target } from '../lib/target.js';
+import { HELLO, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 
@@ -51,6 +53,7 @@ const stack = (): Application => log()(routesAndAuth());
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
   'hello+log': () => log()(hello),
+  'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
   stack,
   'stack-nolog': routesAndAuth,
   'gzip-10k': () => compress()(jsonApp(JSON_10K)),

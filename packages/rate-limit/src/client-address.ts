@@ -39,6 +39,8 @@ function ipv6Groups(address: string): number[] | undefined {
 /** `address` as a key: IPv4 as it is, IPv6 as its /56 network (`2001:db8:1:200::/56`). */
 export function addressKey(address: string): string {
   if (!address.includes(':')) return address;
+  // A dual-stack listener ('::') reports IPv4 clients as ::ffff:a.b.c.d: no parsing for them.
+  if (address.startsWith('::ffff:') && address.indexOf(':', 7) === -1) return address.slice(7);
   const groups = ipv6Groups(address);
   if (groups === undefined) return address;
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
