@@ -14,8 +14,6 @@
 import type { Environ } from '@tsgi/core';
 import type { HitResult } from './store.js';
 
-type TimerHandle = { unref?(): void } | number;
-
 export class StoreOutage {
   /** Requests that failed since the outage began; 0 while the store answers. */
   private failures = 0;
@@ -27,13 +25,21 @@ export class StoreOutage {
 
   /** `pending`, or a rejection once `timeout` ms passed without an answer. */
   within(pending: PromiseLike<HitResult>): Promise<HitResult> {
-    let timer: TimerHandle | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the store did not answer within ${this.timeout} ms`)), this.timeout) as TimerHandle;
-      // Node: a pending request does not keep a stopping process alive for this timer.
-      if (typeof timer === 'object') timer.unref?.();
+    return new Promise<HitResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the store did not answer within ${this.timeout} ms`)), this.timeout);
+      // Node: a request waiting on the store does not keep a stopping process alive (elsewhere a number, no unref).
+      (timer as { unref?(): void }).unref?.();
+      pending.then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer as Parameters<typeof clearTimeout>[0]));
   }
 
   /** The store answered: ends an outage, if one was on. */
