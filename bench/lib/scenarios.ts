@@ -4,7 +4,7 @@
  * which baseline, and the acceptance targets the ratios are read against.
  */
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
-import { HELLO_TEXT } from './target.js';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
 import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
 
@@ -259,6 +259,30 @@ export const SCENARIOS: readonly Scenario[] = [
     goals: [
       { row: 'tsgi(express)', vs: 'express', min: 0.9, text: 'wrapped Express >= 0.9x plain Express' },
       { row: 'tsgi stack(express)', vs: 'express+mw', min: 0.9, text: 'wrapped Express + accessLog + gzip >= 0.9x Express + morgan + compression' },
+    ],
+  },
+  {
+    name: 'rate-limit',
+    title: 'Rate limiting, memory store',
+    what: `hello world under each framework's in-memory rate limiter (one client, a quota of ${RATE_LIMIT_QUOTA.toLocaleString('en')} a minute so nothing is refused; RateLimit fields in the IETF draft's form where the limiter has it): tsgi's rateLimit() (GCRA, memoryStore), express-rate-limit 8 on Express 5, hono-rate-limiter on Hono.`,
+    path: '/',
+    headers: {},
+    rows: [
+      row('raw-node', 'raw-node', 'hello'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+rateLimit', 'tsgi', 'hello+rate-limit'),
+      row('express', 'express', 'hello'),
+      row('express+express-rate-limit', 'express', 'hello+rate-limit'),
+      row('hono', 'hono', 'hello'),
+      row('hono+hono-rate-limiter', 'hono', 'hello+rate-limit'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+rateLimit', vs: 'tsgi', min: 0.9, text: 'rateLimit() with the memory store costs hello world <= 10%' },
+      { row: 'tsgi+rateLimit', vs: 'express+express-rate-limit', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Express + express-rate-limit' },
+      { row: 'tsgi+rateLimit', vs: 'hono+hono-rate-limiter', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Hono + hono-rate-limiter' },
     ],
   },
   ...(['1k', '1m'] as const).map((size): Scenario => ({

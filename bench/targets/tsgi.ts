@@ -6,7 +6,8 @@
  * is cors() with one allowed origin and credentials, `+secure` secureHeaders()'s
  * defaults, `stack+websec` the stack with both under the access log.
  * `stack+otel` puts otel() outermost with only @opentelemetry/api (no SDK: every call
- * a no-op); `stack+otel-sdk` with the SDK of bench/lib/otel-sdk.ts.
+ * a no-op); `stack+otel-sdk` with the SDK of bench/lib/otel-sdk.ts;
+ * `hello+rate-limit` is hello under rateLimit() with the memory store.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
@@ -15,9 +16,10 @@ import { secureHeaders } from '@tsgi/secure-headers';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { otel } from '@tsgi/otel';
+import { rateLimit } from '@tsgi/rate-limit';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
-import { HELLO, unknownScenario, type Target } from '../lib/target.js';
+import { HELLO, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
@@ -64,6 +66,7 @@ const SCENARIOS: Record<string, () => Application> = {
   'hello+log': () => log()(hello),
   'hello+cors': () => corsOne()(hello),
   'hello+secure': () => secureHeaders()(hello),
+  'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
   stack,
   'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
   'stack-nolog': routesAndAuth,
