@@ -4,7 +4,7 @@
  * what a URL may not hold as it is gets percent-encoded: a space, `"<>\`{}`, a `%`
  * that starts no escape, and non-ASCII text as its UTF-8 bytes (`/café` ->
  * `/caf%C3%A9`). Escapes already there are kept, so an encoded URL is not encoded
- * twice. The result is ASCII, a valid header value on every gateway. The set kept is
+ * twice; an absolute URL's non-ASCII host is written in punycode. The result is ASCII, a valid header value on every gateway. The set kept is
  * the `encodeurl` package's (Express's `res.location`).
  *
  * @example
@@ -19,6 +19,7 @@
 // Runs of characters a URL does not hold as they are, and '%' not followed by two hex digits.
 const ENCODE = /(?:[^\x21\x23-\x3b\x3d\x3f-\x5f\x61-\x7a\x7c\x7e]|%(?:[^0-9A-Fa-f]|[0-9A-Fa-f](?:[^0-9A-Fa-f]|$)|$))+/g;
 const CONTROL = /[\x00-\x1f\x7f]/;
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 /** The Location value for `location` (a string or URL); throws a TypeError for one that cannot be sent. */
 export function encodeLocation(location: string | URL, where = 'redirect()'): string {
@@ -28,6 +29,15 @@ export function encodeLocation(location: string | URL, where = 'redirect()'): st
   if (control !== null) {
     const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
     throw new TypeError(`${where}: the location has a control character (U+00${code.toUpperCase()}) at ${control.index}: ${JSON.stringify(location)}`);
+  }
+  // An absolute URL goes through the URL parser, which writes a non-ASCII host in
+  // punycode (percent-encoding would make it no host at all).
+  if (ABSOLUTE.test(location) && /[^\x00-\x7f]/.test(location)) {
+    try {
+      location = new URL(location).href;
+    } catch {
+      // Not a URL the parser takes: encoded as it is, below.
+    }
   }
   try {
     return location.replace(ENCODE, (run) => encodeURI(run));
