@@ -6,7 +6,9 @@
  *
  * The stack: proxyFix, accessLog (to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
- * the app gzips itself, the client as proxyFix sees it, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
+ * the app gzips itself, the client as proxyFix sees it, a basicAuth-protected route,
+ * and @tsgi/request's view: a JSON POST answered with a signed cookie (WebCrypto) and
+ * an urlencoded form. Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -20,6 +22,7 @@ import { gzip } from '@tsgi/gzip';
 import { lint } from '@tsgi/lint';
 import { accessLog, type LineTarget } from '@tsgi/logger';
 import { proxyFix } from '@tsgi/proxy-fix';
+import { cookieSigner, json as jsonResponse, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
 
 /** The size of /big and of the largest upload /upload takes. */
@@ -122,6 +125,24 @@ const whoami: Application = (environ, startResponse) => {
   return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
 };
 
+/** The key /request/json signs its cookie with (a test key, not a secret). */
+export const COOKIE_KEY = 'runtime-matrix cookie key, 32+ bytes long';
+// No crypto work here: the key is imported on the first sign (Workers forbid it at module scope).
+const signer = cookieSigner({ keys: [COOKIE_KEY] });
+
+const requestJson: Application = async (environ, startResponse) => {
+  const req = request(environ);
+  const value = await req.json({ limit: 64 * 1024 });
+  const answer = jsonResponse({ echo: value, type: req.contentType, path: req.path, query: req.query.get('q') });
+  const seen = await signer.sign('seen', String(req.query.get('q')));
+  return answer.setCookie('seen', seen, { path: '/', httpOnly: true, sameSite: 'lax' })(environ, startResponse);
+};
+
+const requestForm: Application = async (environ, startResponse) => {
+  const form = await request(environ).form();
+  return jsonResponse({ fields: [...form] })(environ, startResponse);
+};
+
 /** The whole stack, logging one combined line per request to `log`. */
 export function makeApp(log: LineTarget): Application {
   const routes = router()
@@ -133,7 +154,9 @@ export function makeApp(log: LineTarget): Application {
     .get('/events', events)
     .get('/precompressed', precompressed)
     .get('/client', client)
-    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
+    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami))
+    .post('/request/json', httpErrors(requestJson))
+    .post('/request/form', httpErrors(requestForm));
   // proxyFix first, so the log names the client; lint() checks every call below it.
   return compose(proxyFix(), accessLog({ stream: log }), gzip(), lint)(routes);
 }
