@@ -29,7 +29,6 @@ function exchange(port: number, head: string, pieces: string[], gapMs: number, w
     let unsentAtReply = -1;
     let next = 0;
     let deadline: NodeJS.Timeout | undefined;
-    let timer: NodeJS.Timeout | undefined;
     const unsent = (): number => pieces.slice(next).reduce((n, p) => n + p.length, 0);
     const finish = (): void => {
       clearInterval(timer);
@@ -49,7 +48,7 @@ function exchange(port: number, head: string, pieces: string[], gapMs: number, w
     socket.on('close', finish);
     // Strings stand for bytes, one char each.
     socket.write(head, 'latin1');
-    timer = setInterval(() => {
+    const timer = setInterval(() => {
       if (next < pieces.length) socket.write(pieces[next++]!, 'latin1');
     }, gapMs);
     deadline = setTimeout(finish, 10_000);
