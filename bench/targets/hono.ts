@@ -2,7 +2,8 @@
  * Hono on @hono/node-server. `hello`: one route. `stack`: a middleware writing the
  * combined line after the response is built (hono/logger writes to the console in
  * its own format), hono/compress (gzip, CompressionStream), hono/basic-auth and
- * Hono's router over the 20 routes.
+ * Hono's router over the 20 routes. `json-post`: a JSON POST read by `c.req.json()`
+ * under hono/body-limit.
  */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -10,7 +11,8 @@ import { Hono, type Context, type Next } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { compress } from 'hono/compress';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+import { bodyLimit } from 'hono/body-limit';
+import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, USER } from '../lib/workload.js';
 
 const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
 
@@ -45,11 +47,15 @@ function stack(): Hono {
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello', 'stack'],
+  scenarios: ['hello', 'stack', 'json-post'],
   start(scenario, port) {
     let app: Hono;
     if (scenario === 'stack') app = stack();
     else if (scenario === 'hello') app = new Hono().get('/', (c) => c.text(HELLO_TEXT));
+    else if (scenario === 'json-post') {
+      // c.req.json() has no limit of its own: hono/body-limit gives it the same 1 MiB.
+      app = new Hono().post(POST_PATH, bodyLimit({ maxSize: POST_LIMIT }), async (c) => c.json({ received: (await c.req.json<unknown[]>()).length }));
+    }
     else unknownScenario('hono', scenario);
     return new Promise((resolve) => {
       const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {

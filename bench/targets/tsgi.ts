@@ -2,16 +2,19 @@
  * tsgi's gateway, serve(), for every scenario: apps return array bodies; the stack is
  * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
  * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
- * runs the Express app of bench/targets/express.ts through fromNodeListener.
+ * runs the Express app of bench/targets/express.ts through fromNodeListener; `json-post`
+ * reads the body with @tsgi/request's request(environ).json() and answers with json().
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
+import { httpErrors } from '@tsgi/errors';
+import { json, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
-import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
@@ -37,6 +40,12 @@ const streamedJson: Application = (_environ, startResponse) => {
   })();
 };
 
+/** The JSON POST: the body through request(environ).json(), the answer through json(). */
+const jsonPost: Application = async function jsonPost(environ, startResponse) {
+  const items = await request(environ).json<unknown[]>({ limit: POST_LIMIT });
+  return json({ received: items.length })(environ, startResponse);
+};
+
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
@@ -58,6 +67,8 @@ const SCENARIOS: Record<string, () => Application> = {
   'gzip-1mb-stream': () => compress()(streamedJson),
   'json-small': () => jsonApp(JSON_SMALL),
   'json-small+gzip': () => compress()(jsonApp(JSON_SMALL)),
+  // httpErrors() answers what the reader refuses (400, 413, 415), as the frameworks do.
+  'json-post': () => httpErrors()(jsonPost),
   'wrap-express': () => fromNodeListener(expressApp('json')),
   'wrap-express+stack': () => compose(log(), compress())(fromNodeListener(expressApp('json'))),
 };
