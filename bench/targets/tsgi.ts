@@ -3,9 +3,10 @@
  * accessLog (combined, no request-id header, to the shared log stream) + gzip (level
  * 6, one-shot for whole bodies) + basicAuth + router() over the 20 routes; `wrap-*`
  * runs the Express app of bench/targets/express.ts through fromNodeListener; `json-post`
- * reads the body with @tsgi/request's request(environ).json() and answers with json().
+ * reads the body with @tsgi/request's request(environ).json() and answers with json();
+ * `json-post-core` does the same by hand with core's readBody, to show what the view costs.
  */
-import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
+import { compose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
@@ -46,6 +47,15 @@ const jsonPost: Application = async function jsonPost(environ, startResponse) {
   return json({ received: items.length })(environ, startResponse);
 };
 
+/** The same by hand on core alone: readBody, JSON.parse, the answer's bytes. */
+const utf8 = new TextDecoder();
+const jsonPostByHand: Application = async function jsonPostByHand(environ, startResponse) {
+  const items = JSON.parse(utf8.decode(await readBody(environ, { limit: POST_LIMIT }))) as unknown[];
+  const answer = Buffer.from(JSON.stringify({ received: items.length }));
+  startResponse('200 OK', [['Content-Type', JSON_TYPE], ['Content-Length', String(answer.byteLength)]]);
+  return [answer];
+};
+
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
@@ -69,6 +79,7 @@ const SCENARIOS: Record<string, () => Application> = {
   'json-small+gzip': () => compress()(jsonApp(JSON_SMALL)),
   // httpErrors() answers what the reader refuses (400, 413, 415), as the frameworks do.
   'json-post': () => httpErrors()(jsonPost),
+  'json-post-core': () => httpErrors()(jsonPostByHand),
   'wrap-express': () => fromNodeListener(expressApp('json')),
   'wrap-express+stack': () => compose(log(), compress())(fromNodeListener(expressApp('json'))),
 };
