@@ -104,7 +104,7 @@ export function readMultipart(
   environ: Environ,
   body: BodyState,
   media: MediaType,
-  options?: Parameters<typeof parseMultipart>[2],
+  options?: Parameters<typeof parseMultipart>[1],
 ): ReturnType<typeof parseMultipart> {
   if (media.type !== 'multipart/form-data') {
     throw new HttpError(415, `multipart(): expected Content-Type multipart/form-data, got ${describeType(environ)}`);
@@ -116,5 +116,5 @@ export function readMultipart(
     // Streamed, not kept: an upload may be far larger than any limit of the readers above.
     body.streamedBy = 'multipart()';
   }
-  return parseMultipart(environ, environ.CONTENT_TYPE!, options);
+  return parseMultipart(environ, options);
 }

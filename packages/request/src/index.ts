@@ -6,4 +6,5 @@ export { cookieSigner, type CookieSigner, type CookieSignerOptions } from './sig
 export { json, text, html, redirect, empty, type ResponseApp, type ResponseInit, type SetCookieInit } from './responses.js';
 export { encodeLocation } from './location.js';
 export { matchesMediaType, parseMediaType, type MediaType } from './media-type.js';
-export { parseMultipart, type MultipartOptions, type Part } from './multipart/index.js';
+// The multipart parser's whole API (parseMultipart, Part, MultipartOptions, ...).
+export * from './multipart/index.js';

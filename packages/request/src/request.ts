@@ -197,7 +197,7 @@ export class RequestView {
    * another type). The body is not kept: call `bytes()` first to read it in another
    * form as well.
    */
-  multipart(options?: Parameters<typeof parseMultipart>[2]): ReturnType<typeof parseMultipart> {
+  multipart(options?: Parameters<typeof parseMultipart>[1]): ReturnType<typeof parseMultipart> {
     return readMultipart(this.environ, this.#body, this.#mediaType(), options);
   }
 }

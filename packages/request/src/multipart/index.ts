@@ -1,8 +1,8 @@
 /**
  * PLACEHOLDER, replaced at merge by the streaming multipart parser written in its own
- * branch. It fixes only the shape `request(environ).multipart()` delegates to:
- * `parseMultipart(environ, contentType, options)` reads `environ['wsgi.input']` and
- * yields one `Part` per form field or file, as it arrives.
+ * branch. It fixes only the shape `request(environ).multipart()` delegates to, the
+ * multipart branch's: `parseMultipart(environ, options?)` reads the Content-Type and
+ * `environ['wsgi.input']` and yields one `Part` per form field or file, as it arrives.
  * @module
  */
 import type { Environ } from '@tsgi/core';
@@ -25,6 +25,6 @@ export interface Part {
 }
 
 /** Streams the parts of a multipart/form-data body; not built yet in this branch. */
-export function parseMultipart(_environ: Environ, _contentType: string, _options?: MultipartOptions): AsyncIterable<Part> {
+export function parseMultipart(_environ: Environ, _options?: MultipartOptions): AsyncIterable<Part> {
   throw new Error('parseMultipart: not built yet (placeholder until the multipart branch is merged)');
 }
