@@ -6,7 +6,7 @@
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
-import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
+import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH } from './workload.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -35,6 +35,9 @@ export interface Scenario {
   what: string;
   path: string;
   headers: Readonly<Record<string, string>>;
+  /** The request's method and body, for a scenario that is not a GET. @default 'GET', none */
+  method?: string;
+  body?: Buffer;
   rows: readonly Row[];
   /** The node:http row every ratio is taken against (1.00x). */
   baseline: string;
@@ -164,6 +167,23 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+otel(api only)', vs: 'tsgi', min: 0.95, text: 'otel() with no SDK costs the stack <= 5%' },
       { row: 'tsgi+otel(sdk)', vs: 'tsgi', min: 0.85, text: 'otel() with the SDK (batch, in-memory) costs the stack <= 15%' },
       { row: 'fastify+@fastify/otel(sdk)', vs: 'fastify', min: 0.85, text: '(reference) @fastify/otel on the same SDK costs Fastify <= 15%' },
+    ],
+  },
+  {
+    name: 'json-post',
+    title: 'JSON POST, 10 KB',
+    what: `POST ${POST_PATH} with 10 KB of JSON (${JSON_10K.byteLength} bytes), parsed and answered with a small JSON: request(environ).json() and json() under serve(), Fastify's own parser, express.json() and Hono's c.req.json(), node:http collecting and parsing by hand, and tsgi with core's readBody and JSON.parse by hand; 1 MiB limit everywhere.`,
+    path: POST_PATH,
+    headers: POST_HEADERS,
+    method: 'POST',
+    body: JSON_10K,
+    rows: [...['raw-node', 'tsgi', 'fastify', 'express', 'hono'].map((m) => row(m, m, 'json-post')), row('tsgi(readBody)', 'tsgi', 'json-post-core')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: POST_ANSWER, gzip: false },
+    goals: [
+      { row: 'tsgi', vs: 'fastify', min: 1.0, text: 'request().json() POST >= 1.0x Fastify' },
+      { row: 'tsgi', vs: 'express', min: 1.0, text: 'request().json() POST >= 1.0x Express + express.json()' },
     ],
   },
   {

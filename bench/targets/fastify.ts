@@ -8,6 +8,7 @@
  * @fastify/compress; `gzip-json+tsgi`: under tsgi's gzip() mounted by toFastify (the
  * `adapters` scenario). `stack+otel`: the stack under @fastify/otel (its plugin
  * registered first, hooks instrumented as by default) with the SDK of bench/lib/otel-sdk.ts.
+ * `adapters` scenario). `json-post`: a JSON POST through Fastify's own body parser.
  */
 import fastifyBasicAuth from '@fastify/basic-auth';
 import fastifyCompress from '@fastify/compress';
@@ -18,7 +19,7 @@ import { gzip } from '@tsgi/gzip';
 import { constants, gzipSync } from 'node:zlib';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -105,9 +106,9 @@ function logAndRoutes(app: FastifyInstance): void {
 
 const target: Target = {
   name: 'fastify',
-  scenarios: ['hello', 'stack', 'stack+otel', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi'],
+  scenarios: ['hello', 'stack', 'stack+otel', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
   async start(scenario, port) {
-    const app = Fastify();
+    const app = Fastify({ bodyLimit: POST_LIMIT });
     let sdk: BenchSdk | undefined;
     if (scenario === 'stack+otel') {
       sdk = startSdk();
@@ -128,6 +129,11 @@ const target: Target = {
       } else await app.register(toFastify(gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD })));
       app.get(STACK_PATH.replace(/\d+$/, ':id'), (_request, reply) => {
         void reply.type(JSON_TYPE).send(JSON_10K);
+      });
+    } else if (scenario === 'json-post') {
+      // Fastify's own content-type parser for application/json (secure-json-parse).
+      app.post(POST_PATH, (request, reply) => {
+        void reply.send({ received: (request.body as unknown[]).length });
       });
     } else if (scenario === 'hello') {
       app.get('/', (_request, reply) => {
