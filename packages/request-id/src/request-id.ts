@@ -92,9 +92,11 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
   // X-Request-Id -> HTTP_X_REQUEST_ID
   const incomingKey = trustIncoming ? `HTTP_${header.toUpperCase().replaceAll('-', '_')}` : undefined;
 
+  // A UUID needs no check; a generator of the user's does, once per id.
+  const checked = options.generate !== undefined;
   function newId(environ: Environ): string {
     const id = generate(environ);
-    if (typeof id !== 'string' || id === '' || !isValidHeaderValue(id)) {
+    if (checked && (typeof id !== 'string' || id === '' || !isValidHeaderValue(id))) {
       throw new TypeError(`requestId: generate() must return a non-empty string that is a valid header value, got ${JSON.stringify(id)}`);
     }
     return id;
@@ -103,8 +105,12 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
   // The per-request state is the id itself: nothing else is allocated for it.
   const hooks: ResponseHooks<string> = {
     start(head, id) {
-      // A copy: the app may pass the same constant header list to every request.
-      if (Array.isArray(head.headers) && getHeader(head.headers, header) === undefined) head.headers = head.headers.concat([[header, id]]);
+      if (!Array.isArray(head.headers) || getHeader(head.headers, header) !== undefined) return;
+      // A copy (the app may pass the same constant list to every request), by slice and
+      // push: Array.prototype.concat costs about four times as much in V8.
+      const headers = head.headers.slice();
+      headers.push([header, id]);
+      head.headers = headers;
     },
   };
 
