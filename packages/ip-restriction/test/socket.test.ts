@@ -4,6 +4,7 @@
  * proxyFix() with X-Forwarded-For, every app under lint() above and below.
  */
 import { compose, type Application } from '@tsgi/core';
+import { httpErrors } from '@tsgi/errors';
 import { lint } from '@tsgi/lint';
 import { proxyFix } from '@tsgi/proxy-fix';
 import { serve, type Served } from '@tsgi/server';
@@ -47,4 +48,13 @@ test('behind proxyFix(): the forwarded client address is the one checked', async
   expect(await get(url, { 'X-Forwarded-For': '203.0.113.9' })).toEqual([403, 'client address 203.0.113.9 is denied\n']);
   expect(await get(url, { 'X-Forwarded-For': '198.51.100.1' })).toEqual([200, '198.51.100.1']);
   expect(await get(url, { 'X-Forwarded-For': 'unknown' })).toEqual([403, 'the client address is not an IP address\n']);
+});
+
+test('throwHttpErrors: true under httpErrors(): a JSON client gets the 403 as JSON with the reason', async () => {
+  const restricted = ipRestriction({ deny: ['127.0.0.1'], throwHttpErrors: true })(lint(whoami));
+  const served = await serve(lint(httpErrors()(lint(restricted))), { port: 0, host: '127.0.0.1' });
+  servers.push(served);
+  const response = await fetch(served.url, { headers: { Accept: 'application/json' } });
+  expect([response.status, response.headers.get('content-type')]).toEqual([403, 'application/json']);
+  expect(await response.json()).toMatchObject({ status: 403, detail: 'client address 127.0.0.1 is denied' });
 });

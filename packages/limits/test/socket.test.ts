@@ -4,6 +4,7 @@
  * `Expect: 100-continue` written by hand), every app under lint() above and below.
  */
 import { compose, type Application, type ResponseHeaders } from '@tsgi/core';
+import { httpErrors } from '@tsgi/errors';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import net from 'node:net';
@@ -148,5 +149,23 @@ describe('bodyLimit({ limit: 100000 })', () => {
     const text = await raw('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n', 'y'.repeat(5000));
     expect(text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     expect(text.endsWith('got 5000')).toBe(true);
+  });
+});
+
+describe('throwHttpErrors: true, under httpErrors() from @tsgi/errors', () => {
+  let rendered: Served;
+  beforeAll(async () => {
+    const limited = compose(timeout({ ms: 200, throwHttpErrors: true }), bodyLimit({ limit: 10, throwHttpErrors: true }))(lint(inner));
+    rendered = await serve(lint(httpErrors()(lint(limited))), { port: 0, host: '127.0.0.1', errors: { write: () => true } });
+  });
+  afterAll(() => rendered.close());
+
+  test.each([
+    ['the 504', '/slow', undefined, 504],
+    ['the 413 of a declared length', '/upload', 'x'.repeat(11), 413],
+  ])('a JSON client gets %s as JSON', async (_what, path, body, status) => {
+    const response = await fetch(`${rendered.url}${path}`, { method: body === undefined ? 'GET' : 'POST', body, headers: { Accept: 'application/json' } });
+    expect([response.status, response.headers.get('content-type')]).toEqual([status, 'application/json']);
+    expect(await response.json()).toMatchObject({ status });
   });
 });
