@@ -81,6 +81,13 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
     return serverCall(env(), badRouter);
   },
   'environ.trace': () => serverCall(env({ 'tsgi.trace': { traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7' } })),
+  'environ.request-id': () => serverCall(env({ 'tsgi.request_id': 'has space' })),
+  'environ.request': () => serverCall(env({ 'tsgi.request': 'GET /' })),
+  'environ.csp-nonce': () => serverCall(env({ 'tsgi.csp_nonce': 'abc' })),
+  'environ.csrf-token': () => serverCall(env({ 'tsgi.csrf_token': '' })),
+  'environ.rate-limit': () => serverCall(env({ 'tsgi.rate_limit': { limit: 10, remaining: -1, allowed: true } })),
+  'environ.timeout': () => serverCall(env({ 'tsgi.timeout': 5000 })),
+  'environ.server-timing': () => serverCall(env({ 'tsgi.server_timing': 'app;dur=1' })),
   'input.read-args': () =>
     testClient(
       app(async (environ, start) => {
