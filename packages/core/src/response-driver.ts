@@ -1,8 +1,9 @@
 /**
  * The walk of a response, written once for every output: the server's socket,
  * `toFetch`'s stream and `testClient`'s collector each extend `ResponseDriver` and
- * implement only how bytes leave (`sendHead`, `sendChunk`, `sendEnd`, `sendAbort`).
- * The rest is here, on top of `ResponseState`'s checks and `BodyWalk`'s one `close()`:
+ * implement only its sink, how bytes leave (`ResponseSink`: `sendHead`, `sendChunk`,
+ * `sendEnd`, `sendAbort`). The rest is here, on top of `ResponseState`'s checks and
+ * `BodyWalk`'s one `close()`:
  *
  * - `startResponse` and the `write` callable; the first `write()` sends the headers,
  *   even when empty, and status and headers otherwise wait for the first non-empty chunk.
@@ -19,15 +20,8 @@
  *   `close()` is called once.
  *
  * @example
- * class Collector extends ResponseDriver {
- *   chunks: Uint8Array[] = [];
- *   protected sendHead(): void {}
- *   protected sendChunk(chunk: Uint8Array): boolean { this.chunks.push(chunk); return true; }
- *   protected sendEnd(last?: Uint8Array | readonly Uint8Array[]): void { if (last) this.chunks.push(...[last].flat()); }
- *   protected sendAbort(): void {}
- *   protected where(): string { return 'GET /'; }
- * }
- * await new Collector(false, errors, 'collector').run(app, environ);
+ * const writer = new NodeResponseWriter(req, res, environ, errors, input); // a ResponseDriver
+ * void writer.run(app, environ); // never rejects; settles once the body is closed
  *
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @see https://peps.python.org/pep-3333/#error-handling
@@ -36,13 +30,13 @@
 import { checkBody } from './body-check.js';
 import { BodyWalk } from './body-walk.js';
 import { isConnectionAbort } from './connection-abort.js';
-import { describeError } from './describe-error.js';
 import { isPromise } from './promise.js';
-import { INTERNAL_ERROR, ResponseError, ResponseState } from './response-state.js';
-import type { Application, Body, Environ, ErrorStream, StartResponse, Write } from './types.js';
+import { ResponseSink } from './response-sink.js';
+import { INTERNAL_ERROR, ResponseError } from './response-state.js';
+import type { Application, Body, Environ, StartResponse, Write } from './types.js';
 
 /** One response driven from what the app returns into a sink the subclass implements. */
-export abstract class ResponseDriver extends ResponseState {
+export abstract class ResponseDriver extends ResponseSink {
   /** The response is over (sent, failed, or the client left); the body is closed or closing. */
   finished = false;
   /** The client went away, or stopped reading: nothing more goes out. */
@@ -55,9 +49,6 @@ export abstract class ResponseDriver extends ResponseState {
    * `startResponse` with excInfo rethrows, an error cuts. Only the sink has not seen them.
    */
   private firstChunk: Uint8Array | null = null;
-  /** The sink got the head (`sendHead`). */
-  private committed = false;
-  private waiter: (() => void) | null = null;
   private closing: void | Promise<void> = undefined;
   private writeFn: Write | null = null;
 
@@ -66,70 +57,6 @@ export abstract class ResponseDriver extends ResponseState {
     this.start(status, headers, excInfo);
     return (this.writeFn ??= (chunk) => this.write(chunk));
   };
-
-  /**
-   * `head`: the request was HEAD (no body goes out); `errors`: where the output logs;
-   * `gateway`: the name its log lines and errors start with.
-   */
-  constructor(
-    head: boolean,
-    readonly errors: ErrorStream,
-    protected readonly gateway: string,
-  ) {
-    super(head);
-  }
-
-  // ---- The sink: how bytes leave. ----
-
-  /**
-   * Status and headers leave (`this.status`, `this.code`, `this.headers`). `length` is
-   * the whole body's length when it is known (the response ends with this head, or a
-   * file of known size follows; the sink may add a Content-Length), else -1. `flush`:
-   * send them now, a `write()` with nothing after it.
-   */
-  protected abstract sendHead(length: number, flush: boolean): void;
-  /** Body bytes; false when the sink is full: it calls `resume()` once it takes more. */
-  protected abstract sendChunk(chunk: Uint8Array): boolean;
-  /** The response is complete, with its last bytes if any (an array body's chunks in one call). */
-  protected abstract sendEnd(last: Uint8Array | readonly Uint8Array[] | undefined): void;
-  /** The response cannot be completed: cut the connection, error the stream, or raise `error`. */
-  protected abstract sendAbort(error: unknown): void;
-  /** The request for log lines, e.g. `GET /path`. */
-  protected abstract where(): string;
-
-  // ---- Hooks with defaults. ----
-
-  /** The response outlives the app's call from now on (a streamed body, a pending app): watch for the client leaving. */
-  protected watch(): void {}
-  /** The driver waits for `resume()` after `sendChunk` returned false. */
-  protected whenRoom(): void {}
-  /** Whether `error` goes to the output's caller as it is, unanswered and unlogged. */
-  protected raises(_error: unknown): boolean {
-    return false;
-  }
-  /** Whether the sink sends `body` its own way (`sendFile`), e.g. a `wsgi.file_wrapper` body. */
-  protected isFile(_body: Body): boolean {
-    return false;
-  }
-  /** Sends a body `isFile` took: `commit()`s the head and counts `written`; the driver ends the response. */
-  protected sendFile(_body: Body): Promise<void> {
-    return Promise.reject(new Error(`${this.gateway}: isFile() took a body but sendFile() is not implemented`));
-  }
-  /** A `close()` (or `return()`) of the body failed after the response was decided. */
-  protected closeFailed(error: unknown): void {
-    this.log('error while closing the response body', error);
-  }
-
-  /** A line to the error stream; never throws (it runs on whatever the app threw). */
-  protected log(what: string, error: unknown): void {
-    try {
-      this.errors.write(`${this.gateway}: ${what} (${this.where()}): ${describeError(error)}\n`);
-    } catch {
-      // A broken log must not take the output down with it.
-    }
-  }
-
-  // ---- Driving. ----
 
   /**
    * Calls `app` and sends what it returns (awaiting a thenable first). The Promise, when
@@ -188,13 +115,6 @@ export abstract class ResponseDriver extends ResponseState {
     return this.finish();
   }
 
-  /** The sink can take more after `sendChunk` returned false. */
-  resume(): void {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
-  }
-
   /**
    * An error of the app's: logged and answered with a 500 before the headers went out,
    * logged and aborted after them; a `ConnectionAbort` is aborted, unlogged. Then the
@@ -212,13 +132,6 @@ export abstract class ResponseDriver extends ResponseState {
       }
     }
     return this.finish();
-  }
-
-  /** Sends status and headers (see `sendHead`); from now on they are final. */
-  protected commit(length: number, flush: boolean): void {
-    this.sendHead(length, flush);
-    this.committed = true;
-    this.headersSent = true;
   }
 
   /** Ends the iteration if it is still open and closes the body: once, however the response ended. */
@@ -247,13 +160,6 @@ export abstract class ResponseDriver extends ResponseState {
       this.releaseFirst();
     }
     if (send) this.writeChunk(chunk);
-  }
-
-  /** Sends body bytes, never past the app's Content-Length; false when the sink is full. */
-  private writeChunk(chunk: Uint8Array): boolean {
-    const n = this.take(chunk.byteLength);
-    if (n === chunk.byteLength) return this.sendChunk(chunk);
-    return n > 0 ? this.sendChunk(chunk.subarray(0, n)) : true;
   }
 
   /** The held first chunk goes out (the headers just did). */
@@ -411,14 +317,6 @@ export abstract class ResponseDriver extends ResponseState {
     } catch {
       this.sendAbort(error);
     }
-  }
-
-  private drained(): Promise<void> {
-    const promise = new Promise<void>((resolve) => {
-      this.waiter = resolve;
-    });
-    this.whenRoom();
-    return promise;
   }
 
   /** Ends the body's iteration early (HEAD, no content, a cut at Content-Length). */
