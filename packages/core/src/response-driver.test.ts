@@ -1,4 +1,4 @@
-import { ConnectionAbort, ResponseDriver, type Application, type Body } from '@tsgi/core';
+import { ConnectionAbort, ResponseDriver, type Application, type Body, type StartResponse } from '@tsgi/core';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (chunk: Uint8Array): string => Buffer.from(chunk).toString();
@@ -196,7 +196,7 @@ test('write(): the first sends the head (flushed when nothing follows); after th
 
 test('a thenable the app returns is awaited like a Promise', async () => {
   const driver = new Recorder();
-  const app = ((_e, start) => ({
+  const app = ((_e: unknown, start: StartResponse) => ({
     then(resolve: (body: Body) => void) {
       start('200 OK', []);
       resolve([bytes('later')]);
