@@ -6,6 +6,9 @@
  * called the same number of times. With `lint()` around the app a broken row fails
  * with the rule id the row names; a good row passes unchanged.
  *
+ * It lives here, not under one package: it imports every output, and core (whose
+ * `ResponseDriver` they all run) depends on none of them.
+ *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  */
 import { ConnectionAbort, type Application, type Body } from '@tsgi/core';
@@ -13,7 +16,7 @@ import { toFetch } from '@tsgi/fetch';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { testClient } from '@tsgi/testing';
-import { HOSTILE } from './hostile-values.js';
+import { HOSTILE } from '../../packages/core/test/hostile-values.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const TEXT: [string, string] = ['Content-Type', 'text/plain'];
