@@ -113,18 +113,19 @@ function respond(call: NodeCall, body: Body): void {
     call.capture.release();
     call.turn.answer?.();
   }
-  call.exchange.respond(body);
+  // The walk logs its own errors; its Promise never rejects.
+  void call.exchange.respond(body);
 }
 
 function fail(call: NodeCall, error: unknown): void {
   const { exchange, capture } = call;
   if (capture.res.destroyed) {
-    exchange.abort(); // the client left: nobody to answer
+    void exchange.abort(); // the client left: nobody to answer
   } else if (!call.nextCalled && !exchange.headersSent) {
     call.released = true;
     capture.release();
     call.turn.next(error);
-  } else exchange.fail(error);
+  } else void exchange.fail(error);
 }
 
 /** Moves where the host mounted us to SCRIPT_NAME: Express's `req.baseUrl`, what Connect cut off `req.originalUrl`, or `mount`. */
