@@ -37,7 +37,8 @@
  *
  * @example
  * const hooks: ResponseHooks<Environ> = {
- *   start(head) { head.headers.push(['X-Frame-Options', 'DENY']); },
+ *   // head.headers is the app's own list (often one constant array): assign a new one.
+ *   start(head) { head.headers = head.headers.concat([['X-Frame-Options', 'DENY']]); },
  * };
  * const frameGuard: Middleware = (app) => function frameGuardApp(environ, startResponse) {
  *   return wrapResponse(app, environ, startResponse, hooks, environ);
@@ -56,6 +57,7 @@ import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write 
 /** The status and headers of a response on their way up; hooks may change both. */
 export interface ResponseHead {
   status: string;
+  /** The app's own list, which it may reuse for every request: replace it, never change it in place. */
   headers: ResponseHeaders;
 }
 
