@@ -18,19 +18,27 @@
  * - `chunk`: see or replace each chunk on its way up, `write()` chunks included.
  * - `end`: the body's iteration finished or threw (not called when it was stopped
  *   early, e.g. the client left).
+ * - `pull`: runs each step of the body's iteration (every `next()` and `return()`):
+ *   a middleware calls `step` inside its own context, so the app's code that runs
+ *   while its (async) generator body is pulled sees it (a tracing span's context, an
+ *   AsyncLocalStorage store), as it did while the app itself ran.
  * - `close`: once, after the body's own `close()` ran, however the response ended
  *   (a span that ends with the body, an access-log line, a lock released).
  *
  * Bodies keep their kind: an array stays an array (the gateway's one-write path),
  * a sync iterable stays sync, an async one async (`isAsyncBody` decides, as every
- * walker does). With none of `chunk`, `end`, `close` the app's body is returned as is.
+ * walker does). With none of `chunk`, `end`, `pull`, `close` the app's body is returned
+ * as is; an array has no steps to pull. A `wsgi.file_wrapper` body is left as it is
+ * unless there is a `chunk` hook, so the gateway still sends it by its own path (with
+ * its length): like an array, its content is fixed, so `end` runs at once.
  *
  * Errors are not caught: a throw from the app, its body or a hook travels on to the
  * layer above, as it would without the wrapper.
  *
  * @example
  * const hooks: ResponseHooks<Environ> = {
- *   start(head) { head.headers.push(['X-Frame-Options', 'DENY']); },
+ *   // head.headers is the app's own list (often one constant array): assign a new one.
+ *   start(head) { head.headers = head.headers.concat([['X-Frame-Options', 'DENY']]); },
  * };
  * const frameGuard: Middleware = (app) => function frameGuardApp(environ, startResponse) {
  *   return wrapResponse(app, environ, startResponse, hooks, environ);
@@ -49,6 +57,7 @@ import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write 
 /** The status and headers of a response on their way up; hooks may change both. */
 export interface ResponseHead {
   status: string;
+  /** The app's own list, which it may reuse for every request: replace it, never change it in place. */
   headers: ResponseHeaders;
 }
 
@@ -70,6 +79,8 @@ export interface ResponseHooks<S> {
   end?(state: S, error?: unknown): void;
   /** Once, after the body's own close() (even when that threw). */
   close?(state: S): void | Promise<void>;
+  /** Runs one step of the body's iteration: must call `step` once and return what it returns. */
+  pull?<R>(state: S, step: () => R): R;
 }
 
 /**
@@ -90,6 +101,13 @@ export function wrapResponse<S>(
 
 function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;
+}
+
+/** The tag @tsgi/server puts on its `wsgi.file_wrapper` bodies (`Symbol.for`: no import needed). */
+const FILE_BODY = Symbol.for('tsgi.file_wrapper');
+
+function isFileBody(body: Body): boolean {
+  return (body as { [FILE_BODY]?: unknown })[FILE_BODY] === true;
 }
 
 /** One request's response as the hooks see it. */
@@ -197,7 +215,8 @@ class WrappedResponse<S> {
     const iterator = isAsyncBody(body) ? body[Symbol.asyncIterator]() : (body as Iterable<Uint8Array>)[Symbol.iterator]();
     let step: IteratorResult<Uint8Array>;
     try {
-      step = await iterator.next();
+      const pull = this.hooks.pull;
+      step = await (pull === undefined ? iterator.next() : pull(this.state, () => iterator.next()));
     } catch (error) {
       return closeAndThrow(body, error);
     }
@@ -214,10 +233,14 @@ class WrappedResponse<S> {
   private observe(body: Body, original: Body): Body {
     // Not a body: handed up as it is, for the gateway to say what is wrong with it.
     if (typeof body !== 'object' || body === null) return body;
-    const { chunk, end, close } = this.hooks;
+    const { chunk, end, close, pull } = this.hooks;
     let out = body;
-    if (chunk !== undefined || end !== undefined) {
-      out = Array.isArray(body) ? this.observeArray(body as Uint8Array[] & Body) : observedBody(body, this.hooks, this.state);
+    if (Array.isArray(body)) {
+      if (chunk !== undefined || end !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
+    } else if (chunk === undefined && isFileBody(body)) {
+      end?.(this.state);
+    } else if (chunk !== undefined || end !== undefined || pull !== undefined) {
+      out = observedBody(body, this.hooks, this.state);
     }
     if (close === undefined && body === original) return out;
     return hookClose(out, new ResponseCloseHook(body === original ? undefined : original, this.hooks, this.state));
@@ -337,6 +360,7 @@ function observedBody<S>(body: Body, hooks: ResponseHooks<S>, state: S): Body {
 
 class SyncObservedBody<S> implements IterableIterator<Uint8Array> {
   private inner: Iterator<Uint8Array> | undefined = undefined;
+  private stepBound: (() => IteratorResult<Uint8Array>) | undefined = undefined;
 
   constructor(
     private readonly body: Iterable<Uint8Array> & Body,
@@ -351,8 +375,8 @@ class SyncObservedBody<S> implements IterableIterator<Uint8Array> {
   next(): IteratorResult<Uint8Array> {
     let step: IteratorResult<Uint8Array>;
     try {
-      this.inner ??= this.body[Symbol.iterator]();
-      step = this.inner.next();
+      const pull = this.hooks.pull;
+      step = pull === undefined ? this.step() : pull(this.state, (this.stepBound ??= this.step.bind(this)));
     } catch (error) {
       this.hooks.end?.(this.state, error);
       throw error;
@@ -360,8 +384,16 @@ class SyncObservedBody<S> implements IterableIterator<Uint8Array> {
     return observeStep(step, this.hooks, this.state);
   }
 
+  private step(): IteratorResult<Uint8Array> {
+    this.inner ??= this.body[Symbol.iterator]();
+    return this.inner.next();
+  }
+
   return(value?: unknown): IteratorResult<Uint8Array> {
-    this.inner?.return?.(value);
+    const inner = this.inner;
+    const pull = this.hooks.pull;
+    if (pull === undefined) inner?.return?.(value);
+    else if (inner?.return !== undefined) pull(this.state, () => inner.return!(value));
     return { done: true, value: undefined };
   }
 
@@ -372,6 +404,7 @@ class SyncObservedBody<S> implements IterableIterator<Uint8Array> {
 
 class AsyncObservedBody<S> implements AsyncIterableIterator<Uint8Array> {
   private inner: AsyncIterator<Uint8Array> | undefined = undefined;
+  private stepBound: (() => Promise<IteratorResult<Uint8Array>>) | undefined = undefined;
 
   constructor(
     private readonly body: AsyncIterable<Uint8Array> & Body,
@@ -386,8 +419,8 @@ class AsyncObservedBody<S> implements AsyncIterableIterator<Uint8Array> {
   async next(): Promise<IteratorResult<Uint8Array>> {
     let step: IteratorResult<Uint8Array>;
     try {
-      this.inner ??= this.body[Symbol.asyncIterator]();
-      step = await this.inner.next();
+      const pull = this.hooks.pull;
+      step = await (pull === undefined ? this.step() : pull(this.state, (this.stepBound ??= this.step.bind(this))));
     } catch (error) {
       this.hooks.end?.(this.state, error);
       throw error;
@@ -395,8 +428,16 @@ class AsyncObservedBody<S> implements AsyncIterableIterator<Uint8Array> {
     return observeStep(step, this.hooks, this.state);
   }
 
+  private step(): Promise<IteratorResult<Uint8Array>> {
+    this.inner ??= this.body[Symbol.asyncIterator]();
+    return this.inner.next();
+  }
+
   async return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
-    await this.inner?.return?.(value);
+    const inner = this.inner;
+    const pull = this.hooks.pull;
+    if (pull === undefined) await inner?.return?.(value);
+    else if (inner?.return !== undefined) await pull(this.state, () => inner.return!(value));
     return { done: true, value: undefined };
   }
 

@@ -27,7 +27,7 @@
  * @module
  */
 import { closeBody, isHttpError, statusCode, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
-import { ROUTING_ARGS } from './routing-args.js';
+import { ROUTE, ROUTING_ARGS } from './routing-args.js';
 
 export interface CascadeOptions {
   /**
@@ -88,6 +88,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
     const scriptName = environ.SCRIPT_NAME;
     const pathInfo = environ.PATH_INFO;
     const args = environ[ROUTING_ARGS];
+    const route = environ[ROUTE];
     for (let i = 0; i < last; i++) {
       const recorder = new Recorder(startResponse);
       let body: Body;
@@ -95,7 +96,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
         body = await list[i]!(environ, recorder.startResponse);
       } catch (error) {
         if (!refused(error)) throw error;
-        restore(environ, scriptName, pathInfo, args);
+        restore(environ, scriptName, pathInfo, args, route);
         continue;
       }
       let iterator: AnyIterator | null = null;
@@ -109,7 +110,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
         } catch (error) {
           await closeBody(body);
           if (!refused(error)) throw error;
-          restore(environ, scriptName, pathInfo, args);
+          restore(environ, scriptName, pathInfo, args, route);
           continue;
         }
         if (recorder.status === null) {
@@ -122,7 +123,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
         return iterator === null ? body : resume(body, iterator, first!);
       }
       await finish(body, iterator);
-      restore(environ, scriptName, pathInfo, args);
+      restore(environ, scriptName, pathInfo, args, route);
     }
     return list[last]!(environ, startResponse);
   };
@@ -133,12 +134,14 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
   }
 }
 
-/** Puts back what a dispatcher changed, for the next attempt. */
-function restore(environ: Environ, scriptName: string, pathInfo: string, args: unknown): void {
+/** Puts back what a dispatcher changed (the route it matched too), for the next attempt. */
+function restore(environ: Environ, scriptName: string, pathInfo: string, args: unknown, route: unknown): void {
   environ.SCRIPT_NAME = scriptName;
   environ.PATH_INFO = pathInfo;
   if (args === undefined) delete environ[ROUTING_ARGS];
   else environ[ROUTING_ARGS] = args;
+  if (route === undefined) delete environ[ROUTE];
+  else environ[ROUTE] = route;
 }
 
 /** Stops an iteration we started, then closes the body: once each. */

@@ -27,11 +27,12 @@ import {
   GatewayWebSocket,
   WebSocketUpgrade,
   checkWebSocketRequest,
+  isPromise,
+  type Application,
   type Body,
   type Environ,
   type ErrorStream,
   type ResolvedWebSocketOptions,
-  type StartResponse,
   type WebSocketMessage,
   type WebSocketTransport,
 } from '@tsgi/core';
@@ -102,26 +103,35 @@ export class NodeUpgrade {
     this.offer = new WebSocketUpgrade(protocols);
   }
 
-  /** Offers the upgrade to the app; returns the startResponse to call it with. */
-  begin(environ: Environ, writer: NodeResponseWriter): StartResponse {
+  /**
+   * Calls the app with the offer in its environ, as the writer's `run` would: a 101
+   * after accept() switches, any other answer is the writer's. Never rejects.
+   */
+  run(app: Application, environ: Environ, writer: NodeResponseWriter): void | Promise<void> {
     environ['tsgi.websocket'] = this.offer;
     this.writer = writer;
     this.errors = environ['wsgi.errors'];
-    return this.offer.startResponse(writer.startResponse);
-  }
-
-  watchClose(): void {
-    this.writer!.watchClose();
-  }
-
-  fail(error: unknown): void {
-    this.writer!.fail(error);
+    let result: Body | PromiseLike<Body>;
+    try {
+      result = app(environ, this.offer.startResponse(writer.startResponse));
+      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
+      if (isPromise<Body>(result)) {
+        writer.watchClose();
+        return Promise.resolve(result).then(
+          (body) => this.respond(body),
+          (error: unknown) => writer.fail(error),
+        );
+      }
+    } catch (error) {
+      return writer.fail(error);
+    }
+    return this.respond(result);
   }
 
   /** A 101 switches once its body settled; anything else is the writer's to send. */
-  respond(body: Body): void {
+  respond(body: Body): void | Promise<void> {
     if (!this.offer.switching) return this.writer!.respond(body);
-    this.offer.settle(body).then(
+    return this.offer.settle(body).then(
       (switching) => (switching ? this.sockets.switch(this) : this.writer!.respond([])),
       (error: unknown) => this.writer!.fail(error),
     );
