@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(__dirname, '../../..');
-export const CLI = path.join(ROOT, 'packages/server/src/cli.ts');
+export const CLI = path.join(ROOT, 'packages/cli/src/cli.ts');
 // Absolute, so the child finds tsx (and the repo's tsconfig paths) from any cwd.
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 

@@ -13,7 +13,7 @@ globalThis[Symbol.for('tsgi.version')] = JSON.parse(readFileSync(new URL('../pac
 
 const built = new URL('../dist/esm/cli.js', import.meta.url);
 const source = new URL('../src/cli.ts', import.meta.url);
-// packages/server/tsconfig.json is not in the published package: only a clone has it.
+// packages/cli/tsconfig.json is not in the published package: only a clone has it.
 const inRepository =
   existsSync(new URL('../tsconfig.json', import.meta.url)) && existsSync(new URL('../../../pnpm-workspace.yaml', import.meta.url));
 
@@ -25,6 +25,6 @@ if (inRepository && existsSync(source)) {
 } else if (existsSync(built)) {
   await import(built.href);
 } else {
-  process.stderr.write('tsgi: error: @tsgi/server is not built (no dist/esm/cli.js): reinstall the package\n');
+  process.stderr.write('tsgi: error: @tsgi/cli is not built (no dist/esm/cli.js): reinstall the package\n');
   process.exit(1);
 }

@@ -10,7 +10,7 @@ import { connect, type AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { lint } from '@tsgi/lint';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
-import { headOf, sleep, startServer, waitFor, type TestServer } from './helpers.js';
+import { headOf, sleep, startServer, waitFor, type TestServer } from '../../server/test/helpers.js';
 
 interface Target {
   name: 'node:http' | 'fromNodeListener';

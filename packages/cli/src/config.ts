@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseBind } from './bind-address.js';
 import { didYouMean } from './did-you-mean.js';
-import type { LimitsOptions } from './limits.js';
+import type { LimitsOptions } from '@tsgi/server';
 import { ConfigError, readValue } from './setting-value.js';
 import { envName, flagName, SETTING_KEYS, SETTING_SPECS, settingDefaults, type SettingKey, type Settings } from './settings.js';
 

@@ -8,7 +8,7 @@ import { createServer, get, request as httpRequest, type IncomingMessage, type R
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { lint } from '@tsgi/lint';
-import { serve, type Served } from '../src/serve.js';
+import { serve, type Served } from '@tsgi/server';
 import { fromNodeListener, type FromNodeListenerOptions, type NodeRequestListener } from '../src/from-node-listener.js';
 
 const errors: string[] = [];

@@ -17,7 +17,7 @@ import type { ConnectionMessage, TookMessage } from './cluster-handoff.js';
 import { loadApp } from './cluster-app.js';
 import { workerStack } from './cluster-stack.js';
 import { defaultNodeEnv, limitsOf, type Settings } from './config.js';
-import { serve, type Served } from './serve.js';
+import { serve, type Served } from '@tsgi/server';
 
 /** Messages between primary and workers; `tsgi` tags them apart from an app's own. */
 export type ToPrimary =

@@ -1,5 +1,5 @@
 /**
- * App modules the CLI loads. `tsgi serve app.ts` through the `tsgi` bin (packages/server/bin/tsgi.js, as
+ * App modules the CLI loads. `tsgi serve app.ts` through the `tsgi` bin (packages/cli/bin/tsgi.js, as
  * `pnpm exec tsgi` runs it), with no TypeScript loader on the node command line:
  * tsx installed beside the app is registered by the CLI; without it the CLI says in
  * one line what to install, with no stack. A CommonJS module's exports object is looked
@@ -10,7 +10,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { fixtureDir, getOnce, ROOT, startedUrl, stopCli, type Cli } from './cli-harness.js';
 
-const BIN = path.join(ROOT, 'packages/server/bin/tsgi.js');
+const BIN = path.join(ROOT, 'packages/cli/bin/tsgi.js');
 
 // Type annotations, an interface and an enum: none of this runs untransformed.
 const TYPED_APP = `

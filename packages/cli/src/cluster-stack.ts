@@ -17,7 +17,7 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Application } from '@tsgi/core';
 import { accessLog, rejectLog } from '@tsgi/logger';
 import { proxyFix } from '@tsgi/proxy-fix';
-import type { OnReject } from './reject.js';
+import type { OnReject } from '@tsgi/server';
 import type { Settings } from './settings.js';
 
 /** The log lines' target: stdout, or a file every worker appends to. */

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { proxyFix } from '@tsgi/proxy-fix';
-import { serve, type Served } from '../src/index.js';
+import { serve, type Served } from '@tsgi/server';
 import { freePort } from './cli-harness.js';
 
 const CONF = path.resolve(__dirname, '../../../deploy/nginx/tsgi.conf');

@@ -15,8 +15,8 @@ import request from 'supertest';
 import type { Application } from '@tsgi/core';
 import { urlMap } from '@tsgi/router';
 import { lint } from '@tsgi/lint';
-import { serve, type Served } from '../src/serve.js';
-import { toNodeListener } from '../src/listener.js';
+import { serve, type Served } from '@tsgi/server';
+import { toNodeListener } from '@tsgi/server';
 import { fromNodeListener } from '../src/from-node-listener.js';
 
 const quiet = { write(): void {}, writelines(): void {}, flush(): void {} };
