@@ -82,7 +82,7 @@ test('without the reaper, a temp file outlives the response (the app must call c
 });
 
 test('the answer sent: the temp file is removed when the gateway closes the body', async () => {
-  const url = await start(tempFileReaper()(lint(answered)));
+  const url = await start(lint(tempFileReaper()(answered)));
   const response = await post(url);
   expect(await response.text()).toBe('temp files while answering: 1');
   expect(await waitUntil(() => tempFiles().length === 0)).toBe(true);
@@ -105,7 +105,7 @@ test('the client leaves while a streamed answer is going out: removed when the g
     })();
     return body;
   };
-  const url = new URL(await start(tempFileReaper()(lint(streaming))));
+  const url = new URL(await start(lint(tempFileReaper()(streaming))));
   const socket = connect(Number(url.port), '127.0.0.1');
   let received = 0;
   socket.on('data', (chunk: Buffer) => (received += chunk.byteLength));
@@ -123,7 +123,7 @@ test('the app rejects after storing the file: removed, and the error still reach
     await storeUpload(environ);
     throw new Error('could not save the photo');
   };
-  const url = await start(tempFileReaper()(lint(failing)));
+  const url = await start(lint(tempFileReaper()(failing)));
   const response = await post(url);
   expect(response.status).toBe(500);
   await response.arrayBuffer();
@@ -140,7 +140,7 @@ test('the body throws while it is sent: removed when the gateway closes it', asy
       throw new Error('the disk went away');
     })();
   };
-  const url = await start(tempFileReaper()(lint(broken)));
+  const url = await start(lint(tempFileReaper()(broken)));
   await post(url)
     .then((response) => response.text())
     .catch(() => undefined);
@@ -158,7 +158,7 @@ test('a parse below a layer that copied the environ, through request(environ).mu
     return [Buffer.from(String(tempFiles().length))];
   };
   const copying: Application = (environ, startResponse) => viaView({ ...environ }, startResponse);
-  const url = await start(tempFileReaper()(lint(copying)));
+  const url = await start(lint(tempFileReaper()(copying)));
   const response = await post(url);
   expect(await response.text()).toBe('1');
   expect(await waitUntil(() => tempFiles().length === 0)).toBe(true);
