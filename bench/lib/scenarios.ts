@@ -6,7 +6,7 @@
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
-import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH } from './workload.js';
+import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH, UPLOAD_ANSWER, UPLOAD_HEADERS, UPLOAD_PATH, uploadRequestBody } from './workload.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -184,6 +184,35 @@ export const SCENARIOS: readonly Scenario[] = [
     goals: [
       { row: 'tsgi', vs: 'fastify', min: 1.0, text: 'request().json() POST >= 1.0x Fastify' },
       { row: 'tsgi', vs: 'express', min: 1.0, text: 'request().json() POST >= 1.0x Express + express.json()' },
+    ],
+  },
+  {
+    name: 'upload-10mb',
+    title: 'Multipart upload, 10 MB',
+    what: `POST ${UPLOAD_PATH} with a multipart/form-data body of one 10 MB file and 5 small fields; every row reads the fields and counts the file's bytes as they stream past (nothing kept): busboy piped from node:http, request(environ).multipart() under serve(), @fastify/multipart's request.parts(), multer with a counting storage engine on Express, and Hono's c.req.parseBody() (the whole body in memory: it has no streamed form). tsgi(form) and express(multer disk) store the file in a temp file and remove it after. Run it with few connections (BENCH_CONNECTIONS=4): each request is 10 MB.`,
+    path: UPLOAD_PATH,
+    headers: UPLOAD_HEADERS,
+    method: 'POST',
+    get body() {
+      return uploadRequestBody();
+    },
+    rows: [
+      row('raw-node', 'raw-node', 'upload'),
+      row('tsgi', 'tsgi', 'upload'),
+      row('fastify', 'fastify', 'upload'),
+      row('express', 'express', 'upload'),
+      row('hono', 'hono', 'upload'),
+      row('tsgi(form)', 'tsgi', 'upload-form'),
+      row('express(multer disk)', 'express', 'upload-disk'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: UPLOAD_ANSWER, gzip: false },
+    goals: [
+      { row: 'tsgi', vs: 'fastify', min: 1.0, text: 'multipart upload >= 1.0x Fastify + @fastify/multipart' },
+      { row: 'tsgi', vs: 'express', min: 1.0, text: 'multipart upload >= 1.0x Express + multer' },
+      { row: 'tsgi', vs: 'hono', min: 1.0, text: "multipart upload >= 1.0x Hono's parseBody()" },
+      { row: 'tsgi(form)', vs: 'express(multer disk)', min: 1.0, text: 'upload stored to a temp file >= 1.0x multer disk storage' },
     ],
   },
   {

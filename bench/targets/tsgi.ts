@@ -10,8 +10,11 @@
  * `hello+rate-limit` is hello under rateLimit() with the memory store; `json-post`
  * reads the body with @tsgi/request's request(environ).json() and answers with json();
  * `json-post-core` does the same by hand with core's readBody, to show what the view costs.
+ * `upload` streams a multipart body through request(environ).multipart(), counting the
+ * file's bytes as they pass; `upload-form` reads it with readMultipartForm (the file
+ * stored: a temp file past 500 kB), removed when the response body closes.
  */
-import { compose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
+import { compose, onClose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { cors } from '@tsgi/cors';
 import { secureHeaders } from '@tsgi/secure-headers';
@@ -20,12 +23,12 @@ import { accessLog } from '@tsgi/logger';
 import { otel } from '@tsgi/otel';
 import { rateLimit } from '@tsgi/rate-limit';
 import { httpErrors } from '@tsgi/errors';
-import { json, request } from '@tsgi/request';
+import { json, readMultipartForm, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
 import { fromNodeListener } from '@tsgi/adapters';
 import { serve } from '@tsgi/server';
 import { HELLO, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
-import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, USER } from '../lib/workload.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, UPLOAD_LIMIT, uploadAnswer, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
@@ -68,6 +71,40 @@ const jsonPostByHand: Application = async function jsonPostByHand(environ, start
   return [answer];
 };
 
+const UPLOAD_LIMITS = { maxFileSize: UPLOAD_LIMIT, maxTotalSize: UPLOAD_LIMIT };
+
+function uploadAnswerApp(fields: number, title: string | undefined, size: number): Application {
+  const answer = Buffer.from(uploadAnswer(fields, title, size));
+  return (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', JSON_TYPE], ['Content-Length', String(answer.byteLength)]]);
+    return [answer];
+  };
+}
+
+/** The upload streamed: fields as text, the file's bytes counted as they pass, never kept. */
+const upload: Application = async function upload(environ, startResponse) {
+  let fields = 0;
+  let title: string | undefined;
+  let size = 0;
+  for await (const part of request(environ).multipart(UPLOAD_LIMITS)) {
+    if (part.isFile) {
+      for await (const chunk of part.stream()) size += chunk.byteLength;
+    } else {
+      const value = await part.text();
+      fields++;
+      if (part.name === 'title') title = value;
+    }
+  }
+  return uploadAnswerApp(fields, title, size)(environ, startResponse);
+};
+
+/** The upload as a whole form: the file stored (a temp file), removed when the response closes. */
+const uploadForm: Application = async function uploadForm(environ, startResponse) {
+  const form = await readMultipartForm(environ, UPLOAD_LIMITS);
+  const body = await uploadAnswerApp(form.fields.length, form.get('title'), form.file('photo')?.size ?? -1)(environ, startResponse);
+  return onClose(body, () => void form.cleanup());
+};
+
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
@@ -100,6 +137,8 @@ const SCENARIOS: Record<string, () => Application> = {
   // httpErrors() answers what the reader refuses (400, 413, 415), as the frameworks do.
   'json-post': () => httpErrors()(jsonPost),
   'json-post-core': () => httpErrors()(jsonPostByHand),
+  upload: () => httpErrors()(upload),
+  'upload-form': () => httpErrors()(uploadForm),
   'wrap-express': () => fromNodeListener(expressApp('json')),
   'wrap-express+stack': () => compose(log(), compress())(fromNodeListener(expressApp('json'))),
 };

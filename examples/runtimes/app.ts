@@ -9,8 +9,9 @@
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
  * the app gzips itself, the client as proxyFix sees it, a basicAuth-protected route,
  * @tsgi/request's view (a JSON POST answered with a signed cookie (WebCrypto) and an
- * urlencoded form), and a WebSocket echo (open and behind basicAuth). Nothing here
- * touches a `node:` module, Buffer, random
+ * urlencoded form), and a WebSocket echo (open and behind basicAuth); middleware-app.ts
+ * adds a multipart form with a file and a route under each web-security middleware.
+ * Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -28,6 +29,7 @@ import { otel } from '@tsgi/otel';
 import { proxyFix } from '@tsgi/proxy-fix';
 import { cookieSigner, json as jsonResponse, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
+import { mountMiddlewareRoutes } from './middleware-app.js';
 
 /** The size of /big and of the largest upload /upload takes. */
 export const BIG_SIZE = 1024 * 1024;
@@ -210,6 +212,7 @@ export function makeApp(log: LineTarget): Application {
     .get('/ws/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(socket))
     .post('/request/json', httpErrors(requestJson))
     .post('/request/form', httpErrors(requestForm));
+  mountMiddlewareRoutes(routes, httpErrors);
   // proxyFix first, so the log and the span name the client; otel() outside the router,
   // whose route it reads; lint() checks every call below it.
   return compose(proxyFix(), otel({ tracerProvider, ignore: ['/spans'] }), accessLog({ stream: log }), gzip(), lint)(routes);

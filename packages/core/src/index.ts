@@ -14,6 +14,7 @@ export type {
 } from './types.js';
 export { compose } from './compose.js';
 export { applicationUri, requestUri, shiftPathInfo } from './util.js';
+export { normalizeOrigin } from './origin.js';
 export { REASON_PHRASES, isNoContentStatus, statusCode, statusLine } from './status.js';
 export {
   HOP_BY_HOP_HEADERS,
