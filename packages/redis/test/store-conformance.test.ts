@@ -1,9 +1,10 @@
 /**
  * redisStore() against a real redis-server answers every call as @tsgi/rate-limit's
  * memoryStore() does: the random call table of packages/rate-limit/test/
- * store-conformance.test.ts (same policies, keys, costs and gaps), each call sent to
- * both. memoryStore keeps enough keys here never to forget one: Redis has no
- * maxKeys (its keys go by expiry and maxmemory).
+ * store-conformance.test.ts (its policies, keys, costs and gaps, plus a GCRA policy
+ * whose interval is not a whole millisecond and gaps of 1-3 ms), each call sent to
+ * both. memoryStore keeps enough keys here never to forget one: Redis has no maxKeys
+ * (its keys go by expiry and maxmemory).
  */
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
@@ -27,6 +28,8 @@ afterAll(async () => {
 const POLICIES: RateLimitPolicy[] = [
   { name: 'burst', limit: 7, window: 700, algorithm: 'gcra' },
   { name: 'steady', limit: 3, window: 1000, algorithm: 'sliding-window' },
+  // Beyond rate-limit's table: a GCRA interval that is not a whole ms (frac != 0).
+  { name: 'uneven', limit: 3, window: 1000, algorithm: 'gcra' },
 ];
 
 const calls = fc.array(
@@ -34,7 +37,8 @@ const calls = fc.array(
     key: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
     policy: fc.integer({ min: 0, max: POLICIES.length - 1 }),
     cost: fc.integer({ min: 0, max: 8 }),
-    gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1500 })),
+    // Small gaps too: they reach the GCRA boundary (ahead === window with a remainder).
+    gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1500 }), fc.integer({ min: 1, max: 3 })),
   }),
   { minLength: 1, maxLength: 80 },
 );
@@ -59,6 +63,20 @@ test('redisStore answers every call as memoryStore does, both algorithms, costs 
     }),
     { numRuns: 150 },
   );
+});
+
+test('the GCRA boundary: a TAT a third of a ms past the window is refused, as in memoryStore', async () => {
+  const memory = memoryStore({ maxKeys: 10 });
+  const redis = redisStore(client, { prefix: 'boundary:' });
+  const policy = POLICIES[2]!; // 3 per 1000 ms: one unit every 333 1/3 ms
+  const t = 1_700_000_000_000;
+  const answers = [];
+  for (const [cost, now] of [[3, t], [1, t + 333], [1, t + 334]] as const) {
+    const expected = await memory.hit('k', cost, now, policy);
+    expect(await redis.hit('k', cost, now, policy)).toEqual(expected);
+    answers.push(expected.allowed);
+  }
+  expect(answers).toEqual([true, false, true]);
 });
 
 test('large times and windows stay exact (integers far above 2^32, limit * window = 2^46)', async () => {
