@@ -33,7 +33,7 @@ describe('redisStore', () => {
     const ttl = await client.pttl('ttl:api%20v1:203.0.113.9');
     expect(ttl).toBeGreaterThan(1000);
     expect(ttl).toBeLessThanOrEqual(1300);
-    expect((await store.hit('203.0.113.9', 1, Date.now(), gcra)).allowed).toBe(false);
+    expect((await store.hit('203.0.113.9', 1, now + 1, gcra)).allowed).toBe(false);
   });
 
   test('a refused request writes nothing; a zero-cost one neither', async () => {
