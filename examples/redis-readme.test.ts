@@ -1,9 +1,11 @@
 /** Runs the example of packages/redis/README.md (the doc test keeps the two identical) against a real redis-server. */
 import { testClient } from '@tsgi/testing';
 import { startRedis, type RedisServer } from '../packages/redis/test/redis-server.js';
+import type * as Example from './redis-readme.js';
 
 let server: RedisServer;
-let example: typeof import('./redis-readme.js');
+// Imported once REDIS_URL names the test's server: the example connects at import.
+let example: typeof Example;
 
 beforeAll(async () => {
   server = await startRedis();
