@@ -86,6 +86,19 @@ test('rate limits: killed -> open lets through, closed answers 503, logged once;
   expect(events[1]).toMatchObject({ type: 'up', failures: 8 });
 });
 
+test('killed while requests are in flight: each is answered within storeTimeout, none hangs', async () => {
+  const limited = testClient(rateLimit({ name: 'inflight', limit: 1000, window: 60_000, store: redisStore(client), storeTimeout: 800 })(hello));
+  const start = Date.now();
+  const answers = Array.from({ length: 40 }, () => limited.get('/').then((answer) => [answer.status, Date.now() - start] as const));
+  const killed = server.kill();
+  const settled = await Promise.all(answers);
+  await killed;
+  expect(settled.map(([status]) => status)).toEqual(Array<number>(40).fill(200));
+  expect(Math.max(...settled.map(([, ms]) => ms))).toBeLessThan(800 + 700);
+  await server.restart();
+  await ready(client);
+});
+
 test('sessions: killed -> every call rejects within the timeout with a RedisStoreError; restarted -> works', async () => {
   const events: OutageEvent[] = [];
   const sessions = redisSessionStore(client, { timeout: 300, onOutage: (event) => events.push(event) });
