@@ -28,6 +28,8 @@ import { BENCH_HELP, goalMet, parseBenchArgs, resultsDir, shownRatio, type Bench
 import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
 import type { RowJson } from './lib/render.js';
 import { SCENARIOS, selectScenarios, type Row, type Scenario } from './lib/scenarios.js';
+import { REDIS_URL_ENV } from './lib/target.js';
+import { startRedis } from '../packages/redis/test/redis-server.js';
 
 const options = ((): BenchOptions => {
   try {
@@ -78,6 +80,9 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
       nodeFlags: row.nodeFlags,
     });
   const targets: RunningTarget[] = [];
+  // The targets inherit this process's environment, with the Redis URL.
+  const redis = scenario.redis ? await startRedis() : undefined;
+  if (redis !== undefined) process.env[REDIS_URL_ENV] = redis.url;
   try {
     for (const row of rows) targets.push(await start(row));
     const fresh = process.env.BENCH_FRESH !== '0';
@@ -127,6 +132,7 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
     };
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
+    await redis?.stop();
   }
 }
 

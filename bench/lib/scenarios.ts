@@ -39,6 +39,8 @@ export interface Scenario {
   method?: string;
   body?: Buffer;
   rows: readonly Row[];
+  /** run.ts starts a redis-server (no persistence, a free port) for the scenario and passes its URL in BENCH_REDIS_URL. @default false */
+  redis?: boolean;
   /** The node:http row every ratio is taken against (1.00x). */
   baseline: string;
   /** The tsgi row of the second ratio column. */
@@ -332,6 +334,26 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+rateLimit', vs: 'tsgi', min: 0.9, text: 'rateLimit() with the memory store costs hello world <= 10%' },
       { row: 'tsgi+rateLimit', vs: 'express+express-rate-limit', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Express + express-rate-limit' },
       { row: 'tsgi+rateLimit', vs: 'hono+hono-rate-limiter', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Hono + hono-rate-limiter' },
+    ],
+  },
+  {
+    name: 'rate-limit-redis',
+    title: 'Rate limiting, Redis store',
+    what: `hello world under tsgi's rateLimit() (GCRA, one client, a quota of ${RATE_LIMIT_QUOTA.toLocaleString('en')} a minute so nothing is refused) with the memory store and with @tsgi/redis's redisStore() on a local redis-server (ioredis, offline queue off, fail closed so a store failure would show as a 503): one EVALSHA round trip per request.`,
+    path: '/',
+    headers: {},
+    redis: true,
+    rows: [
+      row('raw-node', 'raw-node', 'hello'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+rateLimit', 'tsgi', 'hello+rate-limit'),
+      row('tsgi+rateLimit(redis)', 'tsgi', 'hello+rate-limit-redis'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+rateLimit(redis)', vs: 'tsgi+rateLimit', min: 0.5, text: '(reference) the Redis store, a network round trip per request, keeps >= 0.5x the memory store' },
     ],
   },
   ...(['1k', '1m'] as const).map((size): Scenario => ({
