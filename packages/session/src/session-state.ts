@@ -76,7 +76,8 @@ function checkValue(key: string, value: unknown): void {
 }
 
 export class SessionState implements Session {
-  #id: string;
+  /** Made on first read: a visitor whose session is never saved costs no random bytes. */
+  #id: string | undefined;
   readonly #isNew: boolean;
   /** The current id is the one the request's cookie named (and the store holds). */
   #idFromRequest: boolean;
@@ -102,7 +103,7 @@ export class SessionState implements Session {
     clearCookie = false,
     retire?: string,
   ) {
-    this.#id = loaded?.id ?? newSessionId();
+    this.#id = loaded?.id;
     this.#isNew = loaded === undefined;
     this.#idFromRequest = !this.#isNew;
     this.#data = new Map(Object.entries(loaded?.stored.data ?? {}));
@@ -113,7 +114,7 @@ export class SessionState implements Session {
   }
 
   get id(): string {
-    return this.#id;
+    return (this.#id ??= newSessionId());
   }
 
   get isNew(): boolean {
@@ -166,7 +167,7 @@ export class SessionState implements Session {
 
   regenerate(): void {
     this.#change('regenerate()');
-    if (this.#idFromRequest) this.#retired.push(this.#id);
+    if (this.#idFromRequest) this.#retired.push(this.#id!);
     this.#id = newSessionId();
     this.#idFromRequest = false;
     // A new lifetime too: absolute expiry counts from the login, not from the first visit.
@@ -176,9 +177,9 @@ export class SessionState implements Session {
 
   destroy(): void {
     this.#change('destroy()');
-    if (this.#idFromRequest) this.#retired.push(this.#id);
+    if (this.#idFromRequest) this.#retired.push(this.#id!);
     if (!this.#isNew) this.#clearCookie = true;
-    this.#id = newSessionId();
+    this.#id = undefined;
     this.#idFromRequest = false;
     this.#created = this.now();
     this.#data.clear();
