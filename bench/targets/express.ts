@@ -7,7 +7,9 @@
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
  * and compression. `gzip-json` is that app under compression alone, `gzip-json+tsgi`
  * under tsgi's gzip() mounted by toConnect (the `adapters` scenario); `json-post` parses a
- * JSON POST with express.json(). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ * JSON POST with express.json(). `hello+cookie-session` and `hello+express-session` count the
+ * visitor's requests in its session (bench/lib/session.ts): cookie-session (signed cookie)
+ * and express-session (MemoryStore, `resave: false, saveUninitialized: false`). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
@@ -16,10 +18,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import morgan from 'morgan';
+import cookieSession from 'cookie-session';
+import expressSession from 'express-session';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
+import { EXPRESS_SESSION_ID, SESSION_SECRET, START_VISITS } from '../lib/session.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
@@ -55,6 +60,7 @@ export function expressApp(scenario: string): RequestListener {
     });
     return app;
   }
+  if (scenario === 'hello+cookie-session' || scenario === 'hello+express-session') return sessionApp(scenario);
   const app = bare();
   if (scenario === 'json' || scenario === 'json+mw') {
     if (scenario === 'json+mw') {
@@ -86,9 +92,28 @@ export function expressApp(scenario: string): RequestListener {
   return app;
 }
 
+/** Hello world counting the visitor's requests in its session. */
+function sessionApp(scenario: string): RequestListener {
+  const app = express();
+  if (scenario === 'hello+cookie-session') {
+    app.use(cookieSession({ name: 'session', keys: [SESSION_SECRET] }));
+  } else {
+    const store = new expressSession.MemoryStore();
+    // The visitor of bench/lib/session.ts already has a session.
+    store.set(EXPRESS_SESSION_ID, { cookie: { originalMaxAge: null, httpOnly: true, path: '/' }, visits: START_VISITS } as unknown as expressSession.SessionData, () => undefined);
+    app.use(expressSession({ secret: SESSION_SECRET, store, resave: false, saveUninitialized: false }));
+  }
+  app.get('/', (req, res) => {
+    const s = req.session as unknown as { visits?: number };
+    s.visits = (s.visits ?? 0) + 1;
+    res.set('X-Visits', String(s.visits)).type('text/plain').send(HELLO_TEXT);
+  });
+  return app;
+}
+
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
+  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'hello+cookie-session', 'hello+express-session', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

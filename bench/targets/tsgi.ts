@@ -10,6 +10,8 @@
  * `hello+rate-limit` is hello under rateLimit() with the memory store; `json-post`
  * reads the body with @tsgi/request's request(environ).json() and answers with json();
  * `json-post-core` does the same by hand with core's readBody, to show what the view costs.
+ * `hello+session-cookie` and `hello+session-memory` read and write a counter in the
+ * visitor's session (bench/lib/session.ts) with cookieStore() and memoryStore().
  */
 import { compose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
@@ -23,11 +25,13 @@ import { httpErrors } from '@tsgi/errors';
 import { json, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
 import { fromNodeListener, serve } from '@tsgi/server';
+import { cookieStore, memoryStore, session, sessionOf } from '@tsgi/session';
 import { HELLO, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
+import { SESSION_SECRET, START_VISITS, TSGI_COOKIE, TSGI_MEMORY, TSGI_MEMORY_ID } from '../lib/session.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -67,6 +71,17 @@ const jsonPostByHand: Application = async function jsonPostByHand(environ, start
   return [answer];
 };
 
+/** Hello world that counts the visitor's requests in the session. */
+const counted: Application = function counted(environ, startResponse) {
+  const s = sessionOf(environ);
+  const visits = (s.get<number>('visits') ?? 0) + 1;
+  s.set('visits', visits);
+  startResponse('200 OK', [['Content-Type', 'text/plain'], ['X-Visits', String(visits)]]);
+  return [HELLO];
+};
+const DAY = 86_400_000;
+let sessions: ReturnType<typeof memoryStore> | undefined;
+
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
@@ -85,6 +100,8 @@ const SCENARIOS: Record<string, () => Application> = {
   'hello+log': () => log()(hello),
   'hello+cors': () => corsOne()(hello),
   'hello+secure': () => secureHeaders()(hello),
+  'hello+session-cookie': () => session({ store: cookieStore({ keys: [SESSION_SECRET] }), cookie: { name: TSGI_COOKIE } })(counted),
+  'hello+session-memory': () => session({ store: (sessions = memoryStore()), cookie: { name: TSGI_MEMORY } })(counted),
   'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
   stack,
   'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
@@ -108,7 +125,11 @@ const target: Target = {
   scenarios: Object.keys(SCENARIOS),
   async start(scenario, port) {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
-    const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
+    const app = SCENARIOS[scenario]!();
+    // The visitor of bench/lib/session.ts already has a session in the memory store.
+    await sessions?.set(TSGI_MEMORY_ID, { data: { visits: START_VISITS }, created: Date.now() }, DAY);
+    sessions = undefined;
+    const served = await serve(app, { port, host: '127.0.0.1', shutdownTimeout: 0 });
     const started = sdk;
     sdk = undefined;
     const close = async (): Promise<void> => {
