@@ -1,7 +1,8 @@
 /**
  * `cookieStore({ keys })`: the whole session in the cookie, as JSON encrypted and
- * authenticated with AES-256-GCM (keyring.ts: node:crypto or WebCrypto), so nothing is kept on the server and
- * every worker and machine reads the same sessions with no shared store. The client
+ * authenticated with AES-256-GCM (keyring.ts: node:crypto or WebCrypto), so nothing
+ * is kept on the server and every worker and machine reads the same sessions with no
+ * shared store. The client
  * can neither read nor change it: a cookie that was changed, cut short, sealed for
  * another cookie name or by a key no longer listed opens to nothing, and the request
  * starts a fresh session (never an error to the client). Its end (`expires`) is sealed
