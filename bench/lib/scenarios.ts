@@ -7,6 +7,7 @@ import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-w
 import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
 import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH, UPLOAD_ANSWER, UPLOAD_HEADERS, UPLOAD_PATH, uploadRequestBody } from './workload.js';
+import { SESSION_COOKIE_HEADER } from './session.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -169,6 +170,28 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+otel(api only)', vs: 'tsgi', min: 0.95, text: 'otel() with no SDK costs the stack <= 5%' },
       { row: 'tsgi+otel(sdk)', vs: 'tsgi', min: 0.85, text: 'otel() with the SDK (batch, in-memory) costs the stack <= 15%' },
       { row: 'fastify+@fastify/otel(sdk)', vs: 'fastify', min: 0.85, text: '(reference) @fastify/otel on the same SDK costs Fastify <= 15%' },
+    ],
+  },
+  {
+    name: 'session',
+    title: 'Sessions on hello world',
+    what: "hello world reading and writing a counter in the visitor's session on every request (the client sends the same session cookie each time): tsgi's session() with cookieStore() (AES-256-GCM, re-sealed and re-sent each request) and with memoryStore(), Express 5 with cookie-session (a signed, unencrypted cookie) and with express-session (MemoryStore); node:http and tsgi without sessions for reference.",
+    path: '/',
+    headers: { cookie: SESSION_COOKIE_HEADER },
+    rows: [
+      row('raw-node', 'raw-node', 'hello'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+session(cookie)', 'tsgi', 'hello+session-cookie'),
+      row('tsgi+session(memory)', 'tsgi', 'hello+session-memory'),
+      row('express+cookie-session', 'express', 'hello+cookie-session'),
+      row('express+express-session', 'express', 'hello+express-session'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi+session(cookie)',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+session(cookie)', vs: 'express+cookie-session', min: 1.0, text: 'session() with cookieStore >= 1.0x Express + cookie-session' },
+      { row: 'tsgi+session(cookie)', vs: 'express+express-session', min: 1.0, text: 'session() with cookieStore >= 1.0x Express + express-session' },
     ],
   },
   {

@@ -10,7 +10,9 @@
  * JSON POST with express.json(); `upload` reads a multipart body with multer (its
  * storage engine API counting the file's bytes as they stream, nothing kept) and
  * `upload-disk` with multer's disk storage (the file written to a temp dir, removed
- * after the answer). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ * after the answer). `hello+cookie-session` and `hello+express-session` count the
+ * visitor's requests in its session (bench/lib/session.ts): cookie-session (signed cookie)
+ * and express-session (MemoryStore, `resave: false, saveUninitialized: false`). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
@@ -22,10 +24,13 @@ import morgan from 'morgan';
 import multer from 'multer';
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import cookieSession from 'cookie-session';
+import expressSession from 'express-session';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
+import { EXPRESS_SESSION_ID, SESSION_SECRET, START_VISITS } from '../lib/session.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, UPLOAD_LIMIT, UPLOAD_PATH, uploadAnswer, USER } from '../lib/workload.js';
 
@@ -61,6 +66,7 @@ export function expressApp(scenario: string): RequestListener {
     });
     return app;
   }
+  if (scenario === 'hello+cookie-session' || scenario === 'hello+express-session') return sessionApp(scenario);
   const app = bare();
   if (scenario === 'json' || scenario === 'json+mw') {
     if (scenario === 'json+mw') {
@@ -113,9 +119,28 @@ export function expressApp(scenario: string): RequestListener {
   return app;
 }
 
+/** Hello world counting the visitor's requests in its session. */
+function sessionApp(scenario: string): RequestListener {
+  const app = express();
+  if (scenario === 'hello+cookie-session') {
+    app.use(cookieSession({ name: 'session', keys: [SESSION_SECRET] }));
+  } else {
+    const store = new expressSession.MemoryStore();
+    // The visitor of bench/lib/session.ts already has a session.
+    store.set(EXPRESS_SESSION_ID, { cookie: { originalMaxAge: null, httpOnly: true, path: '/' }, visits: START_VISITS } as unknown as expressSession.SessionData, () => undefined);
+    app.use(expressSession({ secret: SESSION_SECRET, store, resave: false, saveUninitialized: false }));
+  }
+  app.get('/', (req, res) => {
+    const s = req.session as unknown as { visits?: number };
+    s.visits = (s.visits ?? 0) + 1;
+    res.set('X-Visits', String(s.visits)).type('text/plain').send(HELLO_TEXT);
+  });
+  return app;
+}
+
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post', 'upload', 'upload-disk'],
+  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'hello+cookie-session', 'hello+express-session', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post', 'upload', 'upload-disk'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

@@ -15,6 +15,8 @@
  * `upload` streams a multipart body through request(environ).multipart(), counting the
  * file's bytes as they pass; `upload-form` reads it with readMultipartForm (the file
  * stored: a temp file past 500 kB), removed when the response body closes.
+ * `hello+session-cookie` and `hello+session-memory` read and write a counter in the
+ * visitor's session (bench/lib/session.ts) with cookieStore() and memoryStore().
  */
 import { compose, onClose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
@@ -33,9 +35,11 @@ import { fromNodeListener } from '@tsgi/adapters';
 import { serve } from '@tsgi/server';
 import { HELLO, RATE_LIMIT_QUOTA, REDIS_URL_ENV, unknownScenario, type Target } from '../lib/target.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, UPLOAD_LIMIT, uploadAnswer, USER } from '../lib/workload.js';
+import { cookieStore, memoryStore, session, sessionOf } from '@tsgi/session';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
+import { SESSION_SECRET, START_VISITS, TSGI_COOKIE, TSGI_MEMORY, TSGI_MEMORY_ID } from '../lib/session.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -108,6 +112,16 @@ const uploadForm: Application = async function uploadForm(environ, startResponse
   const body = await uploadAnswerApp(form.fields.length, form.get('title'), form.file('photo')?.size ?? -1)(environ, startResponse);
   return onClose(body, () => void form.cleanup());
 };
+/** Hello world that counts the visitor's requests in the session. */
+const counted: Application = function counted(environ, startResponse) {
+  const s = sessionOf(environ);
+  const visits = (s.get<number>('visits') ?? 0) + 1;
+  s.set('visits', visits);
+  startResponse('200 OK', [['Content-Type', 'text/plain'], ['X-Visits', String(visits)]]);
+  return [HELLO];
+};
+const DAY = 86_400_000;
+let sessions: ReturnType<typeof memoryStore> | undefined;
 
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
@@ -134,6 +148,8 @@ const SCENARIOS: Record<string, () => Application> = {
   'hello+log': () => log()(hello),
   'hello+cors': () => corsOne()(hello),
   'hello+secure': () => secureHeaders()(hello),
+  'hello+session-cookie': () => session({ store: cookieStore({ keys: [SESSION_SECRET] }), cookie: { name: TSGI_COOKIE } })(counted),
+  'hello+session-memory': () => session({ store: (sessions = memoryStore()), cookie: { name: TSGI_MEMORY } })(counted),
   'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
   'hello+rate-limit-redis': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000, onStoreError: 'closed', store: redisStore(redisClient()) })(hello),
   stack,
@@ -160,7 +176,11 @@ const target: Target = {
   scenarios: Object.keys(SCENARIOS),
   async start(scenario, port) {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
-    const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
+    const app = SCENARIOS[scenario]!();
+    // The visitor of bench/lib/session.ts already has a session in the memory store.
+    await sessions?.set(TSGI_MEMORY_ID, { data: { visits: START_VISITS }, created: Date.now() }, DAY);
+    sessions = undefined;
+    const served = await serve(app, { port, host: '127.0.0.1', shutdownTimeout: 0 });
     const started = sdk;
     const client = redis;
     sdk = redis = undefined;

@@ -126,6 +126,7 @@ export function checkExtensionKeys(env: Record<string, unknown>): void {
 
 const TOKEN_ID = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+const SESSION_METHODS = ['get', 'set', 'delete', 'has', 'regenerate', 'destroy', 'flash', 'flashes'] as const;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -161,5 +162,9 @@ function checkMiddlewareKeys(env: Record<string, unknown>): void {
   const timing = env['tsgi.server_timing'];
   if (timing !== undefined && !(isObject(timing) && typeof timing.add === 'function' && typeof timing.start === 'function' && typeof timing.end === 'function')) {
     throw new LintError('environ.server-timing', `tsgi.server_timing is ${show(timing)}`);
+  }
+  const session = env['tsgi.session'];
+  if (session !== undefined && !(isObject(session) && typeof session.id === 'string' && SESSION_METHODS.every((name) => typeof session[name] === 'function'))) {
+    throw new LintError('environ.session', `tsgi.session is ${show(session)}`);
   }
 }

@@ -88,6 +88,7 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
   'environ.rate-limit': () => serverCall(env({ 'tsgi.rate_limit': { limit: 10, remaining: -1, allowed: true } })),
   'environ.timeout': () => serverCall(env({ 'tsgi.timeout': 5000 })),
   'environ.server-timing': () => serverCall(env({ 'tsgi.server_timing': 'app;dur=1' })),
+  'environ.session': () => serverCall(env({ 'tsgi.session': { user: 'alice' } })),
   'input.read-args': () =>
     testClient(
       app(async (environ, start) => {
