@@ -7,7 +7,8 @@
  *
  * Settings (environment): `DATABASE_URL` (a PostgreSQL server; unset: PGlite),
  * `CONDUIT_DATA_DIR` (PGlite's directory, default `./.conduit-data`; `memory://` for
- * none), `JWT_SECRET` (at least 32 characters; unset: a key kept in the database).
+ * none), `JWT_SECRET` (at least 32 characters; unset: a key kept in the database),
+ * `CONDUIT_LINT=1` (wrap the app in `lint()` from @tsgi/lint: the socket tests do).
  *
  * PGlite is a database inside one process: two workers would each open the same data
  * directory with no lock between them and corrupt it. So with PGlite, more than one
@@ -42,5 +43,8 @@ export async function main(): Promise<Application> {
   const applied = await migrate(db);
   const tokens = await tokenService(db, env.JWT_SECRET || undefined);
   process.stderr.write(`conduit: ${db.kind} ready in ${Math.round(performance.now() - started)} ms${applied.length > 0 ? `, migrations ${applied.join(', ')} applied` : ''}\n`);
-  return conduit({ db, tokens });
+  const app = conduit({ db, tokens });
+  if (env.CONDUIT_LINT !== '1') return app;
+  const { lint } = await import('@tsgi/lint');
+  return lint(app);
 }
