@@ -11,7 +11,7 @@
 import { toFetch } from '@tsgi/fetch';
 import { main } from './server.js';
 
-type Handler = (request: Request) => Promise<Response>;
+type Handler = (request: Request) => Response | Promise<Response>;
 declare const Bun: { serve(options: { hostname: string; port: number; fetch: Handler }): { url: URL } } | undefined;
 declare const Deno: { serve(options: { hostname: string; port: number; onListen(address: { port: number }): void }, handler: Handler): unknown } | undefined;
 

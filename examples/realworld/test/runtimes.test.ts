@@ -82,12 +82,19 @@ afterAll(async () => {
   );
 });
 
-async function call(base: string, method: string, target: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, any> }> {
+/** The parts of Conduit's answers this test reads. */
+interface Reply {
+  user: { token: string };
+  article: Record<string, unknown>;
+  articlesCount: number;
+}
+
+async function call(base: string, method: string, target: string, body?: unknown, token?: string): Promise<{ status: number; json: Reply }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token !== undefined) headers.Authorization = `Token ${token}`;
   const res = await fetch(new URL(target, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Reply };
 }
 
 test.each(RUNTIMES.map(([name]) => name))('%s: register, log in, write, list, refuse', async (name) => {
@@ -97,7 +104,7 @@ test.each(RUNTIMES.map(([name]) => name))('%s: register, log in, write, list, re
   expect(registered.status).toBe(201);
   const login = await call(url, 'POST', '/api/users/login', { user: { email: 'ann@example.org', password: 'ann password' } });
   expect(login.status).toBe(200);
-  const token = login.json.user.token as string;
+  const token = login.json.user.token;
   const created = await call(url, 'POST', '/api/articles', { article: { title: `On ${name}`, description: 'd', body: 'b', tagList: [name] } }, token);
   expect(created.status).toBe(201);
   expect(created.json.article).toMatchObject({ slug: `on-${name}`, tagList: [name], author: { username: 'ann' } });
