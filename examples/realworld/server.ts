@@ -6,8 +6,8 @@
  *     DATABASE_URL=postgres://... tsgi serve "examples/realworld/server.ts:main()" --workers 2
  *
  * Settings (environment): `DATABASE_URL` (a PostgreSQL server; unset: PGlite),
- * `CONDUIT_DATA_DIR` (PGlite's directory, default `./.conduit-data`; `memory://` for
- * none), `JWT_SECRET` (at least 32 characters; unset: a key kept in the database),
+ * `CONDUIT_DATA_DIR` (PGlite's directory, default `.conduit-data` next to this file;
+ * `memory://` for none), `JWT_SECRET` (at least 32 characters; unset: a key kept in the database),
  * `CONDUIT_LINT=1` (wrap the app in `lint()` from @tsgi/lint: the socket tests do).
  *
  * PGlite is a database inside one process: two workers would each open the same data
@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { fileURLToPath } from 'node:url';
 import type { Application } from '@tsgi/core';
 import { conduit } from './src/app.js';
 import { tokenService } from './src/auth.js';
@@ -39,7 +40,9 @@ export async function main(): Promise<Application> {
     );
   }
   const started = performance.now();
-  const db: Database = await openDatabase({ url, dataDir: url === undefined ? (env.CONDUIT_DATA_DIR ?? './.conduit-data') : undefined });
+  // Next to this file by default (ignored by git), wherever the CLI was started from.
+  const dataDir = env.CONDUIT_DATA_DIR ?? fileURLToPath(new URL('./.conduit-data', import.meta.url));
+  const db: Database = await openDatabase({ url, dataDir: url === undefined ? dataDir : undefined });
   const applied = await migrate(db);
   const tokens = await tokenService(db, env.JWT_SECRET || undefined);
   process.stderr.write(`conduit: ${db.kind} ready in ${Math.round(performance.now() - started)} ms${applied.length > 0 ? `, migrations ${applied.join(', ')} applied` : ''}\n`);
