@@ -2,14 +2,16 @@
  * Conduit on the fetch runtimes, with the embedded database: fetch-runtime.ts bundled
  * by esbuild (the workspace's @tsgi/* from their sources; PGlite, pg and jose left as
  * packages, resolved from node_modules), then run by Bun (`Bun.serve`) and Deno
- * (`Deno.serve`) from npm's bun and deno packages, each with an in-memory PGlite.
+ * (`Deno.serve`) from npm's bun and deno packages, each on its own copy of a migrated
+ * PGlite data directory (pglite-template.ts: the initdb is paid once, not per runtime).
  * Each gets the same short journey over a real socket. Nothing is skipped: a runtime
  * that does not start fails the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { pgliteCopy, pgliteTemplate } from './pglite-template.js';
 
 jest.setTimeout(180_000);
 
@@ -23,14 +25,16 @@ const RUNTIMES: Array<[string, string, string[]]> = [
 interface Running {
   name: string;
   child: ChildProcess;
+  dataDir: string;
   url: string;
   output(): string;
 }
 
 async function start(name: string, command: string, args: string[]): Promise<Running> {
+  const dataDir = pgliteCopy();
   const child = spawn(command, args, {
     cwd: path.dirname(OUT),
-    env: { ...process.env, PORT: '0', CONDUIT_DATA_DIR: 'memory://', CONDUIT_LINT: '1', DATABASE_URL: '', NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', NODE_OPTIONS: '' },
+    env: { ...process.env, PORT: '0', CONDUIT_DATA_DIR: dataDir, CONDUIT_LINT: '1', DATABASE_URL: '', NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -39,7 +43,7 @@ async function start(name: string, command: string, args: string[]): Promise<Run
   const end = Date.now() + 150_000;
   for (;;) {
     const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match) return { name, child, url: match[1]!, output: () => out };
+    if (match) return { name, child, dataDir, url: match[1]!, output: () => out };
     if (child.exitCode !== null || Date.now() > end) {
       child.kill('SIGKILL');
       throw new Error(`${name} did not start:\n${out}`);
@@ -62,7 +66,7 @@ beforeAll(async () => {
     external: ['@electric-sql/pglite', 'pg', 'jose'],
     logLevel: 'silent',
   });
-  // Started together: each spends most of its start in PGlite's initdb.
+  pgliteTemplate(); // made before the two starts ask for it at once
   const started = await Promise.allSettled(RUNTIMES.map(([name, command, args]) => start(name, command, args)));
   running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
@@ -72,10 +76,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(
     running.map(
-      ({ child }) =>
+      ({ child, dataDir }) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
+          const done = (): void => {
+            rmSync(dataDir, { recursive: true, force: true });
+            resolve();
+          };
+          if (child.exitCode !== null) return done();
+          child.once('exit', done);
           child.kill('SIGTERM');
         }),
     ),
