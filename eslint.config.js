@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'docs/test/.blocks/**', 'coverage/**', '.probe/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'docs/test/.blocks/**', 'coverage/**', '.probe/**', 'examples/realworld/.build/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,

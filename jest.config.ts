@@ -8,8 +8,10 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
     // h3 v2 and its dependencies ship ESM only: transpiled to CommonJS like the tests.
     '^.+\\.mjs$': '<rootDir>/scripts/jest-esm-to-cjs.mjs',
+    // jose 6 (examples/realworld's JWTs) ships ESM only, as .js files.
+    '/node_modules/\\.pnpm/jose@[^/]+/.+\\.js$': '<rootDir>/scripts/jest-esm-to-cjs.mjs',
   },
-  transformIgnorePatterns: ['^(?!.*/node_modules/\\.pnpm/(h3|rou3|srvx)@).*/node_modules/'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/\\.pnpm/(h3|rou3|srvx|jose)@).*/node_modules/'],
   moduleNameMapper: {
     // Workspace packages resolve to their sources: tests need no build step.
     '^@tsgi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',

@@ -23,9 +23,10 @@ PACKAGES=(
   nghttp2-client:nghttp     # HTTP/2 requests
   openssl:openssl           # self-signed certificates for the --certfile tests
   tar:tar                   # pnpm test:install unpacks the package tarballs
+  postgresql:pg_ctlcluster  # examples/realworld runs its own PostgreSQL (initdb, postgres) for its tests
 )
 # Started by their Debian packages on install; the tests run their own instances.
-SERVICES=(nginx redis-server prometheus)
+SERVICES=(nginx redis-server prometheus postgresql)
 
 [ "${TSGI_SKIP_SYSTEM_PACKAGES:-}" = 1 ] && exit 0
 # nginx is in /usr/sbin, which a user's PATH often lacks.

@@ -12,8 +12,9 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts/system-packages.sh');
 const BASH = ['/bin/bash', '/usr/bin/bash'].find((file) => existsSync(file))!;
-const PACKAGES = ['curl', 'nginx', 'chromium', 'goaccess', 'redis-server', 'prometheus', 'nghttp2-client', 'openssl', 'tar'];
-const programOf = (name: string): string => (name === 'nghttp2-client' ? 'nghttp' : name);
+const PACKAGES = ['curl', 'nginx', 'chromium', 'goaccess', 'redis-server', 'prometheus', 'nghttp2-client', 'openssl', 'tar', 'postgresql'];
+const PROGRAMS: Record<string, string> = { 'nghttp2-client': 'nghttp', postgresql: 'pg_ctlcluster' };
+const programOf = (name: string): string => PROGRAMS[name] ?? name;
 
 interface Run {
   status: number | null;
@@ -55,27 +56,28 @@ test('not root, some missing: names them and the one command to run, exit 1, ins
   const result = run(['curl', 'nginx', 'chromium', 'openssl', 'tar', 'nghttp2-client'], { uid: 1000 });
   expect(result.status).toBe(1);
   expect(result.calls).toEqual([]);
-  expect(result.stderr).toContain('the tests need these Debian packages: goaccess redis-server prometheus\n');
+  expect(result.stderr).toContain('the tests need these Debian packages: goaccess redis-server prometheus postgresql\n');
   expect(result.stderr).toContain('with: sudo bash ');
   expect(result.stderr).toMatch(/sudo bash \S*scripts\/system-packages\.sh\n$/);
 });
 
 test('root, some missing: apt-get installs exactly those, and the services they start are stopped', () => {
   const result = run(['curl', 'nginx', 'chromium', 'openssl', 'tar', 'goaccess'], { uid: 0 });
-  expect(result.stderr).toBe('tsgi: installing redis-server prometheus nghttp2-client (apt-get)\n');
+  expect(result.stderr).toBe('tsgi: installing redis-server prometheus nghttp2-client postgresql (apt-get)\n');
   expect(result.status).toBe(0);
   expect(result.calls).toEqual([
     'apt-get update -qq',
-    'apt-get install -y -qq redis-server prometheus nghttp2-client',
+    'apt-get install -y -qq redis-server prometheus nghttp2-client postgresql',
     // nginx was there already: a system nginx someone runs is left alone.
     'service redis-server stop',
     'service prometheus stop',
+    'service postgresql stop',
   ]);
   expect(existsSync(path.join(result.bin, 'nghttp'))).toBe(true);
 });
 
 test('root, apt-get leaves one out: exit 1 naming it', () => {
-  const result = run(['curl', 'nginx', 'chromium', 'openssl', 'tar', 'goaccess', 'redis-server'], { uid: 0, aptInstalls: (name) => name !== 'prometheus' });
+  const result = run(['curl', 'nginx', 'chromium', 'openssl', 'tar', 'goaccess', 'redis-server', 'postgresql'], { uid: 0, aptInstalls: (name) => name !== 'prometheus' });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain("apt-get ran, but these packages' programs are still missing: prometheus\n");
 });
@@ -84,7 +86,7 @@ test('no apt-get (not Debian): says what to install and how to skip, exit 1', ()
   const result = run(['curl', 'nginx'], { uid: 0, aptGet: false });
   expect(result.status).toBe(1);
   expect(result.calls).toEqual([]);
-  expect(result.stderr).toContain('(Debian package names): chromium goaccess redis-server prometheus nghttp2-client openssl tar\n');
+  expect(result.stderr).toContain('(Debian package names): chromium goaccess redis-server prometheus nghttp2-client openssl tar postgresql\n');
   expect(result.stderr).toContain('TSGI_SKIP_SYSTEM_PACKAGES=1');
 });
 
