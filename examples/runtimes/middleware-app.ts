@@ -2,7 +2,7 @@
  * The runtime matrix's routes for the request side and the web-security middleware: a
  * multipart form with a file read by `readMultipartForm`, and one small route under each
  * of cors, secureHeaders, csrf, rateLimit (memory store), requestId, ipRestriction,
- * bodyLimit and serverTiming, so every runtime runs each of them once. app.ts mounts
+ * bodyLimit, serverTiming and session (the cookie store), so every runtime runs each of them once. app.ts mounts
  * them in its router, under its stack (proxyFix first: ipRestriction and the rate
  * limit see the client it names).
  *
@@ -25,6 +25,7 @@ import { requestId } from '@tsgi/request-id';
 import type { Router } from '@tsgi/router';
 import { secureHeaders } from '@tsgi/secure-headers';
 import { serverTiming, serverTimingOf } from '@tsgi/server-timing';
+import { cookieStore, session, sessionOf } from '@tsgi/session';
 
 /** The only origin /mw/cors lets read its answers. */
 export const CORS_ORIGIN = 'https://app.example';
@@ -32,6 +33,10 @@ export const CORS_ORIGIN = 'https://app.example';
 export const ALLOWED_NET = '203.0.113.0/24';
 /** Requests /mw/rate allows per key per minute. */
 export const RATE_LIMIT = 1;
+/** The key /mw/session's cookie store seals with (a test key, not a secret). */
+export const SESSION_KEY = 'runtime-matrix session key, 32+ bytes long';
+/** The name of /mw/session's cookie. */
+export const SESSION_COOKIE = 'matrix.sid';
 /** The most bytes /mw/limit reads. */
 export const BODY_LIMIT = 16;
 
@@ -53,6 +58,13 @@ const timed: Application = function timed(environ, startResponse) {
   return ok(environ, startResponse);
 };
 
+/** `/mw/session`: counts the visitor's requests in an encrypted cookie session. */
+const counted: Application = function counted(environ, startResponse) {
+  const visits = (sessionOf(environ).get<number>('visits') ?? 0) + 1;
+  sessionOf(environ).set('visits', visits);
+  return text(`visits=${visits}\n`)(environ, startResponse);
+};
+
 /** The rate limit's key: a header the matrix sends, so this row counts only its own requests. */
 const rateKey = (environ: Environ): string => String(environ.HTTP_X_RATE_KEY ?? '');
 
@@ -67,5 +79,7 @@ export function mountMiddlewareRoutes(routes: Router, httpErrors: (app: Applicat
     .get('/mw/request-id', requestId()(ok))
     .get('/mw/ip', ipRestriction({ allow: [ALLOWED_NET] })(ok))
     .post('/mw/limit', bodyLimit({ limit: BODY_LIMIT })(ok))
-    .get('/mw/timing', serverTiming({ total: false })(timed));
+    .get('/mw/timing', serverTiming({ total: false })(timed))
+    // No crypto work here: the key is derived on the first request (Workers forbid it at module scope).
+    .get('/mw/session', session({ store: cookieStore({ keys: [SESSION_KEY] }), cookie: { name: SESSION_COOKIE } })(counted));
 }

@@ -6,7 +6,7 @@
  * serverTiming. table.ts appends them to ROWS.
  * @module
  */
-import { BODY_LIMIT, CORS_ORIGIN } from './middleware-app.js';
+import { BODY_LIMIT, CORS_ORIGIN, SESSION_COOKIE } from './middleware-app.js';
 import type { Row } from './table.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -25,6 +25,14 @@ function multipartBody(): Buffer {
 
 /** Every rate-limit row counts on this key only. */
 const RATE_KEY = { 'x-rate-key': 'matrix' };
+/**
+ * A session `{ visits: 41 }` sealed once on Node by cookieStore({ keys: [SESSION_KEY] })
+ * for the cookie SESSION_COOKIE, expiring in 2100: each runtime must open what a Node
+ * worker sealed (a deployment may mix them). Made with
+ * `cookieStore({ keys: [SESSION_KEY] }).seal(SESSION_COOKIE, { id, data: { visits: 41 }, created, expires })`.
+ */
+const SEALED_SESSION =
+  'ARf9vv1S3_awgmVuYLcIV0_4i4ROo1tIJu_j2r9_6GDOkDIQxSpvhf_afhWr-pGMNAnUIS-THcF_-Kj9CgNHV8H9Q-9yo9EtIItlDpGXJ2zXph6LePNqKjT1-yG41zBso_F69qpg1Yoz3Aku0N7OORPkVNbVuZ63cPNeUzGg0l78iydTyOP_3NpqIA';
 
 export const MIDDLEWARE_ROWS: Row[] = [
   {
@@ -108,5 +116,10 @@ export const MIDDLEWARE_ROWS: Row[] = [
     name: 'serverTiming(): the app\'s metric in Server-Timing',
     sent: { method: 'GET', path: '/mw/timing' },
     expected: () => ({ status: 200, headers: { 'server-timing': 'db;dur=12.5;desc="query"' }, body: 'ok\n' }),
+  },
+  {
+    name: 'session() with cookieStore(): a cookie sealed by Node (AES-GCM) opened here, the count carried on',
+    sent: { method: 'GET', path: '/mw/session', headers: { cookie: `${SESSION_COOKIE}=${SEALED_SESSION}` } },
+    expected: () => ({ status: 200, headers: {}, body: 'visits=42\n' }),
   },
 ];
