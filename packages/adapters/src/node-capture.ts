@@ -115,8 +115,9 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
 
   /** Resolves when the host's stack starts its response; rejects if the client leaves first. */
   head(): Promise<void> {
-    if (this.committed) return Promise.resolve();
+    // An error first: a head whose headers could not be taken (node-framing.ts) failed.
     if (this.error !== null) return Promise.reject(this.error);
+    if (this.committed) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.headWaiter = { resolve, reject };
     });
