@@ -138,6 +138,25 @@ describe('conditionalGet()', () => {
     expect([reply.status, reply.text]).toEqual([200, 'hello, etag\n']);
   });
 
+  it("drops the app's write() output under a 304, and sends a passing response's head before the app returns", async () => {
+    const writer: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['ETag', '"w"']])(Buffer.from('written'));
+      return [Buffer.from('body')];
+    };
+    const reply = await testClient(conditionalGet()(writer)).get('/', { headers: { 'If-None-Match': '"w"' } });
+    expect([reply.status, reply.body.byteLength]).toEqual([304, 0]);
+    const sent: string[] = [];
+    let sentBeforeReturn: string[] = [];
+    const passing: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['ETag', '"new"']]);
+      sentBeforeReturn = sent.slice();
+      return [];
+    };
+    const environ = { REQUEST_METHOD: 'GET', HTTP_IF_NONE_MATCH: '"old"' } as never;
+    void conditionalGet()(passing)(environ, (status) => (sent.push(status), () => undefined));
+    expect(sentBeforeReturn).toEqual(['200 OK']);
+  });
+
   it('rejects bad options and apps with a TypeError', () => {
     expect(() => conditionalGet(null as never)).toThrow(TypeError);
     expect(() => conditionalGet()(undefined as never)).toThrow(/application/);
