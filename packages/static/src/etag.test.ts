@@ -87,6 +87,18 @@ describe('etag()', () => {
     const reply = await testClient(etag()(legacy)).get('/');
     expect([reply.text, reply.header('etag')]).toEqual(['one two', undefined]);
   });
+  it('a write() ends the hold: the head and the chunk go up at once, not when the app returns', () => {
+    const sent: string[] = [];
+    let sentBeforeReturn: string[] = [];
+    const legacy: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']])(Buffer.from('streamed'));
+      sentBeforeReturn = sent.slice();
+      return [];
+    };
+    const start = (status: string) => (sent.push(status), (chunk: Uint8Array) => void sent.push(Buffer.from(chunk).toString()));
+    void etag()(legacy)({ REQUEST_METHOD: 'GET' } as never, start);
+    expect(sentBeforeReturn).toEqual(['200 OK', 'streamed']);
+  });
 });
 
 describe('conditionalGet()', () => {
