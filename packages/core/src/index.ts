@@ -38,7 +38,7 @@ export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
 export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
 export { BodyWalk } from './body-walk.js';
 export { isPromise } from './promise.js';
-export { wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
+export { DISCARD, wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, requestHeaderName } from './cgi.js';

@@ -2,7 +2,8 @@
  * How a body {@link wrapResponse} hands up is closed: the body's own `close()`, then
  * the app's body when a middleware replaced it (PEP 3333: it is still closed, once),
  * then the middleware's `close` hook. Every step runs even when one throws; the first
- * error comes out after all ran, and a Promise only when a step returned one.
+ * error comes out after all ran, and a Promise only when a step returned one. No
+ * closure or list is made for it: it runs once per response.
  *
  * @example
  * return hookClose(out, new ResponseCloseHook(replaced, hooks.close, state));
@@ -28,36 +29,36 @@ export class ResponseCloseHook<S> implements CloseHook {
   closeHooked(): void | Promise<void> {
     if (this.done) return;
     this.done = true;
-    const steps: Array<() => void | Promise<void>> = [];
-    const inner = this.innerClose;
-    if (inner !== undefined) steps.push(() => inner.call(this.closeTarget));
-    const replaced = this.replaced;
-    if (replaced !== undefined && typeof replaced.close === 'function') steps.push(() => replaced.close!());
-    const close = this.close;
-    if (close !== undefined) steps.push(() => close(this.state));
-    return runAll(steps);
+    return this.runFrom(0, undefined);
   }
-}
 
-/**
- * Runs every step even when one throws; a Promise only when a step returns one. The
- * first error is thrown after all ran.
- */
-function runAll(steps: Array<() => void | Promise<void>>, from = 0, failure?: { error: unknown }): void | Promise<void> {
-  for (let i = from; i < steps.length; i++) {
-    let result: void | Promise<void>;
-    try {
-      result = steps[i]!();
-    } catch (error) {
-      failure ??= { error };
-      continue;
+  /**
+   * Runs the steps from `step` on, each even when one before threw; a Promise only
+   * when a step returns one. The first error is thrown after all ran.
+   */
+  private runFrom(step: number, failure: { error: unknown } | undefined): void | Promise<void> {
+    for (; step < 3; step++) {
+      let result: void | Promise<void>;
+      try {
+        result = this.run(step);
+      } catch (error) {
+        failure ??= { error };
+        continue;
+      }
+      if (isPromise(result)) {
+        const next = step + 1;
+        return result.then(
+          () => this.runFrom(next, failure),
+          (error: unknown) => this.runFrom(next, failure ?? { error }),
+        );
+      }
     }
-    if (isPromise(result)) {
-      return result.then(
-        () => runAll(steps, i + 1, failure),
-        (error: unknown) => runAll(steps, i + 1, failure ?? { error }),
-      );
-    }
+    if (failure !== undefined) throw failure.error;
   }
-  if (failure !== undefined) throw failure.error;
+
+  private run(step: number): void | Promise<void> {
+    if (step === 0) return this.innerClose?.call(this.closeTarget);
+    if (step === 1) return this.replaced?.close?.();
+    return this.close?.(this.state);
+  }
 }

@@ -15,8 +15,10 @@
  *   possibly asynchronously (gzip's threshold, a 304, an ETag, a session saved to a
  *   store): change the head, and return the body to send (the app's, or a
  *   replacement; the app's body is still closed, once, when the replacement is).
- *   Throwing drops the response: nothing of it was sent, its body is closed, its
- *   writes are discarded, and the error travels on (cascade tries the next app so).
+ *   Returning {@link DISCARD} drops the response: nothing of it is sent, its writes
+ *   are discarded, its body is closed, and `wrapResponse` gives `DISCARD` back to
+ *   its caller, which tries something else (cascade's next app). Throwing drops it
+ *   too, the error travelling on.
  *   - `hold`: decides at startResponse whether this head is held for `respond` at
  *     all; one that is not goes up at once (most of gzip's responses are decided from
  *     their headers and stream untouched).
@@ -65,6 +67,13 @@ import { ResponseError } from './response-state.js';
 import { closeAndThrow, resumeBody } from './resumed-body.js';
 import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write } from './types.js';
 
+/**
+ * What a `respond` hook returns to drop the response, and what {@link wrapResponse}
+ * then returns to its caller; see the module comment. An empty body that must never
+ * reach a gateway (it would answer 500: no startResponse was called for it).
+ */
+export const DISCARD: Body = Object.freeze([]) as unknown as Body;
+
 /** The status and headers of a response on their way up; hooks may change both. */
 export interface ResponseHead {
   status: string;
@@ -86,7 +95,7 @@ export interface ResponseHooks<S> {
   hold?(head: ResponseHead, state: S): boolean;
   /**
    * Holds status and headers until the body is known, then decides: may change `head`
-   * and returns the body to send. Runs once, before `start`. `written` holds what the
+   * and returns the body to send, or {@link DISCARD}. Runs once, before `start`. `written` holds what the
    * app passed to `write()` meanwhile: returning the app's `body`, they are sent
    * first; returning another body, they are that body's to use (gzip compresses
    * them) or drop (a 304), and later `write()` calls are added to the same list.
@@ -135,15 +144,18 @@ export function wrapResponse<S>(
   );
 }
 
+function ignoreWrite(): void {}
+
 function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;
 }
 
 /**
  * Where a response stands. open: taking startResponse calls, a head maybe held;
- * deciding: `respond` is running; sent: the head went up (or will, unheld: passLazy).
+ * deciding: `respond` is running; sent: the head went up (or will, unheld: passLazy);
+ * discarded: `respond` dropped it, and nothing more of it goes up.
  */
-type Phase = 'open' | 'deciding' | 'sent';
+type Phase = 'open' | 'deciding' | 'sent' | 'discarded';
 
 /** One request's response as the hooks see it. */
 class WrappedResponse<S> implements StepObserver {
@@ -178,6 +190,7 @@ class WrappedResponse<S> implements StepObserver {
 
   /** startResponse while holding: keep the head until the body is known. */
   private hold(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
+    if (this.phase === 'discarded') return ignoreWrite;
     if (this.phase === 'sent') {
       const write = this.forward(status, headers, excInfo);
       return this.writesToBody ? this.bufferedWrite! : write;
@@ -199,7 +212,9 @@ class WrappedResponse<S> implements StepObserver {
   }
 
   private buffer(chunk: Uint8Array): void {
-    if (this.phase === 'sent' && !this.writesToBody) return this.upstreamWrite!(chunk);
+    if (this.phase === 'discarded') return;
+    // (No upstream write after a recovered failure: the failed response's writes go nowhere.)
+    if (this.phase === 'sent' && !this.writesToBody) return this.upstreamWrite?.(chunk);
     if (this.phase === 'open' && this.hooks.passOnWrite === true) {
       this.commit(this.head!, false);
       return this.upstreamWrite!(chunk);
@@ -271,9 +286,19 @@ class WrappedResponse<S> implements StepObserver {
     return this.send(head, chosen, original);
   }
 
-  private send(head: ResponseHead, body: Body, original: Body): Body {
+  private send(head: ResponseHead, body: Body, original: Body): Body | Promise<Body> {
+    if (body === DISCARD) return this.discard(original);
     this.commit(head, body !== original);
     return this.handUp(body, original);
+  }
+
+  /** Drops the held response: its head and writes are forgotten, its body closed. */
+  private discard(original: Body): Body | Promise<Body> {
+    this.phase = 'discarded';
+    this.head = undefined;
+    this.written = undefined;
+    const closed = original.close?.();
+    return isPromise(closed) ? Promise.resolve(closed).then(() => DISCARD) : DISCARD;
   }
 
   private async pullFirst(body: Body): Promise<Body> {
@@ -321,8 +346,10 @@ class WrappedResponse<S> implements StepObserver {
     } else if (chunk !== undefined || end !== undefined || recover !== undefined) {
       out = observedBody(body, this);
     }
-    if (close === undefined && body === original) return out;
-    return hookClose(out, new ResponseCloseHook(body === original ? undefined : original, close, this.state));
+    // Nothing to add to the body's close: a replaced original with no close() (a plain array) needs none.
+    const replaced = body === original || typeof original.close !== 'function' ? undefined : original;
+    if (close === undefined && replaced === undefined) return out;
+    return hookClose(out, new ResponseCloseHook(replaced, close, this.state));
   }
 
   private observeArray(body: Uint8Array[] & Body): Body {

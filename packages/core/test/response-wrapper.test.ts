@@ -1,4 +1,5 @@
 import {
+  DISCARD,
   ResponseError,
   wrapResponse,
   type Application,
@@ -397,6 +398,26 @@ describe('wrapResponse: write() while held', () => {
     expect(run.writes).toEqual(['streamed']);
     expect(responded).toBe(0);
     expect((run.result as Uint8Array[]).map((c) => new TextDecoder().decode(c))).toEqual(['+rest']);
+  });
+
+  test('a respond hook that returns DISCARD drops the response: nothing goes up, writes and late calls ignored, body closed', () => {
+    const closed = { n: 0 };
+    const hooks: ResponseHooks<Seen> = { respond: () => DISCARD };
+    let write: ((chunk: Uint8Array) => void) | undefined;
+    let start: StartResponse | undefined;
+    const app: Application = (_e, sr) => {
+      start = sr;
+      write = sr('404 Not Found', [...TEXT]);
+      write(enc('lost'));
+      return bodies(['x'], closed).array!();
+    };
+    const run = direct(wrapWith(hooks, fresh())(app));
+    expect(run.result).toBe(DISCARD);
+    write!(enc('late'));
+    start!('500 Internal Server Error', [], new Error('late'));
+    expect(run.calls).toEqual([]);
+    expect(run.writes).toEqual([]);
+    expect(closed.n).toBe(1);
   });
 
   test('a respond hook that throws drops the response: nothing went up, writes discarded, body closed', async () => {
