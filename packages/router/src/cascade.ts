@@ -28,7 +28,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { isHttpError, statusCode, wrapResponse, type Application, type Body, type Environ, type ResponseHooks, type StartResponse } from '@tsgi/core';
+import { DISCARD, isHttpError, statusCode, wrapResponse, type Application, type Body, type Environ, type ResponseHooks, type StartResponse } from '@tsgi/core';
 import { ROUTING_ARGS } from './routing-args.js';
 
 export interface CascadeOptions {
@@ -41,9 +41,6 @@ export interface CascadeOptions {
 
 const DEFAULTS = { catch: [404, 405] } satisfies Required<CascadeOptions>;
 
-/** What a caught attempt's respond hook throws: the wrapper closes its body and drops its head and writes. */
-const NOT_HERE = Object.freeze({ cascade: 'not here' });
-
 export function cascade(apps: readonly Application[], options: CascadeOptions = {}): Application {
   if (!Array.isArray(apps) || apps.length === 0 || !apps.every((app) => typeof app === 'function')) {
     throw new TypeError('cascade: apps must be a non-empty array of Applications');
@@ -55,11 +52,10 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
   const caught = new Set(codes);
   const list = apps.slice();
   const last = list.length - 1;
+  // A caught status is held, then discarded: its body closed, its head and writes dropped.
   const hooks: ResponseHooks<undefined> = {
     hold: (head) => caught.has(statusCode(head.status)),
-    respond() {
-      throw NOT_HERE;
-    },
+    respond: () => DISCARD,
   };
 
   return async function cascadeApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
@@ -68,11 +64,12 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
     const args = environ[ROUTING_ARGS];
     for (let i = 0; i < last; i++) {
       try {
-        return await wrapResponse(list[i]!, environ, startResponse, hooks, undefined);
+        const body = await wrapResponse(list[i]!, environ, startResponse, hooks, undefined);
+        if (body !== DISCARD) return body;
       } catch (error) {
-        if (error !== NOT_HERE && !refused(error)) throw error;
-        restore(environ, scriptName, pathInfo, args);
+        if (!refused(error)) throw error;
       }
+      restore(environ, scriptName, pathInfo, args);
     }
     return list[last]!(environ, startResponse);
   };
