@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: the suite. Every HTTP scenario of bench/lib/scenarios.ts (hello,
- * stack, gzip-10k, gzip-small, gzip-1mb, logger, wrap) is one table: each row's server
+ * stack, json-post, gzip-10k, gzip-small, gzip-1mb, logger, wrap) is one table: each row's server
  * runs in its own child on core 0 (BENCH_SERVER_CPU), autocannon runs here on core 1
  * (BENCH_LOAD_CPU), all on 127.0.0.1, in interleaved rounds. Ratios are to the
  * scenario's node:http row and to its tsgi row, from the same run. `router` runs
@@ -67,7 +67,14 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
   console.log(`\n## ${scenario.name}: ${scenario.what}`);
   const before = loadavg();
   const start = (row: Row): Promise<RunningTarget> =>
-    startTarget(row.module, row.variant, config.serverCpu, { label: row.id, path: scenario.path, headers: scenario.headers, nodeFlags: row.nodeFlags });
+    startTarget(row.module, row.variant, config.serverCpu, {
+      label: row.id,
+      path: scenario.path,
+      headers: scenario.headers,
+      method: scenario.method,
+      body: scenario.body,
+      nodeFlags: row.nodeFlags,
+    });
   const targets: RunningTarget[] = [];
   try {
     for (const row of rows) targets.push(await start(row));

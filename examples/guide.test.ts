@@ -212,4 +212,15 @@ describe('moving from Express: guide-migrate.ts', () => {
     expect(missing.headers.get('x-powered-by')).toBe('Express');
     await missing.arrayBuffer();
   });
+
+  test('the moved POST reads its JSON body through request(); what it refuses, httpErrors() answers', async () => {
+    const { url } = await start(migratedApp);
+    const post = (body: string, type: string): Promise<Response> => fetch(`${url}/users`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const created = await post(JSON.stringify({ name: 'Ada' }), 'application/json');
+    expect([created.status, await created.json()]).toEqual([201, { created: 'Ada', from: 'tsgi' }]);
+    const wrongType = await post('name=Ada', 'application/x-www-form-urlencoded');
+    expect([wrongType.status, await wrongType.text()]).toEqual([415, expect.stringContaining('json(): expected a JSON body')]);
+    const malformed = await post('{"name":', 'application/json');
+    expect([malformed.status, await malformed.text()]).toEqual([400, expect.stringContaining('json(): the body is not valid JSON')]);
+  });
 });

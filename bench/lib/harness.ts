@@ -66,6 +66,9 @@ export interface RunningTarget {
   url: string;
   /** Request headers autocannon sends (Authorization, Accept-Encoding, ...). */
   headers?: Readonly<Record<string, string>>;
+  /** The request's method and body. @default 'GET', none */
+  method?: string;
+  body?: Buffer;
   child: ChildProcess;
   /** The server process's user + system CPU time so far, in microseconds. */
   cpuTime(): Promise<number>;
@@ -78,6 +81,8 @@ export interface StartOptions {
   /** @default '/' */
   path?: string;
   headers?: Readonly<Record<string, string>>;
+  method?: string;
+  body?: Buffer;
   /** Flags for the server's node, before the script. */
   nodeFlags?: readonly string[];
 }
@@ -118,6 +123,8 @@ export function startTarget(module: string, scenario: string, cpu: string, optio
         id,
         url: `http://127.0.0.1:${match[1]}${options.path ?? '/'}`,
         headers: options.headers,
+        method: options.method,
+        body: options.body,
         child,
         cpuTime: () =>
           new Promise<number>((done) => {
@@ -152,10 +159,13 @@ export async function load(
   seconds: number,
   config: BenchConfig,
   headers?: Readonly<Record<string, string>>,
+  request: { method?: string; body?: Buffer } = {},
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
     headers: headers === undefined ? undefined : { ...headers },
+    method: (request.method ?? 'GET') as autocannon.Request['method'],
+    body: request.body,
     connections: config.connections,
     pipelining: config.pipelining,
     duration: seconds,
@@ -196,7 +206,7 @@ export async function runRounds(
 ): Promise<TargetSummary[]> {
   for (const target of targets) {
     log(`warm-up ${target.id} (${config.warmup}s)`);
-    await load(target.url, config.warmup, config, target.headers);
+    await load(target.url, config.warmup, config, target.headers, target);
   }
   const results = new Map<string, LoadResult[]>(targets.map((target) => [target.id, []]));
   for (let round = 0; round < config.rounds; round++) {
@@ -208,10 +218,10 @@ export async function runRounds(
         const fresh = await restart(target);
         targets[targets.indexOf(target)] = fresh;
         target = fresh;
-        await load(target.url, config.warmup, config, target.headers);
+        await load(target.url, config.warmup, config, target.headers, target);
       }
       const before = await target.cpuTime();
-      const result = await load(target.url, config.duration, config, target.headers);
+      const result = await load(target.url, config.duration, config, target.headers, target);
       result.cpuPerRequest = ((await target.cpuTime()) - before) / Math.max(result.requests, 1);
       results.get(target.id)!.push(result);
       log(`round ${round + 1}/${config.rounds} ${target.id}: ${Math.round(result.requestsPerSec)} req/s, ${result.cpuPerRequest.toFixed(1)} us CPU/req`);

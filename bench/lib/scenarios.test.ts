@@ -2,7 +2,7 @@
  * Every target of every scenario answers the benchmarked request with the same status
  * and, once gunzipped, the same body, so no row is measured doing less work; the
  * stack targets also refuse a request without credentials and write one combined
- * log line per request.
+ * log line per request; the json-post targets refuse a malformed body.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -28,16 +28,16 @@ interface Answer {
   body: Buffer;
 }
 
-function get(port: number, path: string, headers: Readonly<Record<string, string>>): Promise<Answer> {
+function get(port: number, path: string, headers: Readonly<Record<string, string>>, method = 'GET', body?: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -50,7 +50,7 @@ const cases = SCENARIOS.flatMap((scenario) =>
 test.each(cases)('%s: %s answers the benchmarked request like every other row', async (_name, _id, scenario, row) => {
   const started = await MODULES[row.module]!.start(row.variant, 0);
   try {
-    const answer = await get(started.port, scenario.path, scenario.headers);
+    const answer = await get(started.port, scenario.path, scenario.headers, scenario.method, scenario.body);
     expect(answer.status).toBe(scenario.expect.status);
     const gzipped = row.gzip ?? scenario.expect.gzip;
     expect(answer.headers['content-encoding']).toBe(gzipped ? 'gzip' : undefined);
@@ -105,6 +105,19 @@ describe('stack targets', () => {
       ['bench', '/api/v1/users/7/orders', '200'],
     ]);
     expect(parsed[2]!.slice(4)).toEqual(['http://127.0.0.1/bench', 'tsgi-bench/1.0']);
+  });
+});
+
+describe('json-post targets', () => {
+  const post = SCENARIOS.find((s) => s.name === 'json-post')!;
+  test.each(post.rows.map((row) => [row.id, row] as const))('%s really parses: a malformed body is refused', async (_id, row) => {
+    const started = await MODULES[row.module]!.start(row.variant, 0);
+    try {
+      const malformed = await get(started.port, post.path, post.headers, 'POST', Buffer.from('{"items": ['));
+      expect(malformed.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await started.close();
+    }
   });
 });
 

@@ -4,9 +4,9 @@
  * which baseline, and the acceptance targets the ratios are read against.
  */
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
-import { HELLO_TEXT } from './target.js';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
-import { JSON_10K, JSON_1M, JSON_SMALL, REQUEST_HEADERS, STACK_PATH } from './workload.js';
+import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH } from './workload.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -35,6 +35,9 @@ export interface Scenario {
   what: string;
   path: string;
   headers: Readonly<Record<string, string>>;
+  /** The request's method and body, for a scenario that is not a GET. @default 'GET', none */
+  method?: string;
+  body?: Buffer;
   rows: readonly Row[];
   /** The node:http row every ratio is taken against (1.00x). */
   baseline: string;
@@ -144,6 +147,46 @@ export const SCENARIOS: readonly Scenario[] = [
     goals: [{ row: 'tsgi+cors+secureHeaders', vs: 'tsgi', min: 0.97, text: 'cors() + secureHeaders() on the stack cost <= 3%' }],
   },
   {
+    name: 'otel',
+    title: 'OpenTelemetry on the realistic stack',
+    what: 'the tsgi stack above without otel(), under otel() with @opentelemetry/api only (no SDK), and under otel() with the SDK (BatchSpanProcessor to an in-memory exporter, AsyncLocalStorage context); Fastify\'s stack without and with @fastify/otel on the same SDK.',
+    path: STACK_PATH,
+    headers: REQUEST_HEADERS,
+    rows: [
+      row('raw-node', 'raw-node', 'stack'),
+      row('tsgi', 'tsgi', 'stack'),
+      row('tsgi+otel(api only)', 'tsgi', 'stack+otel'),
+      row('tsgi+otel(sdk)', 'tsgi', 'stack+otel-sdk'),
+      row('fastify', 'fastify', 'stack'),
+      row('fastify+@fastify/otel(sdk)', 'fastify', 'stack+otel'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [
+      { row: 'tsgi+otel(api only)', vs: 'tsgi', min: 0.95, text: 'otel() with no SDK costs the stack <= 5%' },
+      { row: 'tsgi+otel(sdk)', vs: 'tsgi', min: 0.85, text: 'otel() with the SDK (batch, in-memory) costs the stack <= 15%' },
+      { row: 'fastify+@fastify/otel(sdk)', vs: 'fastify', min: 0.85, text: '(reference) @fastify/otel on the same SDK costs Fastify <= 15%' },
+    ],
+  },
+  {
+    name: 'json-post',
+    title: 'JSON POST, 10 KB',
+    what: `POST ${POST_PATH} with 10 KB of JSON (${JSON_10K.byteLength} bytes), parsed and answered with a small JSON: request(environ).json() and json() under serve(), Fastify's own parser, express.json() and Hono's c.req.json(), node:http collecting and parsing by hand, and tsgi with core's readBody and JSON.parse by hand; 1 MiB limit everywhere.`,
+    path: POST_PATH,
+    headers: POST_HEADERS,
+    method: 'POST',
+    body: JSON_10K,
+    rows: [...['raw-node', 'tsgi', 'fastify', 'express', 'hono'].map((m) => row(m, m, 'json-post')), row('tsgi(readBody)', 'tsgi', 'json-post-core')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: POST_ANSWER, gzip: false },
+    goals: [
+      { row: 'tsgi', vs: 'fastify', min: 1.0, text: 'request().json() POST >= 1.0x Fastify' },
+      { row: 'tsgi', vs: 'express', min: 1.0, text: 'request().json() POST >= 1.0x Express + express.json()' },
+    ],
+  },
+  {
     name: 'logger-stack',
     title: 'Access log on the realistic stack',
     what: 'the tsgi stack above with and without accessLog() (combined, batched), beside the hand-written node:http stack.',
@@ -236,6 +279,30 @@ export const SCENARIOS: readonly Scenario[] = [
     goals: [
       { row: 'tsgi(express)', vs: 'express', min: 0.9, text: 'wrapped Express >= 0.9x plain Express' },
       { row: 'tsgi stack(express)', vs: 'express+mw', min: 0.9, text: 'wrapped Express + accessLog + gzip >= 0.9x Express + morgan + compression' },
+    ],
+  },
+  {
+    name: 'rate-limit',
+    title: 'Rate limiting, memory store',
+    what: `hello world under each framework's in-memory rate limiter (one client, a quota of ${RATE_LIMIT_QUOTA.toLocaleString('en')} a minute so nothing is refused; RateLimit fields in the IETF draft's form where the limiter has it): tsgi's rateLimit() (GCRA, memoryStore), express-rate-limit 8 on Express 5, hono-rate-limiter on Hono.`,
+    path: '/',
+    headers: {},
+    rows: [
+      row('raw-node', 'raw-node', 'hello'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+rateLimit', 'tsgi', 'hello+rate-limit'),
+      row('express', 'express', 'hello'),
+      row('express+express-rate-limit', 'express', 'hello+rate-limit'),
+      row('hono', 'hono', 'hello'),
+      row('hono+hono-rate-limiter', 'hono', 'hello+rate-limit'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+rateLimit', vs: 'tsgi', min: 0.9, text: 'rateLimit() with the memory store costs hello world <= 10%' },
+      { row: 'tsgi+rateLimit', vs: 'express+express-rate-limit', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Express + express-rate-limit' },
+      { row: 'tsgi+rateLimit', vs: 'hono+hono-rate-limiter', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Hono + hono-rate-limiter' },
     ],
   },
   ...(['1k', '1m'] as const).map((size): Scenario => ({

@@ -23,6 +23,9 @@ export interface Target {
 export const HELLO_TEXT = 'Hello, world!';
 export const HELLO = Buffer.from(HELLO_TEXT);
 
+/** The `rate-limit` scenario's quota per minute: far above what one client sends, so every row counts and none refuses. */
+export const RATE_LIMIT_QUOTA = 1_000_000_000;
+
 export function unknownScenario(target: string, scenario: string): never {
   throw new Error(`bench target ${target} has no scenario "${scenario}"`);
 }

@@ -53,6 +53,14 @@ export const JSON_1M = jsonOfSize(1024 * 1024);
 export const JSON_SMALL = Buffer.from(JSON.stringify({ id: 42, name: 'Item number 42', price: 4.2, tags: ['bench'] }));
 export const JSON_TYPE = 'application/json';
 
+/** The json-post scenario's path and request: 10 KB of JSON POSTed with its type. */
+export const POST_PATH = '/api/v1/items';
+export const POST_HEADERS: Readonly<Record<string, string>> = { 'content-type': JSON_TYPE };
+/** What every json-post target answers: the count of items it parsed from the body. */
+export const POST_ANSWER = Buffer.from(JSON.stringify({ received: (JSON.parse(JSON_10K.toString()) as unknown[]).length }));
+/** The body limit every json-post target applies (the frameworks' defaults differ: 100 kB to 1 MiB). */
+export const POST_LIMIT = 1024 * 1024;
+
 export const USER = 'bench';
 export const PASSWORD = 'secret-pass';
 export const AUTHORIZATION = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');

@@ -1,24 +1,27 @@
 /**
- * Express 5. `hello`: its defaults, one route. `stack`: morgan('combined') to the
+ * Express 5. `hello`: its defaults, one route; `hello+rate-limit` adds express-rate-limit
+ * (memory store, draft-8 fields). `stack`: morgan('combined') to the
  * shared log stream, compression({ level: 6 }), a basic-auth check and an
  * express.Router over the 20 routes. `hello+cors` and `hello+helmet` add the cors
  * package (one allowed origin, credentials) and helmet (its defaults without HSTS). `json`: the plain Express app that `wrap`
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
  * and compression. `gzip-json` is that app under compression alone, `gzip-json+tsgi`
- * under tsgi's gzip() mounted by toConnect (the `adapters` scenario). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ * under tsgi's gzip() mounted by toConnect (the `adapters` scenario); `json-post` parses a
+ * JSON POST with express.json(). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
 import morgan from 'morgan';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
-import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 function sendJson(_req: Request, res: Response): void {
   res.set('Content-Type', JSON_TYPE).send(JSON_10K);
@@ -39,11 +42,14 @@ function bare(): express.Express {
 
 /** The Express app of each scenario; tsgi's `wrap-*` scenarios wrap `expressApp('json')`. */
 export function expressApp(scenario: string): RequestListener {
-  if (scenario === 'hello' || scenario === 'hello+cors' || scenario === 'hello+helmet') {
+  if (scenario === 'hello' || scenario === 'hello+cors' || scenario === 'hello+helmet' || scenario === 'hello+rate-limit') {
     const app = express();
     if (scenario === 'hello+cors') app.use(cors({ origin: [CORS_ORIGIN], credentials: true }));
     // No HSTS: the bench is plain HTTP, where secureHeaders() sends none.
     if (scenario === 'hello+helmet') app.use(helmet({ strictTransportSecurity: false }));
+    if (scenario === 'hello+rate-limit') {
+      app.use(rateLimit({ windowMs: 60_000, limit: RATE_LIMIT_QUOTA, standardHeaders: 'draft-8', legacyHeaders: false }));
+    }
     app.get('/', (_req, res) => {
       res.type('text/plain').send(HELLO_TEXT);
     });
@@ -64,6 +70,12 @@ export function expressApp(scenario: string): RequestListener {
     app.get(STACK_PATH.replace(/\d+$/, ':id'), sendJson);
     return app;
   }
+  if (scenario === 'json-post') {
+    app.post(POST_PATH, express.json({ limit: POST_LIMIT }), (req, res) => {
+      res.json({ received: (req.body as unknown[]).length });
+    });
+    return app;
+  }
   if (scenario !== 'stack') unknownScenario('express', scenario);
   app.use(morgan('combined', { stream: openLogStream() }));
   app.use(compression({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }));
@@ -76,7 +88,7 @@ export function expressApp(scenario: string): RequestListener {
 
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi'],
+  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

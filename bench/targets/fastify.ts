@@ -6,16 +6,20 @@
  * @fastify/compress for a hand-written onSend hook that gzips in one call, the
  * fastest a Fastify app can be made to compress. `gzip-json`: the 10 KB JSON under
  * @fastify/compress; `gzip-json+tsgi`: under tsgi's gzip() mounted by toFastify (the
- * `adapters` scenario).
+ * `adapters` scenario). `stack+otel`: the stack under @fastify/otel (its plugin
+ * registered first, hooks instrumented as by default) with the SDK of bench/lib/otel-sdk.ts.
+ * `adapters` scenario). `json-post`: a JSON POST through Fastify's own body parser.
  */
 import fastifyBasicAuth from '@fastify/basic-auth';
 import fastifyCompress from '@fastify/compress';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { toFastify } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { constants, gzipSync } from 'node:zlib';
+import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -102,10 +106,18 @@ function logAndRoutes(app: FastifyInstance): void {
 
 const target: Target = {
   name: 'fastify',
-  scenarios: ['hello', 'stack', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi'],
+  scenarios: ['hello', 'stack', 'stack+otel', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
   async start(scenario, port) {
-    const app = Fastify();
-    if (scenario === 'stack') {
+    const app = Fastify({ bodyLimit: POST_LIMIT });
+    let sdk: BenchSdk | undefined;
+    if (scenario === 'stack+otel') {
+      sdk = startSdk();
+      const instrumentation = new FastifyOtelInstrumentation();
+      instrumentation.setTracerProvider(sdk.tracerProvider);
+      await app.register(instrumentation.plugin());
+      await plugins(app);
+      logAndRoutes(app);
+    } else if (scenario === 'stack') {
       await plugins(app);
       logAndRoutes(app);
     } else if (scenario === 'stack-oneshot') {
@@ -118,6 +130,11 @@ const target: Target = {
       app.get(STACK_PATH.replace(/\d+$/, ':id'), (_request, reply) => {
         void reply.type(JSON_TYPE).send(JSON_10K);
       });
+    } else if (scenario === 'json-post') {
+      // Fastify's own content-type parser for application/json (secure-json-parse).
+      app.post(POST_PATH, (request, reply) => {
+        void reply.send({ received: (request.body as unknown[]).length });
+      });
     } else if (scenario === 'hello') {
       app.get('/', (_request, reply) => {
         void reply.type('text/plain').send(HELLO_TEXT);
@@ -125,7 +142,13 @@ const target: Target = {
     } else unknownScenario('fastify', scenario);
     await app.listen({ port, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
-    return { port: address.port, close: () => app.close() };
+    return {
+      port: address.port,
+      async close() {
+        await app.close();
+        await sdk?.close();
+      },
+    };
   },
 };
 export default target;

@@ -1,9 +1,12 @@
 /**
- * Hono on @hono/node-server. `hello`: one route. `stack`: a middleware writing the
+ * Hono on @hono/node-server. `hello`: one route; `hello+rate-limit` adds hono-rate-limiter
+ * (memory store, keyed on the peer address). `stack`: a middleware writing the
  * combined line after the response is built (hono/logger writes to the console in
  * its own format), hono/compress (gzip, CompressionStream), hono/basic-auth and
  * Hono's router over the 20 routes. `hello+cors`: hono/cors with one allowed origin and
  * credentials; `hello+secure`: hono/secure-headers given helmet's policy, without HSTS.
+ * Hono's router over the 20 routes. `json-post`: a JSON POST read by `c.req.json()`
+ * under hono/body-limit.
  */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -12,9 +15,11 @@ import { basicAuth } from 'hono/basic-auth';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
+import { rateLimiter } from 'hono-rate-limiter';
+import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { CORS_ORIGIN, HELMET_CSP_DIRECTIVES } from '../lib/websec.js';
-import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, REALM, ROUTES, USER } from '../lib/workload.js';
+import { bodyLimit } from 'hono/body-limit';
+import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, USER } from '../lib/workload.js';
 
 const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
 
@@ -49,7 +54,7 @@ function stack(): Hono {
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello', 'hello+cors', 'hello+secure', 'stack'],
+  scenarios: ['hello', 'hello+cors', 'hello+secure', 'hello+rate-limit', 'stack', 'json-post'],
   start(scenario, port) {
     let app: Hono;
     if (scenario === 'stack') app = stack();
@@ -59,6 +64,13 @@ const target: Target = {
       // helmet's policy (Hono sends no CSP by default) and no HSTS, as the other rows.
       const headers = secureHeaders({ contentSecurityPolicy: HELMET_CSP_DIRECTIVES, strictTransportSecurity: false });
       app = new Hono().use(headers).get('/', (c) => c.text(HELLO_TEXT));
+    } else if (scenario === 'hello+rate-limit') {
+      // hono-rate-limiter has no draft-8 form: draft-7's one RateLimit field is the nearest.
+      const limiter = rateLimiter({ windowMs: 60_000, limit: RATE_LIMIT_QUOTA, standardHeaders: 'draft-7', keyGenerator: (c) => getConnInfo(c).remote.address ?? '' });
+      app = new Hono().use(limiter).get('/', (c) => c.text(HELLO_TEXT));
+    } else if (scenario === 'json-post') {
+      // c.req.json() has no limit of its own: hono/body-limit gives it the same 1 MiB.
+      app = new Hono().post(POST_PATH, bodyLimit({ maxSize: POST_LIMIT }), async (c) => c.json({ received: (await c.req.json<unknown[]>()).length }));
     }
     else unknownScenario('hono', scenario);
     return new Promise((resolve) => {

@@ -2,6 +2,9 @@
  * The baseline of every scenario: node:http with no framework, written by hand to do
  * the scenario's work and nothing more (hello world, with CORS or helmet's headers by hand; the stack with a hand-written
  * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB).
+ * the scenario's work and nothing more (hello world; the stack with a hand-written
+ * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB;
+ * a JSON POST collected and parsed).
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createGzip, gzipSync } from 'node:zlib';
@@ -17,6 +20,7 @@ import {
   JSON_SMALL,
   JSON_TYPE,
   openLogStream,
+  POST_LIMIT,
   REALM,
 } from '../lib/workload.js';
 import { CORS_ORIGIN, CORS_RESPONSE, SECURE_RESPONSE } from '../lib/websec.js';
@@ -131,6 +135,40 @@ function gzipStream(req: IncomingMessage, res: ServerResponse): void {
   gz.end(JSON_1M);
 }
 
+/**
+ * The JSON POST by hand: checks the type and the declared length, collects the body
+ * (stopping past the limit), parses it, answers with the item count.
+ */
+function jsonPost(req: IncomingMessage, res: ServerResponse): void {
+  const refuse = (status: number): void => {
+    res.writeHead(status, { 'Content-Length': 0 });
+    res.end();
+  };
+  if (req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== JSON_TYPE) return refuse(415);
+  if (Number(req.headers['content-length']) > POST_LIMIT) return refuse(413);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  req.on('data', (chunk: Buffer) => {
+    total += chunk.byteLength;
+    if (total > POST_LIMIT) {
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    let items: unknown[];
+    try {
+      items = JSON.parse(Buffer.concat(chunks, total).toString('utf8')) as unknown[];
+    } catch {
+      return refuse(400);
+    }
+    const answer = JSON.stringify({ received: items.length });
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+}
+
 const SCENARIOS: Record<string, () => RequestListener> = {
   hello: () => hello,
   'hello+log': helloLogged,
@@ -147,6 +185,7 @@ const SCENARIOS: Record<string, () => RequestListener> = {
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': JSON_10K.byteLength });
     res.end(JSON_10K);
   },
+  'json-post': () => jsonPost,
 };
 
 const target: Target = {

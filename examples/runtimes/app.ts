@@ -4,9 +4,12 @@
  * entry beside this file (node.ts, bun.ts, deno.ts, worker.ts). matrix.test.ts bundles
  * each entry, starts it on its runtime and runs one table of requests against all.
  *
- * The stack: proxyFix, accessLog (to a stream the runtime has), gzip, lint, and a router
+ * The stack: proxyFix, otel (spans to the OpenTelemetry SDK's in-memory exporter, shown
+ * at /spans), accessLog (to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
- * the app gzips itself, the client as proxyFix sees it, and a basicAuth-protected route. Nothing here touches a `node:` module, Buffer, random
+ * the app gzips itself, the client as proxyFix sees it, a basicAuth-protected route,
+ * and @tsgi/request's view: a JSON POST answered with a signed cookie (WebCrypto) and
+ * an urlencoded form. Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -14,12 +17,15 @@
  * export default { fetch: toFetch(makeApp({ write: (line) => console.log(line) })) };
  * @module
  */
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { HttpError, compose, readBody, statusLine, type Application, type Environ } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { gzip } from '@tsgi/gzip';
 import { lint } from '@tsgi/lint';
 import { accessLog, type LineTarget } from '@tsgi/logger';
+import { otel } from '@tsgi/otel';
 import { proxyFix } from '@tsgi/proxy-fix';
+import { cookieSigner, json as jsonResponse, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
 
 /** The size of /big and of the largest upload /upload takes. */
@@ -122,9 +128,57 @@ const whoami: Application = (environ, startResponse) => {
   return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
 };
 
+/** What /spans shows of each finished span of @tsgi/otel. */
+export interface SpanSeen {
+  name: string;
+  kind: number;
+  path: unknown;
+  route: unknown;
+  status: unknown;
+}
+
+/** `/spans`: the server spans the in-memory exporter holds, newest last. */
+function spans(exporter: InMemorySpanExporter): Application {
+  return function spansApp(environ, startResponse) {
+    const seen: SpanSeen[] = exporter
+      .getFinishedSpans()
+      .filter((span) => span.instrumentationScope.name === '@tsgi/otel')
+      .slice(-50)
+      .map((span) => ({
+        name: span.name,
+        kind: span.kind,
+        path: span.attributes['url.path'],
+        route: span.attributes['http.route'],
+        status: span.attributes['http.response.status_code'],
+      }));
+    return json('200 OK', seen)(environ, startResponse);
+  };
+}
+/** The key /request/json signs its cookie with (a test key, not a secret). */
+export const COOKIE_KEY = 'runtime-matrix cookie key, 32+ bytes long';
+// No crypto work here: the key is imported on the first sign (Workers forbid it at module scope).
+const signer = cookieSigner({ keys: [COOKIE_KEY] });
+
+const requestJson: Application = async (environ, startResponse) => {
+  const req = request(environ);
+  const value = await req.json({ limit: 64 * 1024 });
+  const answer = jsonResponse({ echo: value, type: req.contentType, path: req.path, query: req.query.get('q') });
+  const seen = await signer.sign('seen', String(req.query.get('q')));
+  return answer.setCookie('seen', seen, { path: '/', httpOnly: true, sameSite: 'lax' })(environ, startResponse);
+};
+
+const requestForm: Application = async (environ, startResponse) => {
+  const form = await request(environ).form();
+  return jsonResponse({ fields: [...form] })(environ, startResponse);
+};
+
 /** The whole stack, logging one combined line per request to `log`. */
 export function makeApp(log: LineTarget): Application {
+  // The SDK as an app would set it up; no context manager: the span still reaches the exporter.
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const routes = router()
+    .get('/spans', spans(exporter))
     .get('/', hello)
     .get('/users/:id', showUser)
     .post('/echo', httpErrors(echo))
@@ -133,9 +187,12 @@ export function makeApp(log: LineTarget): Application {
     .get('/events', events)
     .get('/precompressed', precompressed)
     .get('/client', client)
-    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami));
-  // proxyFix first, so the log names the client; lint() checks every call below it.
-  return compose(proxyFix(), accessLog({ stream: log }), gzip(), lint)(routes);
+    .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami))
+    .post('/request/json', httpErrors(requestJson))
+    .post('/request/form', httpErrors(requestForm));
+  // proxyFix first, so the log and the span name the client; otel() outside the router,
+  // whose route it reads; lint() checks every call below it.
+  return compose(proxyFix(), otel({ tracerProvider, ignore: ['/spans'] }), accessLog({ stream: log }), gzip(), lint)(routes);
 }
 
 /** An HttpError from readBody or the app (400, 413) answered with its status and message. */

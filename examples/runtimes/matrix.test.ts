@@ -9,7 +9,7 @@
  * the Node suite's expectations (hosts-table.ts). Nothing is skipped: a runtime that
  * does not start fails the test.
  */
-import { EVENT_COUNT, EVENT_GAP_MS } from './app.js';
+import { EVENT_COUNT, EVENT_GAP_MS, type SpanSeen } from './app.js';
 import { send } from './client.js';
 import { outcome, ROWS } from './table.js';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -80,6 +80,28 @@ test("each runtime's access log has a combined line per request, with the authen
   expect(Object.fromEntries(targets.map((target) => [target.name, missing(target)]))).toEqual(
     Object.fromEntries(targets.map((target) => [target.name, []])),
   );
+});
+
+test('otel(): a SERVER span with the route and the status reaches the in-memory exporter on every runtime', async () => {
+  const path = '/users/otel-check';
+  const replies = await Promise.all(targets.map((target) => send(target.url, { method: 'GET', path })));
+  expect(replies.map((reply) => reply.status)).toEqual(targets.map(() => 200));
+  // The span ends when the body is closed, which may come just after the reply: poll /spans.
+  const found = async (target: Target): Promise<SpanSeen | undefined> => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const reply = await send(target.url, { method: 'GET', path: '/spans' });
+      const span = (JSON.parse(reply.body.toString()) as SpanSeen[]).find((seen) => seen.path === path);
+      if (span !== undefined || Date.now() > deadline) return span;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const spans = await Promise.all(targets.map(found));
+  const got = Object.fromEntries(targets.map((target, i) => [target.name, spans[i]]));
+  const want = Object.fromEntries(
+    targets.map((target) => [target.name, { name: 'GET /users/:id', kind: 1, path, route: '/users/:id', status: 200 }]),
+  );
+  expect(got).toEqual(want);
 });
 
 /**

@@ -7,8 +7,8 @@
  * client sees is the edge's choice (`encoded()` below says both rules).
  * @module
  */
-import { createHash } from 'node:crypto';
-import { BIG_SIZE, EVENT_COUNT, bigText, eventText, precompressedText } from './app.js';
+import { createHash, createHmac } from 'node:crypto';
+import { BIG_SIZE, COOKIE_KEY, EVENT_COUNT, bigText, eventText, precompressedText } from './app.js';
 import type { Reply, Sent } from './client.js';
 import type { Target } from './targets.js';
 
@@ -69,6 +69,11 @@ const basic = (user: string, password: string): string => 'Basic ' + Buffer.from
 const events = Array.from({ length: EVENT_COUNT }, (_, n) => eventText(n)).join('');
 const echoed = { name: 'zoë', n: [1, 2, 3], nested: { ok: true } };
 
+/** The signed value @tsgi/request's cookieSigner gives, computed here with node:crypto. */
+function signed(name: string, value: string): string {
+  return `${value}.${createHmac('sha256', COOKIE_KEY).update(`${name}=${value}`).digest('base64url')}`;
+}
+
 export const ROWS: Row[] = [
   {
     name: 'X-Forwarded-For and -Proto from a trusted proxy (the loopback peer): proxyFix rewrites the environ',
@@ -128,6 +133,29 @@ export const ROWS: Row[] = [
     name: 'a POST that is not JSON: 400',
     sent: { method: 'POST', path: '/echo', headers: { 'content-type': JSON_TYPE }, body: Buffer.from('{nope') },
     expected: () => ({ status: 400, headers: {}, body: 'the body is not JSON\n' }),
+  },
+  {
+    name: 'request(environ).json(): a JSON POST through the request view, answered by json() with a signed cookie (WebCrypto HMAC)',
+    sent: { method: 'POST', path: '/request/json?q=z%C3%B6', headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(echoed)) },
+    expected: () => ({
+      status: 200,
+      headers: { 'content-type': JSON_TYPE, 'set-cookie': `seen=${encodeURIComponent(signed('seen', 'zö'))}; Path=/; HttpOnly; SameSite=Lax` },
+      body: JSON.stringify({ echo: echoed, type: JSON_TYPE, path: '/request/json', query: 'zö' }),
+    }),
+  },
+  {
+    name: 'request(environ).json() on a text/plain body: 415',
+    sent: { method: 'POST', path: '/request/json', headers: { 'content-type': 'text/plain' }, body: Buffer.from('{}') },
+    expected: () => ({
+      status: 415,
+      headers: {},
+      body: 'json(): expected a JSON body (Content-Type application/json or */*+json), got Content-Type "text/plain"\n',
+    }),
+  },
+  {
+    name: 'request(environ).form(): an urlencoded form, UTF-8',
+    sent: { method: 'POST', path: '/request/form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from('name=Zo%C3%AB&tags=a&tags=b+c') },
+    expected: () => ({ status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ fields: [['name', 'Zoë'], ['tags', 'a'], ['tags', 'b c']] }) }),
   },
   {
     name: 'a 1 MiB body, gzip',

@@ -66,6 +66,9 @@ export async function bundle(dir: string): Promise<Bundles> {
         target: 'es2022',
         platform: entry === 'node' ? 'node' : 'neutral',
         conditions: entry === 'worker' ? ['workerd', 'worker', 'browser'] : [],
+        // The neutral platform reads no main field; packages with "main" only (`cookie`
+        // 1.x, @tsgi/request's) resolve as wrangler and Deno resolve them.
+        mainFields: entry === 'node' ? undefined : ['module', 'main'],
         tsconfig: path.join(ROOT, 'tsconfig.json'),
         // Without nodejs_compat workerd has no node: modules: the build fails on any left.
         external: entry === 'worker' ? [] : ['node:*'],

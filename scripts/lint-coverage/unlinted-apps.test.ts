@@ -1,7 +1,7 @@
 /**
  * Every app a socket-level test serves runs under lint() (STYLE.md's habit), or says on
- * the line why not. The checker reads packages/<name>/test/** and examples/*.test.ts, so
- * a new test file is covered by being there.
+ * the line why not. The checker reads packages/<name>/test/**, examples/*.test.ts and
+ * scripts/conformance/, so a new test file is covered by being there.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -27,13 +27,15 @@ function socketTestSources(): SourceText[] {
     .flatMap((dir) => filesUnder(dir, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')));
   const examples = path.join(ROOT, 'examples');
   files.push(...readdirSync(examples).filter((name) => name.endsWith('.test.ts')).map((name) => path.join(examples, name)));
+  // The response conformance table serves its apps through every output.
+  files.push(...filesUnder(path.join(ROOT, 'scripts', 'conformance'), (name) => name.endsWith('.test.ts')));
   return files.map((file) => ({ path: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 }
 
 test('every app served by a socket-level test is under lint() or says why not', () => {
   const sources = socketTestSources();
   // The walk found the test folders: a moved tree must not make this pass by finding nothing.
-  expect(sources.map((s) => s.path)).toEqual(expect.arrayContaining(['packages/server/test/helpers.ts', 'examples/guide.test.ts']));
+  expect(sources.map((s) => s.path)).toEqual(expect.arrayContaining(['packages/server/test/helpers.ts', 'examples/guide.test.ts', 'scripts/conformance/response-conformance.test.ts']));
   const problems = unlintedApps(sources).map((p) => `${p.path}:${p.line} ${p.call}(${p.app.split('\n')[0]}): wrap the app in lint() or add a comment "unlinted: <why>"`);
   expect(problems).toEqual([]);
 });

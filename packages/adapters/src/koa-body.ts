@@ -25,6 +25,8 @@ export interface KoaContextLike {
   message: string;
   body: unknown;
   respond?: boolean;
+  /** The URL before a mount (koa-mount) cut its prefix off `req.url`. */
+  originalUrl?: string;
   res: ServerResponse;
   req: IncomingMessage;
 }

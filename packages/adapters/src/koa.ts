@@ -11,6 +11,7 @@
  * Errors thrown below reject `await next()`, pass through the middleware, and reach
  * Koa's own handling (`ctx.onerror`, `app.on('error')`), as do the middleware's own.
  * `environ['tsgi.host']` is `ctx`; `environOf(ctx)` gives the environ to code below.
+ * Under koa-mount (`app.use(mount('/admin', toKoa(mw)))`) the mount path is SCRIPT_NAME.
  *
  * @example
  * import Koa from 'koa';
@@ -40,6 +41,7 @@ import { buildEnviron, resolveListenerOptions, type ErrorsOption } from '@tsgi/s
 import { attachEnviron, HOST_KEY } from './host.js';
 import { BodyCloser, BodyReadable, chunksOf, koaBody, koaStatus, type Chunks, type KoaContextLike } from './koa-body.js';
 import { nodeHeaderList } from './node-headers.js';
+import { cutPrefix, mountAt } from './mount.js';
 
 export interface ToKoaOptions {
   /**
@@ -169,6 +171,8 @@ export function toKoa(middleware: Middleware, options: ToKoaOptions = {}): KoaMi
     if (environ === undefined) {
       throw Object.assign(new Error('toKoa: the request has more than one Host header (RFC 9112 section 3.2)'), { status: 400, expose: true });
     }
+    const prefix = cutPrefix(ctx.originalUrl, ctx.req.url ?? '/');
+    if (prefix !== '') mountAt(environ, prefix, ctx.originalUrl);
     const call = new KoaCall(ctx, next);
     environ[HOST_KEY] = ctx;
     environ[CALL_KEY] = call;

@@ -18,10 +18,11 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodePathInfo, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
+import type { Body, Environ, Middleware, StartResponse } from '@tsgi/core';
 import { buildEnviron, NodeResponseWriter, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { ResponseCapture } from './node-capture.js';
+import { cutPrefix, mountAt, shiftMount } from './mount.js';
 
 export interface NodeAdapterOptions {
   /**
@@ -51,7 +52,9 @@ export interface HostTurn {
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, turn: HostTurn, host: unknown, mount: string) => void;
 
 const CALL_KEY = 'tsgi.adapter.call';
-const kCall = Symbol('tsgi.adapter.call');
+/** The adapter calls a response passed through, outermost first (one per `toConnect` layer it met). */
+const kCalls = Symbol('tsgi.adapter.calls');
+type HostResponse = ServerResponse & { [kCalls]?: NodeCall[] };
 
 /** One request through the adapter. */
 class NodeCall {
@@ -81,16 +84,25 @@ async function hostStackApp(environ: Environ, startResponse: StartResponse): Pro
   return capture.body();
 }
 
-function onHostClose(this: ServerResponse & { [kCall]?: NodeCall }): void {
-  const call = this[kCall];
-  if (call !== undefined && !call.capture.committed) {
-    // Named as the error wsgi.input throws for a client gone (ClientDisconnected), so an
-    // access log writes nginx's 499 for it rather than an app error's 500.
-    const error = Object.assign(new Error('tsgi adapter: the client closed the connection before the host stack answered'), {
-      name: 'ClientDisconnected',
-      code: 'ECONNRESET',
-    });
-    call.capture.abandon(error);
+/** Named as the error wsgi.input throws for a client gone (ClientDisconnected), so an access log writes nginx's 499 for it rather than an app error's 500. */
+function clientGone(): Error {
+  return Object.assign(new Error('tsgi adapter: the client closed the connection before the host stack answered'), {
+    name: 'ClientDisconnected',
+    code: 'ECONNRESET',
+  });
+}
+
+// One listener per response (`this` is it), however many layers it passed.
+function onHostClose(this: HostResponse): void {
+  for (const call of this[kCalls]!) call.capture.hostClosed(clientGone);
+}
+
+function track(res: HostResponse, call: NodeCall): void {
+  const calls = res[kCalls];
+  if (calls !== undefined) calls.push(call);
+  else {
+    res[kCalls] = [call];
+    res.once('close', onHostClose);
   }
 }
 
@@ -101,46 +113,27 @@ function respond(call: NodeCall, body: Body): void {
     call.capture.release();
     call.turn.answer?.();
   }
-  call.exchange.respond(body);
+  // The walk logs its own errors; its Promise never rejects.
+  void call.exchange.respond(body);
 }
 
 function fail(call: NodeCall, error: unknown): void {
   const { exchange, capture } = call;
   if (capture.res.destroyed) {
-    exchange.abort(); // the client left: nobody to answer
+    void exchange.abort(); // the client left: nobody to answer
   } else if (!call.nextCalled && !exchange.headersSent) {
     call.released = true;
     capture.release();
     call.turn.next(error);
-  } else exchange.fail(error);
+  } else void exchange.fail(error);
 }
 
-/** Where the host mounted us: Express's `req.baseUrl`, else what Connect cut off `req.originalUrl`. */
-function hostMount(req: IncomingMessage): string {
-  const { baseUrl, originalUrl } = req as { baseUrl?: unknown; originalUrl?: unknown };
-  if (typeof baseUrl === 'string') return baseUrl;
-  const url = req.url ?? '/';
-  if (typeof originalUrl !== 'string' || originalUrl === url) return '';
-  const full = originalUrl.split('?', 1)[0]!;
-  const rest = url.split('?', 1)[0]!;
-  if (full.endsWith(rest)) return full.slice(0, full.length - rest.length);
-  return rest === '/' ? full : '';
-}
-
-/** Moves the mount point from PATH_INFO to SCRIPT_NAME, as a WSGI gateway mounting an app does. */
+/** Moves where the host mounted us to SCRIPT_NAME: Express's `req.baseUrl`, what Connect cut off `req.originalUrl`, or `mount`. */
 function applyMount(environ: Environ, req: IncomingMessage, mount: string): void {
-  const hostPrefix = hostMount(req);
-  if (hostPrefix !== '') {
-    environ.SCRIPT_NAME = decodePathInfo(hostPrefix);
-    environ.REQUEST_URI = (req as { originalUrl?: string }).originalUrl ?? environ.REQUEST_URI;
-    return;
-  }
-  if (mount === '') return;
-  const path = environ.PATH_INFO;
-  if (path === mount || path.startsWith(mount + '/')) {
-    environ.SCRIPT_NAME = mount;
-    environ.PATH_INFO = path.slice(mount.length);
-  }
+  const { baseUrl, originalUrl } = req as { baseUrl?: unknown; originalUrl?: unknown };
+  const prefix = typeof baseUrl === 'string' ? baseUrl : cutPrefix(originalUrl, req.url ?? '/');
+  if (prefix !== '') mountAt(environ, prefix, originalUrl);
+  else shiftMount(environ, mount);
 }
 
 /** Checks the options once and returns the per-request handler for `middleware`. */
@@ -170,8 +163,7 @@ export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions,
     environ[HOST_KEY] = host;
     environ[CALL_KEY] = call;
     attachEnviron(req, environ);
-    (res as { [kCall]?: NodeCall })[kCall] = call;
-    res.once('close', onHostClose);
+    track(res, call);
     let result: Body | Promise<Body>;
     try {
       result = app(environ, exchange.startResponse);

@@ -6,6 +6,8 @@
  * instance (see patched-response.ts), so `res.json()`, `pipe()`, `res.sendFile()` and
  * a bare `res.end()` all land here; the real response is written later by the adapter
  * through {@link ResponseCapture.outer}, which calls the methods that were there before.
+ * A capture on top of another (a second adapter layer below the first) writes its
+ * layer's answer into the one below it through a `LayerResponse` (layer-response.ts).
  *
  * The body streams: `write()` queues bytes and returns false past `highWaterMark`,
  * and `'drain'` is emitted on `res` when the middleware has pulled the queue down, so
@@ -24,7 +26,8 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
 import { nodeHeaderList } from './node-headers.js';
-import { outerResponse, patchResponse, restoreResponse, type CaptureSink, type PreviousMethods } from './patched-response.js';
+import { LayerResponse } from './layer-response.js';
+import { captureBelow, outerResponse, patchResponse, restoreResponse, type CaptureSink, type PreviousMethods } from './patched-response.js';
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
 
@@ -35,13 +38,19 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
   committed = false;
   ended = false;
   private closed = false;
+  private error: Error | null = null;
+  /** The nested layer writing into this capture, if the host's stack below has one. */
+  private nested: LayerResponse | null = null;
   private queue: Uint8Array[] = [];
   private queued = 0;
   private needDrain = false;
   private waiter: (() => void) | null = null;
   private headWaiter: { resolve(): void; reject(error: Error): void } | null = null;
   private readonly previous: PreviousMethods;
-  /** The host response with its own methods, for writing the real response. */
+  /**
+   * Where the middleware's answer goes, with the methods the response had before: the
+   * client's response, or for a capture on top of another the layer above's capture.
+   */
   readonly outer: ServerResponse;
 
   constructor(
@@ -49,12 +58,38 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
     private readonly highWaterMark: number,
   ) {
     this.previous = patchResponse(res, this);
-    this.outer = outerResponse(res, this.previous);
+    const below = captureBelow(res, this);
+    if (below === undefined) this.outer = outerResponse(res, this.previous);
+    else {
+      const layer = new LayerResponse(res, this.previous, below, highWaterMark);
+      below.nested = layer;
+      // The gateway's writer takes it for the ServerResponse it is shaped as.
+      this.outer = layer as unknown as ServerResponse;
+    }
   }
 
   /** Puts back the methods the response had: the middleware answers without the host's stack. */
   release(): void {
-    restoreResponse(this.res, this.previous);
+    restoreResponse(this.res, this, this.previous);
+  }
+
+  /**
+   * The host's response closed (done, or the client left): a capture still waiting
+   * for the host's stack gives up with `error()`, a nested layer's writer stops.
+   */
+  hostClosed(error: () => Error): void {
+    if (!this.committed) this.abandon(error());
+    if (this.outer instanceof LayerResponse) this.outer.stop();
+  }
+
+  /** The nested layer writing into this capture cut its response: the inner body fails with `error`. */
+  fail(error: Error): void {
+    if (this.closed || this.ended) return;
+    this.error = error;
+    const waiter = this.headWaiter;
+    this.headWaiter = null;
+    waiter?.reject(error);
+    this.wakeUp();
   }
 
   /** Status and headers as they stand when the host's stack starts its response. */
@@ -74,6 +109,7 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
   /** Resolves when the host's stack starts its response; rejects if the client leaves first. */
   head(): Promise<void> {
     if (this.committed) return Promise.resolve();
+    if (this.error !== null) return Promise.reject(this.error);
     return new Promise<void>((resolve, reject) => {
       this.headWaiter = { resolve, reject };
     });
@@ -128,6 +164,7 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
         return { done: false, value: chunk };
       }
       if (this.ended || this.closed) return DONE;
+      if (this.error !== null) throw this.error;
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
       });
@@ -139,7 +176,10 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
     return DONE;
   }
 
-  /** The middleware is done with the body: later writes below are dropped, a waiting pipe is let go. */
+  /**
+   * The middleware is done with the body: later writes below are dropped, a waiting
+   * pipe is let go, and a nested layer still writing is stopped.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -147,6 +187,7 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
     this.queued = 0;
     if (this.needDrain) this.drain();
     this.wakeUp();
+    if (!this.ended) this.nested?.stop();
   }
 
   private drain(): void {

@@ -7,12 +7,17 @@
  * requests through one table (table.ts). Same statuses, same decoded bodies and one
  * log line each, in every host. The runtime matrix (examples/runtimes) sends the same
  * table to Hono and h3 on Bun and Deno.
+ *
+ * Each host runs it three times: the stack in one adapter layer, cut into two and
+ * into three layers mounted one `use()` after the other (basic auth on /private by
+ * the host's own mount), which must answer the same; and `server.close()` must finish
+ * once their requests are answered.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync, createGunzip } from 'node:zlib';
-import { statusLine, type Middleware } from '@tsgi/core';
+import { statusLine } from '@tsgi/core';
 import { HOSTS, newProbe, type Host, type Probe } from './hosts.js';
-import { tsgiStack } from './stack.js';
+import { LAYER_COUNTS, reaches, tsgiLayers, type Layer, type LayerCount } from './stack.js';
 import { ERRORS_PASS_THROUGH, gzippedBy, TABLE } from './table.js';
 
 interface Reply {
@@ -21,7 +26,7 @@ interface Reply {
   body: Buffer;
 }
 
-function send(url: string, method = 'GET', headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+function send(url: string, method = 'GET', headers: Record<string, string> = {}, body?: string, timeoutMs = 3000): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -29,7 +34,7 @@ function send(url: string, method = 'GET', headers: Record<string, string> = {},
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${method} ${url} in 5 s`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${method} ${url} in ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
   });
@@ -47,23 +52,36 @@ async function until(check: () => boolean, what: string, ms = 3000): Promise<voi
   }
 }
 
-/** The tsgi stack of stack.ts, recording into arrays for one test. */
-function recordedStack(): { middleware: Middleware; log: string[]; closes: string[] } {
+/** The tsgi stack of stack.ts in `count` layers, recording into arrays for one test. */
+function recordedStack(count: LayerCount): { layers: Layer[]; log: string[]; closes: string[] } {
   const log: string[] = [];
   const closes: string[] = [];
-  const middleware = tsgiStack({ line: (text) => log.push(text), closed: (path) => closes.push(path) });
-  return { middleware, log, closes };
+  const layers = tsgiLayers({ line: (text) => log.push(text), closed: (path) => closes.push(path) }, count);
+  return { layers, log, closes };
 }
 
-describe.each(Object.keys(HOSTS))('%s', (hostName) => {
+/** What `promise` resolves to, or 'timed out' after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const CASES = Object.keys(HOSTS).flatMap((hostName) => LAYER_COUNTS.map((count) => [hostName, count] as const));
+
+describe.each(CASES)('%s, %i layer(s)', (hostName, count) => {
   let host: Host;
   let probe: Probe;
   let stack: ReturnType<typeof recordedStack>;
+  /** One close() per layer the request passed. */
+  const closesFor = (path: string): string[] => stack.layers.filter((layer) => reaches(layer, path)).map(() => path);
 
   beforeEach(async () => {
     probe = newProbe();
-    stack = recordedStack();
-    host = await HOSTS[hostName]!(stack.middleware, probe);
+    stack = recordedStack(count);
+    host = await HOSTS[hostName]!(stack.layers, probe);
   });
   afterEach(async () => {
     probe.releaseSse();
@@ -81,12 +99,25 @@ describe.each(Object.keys(HOSTS))('%s', (hostName) => {
     if (row.status === 401) expect(reply.headers['www-authenticate']).toMatch(/^Basic realm=/);
     if (row.gzip && row.method !== 'HEAD') expect(reply.headers.vary).toMatch(/accept-encoding/i);
     expect(probe.ran.includes(row.path)).toBe(row.native);
-    await until(() => stack.log.length >= 1 && stack.closes.length >= 1, 'the log line and close()');
+    const closes = closesFor(row.path);
+    await until(() => stack.log.length >= 1 && stack.closes.length >= closes.length, 'the log line and close()');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stack.log).toHaveLength(1);
     expect(stack.log[0]).toContain(`"${row.method ?? 'GET'} ${row.path} HTTP/1.1" ${row.status} `);
-    expect(stack.closes).toEqual([row.path]);
+    expect(stack.closes).toEqual(closes);
     expect(probe.hostErrors).toEqual([]);
+  });
+
+  test('server.close() finishes once the requests through the layers are answered', async () => {
+    // No client timeout in time: a request left hanging must still be open when close() is called.
+    const replies = Promise.allSettled(TABLE.map((row) => send(host.url + row.path, row.method ?? 'GET', row.headers, row.send, 20_000)));
+    const settled = await within(replies, 2500);
+    const failed = settled === 'timed out' ? [] : settled.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+    const requests = settled === 'timed out' ? 'still open after 2.5 s' : failed.length > 0 ? `failed: ${failed.join(', ')}` : 'answered';
+    // Node's default agent keeps the connections alive: close() must close them as idle,
+    // and a request still in flight holds it open.
+    const shutdown = (await within(host.shutdown(), 2500)) === 'timed out' ? 'still waiting after 2.5 s' : 'closed';
+    expect({ requests, shutdown }).toEqual({ requests: 'answered', shutdown: 'closed' });
   });
 
   test('an error thrown below reaches the host error handling', async () => {
@@ -143,9 +174,10 @@ describe.each(Object.keys(HOSTS))('%s', (hostName) => {
       req.setTimeout(5000, () => reject(new Error('no first chunk from /forever')));
       req.end();
     });
-    await until(() => stack.closes.length === 1 && probe.foreverStopped >= 1, 'close() and the native stream to stop');
+    const closes = closesFor('/forever');
+    await until(() => stack.closes.length === closes.length && probe.foreverStopped >= 1, "each layer's close() and the native stream to stop");
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(stack.closes).toEqual(['/forever']);
+    expect(stack.closes).toEqual(closes);
   });
 
   test('three requests in a row give three log lines, one each', async () => {

@@ -11,6 +11,9 @@
  * gate between them, `/forever` a stream that ticks until the client leaves,
  * `POST /echo` the request body it read, `/boom` throws; anything else is the host's
  * own 404. Each reports to a {@link NativeProbe}.
+ *
+ * The tsgi side is one middleware at the root, or layers (stack.ts's `tsgiLayers`),
+ * each mounted by its own `toHono`/`toH3` on its path with that path as `scriptName`.
  * @module
  */
 import { Hono } from 'hono';
@@ -18,6 +21,7 @@ import { H3 } from 'h3';
 import type { Environ, Middleware } from '@tsgi/core';
 import { environOf, toHono } from '@tsgi/adapters/hono';
 import { toH3 } from '@tsgi/adapters/h3';
+import type { Layer } from './stack.js';
 
 export const ROWS = Array.from({ length: 120 }, (_, i) => ({ id: i, name: `row ${i}`, tags: ['alpha', 'beta', 'gamma'], score: i * 1.5 }));
 export const JSON_TEXT = JSON.stringify(ROWS);
@@ -42,6 +46,11 @@ export interface FetchApp {
 export const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' };
 const encoder = new TextEncoder();
 const quiet = (): void => {};
+
+/** One middleware is one layer at the root. */
+function layersOf(tsgi: Middleware | readonly Layer[]): readonly Layer[] {
+  return typeof tsgi === 'function' ? [{ at: '', middleware: tsgi }] : tsgi;
+}
 
 function userOf(environ: Environ | undefined): string {
   return `user=${environ?.REMOTE_USER ?? 'none'}`;
@@ -72,14 +81,16 @@ function sseStream(probe: NativeProbe): ReadableStream<Uint8Array> {
   });
 }
 
-/** The Hono app: `middleware` mounted with `toHono` in front of the native routes. */
-export function honoHost(middleware: Middleware, probe: NativeProbe): Hono {
+/** The Hono app: the tsgi side mounted with `toHono` in front of the native routes. */
+export function honoHost(tsgi: Middleware | readonly Layer[], probe: NativeProbe): Hono {
   const app = new Hono();
   app.onError((error, c) => {
     probe.hostError(error.message);
     return c.text(`host error: ${error.message}`, 500);
   });
-  app.use(toHono(middleware, { errors: quiet }));
+  for (const { at, middleware } of layersOf(tsgi)) {
+    app.use(at === '' ? '*' : `${at}/*`, toHono(middleware, { errors: quiet, scriptName: at }));
+  }
   app.get('/json', (c) => {
     probe.ran('/json');
     return c.json(ROWS);
@@ -104,8 +115,8 @@ export function honoHost(middleware: Middleware, probe: NativeProbe): Hono {
   return app;
 }
 
-/** The h3 app: `middleware` mounted with `toH3` in front of the native routes. */
-export function h3Host(middleware: Middleware, probe: NativeProbe): H3 {
+/** The h3 app: the tsgi side mounted with `toH3` in front of the native routes. */
+export function h3Host(tsgi: Middleware | readonly Layer[], probe: NativeProbe): H3 {
   const app = new H3({
     silent: true,
     onError(error) {
@@ -114,7 +125,10 @@ export function h3Host(middleware: Middleware, probe: NativeProbe): H3 {
       probe.hostError(cause instanceof Error ? cause.message : error.message);
     },
   });
-  app.use(toH3(middleware, { errors: quiet }));
+  for (const { at, middleware } of layersOf(tsgi)) {
+    if (at === '') app.use(toH3(middleware, { errors: quiet }));
+    else app.use(`${at}/**`, toH3(middleware, { errors: quiet, scriptName: at }));
+  }
   app.get('/json', () => {
     probe.ran('/json');
     return ROWS;

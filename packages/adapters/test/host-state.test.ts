@@ -1,7 +1,7 @@
 /**
  * Where each host mounted the middleware and what state it set reach the tsgi side,
  * and the environ reaches the host's code below: SCRIPT_NAME is Express's and
- * Connect's mount point and Fastify's scope prefix; `environ['tsgi.host']` holds the
+ * Connect's mount point, koa-mount's path and Fastify's scope prefix; `environ['tsgi.host']` holds the
  * host's objects (`req.user`, `res.locals`, Koa's `ctx.state`, Hono's `c.get()`);
  * `environOf()` answers below. A Fastify plugin covers its scope only. An inner app
  * called twice is an error the host handles, not a second run of its stack.
@@ -12,6 +12,7 @@ import compression from 'compression';
 import express from 'express';
 import connect from 'connect';
 import Koa, { type Context } from 'koa';
+import mount from 'koa-mount';
 import Fastify from 'fastify';
 import { Hono, type Context as HonoContext } from 'hono';
 import type { Environ, Middleware } from '@tsgi/core';
@@ -162,6 +163,18 @@ test('Koa: tsgi.host is ctx (ctx.state reachable), environOf(ctx) answers below'
   });
   expect(await fetchText(app.callback(), '/k')).toEqual({ status: 200, text: 'path=/k' });
   expect(hostOf<Context>(seen[0]!)!.state.tenant).toBe('acme');
+});
+
+test("Koa: under koa-mount the mount path is SCRIPT_NAME, and the routes below see the whole path again", async () => {
+  const { middleware, seen } = recorder();
+  const app = new Koa();
+  app.use(mount('/v1', toKoa(middleware)));
+  app.use((ctx) => {
+    ctx.body = `${ctx.path} ${environOf(ctx)?.SCRIPT_NAME}|${environOf(ctx)?.PATH_INFO}`;
+  });
+  expect(await fetchText(app.callback(), '/v1/a/b?x=1')).toEqual({ status: 200, text: '/v1/a/b /v1|/a/b' });
+  expect(await fetchText(app.callback(), '/other')).toEqual({ status: 200, text: '/other undefined|undefined' });
+  expect(seen.map((environ) => [environ.SCRIPT_NAME, environ.PATH_INFO, environ.QUERY_STRING, environ.REQUEST_URI])).toEqual([['/v1', '/a/b', 'x=1', '/v1/a/b?x=1']]);
 });
 
 test('Fastify: the plugin covers its scope only, with the scope prefix as SCRIPT_NAME', async () => {

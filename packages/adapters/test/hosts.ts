@@ -10,6 +10,10 @@
  *   anything else is the host's own 404.
  * - Each records the errors its own error handling saw (`hostErrors`) and which
  *   native routes ran (`ran`).
+ * - The tsgi side comes as layers (stack.ts's `tsgiLayers`), each mounted by its own
+ *   adapter, in order, on its path the host's way: Express's and Connect's
+ *   `app.use(path, ...)`, koa-mount, a Fastify scope with that prefix, Hono's and h3's
+ *   `use()` on the path with it as `scriptName`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,12 +22,14 @@ import express from 'express';
 import express4 from 'express4';
 import connect from 'connect';
 import Koa from 'koa';
-import Fastify from 'fastify';
+import mount from 'koa-mount';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createAdaptorServer } from '@hono/node-server';
 import { toNodeHandler } from 'h3';
-import type { Environ, Middleware } from '@tsgi/core';
+import type { Environ } from '@tsgi/core';
 import { environOf, toConnect, toFastify, toKoa } from '@tsgi/adapters';
 import { h3Host, honoHost, ROWS, SSE_HEADERS, JSON_TEXT, type NativeProbe } from './fetch-hosts.js';
+import type { Layer } from './stack.js';
 
 export { JSON_TEXT };
 
@@ -48,10 +54,13 @@ export function newProbe(): Probe {
 
 export interface Host {
   url: string;
+  /** Stops the server, cutting open connections. */
   close(): Promise<void>;
+  /** `server.close()` as an app's shutdown calls it: waits for requests in flight, closes idle keep-alive connections. */
+  shutdown(): Promise<void>;
 }
 
-export type HostFactory = (middleware: Middleware, probe: Probe) => Promise<Host>;
+export type HostFactory = (layers: readonly Layer[], probe: Probe) => Promise<Host>;
 
 const quiet = { write(): void {} };
 
@@ -60,16 +69,19 @@ function userOf(environ: Environ | undefined): string {
 }
 
 function listen(server: Server): Promise<Host> {
+  let closing: Promise<void> | undefined;
+  // Node >= 19 closes idle keep-alive connections too; one in flight holds it open.
+  const shutdown = (): Promise<void> => (closing ??= new Promise<void>((done) => server.close(() => done())));
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
+        close: () => {
+          server.closeAllConnections();
+          return shutdown();
+        },
+        shutdown,
       });
     });
   });
@@ -87,11 +99,15 @@ function nativeProbe(probe: Probe): NativeProbe {
 
 type ConnectLike = {
   use(fn: (...args: never[]) => unknown): unknown;
+  use(path: string, fn: (...args: never[]) => unknown): unknown;
 };
 
-/** The native routes as Connect middleware (plain node req/res), shared by Express 4, 5 and Connect. */
-function connectRoutes(app: ConnectLike, middleware: Middleware, probe: Probe): void {
-  app.use(toConnect(middleware, { errors: quiet }));
+/** The layers and the native routes as Connect middleware (plain node req/res), shared by Express 4, 5 and Connect. */
+function connectRoutes(app: ConnectLike, layers: readonly Layer[], probe: Probe): void {
+  for (const { at, middleware } of layers) {
+    if (at === '') app.use(toConnect(middleware, { errors: quiet }));
+    else app.use(at, toConnect(middleware, { errors: quiet }));
+  }
   app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/json') {
@@ -137,26 +153,29 @@ function connectRoutes(app: ConnectLike, middleware: Middleware, probe: Probe): 
 }
 
 export const HOSTS: Record<string, HostFactory> = {
-  'Express 5': async (middleware, probe) => {
+  'Express 5': async (layers, probe) => {
     const app = express();
-    connectRoutes(app, middleware, probe);
+    connectRoutes(app, layers, probe);
     return listen(createServer(app));
   },
-  'Express 4': async (middleware, probe) => {
+  'Express 4': async (layers, probe) => {
     const app = express4();
-    connectRoutes(app, middleware, probe);
+    connectRoutes(app, layers, probe);
     return listen(createServer(app));
   },
-  Connect: async (middleware, probe) => {
+  Connect: async (layers, probe) => {
     const app = connect();
-    connectRoutes(app as ConnectLike, middleware, probe);
+    connectRoutes(app as ConnectLike, layers, probe);
     return listen(createServer(app));
   },
-  Koa: async (middleware, probe) => {
+  Koa: async (layers, probe) => {
     const app = new Koa();
     app.silent = true;
     app.on('error', (error: Error) => probe.hostErrors.push(error.message));
-    app.use(toKoa(middleware, { errors: quiet }));
+    for (const { at, middleware } of layers) {
+      if (at === '') app.use(toKoa(middleware, { errors: quiet }));
+      else app.use(mount(at, toKoa(middleware, { errors: quiet })));
+    }
     app.use(async (ctx) => {
       const path = ctx.path;
       if (path === '/json') {
@@ -198,13 +217,24 @@ export const HOSTS: Record<string, HostFactory> = {
     const callback = app.callback();
     return listen(createServer((req, res) => void callback(req, res)));
   },
-  Fastify: async (middleware, probe) => {
+  Fastify: async (layers, probe) => {
     const app = Fastify();
     app.setErrorHandler((error: Error, _request, reply) => {
       probe.hostErrors.push(error.message);
       void reply.code(500).type('text/plain').send(`host error: ${error.message}`);
     });
-    await app.register(toFastify(middleware, { errors: quiet }));
+    for (const { middleware } of layers.filter((layer) => layer.at === '')) await app.register(toFastify(middleware, { errors: quiet }));
+    // A layer on /private covers the scope with that prefix (registered after the root ones, so theirs run first).
+    await app.register(
+      async (scope: FastifyInstance) => {
+        for (const { middleware } of layers.filter((layer) => layer.at === '/private')) await scope.register(toFastify(middleware, { errors: quiet }));
+        scope.get('/data', async (request, reply) => {
+          probe.ran.push('/private/data');
+          return reply.type('text/plain; charset=utf-8').send(userOf(environOf(request.raw)));
+        });
+      },
+      { prefix: '/private' },
+    );
     app.get('/json', async () => {
       probe.ran.push('/json');
       return ROWS;
@@ -212,10 +242,6 @@ export const HOSTS: Record<string, HostFactory> = {
     app.get('/text', async (_request, reply) => {
       probe.ran.push('/text');
       return reply.type('text/plain; charset=utf-8').send('hello from the host');
-    });
-    app.get('/private/data', async (request, reply) => {
-      probe.ran.push('/private/data');
-      return reply.type('text/plain; charset=utf-8').send(userOf(environOf(request.raw)));
     });
     app.get('/sse', (_request, reply) => {
       const stream = new PassThrough();
@@ -241,14 +267,24 @@ export const HOSTS: Record<string, HostFactory> = {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    let closing: Promise<void> | undefined;
+    // Fastify closes idle keep-alive connections and waits for those in flight.
+    const shutdown = (): Promise<void> => (closing ??= app.close());
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => {
+        app.server.closeAllConnections();
+        return shutdown();
+      },
+      shutdown,
+    };
   },
-  Hono: async (middleware, probe) => {
-    const app = honoHost(middleware, nativeProbe(probe));
+  Hono: async (layers, probe) => {
+    const app = honoHost(layers, nativeProbe(probe));
     return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
-  h3: async (middleware, probe) => {
-    const app = h3Host(middleware, nativeProbe(probe));
+  h3: async (layers, probe) => {
+    const app = h3Host(layers, nativeProbe(probe));
     return listen(createServer(toNodeHandler(app)));
   },
 };

@@ -17,6 +17,8 @@ test("checkBody names what it got, in the gateway's words", () => {
   expect(checkBody('hello')).toBe('the app must return an iterable of Uint8Array, got a string');
   expect(checkBody(42)).toBe('the app must return an iterable of Uint8Array, got a number');
   expect(checkBody(Promise.resolve([]))).toMatch(/got a Promise \(await it/);
+  // Any thenable, as the gateways await one (isPromise): the same words.
+  expect(checkBody({ then: () => undefined })).toMatch(/got a Promise \(await it/);
   expect(checkBody({ length: 3 })).toBe('the app must return an iterable of Uint8Array, got an object that is not iterable ([object Object])');
   expect(checkBody(Buffer.from('x'))).toBeUndefined(); // a Buffer is an iterable (of numbers): the chunk check catches it
 });

@@ -14,12 +14,13 @@
  * @see https://peps.python.org/pep-3333/#specification-details (the returned iterable)
  * @module
  */
+import { isPromise } from './promise.js';
 
 /** A value in a few words for an error message: `undefined`, `null`, `a string`, `a Promise`, ... */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  if (value instanceof Promise) return 'a Promise (await it, or return it from an async app)';
+  if (isPromise(value)) return 'a Promise (await it, or return it from an async app)';
   const type = typeof value;
   if (type === 'object') return `an object that is not iterable (${Object.prototype.toString.call(value)})`;
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;

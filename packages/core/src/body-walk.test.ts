@@ -91,3 +91,16 @@ test('a finished walk does not call return(); a throw from next() ends the walk'
   expect(() => failing.next()).toThrow('boom');
   expect(failing.done).toBe(true);
 });
+
+test('a return() that gives a thenable is waited for before close()', async () => {
+  const log: string[] = [];
+  const iterator = {
+    next: () => ({ done: false, value: bytes('a') }),
+    return: () => ({ then: (resolve: () => void) => setImmediate(() => (log.push('returned'), resolve())) }) as unknown as IteratorResult<Uint8Array>,
+  };
+  const body = { [Symbol.iterator]: () => iterator, close: () => void log.push('close') } as unknown as Body;
+  const walk = new BodyWalk(body);
+  void walk.next();
+  await walk.close();
+  expect(log).toEqual(['returned', 'close']);
+});

@@ -17,6 +17,7 @@
  * @module
  */
 import { isAsyncBody } from './body-check.js';
+import { isPromise } from './promise.js';
 import type { Body } from './types.js';
 
 type AnyIterator = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
@@ -74,13 +75,13 @@ export class BodyWalk {
   }
 
   /** Ends an unfinished iteration (`return()`), once; nothing when it never started or ended. */
-  stop(): void | Promise<unknown> {
+  stop(): void | PromiseLike<unknown> {
     const iterator = this.iterator;
     if (this.done || iterator === undefined) return;
     this.done = true;
     if (typeof iterator.return !== 'function') return;
     const result = iterator.return();
-    if (result instanceof Promise) return result;
+    if (isPromise(result)) return result;
   }
 
   /**
@@ -95,20 +96,20 @@ export class BodyWalk {
     if (this.closed) return;
     this.closed = true;
     const busy = this.busy;
-    let stopped: void | Promise<unknown> = undefined;
+    let stopped: void | PromiseLike<unknown> = undefined;
     let failure: { error: unknown } | undefined;
     try {
       stopped = this.stop();
     } catch (error) {
       failure = { error };
     }
-    if (stopped instanceof Promise && !busy) return this.closeAfter(stopped);
+    if (stopped !== undefined && !busy) return this.closeAfter(stopped);
     const closed = typeof this.body.close === 'function' ? this.body.close() : undefined;
     if (failure) throw failure.error;
-    if (stopped instanceof Promise || closed instanceof Promise) return Promise.all([stopped, closed]).then(ignore);
+    if (stopped !== undefined || isPromise(closed)) return Promise.all([stopped, closed]).then(ignore);
   }
 
-  private async closeAfter(stopped: Promise<unknown>): Promise<void> {
+  private async closeAfter(stopped: PromiseLike<unknown>): Promise<void> {
     try {
       await stopped;
     } finally {

@@ -43,6 +43,19 @@ test('onClose waits for an async inner close and runs even when it throws', asyn
   expect(hooked).toBe(1);
 });
 
+test('onClose waits for a thenable inner close (not only a Promise)', async () => {
+  const order: string[] = [];
+  let settle: () => void = () => undefined;
+  const thenable = { then: (resolve: () => void) => void (settle = () => (order.push('inner'), resolve())) };
+  const body = onClose(Object.assign([Buffer.from('x')], { close: () => thenable as unknown as Promise<void> }), () => order.push('hook'));
+  const closing = body.close!();
+  expect(order).toEqual([]);
+  await new Promise((resolve) => setImmediate(resolve));
+  settle();
+  await closing;
+  expect(order).toEqual(['inner', 'hook']);
+});
+
 test('onClose leaves a frozen array alone and hooks a new array of the same chunks', async () => {
   const chunk = bytes('a');
   const frozen = Object.freeze([chunk]) as unknown as Body;

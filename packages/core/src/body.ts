@@ -13,6 +13,7 @@
  * @module
  */
 import { isAsyncBody } from './body-check.js';
+import { isPromise } from './promise.js';
 import type { Body } from './types.js';
 
 /** Calls `body.close()` if it has one, and waits for it. */
@@ -100,9 +101,8 @@ class CallbackHook implements CloseHook {
       this.callback();
       throw error;
     }
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      return (result as Promise<void>).finally(this.callback);
-    }
+    // A thenable close() (not only a Promise) is waited for, as `await` would.
+    if (isPromise(result)) return Promise.resolve(result).finally(this.callback);
     this.callback();
   }
 }

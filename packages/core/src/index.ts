@@ -37,6 +37,8 @@ export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from '
 export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
 export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
 export { BodyWalk } from './body-walk.js';
+export { ResponseSink } from './response-sink.js';
+export { ResponseDriver } from './response-driver.js';
 export { isPromise } from './promise.js';
 export { DISCARD, wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';

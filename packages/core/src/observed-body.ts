@@ -6,7 +6,9 @@
  * as every walker does. `close()` closes the wrapped body; `return()` ends its iterator.
  *
  * The wrapper reports each step to a {@link StepObserver} (the response it belongs
- * to) instead of reaching back into the class that made it.
+ * to) instead of reaching back into the class that made it, and runs each `next()`
+ * and `return()` through the observer's `pull` when it has one (a middleware's
+ * context around the app's generator code).
  *
  * @example
  * return observedBody(body, response); // response: a StepObserver
@@ -22,6 +24,8 @@ export interface StepObserver {
   observe(step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array>;
   /** The body threw: the chunks to send instead, or throws the error on. */
   failed(error: unknown): Uint8Array[];
+  /** Runs one step of the iteration (calls `step` once, returns what it returns); none: called directly. */
+  readonly pull: (<R>(step: () => R) => R) | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -35,6 +39,7 @@ export function observedBody(body: Body, observer: StepObserver): Body {
 
 class SyncObservedBody implements IterableIterator<Uint8Array> {
   private inner: Iterator<Uint8Array> | undefined = undefined;
+  private stepBound: (() => IteratorResult<Uint8Array>) | undefined = undefined;
   /** The chunks sent in place of a body that failed (or nothing once stopped). */
   private replacement: Iterator<Uint8Array> | undefined = undefined;
 
@@ -53,8 +58,8 @@ class SyncObservedBody implements IterableIterator<Uint8Array> {
       step = this.replacement.next();
     } else {
       try {
-        this.inner ??= this.body[Symbol.iterator]();
-        step = this.inner.next();
+        const pull = this.observer.pull;
+        step = pull === undefined ? this.step() : pull((this.stepBound ??= this.step.bind(this)));
       } catch (error) {
         this.replacement = this.observer.failed(error)[Symbol.iterator]();
         step = this.replacement.next();
@@ -63,9 +68,17 @@ class SyncObservedBody implements IterableIterator<Uint8Array> {
     return this.observer.observe(step);
   }
 
+  private step(): IteratorResult<Uint8Array> {
+    this.inner ??= this.body[Symbol.iterator]();
+    return this.inner.next();
+  }
+
   return(value?: unknown): IteratorResult<Uint8Array> {
     this.replacement = NOTHING;
-    this.inner?.return?.(value);
+    const inner = this.inner;
+    const pull = this.observer.pull;
+    if (pull === undefined) inner?.return?.(value);
+    else if (inner?.return !== undefined) pull(() => inner.return!(value));
     return DONE;
   }
 
@@ -76,6 +89,7 @@ class SyncObservedBody implements IterableIterator<Uint8Array> {
 
 class AsyncObservedBody implements AsyncIterableIterator<Uint8Array> {
   private inner: AsyncIterator<Uint8Array> | undefined = undefined;
+  private stepBound: (() => Promise<IteratorResult<Uint8Array>>) | undefined = undefined;
   private replacement: Iterator<Uint8Array> | undefined = undefined;
 
   constructor(
@@ -93,8 +107,8 @@ class AsyncObservedBody implements AsyncIterableIterator<Uint8Array> {
       step = this.replacement.next();
     } else {
       try {
-        this.inner ??= this.body[Symbol.asyncIterator]();
-        step = await this.inner.next();
+        const pull = this.observer.pull;
+        step = await (pull === undefined ? this.step() : pull((this.stepBound ??= this.step.bind(this))));
       } catch (error) {
         this.replacement = this.observer.failed(error)[Symbol.iterator]();
         step = this.replacement.next();
@@ -103,9 +117,17 @@ class AsyncObservedBody implements AsyncIterableIterator<Uint8Array> {
     return this.observer.observe(step);
   }
 
+  private step(): Promise<IteratorResult<Uint8Array>> {
+    this.inner ??= this.body[Symbol.asyncIterator]();
+    return this.inner.next();
+  }
+
   async return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
     this.replacement = NOTHING;
-    await this.inner?.return?.(value);
+    const inner = this.inner;
+    const pull = this.observer.pull;
+    if (pull === undefined) await inner?.return?.(value);
+    else if (inner?.return !== undefined) await pull(() => inner.return!(value));
     return DONE;
   }
 

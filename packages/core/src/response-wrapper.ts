@@ -28,6 +28,10 @@
  * - `chunk`: see or replace each chunk on its way up, `write()` chunks included.
  * - `end`: the body's iteration finished or threw (not called when it was stopped
  *   early, e.g. the client left).
+ * - `pull`: runs each step of the body's iteration (every `next()` and `return()`):
+ *   a middleware calls `step` inside its own context, so the app's code that runs
+ *   while its (async) generator body is pulled sees it (a tracing span's context, an
+ *   AsyncLocalStorage store), as it did while the app itself ran.
  * - `close`: once, after the body's own `close()` ran, however the response ended
  *   (a span that ends with the body, an access-log line, a lock released).
  * - `recover`: the app threw, its promise rejected, or its body threw before a
@@ -37,8 +41,12 @@
  *
  * Bodies keep their kind: an array stays an array (the gateway's one-write path),
  * a sync iterable stays sync, an async one async (`isAsyncBody` decides, as every
- * walker does). With none of `chunk`, `end`, `close`, `recover` the app's body is
- * returned as is. Something that is not a body is handed up as it is, for the gateway
+ * walker does). With none of `chunk`, `end`, `pull`, `close`, `recover` the app's
+ * body is returned as is; an array has no steps to pull. A `wsgi.file_wrapper` body is
+ * left as it is unless there is a `chunk` hook, so the gateway still sends it by its
+ * own path (with its length): like an array, its content is fixed, so `end` runs at
+ * once, and `recover` does not see its read errors (the gateway answers them).
+ * Something that is not a body is handed up as it is, for the gateway
  * to say what is wrong with it, or, when a head is held, refused here in its words.
  *
  * Without `recover`, errors are not caught: a throw from the app, its body or a hook
@@ -46,7 +54,8 @@
  *
  * @example
  * const hooks: ResponseHooks<Environ> = {
- *   start(head) { head.headers.push(['X-Frame-Options', 'DENY']); },
+ *   // head.headers is the app's own list (often one constant array): assign a new one.
+ *   start(head) { head.headers = head.headers.concat([['X-Frame-Options', 'DENY']]); },
  * };
  * const frameGuard: Middleware = (app) => function frameGuardApp(environ, startResponse) {
  *   return wrapResponse(app, environ, startResponse, hooks, environ);
@@ -77,6 +86,7 @@ export const DISCARD: Body = Object.freeze([]) as unknown as Body;
 /** The status and headers of a response on their way up; hooks may change both. */
 export interface ResponseHead {
   status: string;
+  /** The app's own list, which it may reuse for every request: replace it, never change it in place. */
   headers: ResponseHeaders;
 }
 
@@ -109,6 +119,8 @@ export interface ResponseHooks<S> {
   chunk?(chunk: Uint8Array, state: S): Uint8Array;
   /** The body's iteration finished (`error` undefined) or threw. */
   end?(state: S, error?: unknown): void;
+  /** Runs one step of the body's iteration: must call `step` once and return what it returns. */
+  pull?<R>(state: S, step: () => R): R;
   /** Once, after the body's own close() (even when that threw). */
   close?(state: S): void | Promise<void>;
   /**
@@ -150,6 +162,13 @@ function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;
 }
 
+/** The tag @tsgi/server puts on its `wsgi.file_wrapper` bodies (`Symbol.for`: no import needed). */
+const FILE_BODY = Symbol.for('tsgi.file_wrapper');
+
+function isFileBody(body: Body): boolean {
+  return (body as { [FILE_BODY]?: unknown })[FILE_BODY] === true;
+}
+
 /**
  * Where a response stands. open: taking startResponse calls, a head maybe held;
  * deciding: `respond` is running; sent: the head went up (or will, unheld: passLazy);
@@ -172,6 +191,8 @@ class WrappedResponse<S> implements StepObserver {
   private bufferedWrite: Write | undefined = undefined;
   /** A non-empty body chunk went up: an error can no longer be answered. */
   private bodyStarted = false;
+  /** The pull hook with this request's state (StepObserver), when there is one. */
+  readonly pull: (<R>(step: () => R) => R) | undefined;
 
   constructor(
     private readonly upstream: StartResponse,
@@ -179,6 +200,8 @@ class WrappedResponse<S> implements StepObserver {
     private readonly state: S,
   ) {
     this.startResponse = hooks.respond === undefined ? this.forward.bind(this) : this.hold.bind(this);
+    const pull = hooks.pull;
+    this.pull = pull === undefined ? undefined : (step) => pull(state, step);
   }
 
   /** startResponse without holding: the start hook, then up. */
@@ -305,7 +328,8 @@ class WrappedResponse<S> implements StepObserver {
     const walk = new BodyWalk(body);
     let step: IteratorResult<Uint8Array>;
     try {
-      step = await walk.next();
+      const pull = this.pull;
+      step = await (pull === undefined ? walk.next() : pull(() => walk.next()));
     } catch (error) {
       return this.fail(error, body);
     }
@@ -339,11 +363,14 @@ class WrappedResponse<S> implements StepObserver {
    */
   private handUp(body: Body, original: Body): Body {
     if (checkBody(body) !== undefined) return body;
-    const { chunk, end, close, recover } = this.hooks;
+    const { chunk, end, close, recover, pull } = this.hooks;
     let out = body;
     if (Array.isArray(body)) {
       if (chunk !== undefined || end !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
-    } else if (chunk !== undefined || end !== undefined || recover !== undefined) {
+    } else if (chunk === undefined && isFileBody(body)) {
+      // Sent by the gateway's own path; its content is fixed, so its iteration is over.
+      end?.(this.state);
+    } else if (chunk !== undefined || end !== undefined || recover !== undefined || pull !== undefined) {
       out = observedBody(body, this);
     }
     // Nothing to add to the body's close: a replaced original with no close() (a plain array) needs none.

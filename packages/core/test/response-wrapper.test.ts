@@ -558,3 +558,135 @@ describe('wrapResponse: recover', () => {
     await expect(testClient(wrapWith(hooks, fresh())(() => boom())).get('/')).rejects.toThrow('boom');
   });
 });
+
+describe('wrapResponse: pull hook (each step of the iteration in the middleware context)', () => {
+  /** A stand-in for a context manager: the value the code running now sees. */
+  let current = 'none';
+  function within<R>(value: string, fn: () => R): R {
+    const before = current;
+    current = value;
+    try {
+      return fn();
+    } finally {
+      current = before;
+    }
+  }
+  const hooks: ResponseHooks<{ id: string; steps: number }> = {
+    pull(state, step) {
+      state.steps++;
+      return within(state.id, step);
+    },
+  };
+  const wrap = (state: { id: string; steps: number }) => (app: Application): Application => (environ, start) =>
+    wrapResponse(app, environ, start, hooks, state);
+
+  test('a sync generator body runs each step, and its finally, inside the hook', async () => {
+    const seen: string[] = [];
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return (function* () {
+        try {
+          seen.push(current);
+          yield enc('a');
+          seen.push(current);
+          yield enc('b');
+        } finally {
+          seen.push('finally ' + current);
+        }
+      })();
+    };
+    const state = { id: 'req-1', steps: 0 };
+    const res = await testClient(wrap(state)(app)).get('/');
+    expect(res.text).toBe('ab');
+    expect(seen).toEqual(['req-1', 'req-1', 'finally req-1']);
+    expect(state.steps).toBe(3);
+    expect(current).toBe('none');
+  });
+
+  test('an async generator body: code before its first await runs inside the hook at every step', async () => {
+    const seen: string[] = [];
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return (async function* () {
+        seen.push(current);
+        yield enc('a');
+        seen.push(current);
+        yield enc('b');
+      })();
+    };
+    const state = { id: 'req-2', steps: 0 };
+    const res = await testClient(wrap(state)(app)).get('/');
+    expect(res.text).toBe('ab');
+    expect(seen).toEqual(['req-2', 'req-2']);
+    expect(state.steps).toBe(3);
+  });
+
+  test('return() of a body stopped early goes through the hook too', async () => {
+    let finallySaw = '';
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return (function* () {
+        try {
+          for (let i = 0; i < 1000; i++) yield enc('0123456789');
+        } finally {
+          finallySaw = current;
+        }
+      })();
+    };
+    const res = await testClient(wrap({ id: 'req-3', steps: 0 })(app), { maxBodyBytes: 25 }).get('/');
+    expect(res.truncated).toBe(true);
+    expect(finallySaw).toBe('req-3');
+  });
+
+  test('an array body is handed up as it is: there are no steps', async () => {
+    const body = [enc('x')];
+    let returned: unknown;
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return body;
+    };
+    const inner = wrap({ id: 'req-4', steps: 0 })(app);
+    const res = await testClient((environ, start) => (returned = inner(environ, start))).get('/');
+    expect(res.text).toBe('x');
+    expect(returned).toBe(body);
+  });
+});
+
+describe('wrapResponse: a wsgi.file_wrapper body', () => {
+  test('is handed up as it is (the gateway sends it by its own path); end runs at once, close once', async () => {
+    const fileBody = Object.assign(
+      (async function* () {
+        yield enc('file contents');
+      })(),
+      { [Symbol.for('tsgi.file_wrapper')]: true, close: () => undefined },
+    );
+    const seen = fresh();
+    const hooks: ResponseHooks<Seen> = {
+      end: (s) => void s.ends.push('done'),
+      pull: (_s, step) => step(),
+      close: (s) => void s.closes++,
+    };
+    let returned: unknown;
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return fileBody;
+    };
+    const inner = wrapWith(hooks, seen)(app);
+    const res = await testClient((environ, start) => (returned = inner(environ, start))).get('/');
+    expect(returned).toBe(fileBody);
+    expect(res.text).toBe('file contents');
+    expect(seen.ends).toEqual(['done']);
+    expect(seen.closes).toBe(1);
+  });
+
+  test('a chunk hook still sees its chunks: then it is iterated like any body', async () => {
+    const fileBody = Object.assign([enc('ab')][Symbol.iterator](), { [Symbol.for('tsgi.file_wrapper')]: true });
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return fileBody as unknown as Body;
+    };
+    const hooks: ResponseHooks<Seen> = { chunk: (c) => enc(new TextDecoder().decode(c).toUpperCase()) };
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(res.text).toBe('AB');
+  });
+});

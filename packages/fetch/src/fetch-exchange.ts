@@ -1,214 +1,170 @@
 /**
- * One request inside `toFetch`: the output side only. The rules for `startResponse`,
- * `write()`, the body's chunks, Content-Length and no-content statuses are core's
- * `ResponseState` (this class extends it); the body is walked and closed once by
- * core's `BodyWalk`. What is left here is how bytes leave: the pull source of the
- * Response body stream. The stream pulls the app's iterator only when the runtime
- * asks for more (highWaterMark 0), so a slow client never makes it hold more than
- * one chunk; chunks pass through uncopied.
+ * One request inside `toFetch`: core's `ResponseDriver` walks the app's response (the
+ * rules, the 500 before the headers, the one `close()`); this class is its sink, a
+ * fetch `Response`.
+ *
+ * - A response whole in hand when its head goes out (an array of one chunk, a sync
+ *   body of one chunk, no content) is a `Response` of those bytes, so the runtime
+ *   sends it with a Content-Length. Anything else is a `ReadableStream` with
+ *   highWaterMark 0: the walk pulls the app's next chunk only when the runtime reads
+ *   (each `pull()` resumes it), so a slow client never makes it hold more than a
+ *   chunk; chunks pass through uncopied.
+ * - An error after the head errors the stream (the runtime cuts the response); one
+ *   before it is the 500, or with `rethrow` (or a `ConnectionAbort`, which a fetch
+ *   handler cannot answer by cutting) the handler's rejection.
+ * - Cancelling the stream (the client left) stops the body and closes it; a stream
+ *   that completes closes only after the body's `close()` has settled, so a runtime
+ *   that ends the request with the stream (Workers) does not cut that work off.
  *
  * @example
- * const exchange = new FetchExchange(environ, request.method === 'HEAD');
- * exchange.body = await app(environ, exchange.startResponse);
- * return exchange.respond(exchange.stream());
+ * const exchange = new FetchExchange(environ, request, false);
+ * return exchange.handle(app);
  *
- * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @see https://streams.spec.whatwg.org/#underlying-source-api
+ * @see https://fetch.spec.whatwg.org/#response-class
  * @module
  */
-import {
-  BodyWalk,
-  INTERNAL_ERROR,
-  ResponseState,
-  checkBody,
-  describeError,
-  getHeader,
-  type Body,
-  type Environ,
-  type ResponseHeaders,
-  type StartResponse,
-  type Write,
-} from '@tsgi/core';
+import { ResponseDriver, getHeader, type Application, type Environ } from '@tsgi/core';
 
-/** The Response body's underlying source: pulls from one exchange (which has a start() of its own). */
+/** The Response body's underlying source (the exchange has a `start()` of its own). */
 class ExchangeSource {
   constructor(private readonly exchange: FetchExchange) {}
-  pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    return this.exchange.pull(controller);
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.exchange.controller = controller;
   }
-  cancel(): Promise<void> {
-    return this.exchange.cancel();
+  pull(): void {
+    this.exchange.pulled();
+  }
+  cancel(): void | Promise<void> {
+    return this.exchange.clientGone();
   }
 }
 
-export class FetchExchange extends ResponseState {
-  /** What the app returned; set before `first()`, `pull()` or `finish()`. */
-  body: Body | undefined;
-  /** The runtime cancelled the body stream (client gone): the controller is closed. */
-  private cancelled = false;
-  private walk: BodyWalk | undefined;
-  /** Chunks from `write()` and a chunk pulled early by `first()`, in order. */
-  private pending: Uint8Array[] = [];
-  /** An error after the headers went out, for the stream to end with. */
-  private broken: { error: unknown } | undefined;
-  readonly startResponse: StartResponse;
-  private readonly write: Write;
+export class FetchExchange extends ResponseDriver {
+  /** The Response body's controller, once the response streams. */
+  controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private response: Response | undefined;
+  private answered: (() => void) | undefined;
+  /** An error for the handler to reject with: nothing went out. */
+  private raised: { error: unknown } | undefined;
+  /** The runtime asked for a chunk the walk has not given yet. */
+  private wanted = false;
+  /** The last bytes are in the stream; it closes once the body's close() settled. */
+  private ending = false;
 
   constructor(
     private readonly environ: Environ,
     head = false,
+    /** Errors before the Response go to the handler's caller (`toFetch`'s `rethrow`). */
+    private readonly rethrow = false,
   ) {
-    super(head);
-    // The two callables the app keeps: bound once per request.
-    this.startResponse = this.begin.bind(this);
-    this.write = this.append.bind(this);
+    super(head, environ['wsgi.errors'], 'toFetch');
   }
 
-  private begin(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
-    this.start(status, headers, excInfo);
-    return this.write;
-  }
-
-  private append(chunk: Uint8Array): void {
-    this.checkWrite(chunk);
-    if (this.walk?.closed === true) throw new Error('write() was called after the response ended');
-    this.headersSent = true;
-    this.keep(chunk);
-  }
-
-  /** Queues the part of `chunk` that may go out; false once Content-Length is reached. */
-  private keep(chunk: Uint8Array): boolean {
-    if (chunk.byteLength === 0 || !this.bodyAllowed) return true;
-    const n = this.take(chunk.byteLength);
-    if (n > 0) this.pending.push(n < chunk.byteLength ? chunk.subarray(0, n) : chunk);
-    return !this.overflow;
-  }
-
-  /** A chunk the body yielded: checked, and the headers count as sent once it has bytes. */
-  private yielded(chunk: Uint8Array): boolean {
-    this.checkChunk(chunk);
-    if (chunk.byteLength === 0) return true;
-    this.headersSent = true;
-    return this.keep(chunk);
-  }
-
-  private walker(): BodyWalk {
-    if (this.walk === undefined) {
-      const problem = checkBody(this.body);
-      if (problem !== undefined) throw new TypeError(problem);
-      this.walk = new BodyWalk(this.body!);
+  /** Runs `app` and gives its Response once the head is out; rejects only with `raised`. */
+  async handle(app: Application): Promise<Response> {
+    const running = this.run(app, this.environ);
+    if (this.response === undefined && running !== undefined) {
+      await new Promise<void>((resolve) => {
+        this.answered = resolve;
+        void running.then(resolve);
+      });
     }
-    return this.walk;
+    if (this.response !== undefined) return this.response;
+    if (this.raised !== undefined) throw this.raised.error;
+    throw new Error('toFetch: the response ended without an answer');
   }
 
-  /**
-   * Iterates until the headers go out: the first non-empty chunk or `write()`, as on a
-   * socket, so that an error before it is still a 500. Stops early when the status
-   * says no content, or at the body's end.
-   */
-  async first(): Promise<void> {
-    const walk = this.walker();
-    while (!this.headersSent && (this.status === undefined || this.bodyAllowed)) {
-      const step = await walk.next();
-      if (step.done === true || !this.yielded(step.value)) return;
+  /** The runtime reads: the walk may go on. */
+  pulled(): void {
+    this.wanted = true;
+    this.resume();
+  }
+
+  protected sendHead(_length: number, flush: boolean): void {
+    // Fetch cannot express a 1xx as the final status (RFC 9110 15.2): an error while
+    // nothing went out yet, so the 500 answers it. Nor a code past 599.
+    if (this.code < 200 || this.code > 599) {
+      throw new RangeError(`toFetch: a fetch Response cannot have the status ${JSON.stringify(this.status)}`);
     }
+    if (flush) this.open();
   }
 
-  /** The whole body without a stream, when it is an array of at most one chunk nobody has touched. */
-  takeWhole(): Uint8Array | null | undefined {
-    const body = this.body;
-    if (!Array.isArray(body) || this.walk !== undefined || this.pending.length > 0 || body.length > 1) return undefined;
-    const chunk = body[0] as Uint8Array | undefined;
-    if (chunk !== undefined) this.checkChunk(chunk);
-    // A length that disagrees with Content-Length goes the stream's way: cut or errored.
-    if (this.contentLength >= 0 && this.contentLength !== (chunk?.byteLength ?? 0)) return undefined;
-    // A close() that throws is logged; the response is whole by now.
-    this.finish().catch((closeError: unknown) => this.log(closeError));
-    return chunk === undefined ? null : chunk;
+  protected sendChunk(chunk: Uint8Array): boolean {
+    this.open();
+    // A read that comes in while this one is served (a second read queued at once)
+    // has to be answered too: then the walk goes on without waiting for another pull.
+    this.wanted = false;
+    this.controller!.enqueue(chunk);
+    return this.wanted;
   }
 
-  /** The Response; `body` null for HEAD and no-content statuses (the app's body is closed). */
-  respond(body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
-    const status = this.status!;
-    const init: ResponseInit & { encodeBody?: 'manual' } = { status: this.code, statusText: status.slice(4), headers: this.headers };
+  protected sendEnd(last: Uint8Array | readonly Uint8Array[] | undefined): void {
+    if (this.response === undefined && !Array.isArray(last)) {
+      // Whole in hand: the runtime sends it with its length.
+      this.settle(this.make((last as Uint8Array | undefined) ?? null));
+      return;
+    }
+    this.open();
+    const controller = this.controller;
+    if (controller === undefined) return;
+    if (last instanceof Uint8Array) controller.enqueue(last);
+    else if (last !== undefined) for (const chunk of last) controller.enqueue(chunk);
+    this.ending = true;
+  }
+
+  protected sendAbort(error: unknown): void {
+    if (!this.headersSent) {
+      this.raised = { error };
+      return;
+    }
+    this.open();
+    if (!this.gone) this.controller?.error(error);
+  }
+
+  protected override raises(): boolean {
+    return this.rethrow && !this.headersSent;
+  }
+
+  protected override finish(): void | Promise<void> {
+    const closing = super.finish();
+    if (this.ending) {
+      this.ending = false;
+      if (closing === undefined) this.closeStream();
+      else void closing.then(() => this.closeStream());
+    }
+    return closing;
+  }
+
+  protected where(): string {
+    return `${this.environ.REQUEST_METHOD} ${this.environ.REQUEST_URI ?? ''}`;
+  }
+
+  /** The Response, made once: with a body stream, or none when the status allows none. */
+  private open(): void {
+    if (this.response !== undefined) return;
+    this.settle(this.make(this.bodyAllowed ? new ReadableStream(new ExchangeSource(this), { highWaterMark: 0 }) : null));
+  }
+
+  private make(body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
+    const init: ResponseInit & { encodeBody?: 'manual' } = { status: this.code, statusText: this.status!.slice(4), headers: this.headers };
     // The body is already in its Content-Encoding (gzip() made it): Workers would encode
     // it again unless told it is done. Other runtimes ignore the unknown member.
     if (getHeader(this.headers, 'Content-Encoding') !== undefined) init.encodeBody = 'manual';
     return new Response(body, init);
   }
 
-  /** The response after an error once the headers went out: their status, a stream that errors. */
-  respondBroken(error: unknown): Response {
-    this.log(error);
-    this.broken = { error };
-    return this.respond(this.stream());
+  private settle(response: Response): void {
+    this.response = response;
+    this.answered?.();
   }
 
-  /** The Response body: pulls the app's body one chunk per read. */
-  stream(): ReadableStream<Uint8Array> {
-    return new ReadableStream(new ExchangeSource(this), { highWaterMark: 0 });
-  }
-
-  /** Ends the iteration if open and calls the body's close() once, however the response ends. */
-  async finish(): Promise<void> {
-    if (this.body === undefined || checkBody(this.body) !== undefined) return;
-    await this.walker().close();
-  }
-
-  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+  private closeStream(): void {
+    if (this.gone) return;
     try {
-      for (;;) {
-        if (this.pending.length > 0) {
-          for (const chunk of this.pending) controller.enqueue(chunk);
-          this.pending.length = 0;
-          return;
-        }
-        if (this.broken !== undefined) throw this.broken.error;
-        if (this.overflow || !this.bodyAllowed) break;
-        const step = await this.walker().next();
-        // Cancelled while the app was producing: the stream takes nothing more.
-        if (this.cancelled) return;
-        // write() may have been called during the last step.
-        if (step.done === true) {
-          if (this.pending.length > 0) continue;
-          break;
-        }
-        this.yielded(step.value);
-      }
-      // Fewer bytes than Content-Length promised: only an errored stream tells the client.
-      const problem = this.endProblem();
-      if (problem !== undefined) throw problem;
-      // Every byte is out: a close() that fails now is logged, as the server does,
-      // and does not break a response that is whole.
-      await this.finish().catch((closeError: unknown) => this.log(closeError));
-      controller.close();
-    } catch (error) {
-      if (this.broken === undefined) this.log(error);
-      await this.finish().catch((closeError: unknown) => this.log(closeError));
-      if (!this.cancelled) controller.error(error);
-    }
-  }
-
-  async cancel(): Promise<void> {
-    this.cancelled = true;
-    await this.finish();
-  }
-
-  /** The gateway's 500, for an error before the headers went out. */
-  async fail(error: unknown): Promise<Response> {
-    this.log(error);
-    await this.finish().catch((closeError: unknown) => this.log(closeError));
-    this.status = INTERNAL_ERROR.status;
-    this.headers = INTERNAL_ERROR.headers();
-    return new Response(INTERNAL_ERROR.body, { status: 500, headers: this.headers });
-  }
-
-  /** Logs to `wsgi.errors`; never throws (it runs in the error paths, on whatever the app threw). */
-  log(error: unknown): void {
-    try {
-      this.environ['wsgi.errors'].write(`toFetch: ${describeError(error)}\n`);
+      this.controller?.close();
     } catch {
-      // A broken log must not turn a 500 into a rejected handler.
+      // Cancelled meanwhile: the runtime has let go of the stream.
     }
   }
 }

@@ -7,13 +7,16 @@
  * body through a ReadableStream that pulls the app's iterator one chunk at a time.
  * Cancelling that stream ends the iterator (`return()`) and calls `close()` once.
  *
- * The rules are core's `ResponseState`, the same the server gateway and `testClient`
- * keep. An error before the headers went out (the first `write()` or non-empty chunk)
+ * The walk is core's `ResponseDriver`, the same the server gateway and `testClient`
+ * run. An error before the headers went out (the first `write()` or non-empty chunk)
  * gives a plain 500 (the error goes to `wsgi.errors`); after, the Response carries the
  * status the app set and its stream errors, so the runtime cuts the response. A body
  * is never longer than its Content-Length; a shorter one errors the stream. HEAD and
  * 204/205/304 answers get no body; the app's body is closed without iterating it.
- * Fetch cannot express 1xx final statuses, so those give a 500 as well.
+ * Fetch cannot express 1xx final statuses, so those give a 500 as well. A
+ * `ConnectionAbort` thrown before the Response exists (the app asks for the connection
+ * to be dropped, unanswered) rejects the handler: a fetch handler has no other way to
+ * send nothing.
  *
  * A response with a `Content-Encoding` (from `gzip()`) is made with
  * `encodeBody: 'manual'`, so Cloudflare Workers send its bytes as they are instead of
@@ -101,28 +104,9 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
-    const exchange = new FetchExchange(environ, request.method === 'HEAD');
-    try {
-      if (extend !== undefined) Object.assign(environ, extend(request, ...rest));
-      exchange.body = await app(environ, exchange.startResponse);
-      // Status and headers wait for the first non-empty chunk (PEP 3333 lets an app call
-      // startResponse as late as that); an array with its status set is sent whole.
-      if (exchange.status === undefined || !Array.isArray(exchange.body)) await exchange.first();
-      const problem = exchange.status === undefined ? exchange.endProblem() : undefined;
-      if (problem !== undefined) throw problem;
-      if (!exchange.bodyAllowed) {
-        await exchange.finish();
-        return exchange.respond(null);
-      }
-      return exchange.respond(exchange.takeWhole() ?? exchange.stream());
-    } catch (error) {
-      if (rethrow) {
-        await exchange.finish().catch(() => undefined);
-        throw error;
-      }
-      // After a write() or a chunk the status is final: it goes out, and the body errors.
-      if (exchange.headersSent) return exchange.respondBroken(error);
-      return exchange.fail(error);
-    }
+    const exchange = new FetchExchange(environ, request.method === 'HEAD', rethrow);
+    if (extend === undefined) return exchange.handle(app);
+    // The extra keys are set inside the app's call: an error there is answered as the app's.
+    return exchange.handle((env, startResponse) => app(Object.assign(env, extend(request, ...rest)), startResponse));
   };
 }

@@ -14,6 +14,8 @@ import { LintError, show } from './lint-error.js';
 const NON_EMPTY_KEYS = ['REQUEST_METHOD', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL'] as const;
 const MAY_BE_EMPTY_KEYS = ['SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING'] as const;
 const DIGITS = /^\d+$/;
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
 const PROTOCOL = /^HTTP\/\d(\.\d)?$/;
 
 /** Throws a `LintError` for the first rule `environ` breaks. */
@@ -95,5 +97,69 @@ export function checkEnviron(environ: unknown): void {
   }
   if (!PROTOCOL.test(env.SERVER_PROTOCOL as string)) {
     throw new LintError('environ.server-protocol', `SERVER_PROTOCOL is ${show(env.SERVER_PROTOCOL)}`);
+  }
+  checkExtensionKeys(env);
+}
+
+/**
+ * The tsgi.* keys a layer may add (docs/spec.md): checked on the way in, and again
+ * once the app returned, since a router below sets tsgi.route on the same environ.
+ */
+export function checkExtensionKeys(env: Record<string, unknown>): void {
+  const route = env['tsgi.route'];
+  if (route !== undefined && (typeof route !== 'string' || route[0] !== '/')) {
+    throw new LintError('environ.route', `tsgi.route is ${show(route)}`);
+  }
+  const trace = env['tsgi.trace'] as { traceId?: unknown; spanId?: unknown } | undefined;
+  if (trace !== undefined) {
+    const valid =
+      typeof trace === 'object' &&
+      trace !== null &&
+      typeof trace.traceId === 'string' &&
+      TRACE_ID.test(trace.traceId) &&
+      typeof trace.spanId === 'string' &&
+      SPAN_ID.test(trace.spanId);
+    if (!valid) throw new LintError('environ.trace', `tsgi.trace is ${show(trace)}`);
+  }
+  checkMiddlewareKeys(env);
+}
+
+const TOKEN_ID = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,200}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The keys tsgi's middleware packages publish (docs/spec.md's environ table). */
+function checkMiddlewareKeys(env: Record<string, unknown>): void {
+  const id = env['tsgi.request_id'];
+  if (id !== undefined && (typeof id !== 'string' || !TOKEN_ID.test(id))) {
+    throw new LintError('environ.request-id', `tsgi.request_id is ${show(id)}`);
+  }
+  const view = env['tsgi.request'];
+  if (view !== undefined && !isObject(view)) throw new LintError('environ.request', `tsgi.request is ${show(view)}`);
+  const nonce = env['tsgi.csp_nonce'];
+  if (nonce !== undefined && (typeof nonce !== 'string' || !BASE64.test(nonce))) {
+    throw new LintError('environ.csp-nonce', `tsgi.csp_nonce is ${show(nonce)}`);
+  }
+  const token = env['tsgi.csrf_token'];
+  if (token !== undefined && (typeof token !== 'string' || token === '')) {
+    throw new LintError('environ.csrf-token', `tsgi.csrf_token is ${show(token)}`);
+  }
+  const counted = env['tsgi.rate_limit'];
+  if (
+    counted !== undefined &&
+    !(isObject(counted) && Number.isInteger(counted.limit) && (counted.limit as number) > 0 && typeof counted.remaining === 'number' && counted.remaining >= 0 && typeof counted.allowed === 'boolean')
+  ) {
+    throw new LintError('environ.rate-limit', `tsgi.rate_limit is ${show(counted)}`);
+  }
+  const limit = env['tsgi.timeout'];
+  if (limit !== undefined && !(isObject(limit) && typeof limit.ms === 'number' && limit.ms > 0 && typeof limit.timedOut === 'boolean')) {
+    throw new LintError('environ.timeout', `tsgi.timeout is ${show(limit)}`);
+  }
+  const timing = env['tsgi.server_timing'];
+  if (timing !== undefined && !(isObject(timing) && typeof timing.add === 'function' && typeof timing.start === 'function' && typeof timing.end === 'function')) {
+    throw new LintError('environ.server-timing', `tsgi.server_timing is ${show(timing)}`);
   }
 }

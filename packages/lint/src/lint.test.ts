@@ -89,6 +89,17 @@ describe('correct apps pass unchanged', () => {
     expect(Symbol.asyncIterator in linted).toBe(true);
   });
 
+  test('an app that returns a thenable (not a Promise) passes, as every gateway awaits it', async () => {
+    const app = ((_e: Environ, start: StartResponse) => ({
+      then(resolve: (body: Body) => void) {
+        start('200 OK', []);
+        resolve([bytes('later')]);
+      },
+    })) as unknown as Application;
+    const res = await testClient(app).get('/');
+    expect([res.status, res.text]).toEqual([200, 'later']);
+  });
+
   test('excInfo before anything was sent replaces the status', async () => {
     const app: Application = (_e, start) =>
       (function* () {

@@ -20,8 +20,8 @@
  * @see https://docs.python.org/3/library/wsgiref.html#module-wsgiref.validate
  * @module
  */
-import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
-import { checkEnviron } from './check-environ.js';
+import { isPromise, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
+import { checkEnviron, checkExtensionKeys } from './check-environ.js';
 import { LintError, show } from './lint-error.js';
 import { lintBody, type LateReport, type LintLayer } from './lint-body.js';
 import { LintedErrors, LintedInput } from './lint-streams.js';
@@ -86,17 +86,22 @@ export function lint(app: Application, options: LintOptions = {}): Application {
     const restore = (): void => {
       layered[LAYER] = parent;
     };
-    let result: Body | Promise<Body>;
+    let result: Body | PromiseLike<Body>;
+    let pending: boolean;
     try {
       result = app(environ, check.startResponse);
+      // Any thenable, as every gateway awaits it (core's isPromise); asking for `then`
+      // may run the app's getter, so it is part of the call.
+      pending = isPromise<Body>(result);
     } catch (error) {
       restore();
       throw error;
     }
-    if (result instanceof Promise) {
-      return result.then(
+    if (pending) {
+      return Promise.resolve(result).then(
         (body) => {
           restore();
+          checkExtensionKeys(environ);
           return lintBody(body, check, late, layer);
         },
         (error: unknown) => {
@@ -106,6 +111,7 @@ export function lint(app: Application, options: LintOptions = {}): Application {
       );
     }
     restore();
-    return lintBody(result, check, late, layer);
+    checkExtensionKeys(environ);
+    return lintBody(result as Body, check, late, layer);
   };
 }

@@ -72,6 +72,22 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
   'environ.request-method': () => serverCall(env({ REQUEST_METHOD: 'GET /' })),
   'environ.server-port': () => serverCall(env({ SERVER_PORT: 'http' })),
   'environ.server-protocol': () => serverCall(env({ SERVER_PROTOCOL: '1.1' })),
+  'environ.route': () => {
+    // A router that publishes the path instead of its template: found once it returns.
+    const badRouter: Application = (environ, start) => {
+      environ['tsgi.route'] = 'users/:id';
+      return ok(environ, start);
+    };
+    return serverCall(env(), badRouter);
+  },
+  'environ.trace': () => serverCall(env({ 'tsgi.trace': { traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7' } })),
+  'environ.request-id': () => serverCall(env({ 'tsgi.request_id': 'has space' })),
+  'environ.request': () => serverCall(env({ 'tsgi.request': 'GET /' })),
+  'environ.csp-nonce': () => serverCall(env({ 'tsgi.csp_nonce': 'abc' })),
+  'environ.csrf-token': () => serverCall(env({ 'tsgi.csrf_token': '' })),
+  'environ.rate-limit': () => serverCall(env({ 'tsgi.rate_limit': { limit: 10, remaining: -1, allowed: true } })),
+  'environ.timeout': () => serverCall(env({ 'tsgi.timeout': 5000 })),
+  'environ.server-timing': () => serverCall(env({ 'tsgi.server_timing': 'app;dur=1' })),
   'input.read-args': () =>
     testClient(
       app(async (environ, start) => {

@@ -9,7 +9,7 @@
  * after the layers below (auth's REMOTE_USER) have run.
  *
  * @example
- * const entry = new AccessLogEntry(config, environ, startResponse, requestId, Date.now());
+ * const entry = new AccessLogEntry(config, environ, startResponse, Date.now());
  * return entry.attach(app(environ, entry.startResponse));
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
@@ -82,7 +82,6 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
     private readonly config: AccessLogEntryConfig,
     readonly environ: Environ,
     private readonly innerStart: StartResponse,
-    readonly requestId: string | undefined,
     readonly timestamp: number,
   ) {
     this.t0 = config.timed ? performance.now() : 0;
@@ -212,6 +211,14 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
     return this.statusLine === undefined ? 500 : statusCode(this.statusLine);
   }
 
+  /**
+   * Read from the environ when asked, not when the request came in: a `requestId()`
+   * below this layer may set it after the logger did, and the line must carry the id
+   * the client got.
+   */
+  get requestId(): string | undefined {
+    return stringOrUndefined(this.environ['tsgi.request_id']);
+  }
   get time(): Date {
     return new Date(this.timestamp);
   }

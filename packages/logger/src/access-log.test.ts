@@ -1,5 +1,6 @@
 import { basicAuth } from '@tsgi/auth';
-import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
+import { compose, type Application, type Body, type Environ, type StartResponse } from '@tsgi/core';
+import { requestId } from '@tsgi/request-id';
 import { testClient } from '@tsgi/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -270,6 +271,34 @@ describe('accessLog: request ids', () => {
     const off = await testClient(setup({ requestIdHeader: false }).logger(hello)).get('/');
     expect(off.header('x-request-id')).toBeUndefined();
     expect(off.environ['tsgi.request_id']).toBeUndefined();
+  });
+
+  describe('with requestId() from @tsgi/request-id', () => {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+    it('outside: logs its id and makes none of its own', async () => {
+      const { logger, lines } = setup({ format: (i) => i.requestId, generateRequestId: () => 'logger-made' });
+      const res = await testClient(compose(requestId(), logger)(hello)).get('/');
+      expect(res.headerValues('x-request-id')).toEqual([expect.stringMatching(UUID)]);
+      expect(lines()).toEqual([res.header('x-request-id')]);
+    });
+
+    it("outside with responseHeader: false: the logger adds no header of its own (the choice is requestId()'s)", async () => {
+      const { logger, lines } = setup({ format: (i) => i.requestId });
+      const res = await testClient(compose(requestId({ responseHeader: false }), logger)(hello)).get('/');
+      expect(res.header('x-request-id')).toBeUndefined();
+      expect(lines()).toEqual([expect.stringMatching(UUID)]);
+      expect(lines()[0]).toBe(res.environ['tsgi.request_id']);
+    });
+
+    it('inside: the line carries the id the client got, not the one the logger made first', async () => {
+      const { logger, lines } = setup({ format: (i) => i.requestId, generateRequestId: () => 'logger-made' });
+      const res = await testClient(compose(logger, requestId({ header: 'X-Correlation-Id' }))(hello)).get('/', {
+        headers: { 'X-Correlation-Id': 'corr-7' },
+      });
+      expect(res.header('x-correlation-id')).toBe('corr-7');
+      expect(lines()).toEqual(['corr-7']);
+    });
   });
 
   it('does not grow a header list the app reuses for every request', async () => {

@@ -5,10 +5,13 @@
  * any status went out), or that the app broke, are logged too, once; the Apache
  * formats stay strict CLF and `json` says the outcome (`aborted`/`error`).
  *
- * Request: reuses a valid incoming `X-Request-Id` or makes one, and puts it in
- * `environ['tsgi.request_id']`. Response: adds the id as a header; the status,
- * headers and body are otherwise passed on untouched (an array body stays the same
- * array, counted up front; other bodies are wrapped to count what is pulled).
+ * Request ids: the line carries `environ['tsgi.request_id']`, which `requestId()`
+ * from `@tsgi/request-id` sets; put it outside this layer. Without it (no id in the
+ * environ when the request arrives) the logger does what it always did: reuses a
+ * valid incoming `X-Request-Id` or makes one, puts it in the environ and adds it to
+ * the response. The status, headers and body are otherwise passed on untouched (an
+ * array body stays the same array, counted up front; other bodies are wrapped to
+ * count what is pulled).
  *
  * Where in the stack: outermost, or right inside the gateway, so that it sees every
  * request, the time the layers below take, and the bytes after compression. Layers
@@ -24,11 +27,11 @@
  * @module
  */
 import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
+import { isValidRequestId, requestIdGenerator } from '@tsgi/request-id';
 import { AccessLogEntry, type AccessLogEntryConfig } from './access-log-entry.js';
 import { readsDuration, type LogFormat } from './formats.js';
 import { isFunction, lineFormatter, optionChecker, OUTPUT_DEFAULTS, resolveOutput } from './line-options.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
-import { isValidRequestId, requestIdGenerator } from './request-id.js';
 
 export interface AccessLogOptions {
   /**
@@ -46,9 +49,13 @@ export interface AccessLogOptions {
   now?: () => number | Date;
   /** Minutes east of UTC for `%t` (`-420` for -0700). @default undefined: the local zone */
   utcOffset?: number;
-  /** The request/response header that carries the request id; `false` for no ids. @default 'X-Request-Id' */
+  /**
+   * When no `requestId()` ran: the request/response header that carries the request
+   * id; `false` for no ids of the logger's own (an id in the environ is still logged).
+   * @default 'X-Request-Id'
+   */
   requestIdHeader?: string | false;
-  /** Makes a request id when the request brings no valid one. @default a random prefix and a counter */
+  /** When no `requestId()` ran: makes an id when the request brings no valid one. @default a random prefix and a counter */
   generateRequestId?: () => string;
   /**
    * Milliseconds to hold lines before writing them; 0 writes on the next event-loop
@@ -121,21 +128,22 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
       if (line !== undefined) sinkFor(info.environ).push(line + '\n');
     },
   };
+  // For a request whose id came from outside (requestId() above): the header is that
+  // layer's to send, and it may have been told not to.
+  const givenIdConfig: AccessLogEntryConfig = { ...config, requestIdHeader: undefined };
 
   const middleware = function accessLogMiddleware(app: Application): Application {
     return function accessLogApp(environ, startResponse) {
       const clock = now === undefined ? Date.now() : now();
       const timestamp = typeof clock === 'number' ? clock : clock.getTime();
-      let requestId = environ['tsgi.request_id'];
-      if (typeof requestId !== 'string') {
-        requestId = undefined;
-        if (requestIdKey) {
-          const incoming = environ[requestIdKey];
-          requestId = isValidRequestId(incoming) ? incoming : generate();
-          environ['tsgi.request_id'] = requestId;
-        }
+      let entryConfig = givenIdConfig;
+      if (typeof environ['tsgi.request_id'] !== 'string' && requestIdKey) {
+        // No requestId() above: the logger's own ids, as before there was one.
+        const incoming = environ[requestIdKey];
+        environ['tsgi.request_id'] = isValidRequestId(incoming) ? incoming : generate();
+        entryConfig = config;
       }
-      const entry = new AccessLogEntry(config, environ, startResponse, requestId as string | undefined, timestamp);
+      const entry = new AccessLogEntry(entryConfig, environ, startResponse, timestamp);
       let result: Body | Promise<Body>;
       try {
         result = app(environ, entry.startResponse);

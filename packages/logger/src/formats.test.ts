@@ -120,6 +120,20 @@ describe('json', () => {
     });
   });
 
+  it('adds route, trace_id and span_id when the environ has tsgi.route and tsgi.trace, and nothing when not', () => {
+    const environ = {
+      'tsgi.route': '/users/:id',
+      'tsgi.trace': { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 },
+    } as unknown as Environ;
+    expect(JSON.parse(formatJson(info({ environ })))).toMatchObject({
+      route: '/users/:id',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+    });
+    const plain = JSON.parse(formatJson(info())) as Record<string, unknown>;
+    expect(['route', 'trace_id', 'span_id'].filter((key) => key in plain)).toEqual([]);
+  });
+
   it('adds the error for a failed request', () => {
     const parsed = JSON.parse(formatJson(info({ outcome: 'error', error: new RangeError('bad\nthing') })));
     expect(parsed).toMatchObject({ outcome: 'error', error: 'RangeError: bad\nthing' });

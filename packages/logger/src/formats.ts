@@ -3,7 +3,10 @@
  *
  * - `common`: Apache's `%h %l %u %t "%r" %>s %b`.
  * - `combined`: `common` plus `"%{Referer}i" "%{User-agent}i"`.
- * - `json`: one object a line with every field of {@link LogInfo}.
+ * - `json`: one object a line with every field of {@link LogInfo}, plus `route` when a
+ *   router matched (`tsgi.route`) and `trace_id`/`span_id` when the request runs in a
+ *   span (`tsgi.trace`, set by @tsgi/otel; the names OpenTelemetry's log correlation
+ *   and pino use), so a line and its trace find each other.
  *
  * The Apache lines are byte for byte what Apache writes, escaping included, for every
  * request: strict CLF, so log tools (goaccess, awstats, GoAccess's COMMON/COMBINED)
@@ -118,6 +121,18 @@ function errorMessage(error: unknown): string {
   return describeError(error, { stack: false });
 }
 
+/** `,"route":...` and `,"trace_id":...,"span_id":...` for what the environ holds; '' when nothing. */
+function routeAndTrace(environ: Environ): string {
+  const route = environ['tsgi.route'];
+  let out = typeof route === 'string' ? ',"route":' + jsonString(route) : '';
+  // Read as tsgi.trace is specified (docs/spec.md), so the logger needs no OpenTelemetry package.
+  const trace = environ['tsgi.trace'] as { traceId?: unknown; spanId?: unknown } | undefined;
+  if (typeof trace?.traceId === 'string' && typeof trace.spanId === 'string') {
+    out += ',"trace_id":' + jsonString(trace.traceId) + ',"span_id":' + jsonString(trace.spanId);
+  }
+  return out;
+}
+
 /** One JSON object: time (ISO, UTC), method, path, query, protocol, status, bytes, duration (ms), ... */
 export function formatJson(info: LogInfo): string {
   return (
@@ -147,6 +162,7 @@ export function formatJson(info: LogInfo): string {
     jsonOrNull(info.referer) +
     ',"requestId":' +
     jsonOrNull(info.requestId) +
+    routeAndTrace(info.environ) +
     ',"outcome":"' +
     info.outcome +
     (info.outcome === 'error' || info.outcome === 'refused' ? '","error":' + jsonString(errorMessage(info.error)) + '}' : '"}')

@@ -4,5 +4,6 @@ export { FORMATS, formatCombined, formatCommon, formatJson, type LogFormat, type
 export { escapeLine, escapeLogItem, jsonString } from './escape.js';
 export { clfTime, formatOffset } from './clf-time.js';
 export { quotePath, rawTarget, requestPath, requestTarget, RAW_TARGET_KEYS } from './request-target.js';
-export { isValidRequestId, MAX_REQUEST_ID_LENGTH, requestIdGenerator } from './request-id.js';
+// Moved to @tsgi/request-id; exported here too for code written before the move.
+export { isValidRequestId, MAX_REQUEST_ID_LENGTH, requestIdGenerator } from '@tsgi/request-id';
 export type { LineTarget } from './line-sink.js';

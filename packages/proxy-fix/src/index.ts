@@ -1,2 +1,3 @@
 export { ORIG_KEY, proxyFix, type ProxyFixOptions, type ProxyFixOrig } from './proxy-fix.js';
-export { compileTrust, parseIp } from './trust.js';
+export { compileTrust } from './trust.js';
+export { compileIpMatcher, parseIp, type ParsedIp } from './ip-match.js';

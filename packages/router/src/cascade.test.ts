@@ -208,3 +208,19 @@ test('bad arguments throw TypeErrors', () => {
   expect(() => cascade([1 as unknown as Application])).toThrow(TypeError);
   expect(() => cascade([answer('200 OK', 'x', [])], { catch: [99] })).toThrow(/catch/);
 });
+
+test('a route matched by an app that then answered 404 is not left for the app that serves the request', async () => {
+  let seen: unknown = 'not called';
+  const users = router().get('/users/:id', (_environ, start) => {
+    start('404 Not Found', [['Content-Type', 'text/plain']]);
+    return [new TextEncoder().encode('no such user')];
+  });
+  const fallback: Application = (environ, start) => {
+    seen = environ['tsgi.route'];
+    start('200 OK', [['Content-Type', 'text/plain']]);
+    return [new TextEncoder().encode('fallback')];
+  };
+  const res = await testClient(cascade([users, fallback])).get('/users/7');
+  expect(res.text).toBe('fallback');
+  expect(seen).toBeUndefined();
+});

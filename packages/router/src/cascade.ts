@@ -14,7 +14,7 @@
  * that is not caught goes up at once, as the app gave it (and `cascade` returns that
  * app's body untouched); a caught one is held, its `write()` output with it, and
  * dropped when the body comes: the body is closed (its `close()` called once), and
- * SCRIPT_NAME, PATH_INFO and `wsgiorg.routing_args` are put back before the next app
+ * SCRIPT_NAME, PATH_INFO, `wsgiorg.routing_args` and `tsgi.route` are put back before the next app
  * runs, since dispatchers change them. An app that calls `startResponse` lazily (a
  * generator) has its first chunk pulled to learn the status, and that chunk is sent
  * first.
@@ -29,7 +29,7 @@
  * @module
  */
 import { DISCARD, isHttpError, statusCode, wrapResponse, type Application, type Body, type Environ, type ResponseHooks, type StartResponse } from '@tsgi/core';
-import { ROUTING_ARGS } from './routing-args.js';
+import { ROUTE, ROUTING_ARGS } from './routing-args.js';
 
 export interface CascadeOptions {
   /**
@@ -62,6 +62,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
     const scriptName = environ.SCRIPT_NAME;
     const pathInfo = environ.PATH_INFO;
     const args = environ[ROUTING_ARGS];
+    const route = environ[ROUTE];
     for (let i = 0; i < last; i++) {
       try {
         const body = await wrapResponse(list[i]!, environ, startResponse, hooks, undefined);
@@ -69,7 +70,7 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
       } catch (error) {
         if (!refused(error)) throw error;
       }
-      restore(environ, scriptName, pathInfo, args);
+      restore(environ, scriptName, pathInfo, args, route);
     }
     return list[last]!(environ, startResponse);
   };
@@ -80,10 +81,12 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
   }
 }
 
-/** Puts back what a dispatcher changed, for the next attempt. */
-function restore(environ: Environ, scriptName: string, pathInfo: string, args: unknown): void {
+/** Puts back what a dispatcher changed (the route it matched too), for the next attempt. */
+function restore(environ: Environ, scriptName: string, pathInfo: string, args: unknown, route: unknown): void {
   environ.SCRIPT_NAME = scriptName;
   environ.PATH_INFO = pathInfo;
   if (args === undefined) delete environ[ROUTING_ARGS];
   else environ[ROUTING_ARGS] = args;
+  if (route === undefined) delete environ[ROUTE];
+  else environ[ROUTE] = route;
 }

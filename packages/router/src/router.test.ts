@@ -205,3 +205,45 @@ test('bad options and routes throw TypeErrors naming them', () => {
   const r = router().route(['GET', 'POST'], '/both', echo('both'));
   expect(() => r.post('/both', echo('again'))).toThrow(/conflicts/);
 });
+
+describe("tsgi.route: the matched route's template", () => {
+  const route = async (method: string, path: string, c = client) =>
+    (await c.request(method, path)).environ['tsgi.route'] as string | undefined;
+
+  test('is the pattern as written, for static, param, constrained and wildcard routes', async () => {
+    expect(await route('GET', '/')).toBe('/');
+    expect(await route('GET', '/users')).toBe('/users');
+    expect(await route('GET', '/users/42')).toBe('/users/:id');
+    expect(await route('DELETE', '/users/42')).toBe('/users/:id');
+    expect(await route('GET', '/users/42/edit')).toBe('/users/:id/edit');
+    expect(await route('GET', '/items/7')).toBe('/items/:id(\\d+)');
+    expect(await route('GET', '/files/a/b.txt')).toBe('/files/*path');
+    expect(await route('HEAD', '/users/42')).toBe('/users/:id'); // served by the GET route
+    expect(await route('PATCH', '/any')).toBe('/any');
+  });
+
+  test('a 404, 405 or answered OPTIONS has none, even when an outer layer had set one', async () => {
+    const stale: Application = (environ, start) => {
+      environ['tsgi.route'] = '/outer/*';
+      return app(environ, start);
+    };
+    const c = testClient(stale);
+    expect(await route('GET', '/nowhere', c)).toBeUndefined();
+    expect(await route('PUT', '/users/42', c)).toBeUndefined();
+    expect(await route('OPTIONS', '/users/42', c)).toBeUndefined();
+  });
+
+  test('goes under SCRIPT_NAME, decoded as UTF-8 like the pattern', async () => {
+    const mounted: Application = (environ, start) => {
+      environ.SCRIPT_NAME = '/caf\u00c3\u00a9'; // /café as PATH_INFO bytes
+      return app(environ, start);
+    };
+    expect(await route('GET', '/users/1', testClient(mounted))).toBe('/café/users/:id');
+  });
+
+  test("with trailingSlash 'ignore', the pattern without its trailing slash", async () => {
+    const c = testClient(router({ trailingSlash: 'ignore' }).get('/a/:b/', echo('x')));
+    expect(await route('GET', '/a/1/', c)).toBe('/a/:b');
+    expect(await route('GET', '/a/1', c)).toBe('/a/:b');
+  });
+});

@@ -6,8 +6,10 @@
  * What it does to the request: it matches PATH_INFO only (never SCRIPT_NAME, so it
  * works the same mounted under any prefix; an empty PATH_INFO counts as `/`), decodes
  * the params as UTF-8 and stores them in `environ['wsgiorg.routing_args']` as
- * `[positional, named]`, read back with `routingArgs(environ)`. The matched app's
- * response passes through untouched.
+ * `[positional, named]`, read back with `routingArgs(environ)`. The matched route's
+ * template, SCRIPT_NAME first (`/api/users/:id`), goes to `environ['tsgi.route']`
+ * for telemetry and logs (`http.route`); a miss (404, 405, OPTIONS, redirect) leaves
+ * none there. The matched app's response passes through untouched.
  *
  * What it answers itself:
  * - 404 (or the `notFound` app) when no pattern matches the path;
@@ -35,7 +37,7 @@ import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { allowOf } from './allow.js';
 import { ANY_METHOD, Matcher, type Table } from './matcher.js';
 import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
-import { setRoutingArgs } from './routing-args.js';
+import { clearRoute, setRoute, setRoutingArgs } from './routing-args.js';
 
 export interface RouterOptions {
   /**
@@ -106,6 +108,7 @@ export function router(options: RouterOptions = {}): Router {
     while (reached.length !== 0) reached.pop();
     const route = matcher.lookup(method, path, reached);
     if (route !== null) {
+      setRoute(environ, route.pattern);
       if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, path, matcher.bounds)) {
         return refuse(startResponse, 400);
       }
@@ -115,6 +118,7 @@ export function router(options: RouterOptions = {}): Router {
       // Only a wildcard can match the slash 'ignore' dropped (`/files/*` and `/files/`).
       const exact = matcher.lookup(method, environ.PATH_INFO);
       if (exact !== null) {
+        setRoute(environ, exact.pattern);
         if (!setRoutingArgs(environ, exact.names, environ.PATH_INFO, matcher.bounds)) return refuse(startResponse, 400);
         return exact.value(environ, startResponse);
       }
@@ -124,6 +128,7 @@ export function router(options: RouterOptions = {}): Router {
 
   // The slow path, apart so the hot one stays small: OPTIONS, 405, slash redirect, 404.
   function miss(environ: Environ, startResponse: StartResponse, method: string, path: string) {
+    clearRoute(environ);
     if (reached.length !== 0) {
       const allow = allowOf(reached);
       while (reached.length !== 0) reached.pop(); // cheaper than setting length

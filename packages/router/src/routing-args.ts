@@ -1,6 +1,9 @@
 /**
  * `wsgiorg.routing_args`: where a router leaves what it matched, as
- * `[positional, named]`, and the decoding of param values on the way in.
+ * `[positional, named]`, and the decoding of param values on the way in. Also
+ * `tsgi.route`: the template of the matched route, SCRIPT_NAME first
+ * (`/api/users/:id`), for telemetry and logs that must group requests by route
+ * (OpenTelemetry's `http.route`), never by the path with its ids.
  *
  * The gateway has already percent-decoded PATH_INFO into latin-1 "bytes as string"
  * (PEP 3333), so params are NOT percent-decoded again (that would turn `%2541` into
@@ -20,6 +23,8 @@
 import { nativeBytes, type Environ } from '@tsgi/core';
 
 export const ROUTING_ARGS = 'wsgiorg.routing_args';
+/** The environ key for the matched route template (docs/spec.md, lint rule `environ.route`). */
+export const ROUTE = 'tsgi.route';
 
 /** `[positional, named]`, as the wsgiorg.routing_args specification defines it. */
 export type RoutingArgs = [positional: string[], named: Record<string, string>];
@@ -28,6 +33,27 @@ export type RoutingArgs = [positional: string[], named: Record<string, string>];
 export function routingArgs(environ: Environ): RoutingArgs {
   const args = environ[ROUTING_ARGS];
   return Array.isArray(args) && args.length === 2 ? (args as RoutingArgs) : [[], {}];
+}
+
+/** The route template a router (or urlMap) left in `environ`, e.g. `/api/users/:id`; undefined when none matched. */
+export function routeTemplate(environ: Environ): string | undefined {
+  const route = environ[ROUTE];
+  return typeof route === 'string' ? route : undefined;
+}
+
+/**
+ * Publishes `template` (a pattern as written, or a mount's `/prefix/*`) under the
+ * mount point: SCRIPT_NAME, whose bytes are decoded as UTF-8 to read like the
+ * template, is put first. So routers and urlMaps nested in each other compose.
+ */
+export function setRoute(environ: Environ, template: string): void {
+  const script = environ.SCRIPT_NAME;
+  environ[ROUTE] = script ? (decodePathBytes(script) ?? script) + template : template;
+}
+
+/** A miss: no route matched here, whatever an outer mount had said. */
+export function clearRoute(environ: Environ): void {
+  if (environ[ROUTE] !== undefined) delete environ[ROUTE];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

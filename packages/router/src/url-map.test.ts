@@ -138,3 +138,24 @@ test('property: the mounted app sees SCRIPT_NAME + PATH_INFO equal to the normal
 function decodeLatin1(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+describe('tsgi.route through mounts', () => {
+  const route = async (c: ReturnType<typeof testClient>, path: string) =>
+    (await c.get(path)).environ['tsgi.route'] as string | undefined;
+
+  test('a mounted app that is no router gets the mount as /prefix/*; the root mount adds nothing', async () => {
+    expect(await route(client, '/admin/x')).toBe('/admin/*');
+    expect(await route(client, '/admin')).toBe('/admin/*');
+    expect(await route(client, '/api/v1/things')).toBe('/api/v1/*');
+    expect(await route(client, '/elsewhere')).toBeUndefined();
+  });
+
+  test('prefixes compose: urlMap in urlMap in front of a router gives the whole template', async () => {
+    const users = router().get('/users/:id', echo('user'));
+    const c = testClient(urlMap({ '/api': urlMap({ '/v1': users }) }));
+    expect(await route(c, '/api/v1/users/7')).toBe('/api/v1/users/:id');
+    // The router's miss clears the mount's route: a 404 has none.
+    expect(await route(c, '/api/v1/nobody')).toBeUndefined();
+    expect(await route(c, '/other')).toBeUndefined();
+  });
+});

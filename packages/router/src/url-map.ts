@@ -8,8 +8,11 @@
  * matching prefix wins, on segment boundaries only (`/admin` matches `/admin` and
  * `/admin/x`, never `/adminx`). The prefix moves from PATH_INFO to SCRIPT_NAME:
  * `/admin/x` gives SCRIPT_NAME `/admin`, PATH_INFO `/x`; `/admin` gives PATH_INFO ''.
- * The response passes through untouched. No match: 404 (or the `notFound` app; thrown
- * as an `HttpError` with `throwHttpErrors`).
+ * The mount's template (`/admin/*`, under any outer SCRIPT_NAME) goes to
+ * `environ['tsgi.route']`, for a mounted app that is no router; a router below
+ * replaces it with its own route. The response passes through untouched. No match:
+ * 404 (or the `notFound` app; thrown as an `HttpError` with `throwHttpErrors`), with
+ * no route.
  *
  * Keys are paths (`/admin`, written decoded) or URLs with a host
  * (`http://example.com/admin`, `//example.com/admin`): host keys match the Host header
@@ -32,6 +35,7 @@ import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { normalizePath } from './normalize-path.js';
 import { toPathBytes } from './pattern.js';
 import { notFoundApp, throwNotFoundApp } from './responses.js';
+import { clearRoute, decodePathBytes, setRoute } from './routing-args.js';
 
 export interface UrlMapOptions {
   /**
@@ -60,6 +64,8 @@ interface Mount {
   /** '' for the root; never ends in '/'. */
   readonly prefix: string;
   readonly prefixSlash: string;
+  /** The route this mount publishes, `/prefix/*` as written in the key (decoded). */
+  readonly template: string;
   readonly app: Application;
 }
 
@@ -92,12 +98,15 @@ export function urlMap(map: UrlMapEntries, options: UrlMapOptions = {}): Applica
       if (mount.host !== null && mount.host !== (mount.hostHasPort ? host : stripPort(host))) continue;
       const { prefix } = mount;
       if (prefix === '' || path === prefix || path.startsWith(mount.prefixSlash)) {
+        // The root mount adds nothing to the route an outer mount gave.
+        if (prefix !== '') setRoute(environ, mount.template);
         environ.SCRIPT_NAME = (environ.SCRIPT_NAME ?? '') + prefix;
         environ.PATH_INFO = prefix === '' ? path : path.slice(prefix.length);
         return mount.app(environ, startResponse);
       }
     }
     environ.PATH_INFO = path;
+    clearRoute(environ);
     return notFound(environ, startResponse);
   };
 }
@@ -116,7 +125,8 @@ function toMount(key: string, app: Application): Mount {
   }
   let prefix = normalizePath(toPathBytes(path));
   while (prefix.endsWith('/')) prefix = prefix.slice(0, -1);
-  return { key, host, hostHasPort: host !== null && stripPort(host) !== host, prefix, prefixSlash: prefix + '/', app };
+  const template = (decodePathBytes(prefix) ?? prefix) + '/*';
+  return { key, host, hostHasPort: host !== null && stripPort(host) !== host, prefix, prefixSlash: prefix + '/', template, app };
 }
 
 function requestHost(environ: Environ): string {

@@ -42,6 +42,8 @@ function send(message: ToPrimary): void {
 /** Runs this process as a worker until the primary stops it. */
 export async function runWorker(plan: WorkerPlan): Promise<void> {
   const { settings } = plan;
+  // For libraries in this process (clusterStore() of @tsgi/rate-limit): a primary answers shared-state messages.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('tsgi.cluster-worker')] = { workers: settings.workers };
   let served: Served[];
   defaultNodeEnv(settings);
   try {

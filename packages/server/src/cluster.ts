@@ -23,6 +23,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { bindUrl } from './bind-address.js';
 import { HandedSockets } from './cluster-handoff.js';
+import { SharedState, type SharedStateRequest } from './cluster-shared-state.js';
 import { bindAll, ListenError, type BoundSockets } from './cluster-sockets.js';
 import type { Settings } from './settings.js';
 import type { ToPrimary, ToWorker, WorkerPlan } from './cluster-worker.js';
@@ -57,6 +58,8 @@ export async function runPrimary(settings: Settings): Promise<never> {
   /** Connections that came while no worker was ready, oldest first. */
   const waiting: Waiting[] = [];
   let turn = 0;
+  /** Counters the workers share (clusterStore() of @tsgi/rate-limit). */
+  const sharedState = new SharedState();
   /** The workers that listen and are not being stopped; remade when one changes, not per connection. */
   let ready: Tracked[] = [];
   const refreshReady = (): void => {
@@ -130,11 +133,12 @@ export async function runPrimary(settings: Settings): Promise<never> {
       onListening: [],
     };
     tracked.set(child.pid!, entry);
-    child.on('message', (message: ToPrimary) => {
+    child.on('message', (message: ToPrimary | SharedStateRequest) => {
       if (message?.tsgi === 'took') {
         entry.handed.took(message.id);
         if (entry.stopWhenTaken && entry.handed.size === 0) sendStop(entry);
       } else if (message?.tsgi === 'heartbeat') entry.beat = Date.now();
+      else if (message?.tsgi === 'shared-state') sharedState.serve(child, message);
       else if (message?.tsgi === 'listening') onListening(entry);
       else if (message?.tsgi === 'fatal') fatal(message.message);
       else if (message?.tsgi === 'retire' && !entry.retiring && !stopping) {

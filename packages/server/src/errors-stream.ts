@@ -1,6 +1,7 @@
 /**
  * `wsgi.errors`: the text stream an application logs to, and where the gateway
- * reports the errors it turns into 500s or cut connections. By default it writes to
+ * reports the errors it turns into 500s or cut connections (core's `ResponseDriver`
+ * writes those lines). By default it writes to
  * `process.stderr`; `serve({ errors })` takes any node Writable or an `ErrorStream`.
  *
  * @example
@@ -9,7 +10,7 @@
  * @see https://peps.python.org/pep-3333/#input-and-error-streams
  * @module
  */
-import { describeError, type ErrorStream } from '@tsgi/core';
+import type { ErrorStream } from '@tsgi/core';
 
 /** Anything with a `write(text)` (a node Writable, a test's recorder) or a full ErrorStream. */
 export type ErrorsOption = ErrorStream | { write(text: string): unknown };
@@ -37,15 +38,3 @@ export function toErrorStream(target: ErrorsOption = process.stderr): ErrorStrea
   return new WritableErrorStream(target);
 }
 
-/**
- * One log entry for an error the gateway handled, with the request that caused it.
- * Never throws: it runs in the gateway's error paths, with no catch above them, and
- * `error` is whatever the app threw (`describeError` copes with any value).
- */
-export function logError(errors: ErrorStream, what: string, method: string, target: string, error: unknown): void {
-  try {
-    errors.write(`tsgi: ${what} (${method} ${target}): ${describeError(error)}\n`);
-  } catch {
-    // A broken log must not take the server down with it.
-  }
-}

@@ -36,7 +36,7 @@
  * @module
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { ConnectionAbort, describeError, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { ConnectionAbort, describeError, isPromise, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
 import { parseHeaderBlock } from './from-node-headers.js';
 import { environRequest } from './from-node-request.js';
 import { ListenerBody, ListenerSocket } from './from-node-socket.js';
@@ -266,9 +266,7 @@ export function fromNodeListener(
       try {
         result = run(req, res);
         // Inside the try: `then` may be a getter (or a Proxy trap) that throws.
-        if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-          (result as PromiseLike<unknown>).then(undefined, onListenerError.bind(exchange));
-        }
+        if (isPromise(result)) result.then(undefined, onListenerError.bind(exchange));
       } catch (error) {
         onListenerError.call(exchange, error);
         return;

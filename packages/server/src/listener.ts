@@ -1,8 +1,8 @@
 /**
  * `toNodeListener(app)`: a tsgi application as a node:http `(req, res)` listener,
  * for `http.createServer`, `https.createServer`, supertest or light-my-request.
- * It builds the environ, calls the app, and hands what it returns to the response
- * writer. A sync app returning an array never touches a Promise.
+ * It builds the environ and hands the app to the response writer, which calls it and
+ * sends what it returns. A sync app returning an array never touches a Promise.
  *
  * Register it for 'checkContinue' as well so `100 Continue` waits for the app to read
  * (`serve()` does); without that node answers `100 Continue` itself, at once.
@@ -17,7 +17,7 @@
  */
 import cluster from 'node:cluster';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Application, Body } from '@tsgi/core';
+import type { Application } from '@tsgi/core';
 import { buildEnviron, type EnvironConfig } from './environ.js';
 import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
@@ -68,23 +68,6 @@ export interface ListenerOptions {
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-function isThenable(value: unknown): value is PromiseLike<Body> {
-  return typeof (value as PromiseLike<Body> | null)?.then === 'function';
-}
-
-async function respondLater(writer: NodeResponseWriter, pending: PromiseLike<Body>): Promise<void> {
-  // While the app works on its answer, a client that leaves is told to environ['tsgi.connection'].
-  writer.watchClose();
-  let body: Body;
-  try {
-    body = await pending;
-  } catch (error) {
-    writer.fail(error);
-    return;
-  }
-  writer.respond(body);
-}
-
 /** Checks the listener options and fills in their defaults. */
 export function resolveListenerOptions(options: ListenerOptions): EnvironConfig {
   const { urlScheme, serverName, serverPort, multiprocess } = options;
@@ -134,19 +117,9 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     const input = environ['wsgi.input'];
     const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
     environ['tsgi.connection'] = writer.connection;
-    let result: Body | Promise<Body>;
-    try {
-      result = app(environ, writer.startResponse);
-      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
-      if (isThenable(result)) {
-        void respondLater(writer, result);
-        return;
-      }
-    } catch (error) {
-      writer.fail(error);
-      return;
-    }
-    writer.respond(result);
+    // While an async app works on its answer, a client that leaves is told through
+    // environ['tsgi.connection']; the writer never rejects.
+    void writer.run(app, environ);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {

@@ -5,7 +5,7 @@
  * Where the runtime has a `Buffer` (Node, Bun, Workers with nodejs_compat), its native
  * `indexOf` searches a plain `Uint8Array` too, at memory speed; elsewhere a
  * Boyer-Moore-Horspool search in JavaScript does. Both are picked once, at first use.
- * Measured on a 10 MB upload: see README-MEASURED.md.
+ * Measured on a 10 MB upload: see the package README (Multipart uploads, Measured).
  *
  * @example
  * const find = byteSearch(new TextEncoder().encode('\r\n--xyz'));

@@ -1,4 +1,4 @@
-import { isValidRequestId, MAX_REQUEST_ID_LENGTH, requestIdGenerator } from './request-id.js';
+import { isValidRequestId, MAX_REQUEST_ID_LENGTH, requestIdGenerator } from './request-id-value.js';
 
 describe('isValidRequestId', () => {
   it('accepts tokens such as UUIDs and prefixed ids', () => {

@@ -6,14 +6,17 @@
  * called the same number of times. With `lint()` around the app a broken row fails
  * with the rule id the row names; a good row passes unchanged.
  *
+ * It lives here, not under one package: it imports every output, and core (whose
+ * `ResponseDriver` they all run) depends on none of them.
+ *
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  */
-import type { Application } from '@tsgi/core';
+import { ConnectionAbort, type Application, type Body } from '@tsgi/core';
 import { toFetch } from '@tsgi/fetch';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
 import { testClient } from '@tsgi/testing';
-import { HOSTILE } from './hostile-values.js';
+import { HOSTILE } from '../../packages/core/test/hostile-values.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const TEXT: [string, string] = ['Content-Type', 'text/plain'];
@@ -40,6 +43,8 @@ function counted<B extends object>(body: B, closed: () => void): B & { close(): 
 function* generate(...chunks: string[]): Generator<Uint8Array> {
   for (const chunk of chunks) yield bytes(chunk);
 }
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function* produce(...chunks: string[]): AsyncGenerator<Uint8Array> {
   for (const chunk of chunks) {
@@ -272,13 +277,95 @@ const ROWS: Row[] = [
     closes: 0,
     rule: 'headers.content-length',
   },
+  {
+    // Every output awaits any thenable, as `await` does (core's isPromise), and lint accepts it.
+    name: 'an app that returns a thenable, not a Promise',
+    app: (closed) => (_e, start) =>
+      ({
+        then(resolve: (body: Body) => void) {
+          start('200 OK', [TEXT]);
+          resolve(counted([bytes('later')], closed));
+        },
+      }) as unknown as Body,
+    outcome: '200 later',
+    closes: 1,
+  },
+  {
+    // The first chunk of a sync body is held one step (it goes out with a Content-Length
+    // if it is the only one), but for the app the headers went out with it.
+    name: 'a sync body that throws after its first chunk',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          start('200 OK', [TEXT]);
+          yield bytes('first');
+          throw new Error('template failed');
+        })(),
+        closed,
+      ),
+    outcome: 'cut',
+    closes: 1,
+  },
+  {
+    name: 'excInfo after a sync body’s first chunk is rethrown',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          start('200 OK', [TEXT]);
+          yield bytes('first');
+          start('500 Internal Server Error', [TEXT], new Error('late failure'));
+        })(),
+        closed,
+      ),
+    outcome: 'cut',
+    closes: 1,
+  },
+  {
+    name: 'write() inside a sync body keeps the order of its bytes',
+    app: (closed) => (_e, start) =>
+      counted(
+        (function* () {
+          const write = start('200 OK', [TEXT]);
+          yield bytes('a');
+          write(bytes('b'));
+          yield bytes('c');
+        })(),
+        closed,
+      ),
+    outcome: '200 abc',
+    closes: 1,
+    rule: 'write.in-body',
+  },
+  {
+    // The app asks for the connection to be dropped: no 500, no log line.
+    name: 'a ConnectionAbort before the headers',
+    app: () => () => {
+      throw new ConnectionAbort('upstream reset');
+    },
+    outcome: 'cut',
+    closes: 0,
+  },
+  {
+    name: 'a ConnectionAbort from the body after the headers',
+    app: (closed) => (_e, start) =>
+      counted(
+        (async function* () {
+          start('200 OK', [TEXT]);
+          yield bytes('first');
+          await tick();
+          throw new ConnectionAbort('upstream reset');
+        })(),
+        closed,
+      ),
+    outcome: 'cut',
+    closes: 1,
+  },
 ];
 
 /**
  * An app may throw anything: each value String() or `.stack` cannot take, thrown at
  * each point before and after the headers, must give every output the same 500 or cut.
  */
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 for (const [name, make] of HOSTILE) {
   ROWS.push(
     {
@@ -358,10 +445,26 @@ afterAll(() => server.close());
 const RUNNERS: Record<string, Runner> = {
   'serve()': async (app, method) => {
     served = app;
-    return outcomeOf(await fetch(server.url, { method }));
+    let response: Response;
+    try {
+      response = await fetch(server.url, { method });
+    } catch {
+      // Cut before any status line.
+      return 'cut';
+    }
+    return outcomeOf(response);
   },
-  // unlinted: as for serve() above, the outputs are compared on the apps as written.
-  'toFetch()': async (app, method) => outcomeOf(await toFetch(app, { errors: () => undefined })(new Request('http://localhost/', { method }))),
+  'toFetch()': async (app, method) => {
+    let response: Response;
+    try {
+      // unlinted: as for serve() above, the outputs are compared on the apps as written.
+      response = await toFetch(app, { errors: () => undefined })(new Request('http://localhost/', { method }));
+    } catch {
+      // Before a Response exists a fetch handler drops the exchange by rejecting.
+      return 'cut';
+    }
+    return outcomeOf(response);
+  },
   'testClient()': async (app, method) => {
     try {
       const response = await testClient(app, { lint: false, catchErrors: true }).request(method, '/');

@@ -1,9 +1,11 @@
 /**
- * Request ids: an incoming `X-Request-Id` is reused when it is safe to echo and to
- * log (RFC 9110 token characters, at most {@link MAX_REQUEST_ID_LENGTH}); otherwise
- * a new one is made. The default generator is a random per-process prefix and a
- * counter: unique across processes for practical purposes, and far cheaper per
- * request than a UUID.
+ * Request id values: which incoming ids are safe to reuse (echo in a header, write in
+ * a log line or JSON unescaped: RFC 9110 token characters, at most
+ * {@link MAX_REQUEST_ID_LENGTH}), and a cheap generator. `requestId()` makes ids with
+ * `crypto.randomUUID()` by default (unguessable, and saying nothing about how many
+ * requests a process served); {@link requestIdGenerator} is a random per-process
+ * prefix and a counter, unique across processes for practical purposes and a
+ * fraction of a UUID's cost, which `accessLog()` uses when no `requestId()` ran.
  *
  * @example
  * const next = requestIdGenerator();

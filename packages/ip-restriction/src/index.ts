@@ -1,0 +1,1 @@
+export { ipRestriction, type IpRestrictionOptions } from './ip-restriction.js';
