@@ -25,13 +25,17 @@
  * @module
  */
 import { Readable } from 'node:stream';
-import { isConnectionAbort, ResponseDriver, type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { isConnectionAbort, readableError, ResponseDriver, type Application, type Environ, type ErrorStream } from '@tsgi/core';
 import type { KoaContextLike } from './koa-body.js';
+
+function ignore(): void {}
 
 /** `ctx.body` for a streamed response: each read lets the walk go on; destroyed early, the client is gone. */
 class KoaBodyStream extends Readable {
   constructor(private readonly response: KoaResponse) {
     super();
+    // Its error is the walk's, already logged; it may break before Koa listens.
+    this.on('error', ignore);
   }
 
   override _read(): void {
@@ -101,13 +105,17 @@ export class KoaResponse extends ResponseDriver {
 
   protected sendAbort(error: unknown): void {
     if (this.stream !== undefined) {
-      if (!this.stream.destroyed) this.stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      // The walk logged the error. The stream breaks (a layer above reading it sees an
+      // error) and the connection is cut, as the server cuts it: Koa may not have
+      // written the head yet, and would answer a broken stream with a 500 of its own.
+      if (!this.stream.destroyed) this.stream.destroy(new Error('toKoa: the response was cut after its head went out (see wsgi.errors)'));
+      this.ctx.res.destroy();
     } else if (isConnectionAbort(error)) {
       // The middleware asked to drop the connection: no answer at all.
       this.ctx.respond = false;
       this.ctx.res.destroy();
       this.decide();
-    } else this.decide(error);
+    } else this.decide(readableError(error, 'toKoa: the middleware failed: '));
   }
 
   /** Koa answers errors from before the head with its own error handling, unlogged here. */

@@ -31,7 +31,7 @@ export {
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
-export { OPAQUE_VALUE, describeError, type DescribeErrorOptions } from './describe-error.js';
+export { OPAQUE_VALUE, describeError, readableError, type DescribeErrorOptions } from './describe-error.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
