@@ -22,6 +22,7 @@ import {
   hookClose,
   isClientDisconnected,
   isNoContentStatus,
+  isPromise,
   statusCode,
   type Body,
   type CloseHook,
@@ -178,7 +179,8 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
       this.finish();
       throw error;
     }
-    if (result && typeof result.then === 'function') return result.finally(() => this.finish());
+    // Any thenable (core's isPromise, as the gateway awaits it), not only a Promise with finally().
+    if (isPromise(result)) return Promise.resolve(result).finally(() => this.finish());
     this.finish();
   }
 
