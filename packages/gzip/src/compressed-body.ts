@@ -14,7 +14,7 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { checkChunk, type BodyWalk } from '@tsgi/core';
+import { checkChunk, isPromise, type BodyWalk } from '@tsgi/core';
 import type { Pump } from './content-encoder.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -71,7 +71,8 @@ export class CompressedBody implements AsyncIterableIterator<Uint8Array> {
     this.pump.destroy();
     try {
       const stopped = this.walk.stop();
-      return stopped instanceof Promise ? stopped.then(ignore, ignore) : undefined;
+      // return() may give any thenable (core's isPromise), not only a Promise.
+      return isPromise(stopped) ? Promise.resolve(stopped).then(ignore, ignore) : undefined;
     } catch {
       return undefined;
     }

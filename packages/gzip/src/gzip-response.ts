@@ -30,6 +30,7 @@ import {
   concatBytes,
   isAsyncBody,
   isNoContentStatus,
+  isPromise,
   statusCode,
   type Body,
   type Environ,
@@ -185,7 +186,7 @@ export class GzipResponse {
   /** The whole body compressed in one call, sent with its Content-Length. */
   private oneShot(chunks: Uint8Array[], length: number): Body | Promise<Body> {
     const output = this.encoder!.compress(chunks.length === 1 ? chunks[0]! : concatBytes(chunks, length));
-    if (output instanceof Promise) return output.then((compressed) => this.compressedBody(compressed));
+    if (isPromise<Uint8Array>(output)) return Promise.resolve(output).then((compressed) => this.compressedBody(compressed));
     return this.compressedBody(output);
   }
 
