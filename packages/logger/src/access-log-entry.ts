@@ -20,6 +20,7 @@ import {
   checkChunk,
   getHeader,
   hookClose,
+  isAsyncBody,
   isClientDisconnected,
   isNoContentStatus,
   isPromise,
@@ -137,8 +138,10 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
       this.knownBytes = fileBodyLength(body, this.headers);
       return hookClose(body, this);
     }
-    if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
-    return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
+    // Async first, as every walker decides (core's isAsyncBody): adding the log must not
+    // change which iterator of a body that has both is walked.
+    if (isAsyncBody(body)) return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
+    return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
   }
 
   /** The app threw before returning a body: log now, the gateway answers 500. */

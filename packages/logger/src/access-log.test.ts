@@ -453,3 +453,23 @@ describe('thenables (core isPromise: what the gateway awaits, the access log awa
     expect(lines()[0]).toContain('"GET /c HTTP/1.1" 200 2');
   });
 });
+
+test('a body with both iterators is walked as every gateway walks it (async first, core isAsyncBody), with the log or without', async () => {
+  const walked: string[] = [];
+  const body = (): Body => ({
+    *[Symbol.iterator]() {
+      walked.push('sync');
+      yield enc('s');
+    },
+    async *[Symbol.asyncIterator]() {
+      walked.push('async');
+      yield enc('a');
+    },
+  });
+  const app: Application = (_environ, startResponse) => (startResponse('200 OK', [['Content-Type', 'text/plain']]), body());
+  const { logger } = setup();
+  const bare = await testClient(app).get('/');
+  const logged = await testClient(logger(app)).get('/');
+  expect([bare.text, logged.text]).toEqual(['a', 'a']);
+  expect(walked).toEqual(['async', 'async']);
+});
