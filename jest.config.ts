@@ -13,8 +13,8 @@ const config: Config = {
   moduleNameMapper: {
     // Workspace packages resolve to their sources: tests need no build step.
     '^@tsgi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
-    // @tsgi/adapters' subpath exports (one per host framework).
-    '^@tsgi/adapters/([a-z0-9]+)$': '<rootDir>/packages/adapters/src/$1.ts',
+    // Subpath exports: @tsgi/adapters/hono, @tsgi/server/gateway, ... (one source file each).
+    '^@tsgi/([a-z-]+)/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     // Sources are ESM and import siblings as './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -5,7 +5,9 @@
  * (BENCH_LOAD_CPU), all on 127.0.0.1, in interleaved rounds. Ratios are to the
  * scenario's node:http row and to its tsgi row, from the same run. `router` runs
  * bench/router/router.bench.ts (the matcher lookup, then dispatch through router() against
- * find-my-way's lookup by request class) in a pinned child.
+ * find-my-way's lookup by request class) in a pinned child; `websocket` runs
+ * bench/websocket/websocket.bench.ts (echo round trips and 1 KB messages against plain
+ * `ws`, @hono/node-ws and crossws).
  *
  * With `--save`, writes bench/results/<scenario>-<time>.json per scenario and
  * bench/results/latest.json (every scenario of this run, merged over the previous
@@ -26,6 +28,8 @@ import { BENCH_HELP, goalMet, parseBenchArgs, resultsDir, shownRatio, type Bench
 import { BENCH_DIR, configFromEnv, hasTaskset, pinSelf, runRounds, startTarget, type BenchConfig, type RunningTarget } from './lib/harness.js';
 import type { RowJson } from './lib/render.js';
 import { SCENARIOS, selectScenarios, type Row, type Scenario } from './lib/scenarios.js';
+import { REDIS_URL_ENV } from './lib/target.js';
+import { startRedis } from '../packages/redis/test/redis-server.js';
 
 const options = ((): BenchOptions => {
   try {
@@ -76,6 +80,9 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
       nodeFlags: row.nodeFlags,
     });
   const targets: RunningTarget[] = [];
+  // The targets inherit this process's environment, with the Redis URL.
+  const redis = scenario.redis ? await startRedis() : undefined;
+  if (redis !== undefined) process.env[REDIS_URL_ENV] = redis.url;
   try {
     for (const row of rows) targets.push(await start(row));
     const fresh = process.env.BENCH_FRESH !== '0';
@@ -125,6 +132,7 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
     };
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
+    await redis?.stop();
   }
 }
 
@@ -181,6 +189,12 @@ async function main(): Promise<void> {
   for (const name of names) {
     if (name === 'router') {
       scenarios.router = { scenario: 'router', date: new Date().toISOString(), ...(runRouterBench(config.serverCpu) as object) };
+      continue;
+    }
+    if (name === 'websocket') {
+      // Its own harness (autocannon speaks HTTP only): echo round trips and 1 KB messages vs ws, @hono/node-ws, crossws.
+      console.log('\n## websocket: echo round trips and 1 KB messages (bench/websocket/websocket.bench.ts)');
+      execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'websocket', 'websocket.bench.ts')], { stdio: 'inherit', cwd: join(BENCH_DIR, '..') });
       continue;
     }
     const result = await runScenario(SCENARIOS.find((s) => s.name === name)!, config, keep);

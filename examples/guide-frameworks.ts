@@ -6,7 +6,8 @@ import { fromFetch } from '@tsgi/fetch';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { urlMap } from '@tsgi/router';
-import { fromNodeListener, serve } from '@tsgi/server';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve } from '@tsgi/server';
 
 // An Express app, written as usual. Mounted under /api, it sees `req.url` without the
 // prefix and the prefix in `req.baseUrl`, as with `app.use('/api', sub)`.

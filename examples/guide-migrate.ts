@@ -4,7 +4,8 @@ import { httpErrors } from '@tsgi/errors';
 import { accessLog } from '@tsgi/logger';
 import { json, request } from '@tsgi/request';
 import { cascade, router } from '@tsgi/router';
-import { fromNodeListener, serve } from '@tsgi/server';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve } from '@tsgi/server';
 
 // The Express app you have today, unchanged.
 const legacy = express();

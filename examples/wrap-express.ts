@@ -7,7 +7,8 @@ import express from 'express';
 import { compose } from '@tsgi/core';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
-import { fromNodeListener, serve } from '@tsgi/server';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve } from '@tsgi/server';
 
 // The Express app, written as it always is.
 export const expressApp = express();

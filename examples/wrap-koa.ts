@@ -9,7 +9,8 @@ import Router from '@koa/router';
 import { compose } from '@tsgi/core';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
-import { fromNodeListener, serve } from '@tsgi/server';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve } from '@tsgi/server';
 
 const router = new Router();
 router.get('/users/:id', (ctx) => {

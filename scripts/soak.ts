@@ -14,7 +14,11 @@
  * Both fail unless every body the app returned was closed exactly once (close() calls
  * === app calls that returned one) and every streamed body that started ran its `finally`.
  *
+ * - websocket (only when named): idle WebSocket connections held while the gateway
+ *   pings them, memory sampled each second (scripts/soak-websocket.ts).
+ *
  * Usage: tsx --expose-gc scripts/soak.ts [total=50000] [all|mixed|pipelined-abort]
+ *        tsx --expose-gc scripts/soak.ts 0 websocket [sockets=1000] [seconds=10]
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -26,9 +30,19 @@ import { serve } from '@tsgi/server';
 
 const TOTAL = Number(process.argv[2] ?? 50_000);
 const MODE = process.argv[3] ?? 'all';
-if (!['all', 'mixed', 'pipelined-abort'].includes(MODE)) {
-  console.error(`soak: the mode must be all, mixed or pipelined-abort, got ${MODE}`);
+if (!['all', 'mixed', 'pipelined-abort', 'websocket'].includes(MODE)) {
+  console.error(`soak: the mode must be all, mixed, pipelined-abort or websocket, got ${MODE}`);
   process.exit(2);
+}
+if (MODE === 'websocket') {
+  const { soakWebSockets } = await import('./soak-websocket.js');
+  const report = await soakWebSockets(Number(process.argv[4] ?? 1000), Number(process.argv[5] ?? 10));
+  if (report.problems.length > 0) {
+    console.error(`soak: FAILED: ${report.problems.join('; ')}`);
+    process.exit(1);
+  }
+  console.log('soak: OK (every socket held, heap flat, every close handler ran once)');
+  process.exit(0);
 }
 const CONCURRENCY = 32;
 const PIPELINED_CONNECTIONS = 2000;

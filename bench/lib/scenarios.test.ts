@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SCENARIOS, selectScenarios } from './scenarios.js';
-import type { Target } from './target.js';
+import { REDIS_URL_ENV, type Target } from './target.js';
+import { startRedis, type RedisServer } from '../../packages/redis/test/redis-server.js';
 import rawNode from '../targets/raw-node.js';
 import tsgi from '../targets/tsgi.js';
 import connectTarget from '../targets/connect.js';
@@ -21,6 +22,18 @@ import expressTarget from '../targets/express.js';
 import { STACK_PATH } from './workload.js';
 
 const MODULES: Record<string, Target> = { 'raw-node': rawNode, tsgi, connect: connectTarget, fastify, hono, koa, express: expressTarget };
+
+// The scenarios with `redis: true` get a real redis-server, as run.ts gives them.
+let redis: RedisServer | undefined;
+beforeAll(async () => {
+  if (!SCENARIOS.some((s) => s.redis)) return;
+  redis = await startRedis();
+  process.env[REDIS_URL_ENV] = redis.url;
+});
+afterAll(async () => {
+  delete process.env[REDIS_URL_ENV];
+  await redis?.stop();
+});
 
 interface Answer {
   status: number;

@@ -6,7 +6,7 @@
 import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-workload.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
-import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH } from './workload.js';
+import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH, UPLOAD_ANSWER, UPLOAD_HEADERS, UPLOAD_PATH, uploadRequestBody } from './workload.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -39,6 +39,8 @@ export interface Scenario {
   method?: string;
   body?: Buffer;
   rows: readonly Row[];
+  /** run.ts starts a redis-server (no persistence, a free port) for the scenario and passes its URL in BENCH_REDIS_URL. @default false */
+  redis?: boolean;
   /** The node:http row every ratio is taken against (1.00x). */
   baseline: string;
   /** The tsgi row of the second ratio column. */
@@ -187,6 +189,35 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'upload-10mb',
+    title: 'Multipart upload, 10 MB',
+    what: `POST ${UPLOAD_PATH} with a multipart/form-data body of one 10 MB file and 5 small fields; every row reads the fields and counts the file's bytes as they stream past (nothing kept): busboy piped from node:http, request(environ).multipart() under serve(), @fastify/multipart's request.parts(), multer with a counting storage engine on Express, and Hono's c.req.parseBody() (the whole body in memory: it has no streamed form). tsgi(form) and express(multer disk) store the file in a temp file and remove it after. Run it with few connections (BENCH_CONNECTIONS=4): each request is 10 MB.`,
+    path: UPLOAD_PATH,
+    headers: UPLOAD_HEADERS,
+    method: 'POST',
+    get body() {
+      return uploadRequestBody();
+    },
+    rows: [
+      row('raw-node', 'raw-node', 'upload'),
+      row('tsgi', 'tsgi', 'upload'),
+      row('fastify', 'fastify', 'upload'),
+      row('express', 'express', 'upload'),
+      row('hono', 'hono', 'upload'),
+      row('tsgi(form)', 'tsgi', 'upload-form'),
+      row('express(multer disk)', 'express', 'upload-disk'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: UPLOAD_ANSWER, gzip: false },
+    goals: [
+      { row: 'tsgi', vs: 'fastify', min: 1.0, text: 'multipart upload >= 1.0x Fastify + @fastify/multipart' },
+      { row: 'tsgi', vs: 'express', min: 1.0, text: 'multipart upload >= 1.0x Express + multer' },
+      { row: 'tsgi', vs: 'hono', min: 1.0, text: "multipart upload >= 1.0x Hono's parseBody()" },
+      { row: 'tsgi(form)', vs: 'express(multer disk)', min: 1.0, text: 'upload stored to a temp file >= 1.0x multer disk storage' },
+    ],
+  },
+  {
     name: 'logger-stack',
     title: 'Access log on the realistic stack',
     what: 'the tsgi stack above with and without accessLog() (combined, batched), beside the hand-written node:http stack.',
@@ -305,6 +336,26 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+rateLimit', vs: 'hono+hono-rate-limiter', min: 1.0, text: 'tsgi + rateLimit() >= 1.0x Hono + hono-rate-limiter' },
     ],
   },
+  {
+    name: 'rate-limit-redis',
+    title: 'Rate limiting, Redis store',
+    what: `hello world under tsgi's rateLimit() (GCRA, one client, a quota of ${RATE_LIMIT_QUOTA.toLocaleString('en')} a minute so nothing is refused) with the memory store and with @tsgi/redis's redisStore() on a local redis-server (ioredis, offline queue off, fail closed so a store failure would show as a 503): one EVALSHA round trip per request.`,
+    path: '/',
+    headers: {},
+    redis: true,
+    rows: [
+      row('raw-node', 'raw-node', 'hello'),
+      row('tsgi', 'tsgi', 'hello'),
+      row('tsgi+rateLimit', 'tsgi', 'hello+rate-limit'),
+      row('tsgi+rateLimit(redis)', 'tsgi', 'hello+rate-limit-redis'),
+    ],
+    baseline: 'raw-node',
+    tsgi: 'tsgi',
+    expect: { status: 200, body: Buffer.from(HELLO_TEXT), gzip: false },
+    goals: [
+      { row: 'tsgi+rateLimit(redis)', vs: 'tsgi+rateLimit', min: 0.5, text: '(reference) the Redis store, a network round trip per request, keeps >= 0.5x the memory store' },
+    ],
+  },
   ...(['1k', '1m'] as const).map((size): Scenario => ({
     name: `static-${size}`,
     title: `Static file, ${size === '1k' ? '1 KB' : '1 MB'}`,
@@ -348,12 +399,12 @@ export const SCENARIOS: readonly Scenario[] = [
 export const GROUPS: Readonly<Record<string, readonly string[]>> = {
   gzip: ['gzip-10k', 'gzip-small', 'gzip-1mb'],
   static: ['static-1k', 'static-1m'],
-  all: [...SCENARIOS.map((s) => s.name), 'router'],
+  all: [...SCENARIOS.map((s) => s.name), 'router', 'websocket'],
 };
 
 /** Expands a BENCH_SCENARIOS list (`stack,gzip`) into scenario names, in suite order. */
 export function selectScenarios(list: string | undefined): string[] {
-  const known = new Set([...SCENARIOS.map((s) => s.name), 'router']);
+  const known = new Set([...SCENARIOS.map((s) => s.name), 'router', 'websocket']);
   const wanted = new Set<string>();
   for (const name of (list ?? 'all').split(',').map((s) => s.trim()).filter(Boolean)) {
     const names = GROUPS[name] ?? [name];

@@ -26,6 +26,9 @@ export const HELLO = Buffer.from(HELLO_TEXT);
 /** The `rate-limit` scenario's quota per minute: far above what one client sends, so every row counts and none refuses. */
 export const RATE_LIMIT_QUOTA = 1_000_000_000;
 
+/** The variable run.ts (and the scenario test) sets to the redis-server it started for a scenario with `redis: true`. */
+export const REDIS_URL_ENV = 'BENCH_REDIS_URL';
+
 export function unknownScenario(target: string, scenario: string): never {
   throw new Error(`bench target ${target} has no scenario "${scenario}"`);
 }

@@ -152,3 +152,43 @@ export function handRouter(): (method: string, path: string) => boolean {
     return false;
   };
 }
+
+/** The upload scenario's path and limits: one 10 MB file and 5 fields in one multipart/form-data body. */
+export const UPLOAD_PATH = '/upload';
+export const UPLOAD_FILE_SIZE = 10 * 1024 * 1024;
+/** Above the body, so that no row refuses it; every parser is given it as its file and total limit. */
+export const UPLOAD_LIMIT = 16 * 1024 * 1024;
+const UPLOAD_BOUNDARY = '----tsgiBenchUpload7MA4YWxkTrZu0gW';
+export const UPLOAD_HEADERS: Readonly<Record<string, string>> = { 'content-type': `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` };
+export const UPLOAD_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['title', 'Holiday'],
+  ['album', 'Summer 2026'],
+  ['author', 'bench'],
+  ['tags', 'sea,sun'],
+  ['visibility', 'private'],
+];
+
+/** What every upload target answers: the fields it read, the title, and the file's byte count. */
+export function uploadAnswer(fields: number, title: string | undefined, size: number): string {
+  return JSON.stringify({ fields, title, size });
+}
+export const UPLOAD_ANSWER = Buffer.from(uploadAnswer(UPLOAD_FIELDS.length, 'Holiday', UPLOAD_FILE_SIZE));
+
+let uploadBody: Buffer | undefined;
+/** The request body (built once, on first use: the servers never need it). */
+export function uploadRequestBody(): Buffer {
+  if (uploadBody !== undefined) return uploadBody;
+  const pieces: Buffer[] = [];
+  for (const [name, value] of UPLOAD_FIELDS) {
+    pieces.push(Buffer.from(`--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  const file = Buffer.alloc(UPLOAD_FILE_SIZE);
+  // Not all zeros nor one byte repeated: a search that skips on a repeated byte would flatter itself.
+  for (let i = 0; i < file.length; i++) file[i] = (i * 7919) & 0xff;
+  pieces.push(
+    Buffer.from(`--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="photo.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    file,
+    Buffer.from(`\r\n--${UPLOAD_BOUNDARY}--\r\n`),
+  );
+  return (uploadBody = Buffer.concat(pieces));
+}

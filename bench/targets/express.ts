@@ -7,7 +7,10 @@
  * measures on node:http and through tsgi's fromNodeListener; `json+mw` adds morgan
  * and compression. `gzip-json` is that app under compression alone, `gzip-json+tsgi`
  * under tsgi's gzip() mounted by toConnect (the `adapters` scenario); `json-post` parses a
- * JSON POST with express.json(). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
+ * JSON POST with express.json(); `upload` reads a multipart body with multer (its
+ * storage engine API counting the file's bytes as they stream, nothing kept) and
+ * `upload-disk` with multer's disk storage (the file written to a temp dir, removed
+ * after the answer). ETag and X-Powered-By are off outside `hello`, as tsgi sends neither.
  */
 import { createServer, type RequestListener } from 'node:http';
 import compression from 'compression';
@@ -16,12 +19,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import morgan from 'morgan';
+import multer from 'multer';
+import { unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { toConnect } from '@tsgi/adapters';
 import { gzip } from '@tsgi/gzip';
 import { listen } from '../lib/listen.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
-import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, UPLOAD_LIMIT, UPLOAD_PATH, uploadAnswer, USER } from '../lib/workload.js';
 
 function sendJson(_req: Request, res: Response): void {
   res.set('Content-Type', JSON_TYPE).send(JSON_10K);
@@ -76,6 +82,27 @@ export function expressApp(scenario: string): RequestListener {
     });
     return app;
   }
+  if (scenario === 'upload' || scenario === 'upload-disk') {
+    const counting: multer.StorageEngine = {
+      _handleFile(_req, file, done) {
+        let size = 0;
+        file.stream.on('data', (chunk: Buffer) => (size += chunk.byteLength));
+        file.stream.on('end', () => done(null, { size }));
+        file.stream.on('error', done);
+      },
+      _removeFile(_req, _file, done) {
+        done(null);
+      },
+    };
+    const storage = scenario === 'upload' ? counting : multer.diskStorage({ destination: tmpdir() });
+    const uploads = multer({ storage, limits: { fileSize: UPLOAD_LIMIT, fieldSize: UPLOAD_LIMIT } });
+    app.post(UPLOAD_PATH, uploads.single('photo'), (req, res) => {
+      const fields = req.body as Record<string, string>;
+      res.type(JSON_TYPE).send(uploadAnswer(Object.keys(fields).length, fields.title, req.file?.size ?? -1));
+      if (req.file?.path !== undefined) void unlink(req.file.path);
+    });
+    return app;
+  }
   if (scenario !== 'stack') unknownScenario('express', scenario);
   app.use(morgan('combined', { stream: openLogStream() }));
   app.use(compression({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }));
@@ -88,7 +115,7 @@ export function expressApp(scenario: string): RequestListener {
 
 const target: Target = {
   name: 'express 5',
-  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
+  scenarios: ['hello', 'hello+cors', 'hello+helmet', 'hello+rate-limit', 'stack', 'json', 'json+mw', 'gzip-json', 'gzip-json+tsgi', 'json-post', 'upload', 'upload-disk'],
   start(scenario, port) {
     if (!this.scenarios.includes(scenario)) unknownScenario('express', scenario);
     return listen(createServer(expressApp(scenario)), port);

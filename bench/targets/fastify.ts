@@ -9,7 +9,10 @@
  * `adapters` scenario). `stack+otel`: the stack under @fastify/otel (its plugin
  * registered first, hooks instrumented as by default) with the SDK of bench/lib/otel-sdk.ts.
  * `adapters` scenario). `json-post`: a JSON POST through Fastify's own body parser.
+ * `upload`: a multipart body through @fastify/multipart's `request.parts()`, fields
+ * read, the file's stream counted as it passes.
  */
+import fastifyMultipart from '@fastify/multipart';
 import fastifyBasicAuth from '@fastify/basic-auth';
 import fastifyCompress from '@fastify/compress';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
@@ -19,7 +22,7 @@ import { gzip } from '@tsgi/gzip';
 import { constants, gzipSync } from 'node:zlib';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO_TEXT, unknownScenario, type Target } from '../lib/target.js';
-import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, STACK_PATH, UPLOAD_LIMIT, UPLOAD_PATH, uploadAnswer, USER } from '../lib/workload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -106,7 +109,7 @@ function logAndRoutes(app: FastifyInstance): void {
 
 const target: Target = {
   name: 'fastify',
-  scenarios: ['hello', 'stack', 'stack+otel', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi', 'json-post'],
+  scenarios: ['hello', 'stack', 'stack+otel', 'stack-oneshot', 'gzip-json', 'gzip-json+tsgi', 'json-post', 'upload'],
   async start(scenario, port) {
     const app = Fastify({ bodyLimit: POST_LIMIT });
     let sdk: BenchSdk | undefined;
@@ -134,6 +137,22 @@ const target: Target = {
       // Fastify's own content-type parser for application/json (secure-json-parse).
       app.post(POST_PATH, (request, reply) => {
         void reply.send({ received: (request.body as unknown[]).length });
+      });
+    } else if (scenario === 'upload') {
+      await app.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT, fieldSize: UPLOAD_LIMIT } });
+      app.post(UPLOAD_PATH, async (request, reply) => {
+        let fields = 0;
+        let title: string | undefined;
+        let size = 0;
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            for await (const chunk of part.file) size += (chunk as Buffer).byteLength;
+          } else {
+            fields++;
+            if (part.fieldname === 'title') title = String(part.value);
+          }
+        }
+        return reply.type(JSON_TYPE).send(uploadAnswer(fields, title, size));
       });
     } else if (scenario === 'hello') {
       app.get('/', (_request, reply) => {

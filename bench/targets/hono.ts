@@ -6,7 +6,8 @@
  * Hono's router over the 20 routes. `hello+cors`: hono/cors with one allowed origin and
  * credentials; `hello+secure`: hono/secure-headers given helmet's policy, without HSTS.
  * Hono's router over the 20 routes. `json-post`: a JSON POST read by `c.req.json()`
- * under hono/body-limit.
+ * under hono/body-limit. `upload`: a multipart body read by `c.req.parseBody()` (the
+ * whole body in memory, the file a File), under the same body limit.
  */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -19,7 +20,7 @@ import { rateLimiter } from 'hono-rate-limiter';
 import { HELLO_TEXT, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
 import { CORS_ORIGIN, HELMET_CSP_DIRECTIVES } from '../lib/websec.js';
 import { bodyLimit } from 'hono/body-limit';
-import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, USER } from '../lib/workload.js';
+import { combinedLine, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, parseBasic, PASSWORD, POST_LIMIT, POST_PATH, REALM, ROUTES, UPLOAD_LIMIT, UPLOAD_PATH, uploadAnswer, USER } from '../lib/workload.js';
 
 const JSON_HEADERS = { 'Content-Type': JSON_TYPE };
 
@@ -54,7 +55,7 @@ function stack(): Hono {
 
 const target: Target = {
   name: 'hono',
-  scenarios: ['hello', 'hello+cors', 'hello+secure', 'hello+rate-limit', 'stack', 'json-post'],
+  scenarios: ['hello', 'hello+cors', 'hello+secure', 'hello+rate-limit', 'stack', 'json-post', 'upload'],
   start(scenario, port) {
     let app: Hono;
     if (scenario === 'stack') app = stack();
@@ -71,6 +72,14 @@ const target: Target = {
     } else if (scenario === 'json-post') {
       // c.req.json() has no limit of its own: hono/body-limit gives it the same 1 MiB.
       app = new Hono().post(POST_PATH, bodyLimit({ maxSize: POST_LIMIT }), async (c) => c.json({ received: (await c.req.json<unknown[]>()).length }));
+    } else if (scenario === 'upload') {
+      app = new Hono().post(UPLOAD_PATH, bodyLimit({ maxSize: UPLOAD_LIMIT }), async (c) => {
+        const form = await c.req.parseBody();
+        const photo = form.photo;
+        const fields = Object.values(form).filter((value) => typeof value === 'string').length;
+        const answer = uploadAnswer(fields, typeof form.title === 'string' ? form.title : undefined, photo instanceof File ? photo.size : -1);
+        return c.body(answer, 200, JSON_HEADERS);
+      });
     }
     else unknownScenario('hono', scenario);
     return new Promise((resolve) => {

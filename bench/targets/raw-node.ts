@@ -4,10 +4,12 @@
  * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB).
  * the scenario's work and nothing more (hello world; the stack with a hand-written
  * router, Basic check, one-shot gzipSync and a combined line; zlib streaming for 1 MB;
- * a JSON POST collected and parsed).
+ * a JSON POST collected and parsed; a multipart upload through busboy, the parser
+ * under multer and the one a node:http app pipes its request into).
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createGzip, gzipSync } from 'node:zlib';
+import busboy from 'busboy';
 import { listen } from '../lib/listen.js';
 import { HELLO, unknownScenario, type Target } from '../lib/target.js';
 import {
@@ -22,6 +24,8 @@ import {
   openLogStream,
   POST_LIMIT,
   REALM,
+  UPLOAD_LIMIT,
+  uploadAnswer,
 } from '../lib/workload.js';
 import { CORS_ORIGIN, CORS_RESPONSE, SECURE_RESPONSE } from '../lib/websec.js';
 
@@ -169,6 +173,31 @@ function jsonPost(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/** The upload: fields collected, the file's bytes counted as they stream past. */
+function upload(req: IncomingMessage, res: ServerResponse): void {
+  let fields = 0;
+  let title: string | undefined;
+  let size = 0;
+  const parser = busboy({ headers: req.headers, limits: { fileSize: UPLOAD_LIMIT, fieldSize: UPLOAD_LIMIT } });
+  parser.on('field', (name, value) => {
+    fields++;
+    if (name === 'title') title = value;
+  });
+  parser.on('file', (_name, stream) => {
+    stream.on('data', (chunk: Buffer) => (size += chunk.byteLength));
+  });
+  parser.on('close', () => {
+    const answer = uploadAnswer(fields, title, size);
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+  parser.on('error', () => {
+    res.writeHead(400, { 'Content-Length': 0, Connection: 'close' });
+    res.end();
+  });
+  req.pipe(parser);
+}
+
 const SCENARIOS: Record<string, () => RequestListener> = {
   hello: () => hello,
   'hello+log': helloLogged,
@@ -186,6 +215,7 @@ const SCENARIOS: Record<string, () => RequestListener> = {
     res.end(JSON_10K);
   },
   'json-post': () => jsonPost,
+  upload: () => upload,
 };
 
 const target: Target = {

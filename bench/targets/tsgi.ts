@@ -7,11 +7,16 @@
  * defaults, `stack+websec` the stack with both under the access log.
  * `stack+otel` puts otel() outermost with only @opentelemetry/api (no SDK: every call
  * a no-op); `stack+otel-sdk` with the SDK of bench/lib/otel-sdk.ts;
- * `hello+rate-limit` is hello under rateLimit() with the memory store; `json-post`
+ * `hello+rate-limit` is hello under rateLimit() with the memory store,
+ * `hello+rate-limit-redis` with @tsgi/redis's redisStore() on the Redis at
+ * BENCH_REDIS_URL (fail closed: a store failure is a 503, not a faster 200); `json-post`
  * reads the body with @tsgi/request's request(environ).json() and answers with json();
  * `json-post-core` does the same by hand with core's readBody, to show what the view costs.
+ * `upload` streams a multipart body through request(environ).multipart(), counting the
+ * file's bytes as they pass; `upload-form` reads it with readMultipartForm (the file
+ * stored: a temp file past 500 kB), removed when the response body closes.
  */
-import { compose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
+import { compose, onClose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
 import { cors } from '@tsgi/cors';
 import { secureHeaders } from '@tsgi/secure-headers';
@@ -19,12 +24,15 @@ import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { otel } from '@tsgi/otel';
 import { rateLimit } from '@tsgi/rate-limit';
+import { redisStore } from '@tsgi/redis';
+import { Redis } from 'ioredis';
 import { httpErrors } from '@tsgi/errors';
-import { json, request } from '@tsgi/request';
+import { json, readMultipartForm, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
-import { fromNodeListener, serve } from '@tsgi/server';
-import { HELLO, RATE_LIMIT_QUOTA, unknownScenario, type Target } from '../lib/target.js';
-import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, USER } from '../lib/workload.js';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve } from '@tsgi/server';
+import { HELLO, RATE_LIMIT_QUOTA, REDIS_URL_ENV, unknownScenario, type Target } from '../lib/target.js';
+import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_1M, JSON_SMALL, JSON_TYPE, openLogStream, PASSWORD, POST_LIMIT, REALM, ROUTES, UPLOAD_LIMIT, uploadAnswer, USER } from '../lib/workload.js';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
@@ -67,6 +75,40 @@ const jsonPostByHand: Application = async function jsonPostByHand(environ, start
   return [answer];
 };
 
+const UPLOAD_LIMITS = { maxFileSize: UPLOAD_LIMIT, maxTotalSize: UPLOAD_LIMIT };
+
+function uploadAnswerApp(fields: number, title: string | undefined, size: number): Application {
+  const answer = Buffer.from(uploadAnswer(fields, title, size));
+  return (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', JSON_TYPE], ['Content-Length', String(answer.byteLength)]]);
+    return [answer];
+  };
+}
+
+/** The upload streamed: fields as text, the file's bytes counted as they pass, never kept. */
+const upload: Application = async function upload(environ, startResponse) {
+  let fields = 0;
+  let title: string | undefined;
+  let size = 0;
+  for await (const part of request(environ).multipart(UPLOAD_LIMITS)) {
+    if (part.isFile) {
+      for await (const chunk of part.stream()) size += chunk.byteLength;
+    } else {
+      const value = await part.text();
+      fields++;
+      if (part.name === 'title') title = value;
+    }
+  }
+  return uploadAnswerApp(fields, title, size)(environ, startResponse);
+};
+
+/** The upload as a whole form: the file stored (a temp file), removed when the response closes. */
+const uploadForm: Application = async function uploadForm(environ, startResponse) {
+  const form = await readMultipartForm(environ, UPLOAD_LIMITS);
+  const body = await uploadAnswerApp(form.fields.length, form.get('title'), form.file('photo')?.size ?? -1)(environ, startResponse);
+  return onClose(body, () => void form.cleanup());
+};
+
 const compress = () => gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
@@ -79,6 +121,13 @@ function routesAndAuth(): Application {
 const stack = (): Application => log()(routesAndAuth());
 const corsOne = () => cors({ origin: [CORS_ORIGIN], credentials: true });
 let sdk: BenchSdk | undefined;
+let redis: Redis | undefined;
+
+function redisClient(): Redis {
+  const url = process.env[REDIS_URL_ENV];
+  if (url === undefined) throw new Error(`the hello+rate-limit-redis target needs a Redis URL in ${REDIS_URL_ENV}`);
+  return (redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 }));
+}
 
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
@@ -86,6 +135,7 @@ const SCENARIOS: Record<string, () => Application> = {
   'hello+cors': () => corsOne()(hello),
   'hello+secure': () => secureHeaders()(hello),
   'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
+  'hello+rate-limit-redis': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000, onStoreError: 'closed', store: redisStore(redisClient()) })(hello),
   stack,
   'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
   'stack-nolog': routesAndAuth,
@@ -99,6 +149,8 @@ const SCENARIOS: Record<string, () => Application> = {
   // httpErrors() answers what the reader refuses (400, 413, 415), as the frameworks do.
   'json-post': () => httpErrors()(jsonPost),
   'json-post-core': () => httpErrors()(jsonPostByHand),
+  upload: () => httpErrors()(upload),
+  'upload-form': () => httpErrors()(uploadForm),
   'wrap-express': () => fromNodeListener(expressApp('json')),
   'wrap-express+stack': () => compose(log(), compress())(fromNodeListener(expressApp('json'))),
 };
@@ -110,10 +162,14 @@ const target: Target = {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('tsgi', scenario);
     const served = await serve(SCENARIOS[scenario]!(), { port, host: '127.0.0.1', shutdownTimeout: 0 });
     const started = sdk;
-    sdk = undefined;
+    const client = redis;
+    sdk = redis = undefined;
+    // Connected before READY: with the offline queue off, a request before that would be a 503.
+    if (client !== undefined && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
     const close = async (): Promise<void> => {
       await served.close();
       await started?.close();
+      client?.disconnect();
     };
     return { port: Number(new URL(served.url).port), close };
   },

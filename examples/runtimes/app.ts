@@ -8,8 +8,10 @@
  * at /spans), accessLog (to a stream the runtime has), gzip, lint, and a router
  * with params, a JSON POST echo, a 1 MiB download and upload, an event stream, a body
  * the app gzips itself, the client as proxyFix sees it, a basicAuth-protected route,
- * and @tsgi/request's view: a JSON POST answered with a signed cookie (WebCrypto) and
- * an urlencoded form. Nothing here touches a `node:` module, Buffer, random
+ * @tsgi/request's view (a JSON POST answered with a signed cookie (WebCrypto) and an
+ * urlencoded form), and a WebSocket echo (open and behind basicAuth); middleware-app.ts
+ * adds a multipart form with a file and a route under each web-security middleware.
+ * Nothing here touches a `node:` module, Buffer, random
  * bytes or timers at import or factory time: Workers forbid that at module scope.
  *
  * @example
@@ -27,6 +29,7 @@ import { otel } from '@tsgi/otel';
 import { proxyFix } from '@tsgi/proxy-fix';
 import { cookieSigner, json as jsonResponse, request } from '@tsgi/request';
 import { router } from '@tsgi/router';
+import { mountMiddlewareRoutes } from './middleware-app.js';
 
 /** The size of /big and of the largest upload /upload takes. */
 export const BIG_SIZE = 1024 * 1024;
@@ -128,6 +131,23 @@ const whoami: Application = (environ, startResponse) => {
   return [encoder.encode(`hello ${String(environ['tsgi.auth'])}\n`)];
 };
 
+/**
+ * A WebSocket echo: text and bytes come back as they came; the text 'close' closes with
+ * 4001 'asked'. Without an offer (a plain GET, or a runtime that cannot upgrade) 426.
+ */
+const socket: Application = (environ, startResponse) => {
+  const offer = environ['tsgi.websocket'];
+  if (offer === undefined) {
+    startResponse('426 Upgrade Required', [TEXT_TYPE]);
+    return [encoder.encode('a WebSocket endpoint\n')];
+  }
+  offer.accept({
+    message: (ws, data) => (data === 'close' ? ws.close(4001, 'asked') : ws.send(data)),
+  });
+  startResponse('101 Switching Protocols', []);
+  return [];
+};
+
 /** What /spans shows of each finished span of @tsgi/otel. */
 export interface SpanSeen {
   name: string;
@@ -188,8 +208,11 @@ export function makeApp(log: LineTarget): Application {
     .get('/precompressed', precompressed)
     .get('/client', client)
     .get('/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(whoami))
+    .get('/ws', socket)
+    .get('/ws/private', basicAuth({ realm: 'tsgi', users: { alice: 's3cret' } })(socket))
     .post('/request/json', httpErrors(requestJson))
     .post('/request/form', httpErrors(requestForm));
+  mountMiddlewareRoutes(routes, httpErrors);
   // proxyFix first, so the log and the span name the client; otel() outside the router,
   // whose route it reads; lint() checks every call below it.
   return compose(proxyFix(), otel({ tracerProvider, ignore: ['/spans'] }), accessLog({ stream: log }), gzip(), lint)(routes);

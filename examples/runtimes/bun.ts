@@ -4,7 +4,7 @@
  * repository (packages unbuilt) matrix.test.ts runs a bundle of it.
  * @module
  */
-import { toFetch } from '@tsgi/fetch';
+import { bunWebSocket, toFetch } from '@tsgi/fetch';
 import { makeApp } from './app.js';
 
 interface FileSink {
@@ -14,7 +14,7 @@ interface FileSink {
 declare const Bun: {
   stdout: { writer(): FileSink };
   env: Record<string, string | undefined>;
-  serve(options: { hostname: string; port: number; fetch: (request: Request, server: BunServer) => Response | Promise<Response> }): { url: URL };
+  serve(options: { hostname: string; port: number; fetch: (request: Request, server: BunServer) => Response | Promise<Response>; websocket: object }): { url: URL };
 };
 interface BunServer {
   requestIP(request: Request): { address: string } | null;
@@ -31,5 +31,6 @@ const app = makeApp({
 const handler = toFetch(app, {
   environ: (request, server) => ({ REMOTE_ADDR: (server as BunServer).requestIP(request)?.address ?? '' }),
 });
-const server = Bun.serve({ hostname: '127.0.0.1', port: Number(Bun.env.PORT ?? 0), fetch: handler });
+// WebSocket connections' events come to Bun's websocket object, which hands them to the app.
+const server = Bun.serve({ hostname: '127.0.0.1', port: Number(Bun.env.PORT ?? 0), fetch: handler, websocket: bunWebSocket() });
 console.log(`listening on ${server.url.origin}`);

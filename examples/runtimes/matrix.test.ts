@@ -9,6 +9,7 @@
  * the Node suite's expectations (hosts-table.ts). Nothing is skipped: a runtime that
  * does not start fails the test.
  */
+import WebSocket from 'ws';
 import { EVENT_COUNT, EVENT_GAP_MS, type SpanSeen } from './app.js';
 import { send } from './client.js';
 import { outcome, ROWS } from './table.js';
@@ -232,5 +233,42 @@ test('Hono and h3 with tsgi mounted: SSE under gzip streams event by event', asy
     body: 'data: 1\n\ndata: 2\n\n',
     apart: true,
   }));
+  expect(got).toEqual(want);
+});
+
+/** What a WebSocket client saw on one runtime: echoes, the close, and a refusal. */
+async function websocketRun(base: string): Promise<Record<string, unknown>> {
+  const url = base.replace(/^http/, 'ws');
+  const ws = new WebSocket(`${url}/ws`);
+  const messages: unknown[] = [];
+  const opened = await new Promise<boolean>((resolve) => {
+    ws.once('open', () => resolve(true));
+    ws.once('error', () => resolve(false));
+  });
+  if (!opened) return { opened };
+  const next = (): Promise<unknown> =>
+    new Promise((resolve) => ws.once('message', (data: Buffer, binary: boolean) => resolve(binary ? [...data] : data.toString())));
+  ws.send('hello');
+  messages.push(await next());
+  ws.send(Buffer.from([0, 1, 254, 255]));
+  messages.push(await next());
+  const closed = new Promise<[number, string]>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve([code, reason.toString()])));
+  ws.send('close');
+  const close = await closed;
+  const refused = await new Promise<number>((resolve) => {
+    const anonymous = new WebSocket(`${url}/ws/private`);
+    anonymous.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    anonymous.once('open', () => resolve(101));
+    anonymous.once('error', () => resolve(-1));
+  });
+  return { opened, messages, close, refused };
+}
+
+test('WebSocket: text and binary echo, a close code and a 401 refusal through basicAuth, on every runtime', async () => {
+  const runs = await Promise.all(targets.map((target) => websocketRun(target.url)));
+  const got = Object.fromEntries(targets.map((target, i) => [target.name, runs[i]]));
+  const want = Object.fromEntries(
+    targets.map((target) => [target.name, { opened: true, messages: ['hello', [0, 1, 254, 255]], close: [4001, 'asked'], refused: 401 }]),
+  );
   expect(got).toEqual(want);
 });

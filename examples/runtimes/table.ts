@@ -11,6 +11,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { BIG_SIZE, COOKIE_KEY, EVENT_COUNT, bigText, eventText, precompressedText } from './app.js';
 import type { Reply, Sent } from './client.js';
 import type { Target } from './targets.js';
+import { MIDDLEWARE_ROWS } from './middleware-table.js';
 
 export interface Outcome {
   status: number;
@@ -200,4 +201,5 @@ export const ROWS: Row[] = [
     sent: { method: 'GET', path: '/precompressed', headers: { 'accept-encoding': 'gzip' } },
     expected: () => ({ status: 200, headers: { 'content-type': TEXT, 'content-encoding': 'gzip', vary: undefined }, body: show(precompressedText()) }),
   },
+  ...MIDDLEWARE_ROWS,
 ];

@@ -72,6 +72,9 @@ export async function bundle(dir: string): Promise<Bundles> {
         tsconfig: path.join(ROOT, 'tsconfig.json'),
         // Without nodejs_compat workerd has no node: modules: the build fails on any left.
         external: entry === 'worker' ? [] : ['node:*'],
+        // serve()'s WebSocket support is the `ws` package, CommonJS: its require()s of
+        // node builtins need a require in an ESM bundle.
+        banner: entry === 'node' ? { js: "import { createRequire as tsgiRequire } from 'node:module'; const require = tsgiRequire(import.meta.url);" } : undefined,
         logLevel: 'silent',
         metafile: true,
       });

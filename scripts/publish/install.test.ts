@@ -11,9 +11,9 @@ import { ROOT, workspacePackages } from './packages.js';
 test('node_modules/.bin/tsgi runs right after pnpm install, with no build', () => {
   const bin = path.join(ROOT, 'node_modules/.bin/tsgi');
   expect(existsSync(bin)).toBe(true);
-  const server = workspacePackages().find((p) => p.name === '@tsgi/server')!;
+  const cli = workspacePackages().find((p) => p.name === '@tsgi/cli')!;
   const out = execFileSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 20_000 });
-  expect(out).toBe(`tsgi ${server.manifest.version}\n`);
+  expect(out).toBe(`tsgi ${cli.manifest.version}\n`);
 });
 
 test('no dependency build script is left for pnpm approve-builds', () => {

@@ -28,7 +28,8 @@
  * @module
  */
 import type { Body, Environ, Middleware, StartResponse } from '@tsgi/core';
-import { buildEnviron, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
+import type { ErrorsOption } from '@tsgi/server';
+import { buildEnviron, resolveListenerOptions } from '@tsgi/server/gateway';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { koaBody, koaStatus, type KoaContextLike } from './koa-body.js';
 import { KoaResponse } from './koa-response.js';
@@ -61,7 +62,7 @@ async function koaStackApp(environ: Environ, startResponse: StartResponse): Prom
   if (ctx.respond === false) {
     throw new Error('toKoa: a middleware below set ctx.respond = false and wrote around Koa; nothing comes back to the tsgi middleware');
   }
-  const headers = nodeHeaderList(ctx.res, false);
+  const headers = nodeHeaderList(ctx.res, false, 'toKoa');
   const body = koaBody(ctx, headers);
   startResponse(koaStatus(ctx), headers);
   return body;

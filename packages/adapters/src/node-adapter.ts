@@ -19,7 +19,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConnectionAbort, isPromise, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
-import { buildEnviron, NodeResponseWriter, resolveListenerOptions, type ErrorsOption } from '@tsgi/server';
+import type { ErrorsOption } from '@tsgi/server';
+import { buildEnviron, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { ResponseCapture } from './node-capture.js';
 import { cutPrefix, mountAt, shiftMount } from './mount.js';

@@ -100,7 +100,14 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
     const code = res.statusCode;
     this.status = `${code} ${res.statusMessage || STATUS_CODES[code] || (code < 600 ? statusLine(code).slice(4) : 'Unknown')}`;
     // The header list moves to the tsgi side: the writer starts from an empty one.
-    this.headers = nodeHeaderList(res, true);
+    try {
+      this.headers = nodeHeaderList(res, true, 'tsgi adapter');
+    } catch (error) {
+      // A transfer coding the gateway cannot apply: the middleware's app fails with it
+      // (a 500 from the gateway above), the host's own code is not thrown into.
+      this.fail(error as Error);
+      return;
+    }
     const waiter = this.headWaiter;
     this.headWaiter = null;
     waiter?.resolve();

@@ -14,6 +14,7 @@ export type {
 } from './types.js';
 export { compose } from './compose.js';
 export { applicationUri, requestUri, shiftPathInfo } from './util.js';
+export { normalizeOrigin } from './origin.js';
 export { REASON_PHRASES, isNoContentStatus, statusCode, statusLine } from './status.js';
 export {
   HOP_BY_HOP_HEADERS,
@@ -47,3 +48,24 @@ export { decodePathInfo, environKey, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
 export { decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
 export { nodeBuiltin } from './runtime.js';
+export {
+  WEBSOCKET_KEY,
+  WS_CLOSED,
+  WS_CLOSING,
+  WS_CONNECTING,
+  WS_OPEN,
+  type WebSocketAcceptOptions,
+  type WebSocketConnection,
+  type WebSocketHandlers,
+  type WebSocketMessage,
+  type WebSocketOffer,
+} from './websocket.js';
+export { checkWebSocketRequest, hasToken, type HeaderReader, type WebSocketCheck } from './websocket-handshake.js';
+export { WebSocketUpgrade, checkAccept, checkHandlers } from './websocket-upgrade.js';
+export { GatewayWebSocket, type SessionLimits, type WebSocketTransport } from './websocket-session.js';
+export {
+  WEBSOCKET_DEFAULTS,
+  resolveWebSocketOptions,
+  type ResolvedWebSocketOptions,
+  type WebSocketOptions,
+} from './websocket-options.js';

@@ -13,6 +13,8 @@
  *   The first `write()` sends the headers even when empty; an empty chunk does not.
  * - `take(n)`: how many of n body bytes fit the app's Content-Length.
  * - `bodyAllowed`: no content for HEAD, 1xx, 204, 205 and 304.
+ * - `101 Switching Protocols` only with `switchAllowed` (the app accepted the
+ *   WebSocket offer; see websocket-upgrade.ts).
  *
  * @example
  * const state = new ResponseState(environ.REQUEST_METHOD === 'HEAD');
@@ -42,7 +44,11 @@ export type ResponseRule =
   | 'headers.content-length'
   | 'write.type'
   | 'body.chunk-type'
-  | 'body.content-length';
+  | 'body.content-length'
+  | 'body.no-content'
+  | 'websocket.status'
+  | 'websocket.accept'
+  | 'websocket.handlers';
 
 /** A breach of the response rules by the app; `rule` says which. */
 export class ResponseError extends TypeError {
@@ -75,6 +81,12 @@ export class ResponseState {
   overflow = false;
   /** `startResponse` was called, even if that call was refused. */
   called = false;
+  /**
+   * A `101 Switching Protocols` may be set: the app accepted the WebSocket offer
+   * (`environ['tsgi.websocket'].accept()`). Every other 101 is refused here, the one
+   * place the rule lives; the gateways' `WebSocketUpgrade` and lint set it.
+   */
+  switchAllowed = false;
 
   /** `head`: the request was HEAD, so no body goes out whatever the status. */
   constructor(readonly head: boolean) {}
@@ -107,6 +119,12 @@ export class ResponseState {
     this.called = true;
     const problem = checkStatus(status);
     if (problem !== undefined) throw new ResponseError('status.format', problem);
+    if (!this.switchAllowed && status.charCodeAt(0) === 49 && status.startsWith('101')) {
+      throw new ResponseError(
+        'websocket.status',
+        `startResponse(${JSON.stringify(status)}) without accept(): a 101 only follows environ['tsgi.websocket'].accept(handlers)`,
+      );
+    }
     if (!Array.isArray(headers)) throw new ResponseError('headers.format', checkHeaders(headers)!);
     // One pass: each header checked, and Content-Length noted for the output.
     let length = -1;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { FileHandle } from 'node:fs/promises';
+import type { WebSocketOffer } from './websocket.js';
 
 /** A response header list, as PEP 3333's `response_headers`: `[name, value]` pairs, repeats kept. */
 export type ResponseHeaders = Array<[name: string, value: string]>;
@@ -114,6 +115,8 @@ export interface Environ {
   'wsgi.file_wrapper'?: FileWrapper;
   /** Optional, set by servers that can tell when the client goes away. */
   'tsgi.connection'?: ClientConnection;
+  /** Set by gateways that can upgrade, only on a valid WebSocket handshake (see websocket.ts). */
+  'tsgi.websocket'?: WebSocketOffer;
   [key: string]: unknown;
 }
 

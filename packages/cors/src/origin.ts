@@ -6,9 +6,9 @@
  * not the scheme's default; lower case; `null` for an opaque origin), exactly, as a
  * whole string: `https://example.com` never matches `https://evil-example.com`,
  * `https://example.com.evil.com`, `http://example.com` or `https://example.com:8443`.
- * Configured origins are normalized to that form (`https://Example.COM:443` becomes
- * `https://example.com`); anything with a path, query, fragment or user info is
- * refused, since no browser sends one. `null` matches only when listed as the string
+ * Configured origins are normalized to that form by core's `normalizeOrigin` (the rule
+ * csrf's trusted origins share: `https://Example.COM:443` becomes `https://example.com`;
+ * anything with a path, query, fragment or user info is refused, since no browser sends one). `null` matches only when listed as the string
  * `'null'`: sandboxed iframes, `data:` and `file:` pages all send it, so allowing it
  * lets any of them in.
  *
@@ -19,7 +19,7 @@
  * @see https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
  * @module
  */
-import { isPromise, type Environ } from '@tsgi/core';
+import { isPromise, normalizeOrigin, type Environ } from '@tsgi/core';
 
 /**
  * Your own decision, given the request's `Origin` (never `'null'`: list that
@@ -40,31 +40,6 @@ export interface OriginRule {
   readonly any: boolean;
   /** Whether the request's origin is allowed (reflected in Access-Control-Allow-Origin). */
   test(origin: string, environ: Environ): boolean;
-}
-
-const ORIGIN_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]+)$/i;
-
-/**
- * `text` as a browser serializes the origin, or a TypeError naming the option and what
- * is wrong with the value.
- */
-export function normalizeOrigin(text: string, where: string): string {
-  if (text === 'null') return text;
-  const shape = ORIGIN_SHAPE.exec(text);
-  if (shape === null) {
-    throw new TypeError(
-      `${where}: ${JSON.stringify(text)} is not an origin; write scheme://host[:port] with no path, query or trailing slash, e.g. "https://app.example.com"`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new TypeError(`${where}: ${JSON.stringify(text)} is not a valid URL origin, e.g. "https://app.example.com"`);
-  }
-  // Special schemes (http, https, ws, ...) have a tuple origin; others, such as an app's
-  // `capacitor://localhost`, are compared as written, lower-cased.
-  return url.origin !== 'null' ? url.origin : `${url.protocol}//${url.host}`.toLowerCase();
 }
 
 /**

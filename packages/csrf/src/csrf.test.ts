@@ -45,6 +45,8 @@ const ROWS: Row[] = [
   { name: 'same-site refused by default', method: 'POST', headers: { 'Sec-Fetch-Site': 'same-site', Origin: 'https://blog.shop.example' }, expected: [403, 'same-site'] },
   { name: 'same-site with allowSameSite', method: 'POST', options: { allowSameSite: true }, headers: { 'Sec-Fetch-Site': 'same-site', Origin: 'https://blog.shop.example' }, expected: 200 },
   { name: 'cross-site from a trusted origin', method: 'POST', options: { trustedOrigins: ['https://app.partner.example'] }, headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://app.partner.example' }, expected: 200 },
+  { name: 'cross-site from a trusted origin configured in another case with its default port', method: 'POST', options: { trustedOrigins: ['https://App.Partner.EXAMPLE:443'] }, headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://app.partner.example' }, expected: 200 },
+  { name: 'cross-site from a trusted app origin of another scheme', method: 'POST', options: { trustedOrigins: ['capacitor://localhost'] }, headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'capacitor://localhost' }, expected: 200 },
   { name: 'cross-site from a look-alike of a trusted origin', method: 'POST', options: { trustedOrigins: ['https://app.partner.example'] }, headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://app.partner.example.evil.example' }, expected: [403, 'cross-site'] },
   { name: 'an unknown Sec-Fetch-Site value counts as cross-site', method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin, cross-site', Origin: SITE }, expected: [403, 'cross-site'] },
   { name: 'no Sec-Fetch-Site, Origin is the request own origin', method: 'POST', headers: { Origin: SITE }, expected: 200 },
@@ -93,6 +95,8 @@ describe('options', () => {
   test.each<[string, unknown, RegExp]>([
     ['a trusted origin with a path', { trustedOrigins: ['https://a.example/'] }, /trustedOrigins: "https:\/\/a\.example\/" is not an origin/],
     ['a trusted origin without a scheme', { trustedOrigins: ['a.example'] }, /is not an origin/],
+    // Every sandboxed frame and file: page sends Origin: null; trusting it trusts them all.
+    ['null as a trusted origin', { trustedOrigins: ['null'] }, /trustedOrigins: "null" is not an origin to trust/],
     ['allowMissingOrigin not boolean', { allowMissingOrigin: 'no' }, /allowMissingOrigin must be true or false, got "no"/],
     ['token and allowMissingOrigin: true', { token: { keys: [SECRET] }, allowMissingOrigin: true }, /give token or allowMissingOrigin: true, not both/],
     ['a short key', { token: { keys: ['short'] } }, /token\.keys\[0\] must be a string or Uint8Array of at least 32 bytes.*got 5 bytes/],

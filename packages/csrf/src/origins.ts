@@ -3,7 +3,8 @@
  * rebuilt from the environ with PEP 3333's URL recipe (`wsgi.url_scheme` and
  * `HTTP_HOST`, or `SERVER_NAME` and `SERVER_PORT`; so behind a TLS proxy, after
  * proxyFix), and the trusted origins given, normalized once at factory time to the form
- * browsers send (lower case, no default port). Comparison is exact, whole-string.
+ * browsers send (lower case, no default port) by core's `normalizeOrigin`, as cors's
+ * allowed origins are. Comparison is exact, whole-string.
  *
  * @example
  * ownOrigin({ 'wsgi.url_scheme': 'https', HTTP_HOST: 'Example.com:443', ... }); // 'https://example.com'
@@ -11,7 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6454#section-6.2 (serializing an origin)
  * @module
  */
-import type { Environ } from '@tsgi/core';
+import { normalizeOrigin, type Environ } from '@tsgi/core';
 
 /** This request's origin as a browser on the same site would send it in `Origin`. */
 export function ownOrigin(environ: Environ): string {
@@ -28,18 +29,17 @@ export function ownOrigin(environ: Environ): string {
   return `${scheme}://${host}`;
 }
 
-const ORIGIN_SHAPE = /^https?:\/\/[^/?#@\s]+$/i;
-
-/** A trusted origin as browsers serialize it, or a TypeError saying how to write it. */
+/**
+ * A trusted origin as browsers serialize it (core's `normalizeOrigin`, the rule cors's
+ * allow list shares), or a TypeError saying how to write it. `null` is refused: it is
+ * the origin of every sandboxed frame and `file:` or `data:` page, so trusting it
+ * would let any of them post.
+ */
 export function trustedOrigin(text: unknown, where: string): string {
-  if (typeof text !== 'string' || !ORIGIN_SHAPE.test(text)) {
+  if (typeof text !== 'string' || text === 'null') {
     throw new TypeError(
-      `${where}: ${JSON.stringify(text)} is not an origin; write scheme://host[:port] with no path or trailing slash, e.g. "https://app.example.com"`,
+      `${where}: ${JSON.stringify(text)} is not an origin to trust; write scheme://host[:port] with no path or trailing slash, e.g. "https://app.example.com"`,
     );
   }
-  try {
-    return new URL(text).origin;
-  } catch {
-    throw new TypeError(`${where}: ${JSON.stringify(text)} is not a valid origin, e.g. "https://app.example.com"`);
-  }
+  return normalizeOrigin(text, where);
 }

@@ -30,9 +30,10 @@
  * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
  * @module
  */
-import { type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { resolveWebSocketOptions, type Application, type Body, type Environ, type ErrorStream, type WebSocketOptions } from '@tsgi/core';
 import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
 import { FetchExchange } from './fetch-exchange.js';
+import { FetchWebSockets } from './websocket.js';
 
 /** A fetch handler; runtimes pass extra arguments (Workers: env, ctx; Deno: info). */
 export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -63,6 +64,13 @@ export interface ToFetchOptions {
    * @default false
    */
   rethrow?: boolean;
+  /**
+   * WebSocket upgrades on Bun (pass `bunWebSocket()` to `Bun.serve` too), Deno and
+   * Workers: options, or `false` for none. On Bun the handler returns `undefined` for
+   * a switched request, as `Bun.serve` expects.
+   * @default {} (maxPayload 1 MiB, maxBufferedAmount 4 MiB, pings every 30 s, any origin)
+   */
+  websocket?: WebSocketOptions | false;
 }
 
 function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
@@ -80,7 +88,7 @@ function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
   throw new TypeError('toFetch: errors must be an ErrorStream or a function (text) => void');
 }
 
-function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ' | 'rethrow'> {
+function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ' | 'rethrow'> & { sockets: FetchWebSockets | undefined } {
   const scriptName = options.scriptName ?? '';
   if (typeof scriptName !== 'string' || (scriptName !== '' && (!scriptName.startsWith('/') || scriptName.endsWith('/')))) {
     throw new TypeError(`toFetch: scriptName must be '' or start with '/' and not end with one, got ${String(scriptName)}`);
@@ -91,7 +99,8 @@ function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOp
   if (options.rethrow !== undefined && typeof options.rethrow !== 'boolean') {
     throw new TypeError(`toFetch: rethrow must be a boolean, got ${typeof options.rethrow}`);
   }
-  return { errors: errorStream(options.errors), scriptName, environ: options.environ, rethrow: options.rethrow === true };
+  const sockets = options.websocket === false ? undefined : new FetchWebSockets(resolveWebSocketOptions('toFetch', options.websocket));
+  return { errors: errorStream(options.errors), scriptName, environ: options.environ, rethrow: options.rethrow === true, sockets };
 }
 
 export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHandler {
@@ -101,12 +110,31 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
   const settings = checkOptions(options);
   const extend = settings.environ;
   const rethrow = settings.rethrow;
+  const sockets = settings.sockets;
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
+    const upgrade = sockets?.offer(request, rest, environ);
+    if (upgrade instanceof Response) return upgrade;
     const exchange = new FetchExchange(environ, request.method === 'HEAD', rethrow);
-    if (extend === undefined) return exchange.handle(app);
     // The extra keys are set inside the app's call: an error there is answered as the app's.
-    return exchange.handle((env, startResponse) => app(Object.assign(env, extend(request, ...rest)), startResponse));
+    const target: Application = extend === undefined ? app : (env, startResponse) => app(Object.assign(env, extend(request, ...rest)), startResponse);
+    if (upgrade === undefined) return exchange.handle(target);
+    // A handshake: the app's answer decides between switching and an ordinary response.
+    let body: Body;
+    try {
+      body = await target(environ, upgrade.startResponse(exchange.startResponse));
+    } catch (error) {
+      return exchange.handle(() => {
+        throw error;
+      });
+    }
+    if (upgrade.switching) {
+      const switched = await upgrade.switchProtocols(body, request);
+      // Bun answered the upgrade itself: its fetch handler returns undefined.
+      if (switched !== false) return switched as Response;
+    }
+    // startResponse was already called on the exchange through the offer: only the body is left.
+    return exchange.handle(() => body);
   };
 }

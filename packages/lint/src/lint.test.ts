@@ -409,3 +409,35 @@ describe('lint itself', () => {
     expect(finished).toBe(true);
   });
 });
+
+describe('the WebSocket extension', () => {
+  const accepting: Application = (environ, startResponse) => {
+    environ['tsgi.websocket']!.accept({ message: (ws, data) => void ws.send(data) });
+    startResponse('101 Switching Protocols', []);
+    return [];
+  };
+
+  test('an accepted 101 with an empty body passes lint, and the connection works', async () => {
+    const ws = await testClient(accepting).websocket('/');
+    ws.send('ping');
+    expect(await ws.next()).toBe('ping');
+  });
+
+  test('body bytes on an accepted 101 are body.no-content', async () => {
+    const bytesOn101: Application = (environ, startResponse) => {
+      environ['tsgi.websocket']!.accept({});
+      startResponse('101 Switching Protocols', []);
+      return [new TextEncoder().encode('no')];
+    };
+    await expect(testClient(bytesOn101).websocket('/')).rejects.toMatchObject({ rule: 'body.no-content' });
+  });
+
+  test('a refusal after accept() is a normal response', async () => {
+    const refusing: Application = (environ, startResponse) => {
+      environ['tsgi.websocket']!.accept({});
+      startResponse('403 Forbidden', [['Content-Type', 'text/plain']]);
+      return [new TextEncoder().encode('no\n')];
+    };
+    await expect(testClient(refusing).websocket('/')).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -26,6 +26,7 @@ import { LintError, show } from './lint-error.js';
 import { lintBody, type LateReport, type LintLayer } from './lint-body.js';
 import { LintedErrors, LintedInput } from './lint-streams.js';
 import { ResponseCheck } from './response-check.js';
+import { lintOffer } from './lint-websocket.js';
 
 export interface LintOptions {
   /**
@@ -70,6 +71,7 @@ export function lint(app: Application, options: LintOptions = {}): Application {
     }
     const serverErrors = environ['wsgi.errors'];
     const check = new ResponseCheck(environ.REQUEST_METHOD, startResponse);
+    check.offer = lintOffer(environ);
     environ['wsgi.input'] = new LintedInput(environ['wsgi.input'], environ.CONTENT_LENGTH, check);
     environ['wsgi.errors'] = new LintedErrors(serverErrors);
     const late: LateReport = {

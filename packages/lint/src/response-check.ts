@@ -11,6 +11,7 @@
  */
 import { ResponseError, ResponseState, isNoContentStatus, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
 import { LintError, show } from './lint-error.js';
+import type { LintedOffer } from './lint-websocket.js';
 
 /** Runs one of core's response rules and reports a breach under the same rule id. */
 function rule<T>(check: () => T): T {
@@ -48,6 +49,8 @@ export class ResponseCheck extends ResponseState {
   /** Given to the app in place of the server's startResponse. */
   readonly startResponse: StartResponse;
   readonly #write: Write;
+  /** The WebSocket offer of this call, linted: a 101 is allowed once it was accepted. */
+  offer: LintedOffer | undefined = undefined;
 
   constructor(method: string, serverStart: StartResponse) {
     super(method === 'HEAD');
@@ -70,6 +73,7 @@ export class ResponseCheck extends ResponseState {
         { cause: excInfo },
       );
     }
+    this.switchAllowed = this.offer?.accepted === true;
     const length = rule(() => this.checkStart(status, headers, excInfo));
     checkLintHeaders(status, headers);
     const write: unknown = this.#serverStart(status, headers, excInfo);

@@ -3,7 +3,7 @@
  * expects a LintError carrying that rule id. The table is typed
  * `Record<RuleId, ...>`, so adding a rule without a case here does not compile.
  */
-import type { Application, Body, Environ, InputStream, StartResponse, Write } from '@tsgi/core';
+import { WebSocketUpgrade, type Application, type Body, type Environ, type InputStream, type StartResponse, type Write } from '@tsgi/core';
 import { LintError, RULE_IDS, lint, type RuleId } from '@tsgi/lint';
 import { BodyInputStream, buildEnviron, testClient } from '@tsgi/testing';
 
@@ -312,6 +312,30 @@ const CASES: Record<RuleId, () => Promise<unknown>> = {
     await (await serverCall(env(), stash)).close!();
     write!(bytes('too late'));
   },
+  'websocket.offer': () => serverCall(env({ 'tsgi.websocket': new WebSocketUpgrade([]) }, 'POST')),
+  'websocket.accept': () =>
+    testClient(
+      app((environ, start) => {
+        environ['tsgi.websocket']!.accept({}, { protocol: 'not-offered' });
+        start('101 Switching Protocols', []);
+        return [];
+      }),
+    ).websocket('/'),
+  'websocket.handlers': () =>
+    testClient(
+      app((environ, start) => {
+        environ['tsgi.websocket']!.accept({ message: 'echo' } as never);
+        start('101 Switching Protocols', []);
+        return [];
+      }),
+    ).websocket('/'),
+  'websocket.status': () =>
+    testClient(
+      app((_environ, start) => {
+        start('101 Switching Protocols', []);
+        return [];
+      }),
+    ).websocket('/'),
 };
 
 test.each(RULE_IDS)('%s fires', async (rule) => {

@@ -242,6 +242,22 @@ export const RULES = {
     'The write() callable is for applications that produce output before they return their iterable; it must not be called while the server is iterating the returned iterable, where its bytes would interleave with the yielded chunks.',
     'a generator body that calls write() between its yields',
     'yield the bytes from the body instead of calling write()'),
+  'websocket.offer': rule('tsgi', 'server',
+    "environ['tsgi.websocket'], when present, is a WebSocket offer: protocols (an array of strings) and accept(handlers, options?); a gateway sets it only for a valid handshake, a GET over HTTP/1.1.",
+    'an offer on a POST or an HTTP/1.0 request, or one without accept() or a protocols array',
+    "set the key only after core's checkWebSocketRequest() says 'offer', to a WebSocketUpgrade"),
+  'websocket.accept': rule('tsgi', 'app',
+    "The app calls environ['tsgi.websocket'].accept() at most once, before its 101, choosing a subprotocol only from the ones the client offered.",
+    "a second accept(), or accept(handlers, { protocol: 'x' }) when the client did not offer 'x'",
+    'accept once; pick the protocol from offer.protocols (or give none)'),
+  'websocket.handlers': rule('tsgi', 'app',
+    'accept(handlers) takes an object whose open, message, close and error, when present, are functions (ws, ...) => void.',
+    "accept(null), accept({ message: 'hi' })",
+    'pass an object of functions, e.g. { message: (ws, data) => ws.send(data) }'),
+  'websocket.status': rule('tsgi', 'app',
+    "101 Switching Protocols is answered only after environ['tsgi.websocket'].accept(handlers): the gateway switches the connection only for an accepted offer; any other status is a refusal.",
+    'a 101 from an app that never called accept(), or on a request without an offer',
+    "call environ['tsgi.websocket'].accept(handlers) first, or answer with another status"),
 } as const satisfies Record<string, Rule>;
 
 /** The id of a lint rule, e.g. `'environ.path-info'` or `'body.close-once'`. */

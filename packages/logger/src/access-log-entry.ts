@@ -38,6 +38,7 @@ import type { BodyObserver } from './logged-body.js';
 
 import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
 import { requestPath, requestTarget } from './request-target.js';
+import type { WebSocketWatch } from './websocket-log.js';
 
 /** What an AccessLogEntry needs from its logger, resolved once per `accessLog()` call. */
 export interface AccessLogEntryConfig {
@@ -79,6 +80,8 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
   innerClose: (() => void | Promise<void>) | undefined = undefined;
   closeTarget: Body | undefined = undefined;
   private readonly countingWrite: Write;
+  /** The WebSocket offer this request carried, watched (timed formats only). */
+  socketWatch: WebSocketWatch | undefined = undefined;
 
   constructor(
     private readonly config: AccessLogEntryConfig,
@@ -197,7 +200,21 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
     else if (this.outcome === 'ok') this.bytes = 0;
     // HEAD and 1xx/204/205/304 bodies are closed without being iterated; that is no abort.
     if (this.outcome === 'ok' && !this.complete && !bodiless) this.outcome = 'aborted';
+    // A switched connection is logged when it ends, with its life and bytes.
+    if (this.socketWatch !== undefined && this.status === 101 && this.socketWatch.holds(() => this.connectionEnded())) return;
     this.config.write(this);
+  }
+
+  private connectionEnded(): void {
+    this.t1 = performance.now();
+    this.bytes = this.socketWatch!.sent;
+    this.config.write(this);
+  }
+
+  /** How a switched connection ended, for the formats; undefined for every other request. */
+  get websocket(): WebSocketWatch | undefined {
+    const watch = this.socketWatch;
+    return watch !== undefined && watch.ended && this.status === 101 ? watch : undefined;
   }
 
   private bodiless(): boolean {

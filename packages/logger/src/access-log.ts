@@ -32,6 +32,7 @@ import { AccessLogEntry, type AccessLogEntryConfig } from './access-log-entry.js
 import { readsDuration, type LogFormat } from './formats.js';
 import { isFunction, lineFormatter, optionChecker, OUTPUT_DEFAULTS, resolveOutput } from './line-options.js';
 import { flushAll, LineSink, type LineTarget } from './line-sink.js';
+import { watchWebSocket } from './websocket-log.js';
 
 export interface AccessLogOptions {
   /**
@@ -144,6 +145,8 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
         entryConfig = config;
       }
       const entry = new AccessLogEntry(entryConfig, environ, startResponse, timestamp);
+      // A WebSocket handshake: a timed format logs the connection once it closes.
+      if (entryConfig.timed && environ['tsgi.websocket'] !== undefined) entry.socketWatch = watchWebSocket(environ);
       let result: Body | Promise<Body>;
       try {
         result = app(environ, entry.startResponse);

@@ -67,6 +67,11 @@ export interface LogInfo {
   readonly outcome: Outcome;
   /** What the app threw when `outcome` is 'error'; the server's reason when 'refused'. */
   readonly error: unknown;
+  /**
+   * A WebSocket handshake logged by a timed format: how the connection closed and the
+   * message bytes received (`bytes` are the ones sent, `duration` its whole life).
+   */
+  readonly websocket?: { readonly code: number; readonly received: number } | undefined;
 }
 
 /** A line format: the built-in names or a function returning the line (no newline). */
@@ -162,6 +167,7 @@ export function formatJson(info: LogInfo): string {
     jsonOrNull(info.referer) +
     ',"requestId":' +
     jsonOrNull(info.requestId) +
+    (info.websocket === undefined ? '' : ',"websocket":{"code":' + info.websocket.code + ',"received":' + info.websocket.received + '}') +
     routeAndTrace(info.environ) +
     ',"outcome":"' +
     info.outcome +

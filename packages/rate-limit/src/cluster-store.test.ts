@@ -4,7 +4,7 @@
  * primary's real service answering through `process.emit('message')`. The whole
  * round trip between real processes is test/cluster.test.ts.
  */
-import { SharedState, type SharedStateRequest } from '../../server/src/cluster-shared-state.js';
+import { SharedState, type SharedStateRequest } from '../../cli/src/cluster-shared-state.js';
 import { clusterStore } from './cluster-store.js';
 import type { RateLimitPolicy } from './store.js';
 import { CLUSTER_WORKER } from './workers.js';

@@ -1,6 +1,6 @@
 /**
  * `clusterStore()`: counters shared by all workers of the `tsgi` CLI, held by its
- * primary process (packages/server/src/cluster-shared-state.ts), so `--workers 4`
+ * primary process (packages/cli/src/cluster-shared-state.ts), so `--workers 4`
  * gives a client the limit once, not four times. Each hit is one IPC message to the
  * primary and one back, matched by a request id; the primary answers in one atomic
  * step. `rateLimit()`'s `storeTimeout` bounds the wait like any store's.

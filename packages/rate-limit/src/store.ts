@@ -6,11 +6,9 @@
  *
  * - `memoryStore()`: in this process (a Map); synchronous, no round trip at all.
  * - `clusterStore()`: in the `tsgi` CLI's primary process, one IPC message each way.
- * - a Redis store (planned): one `EVALSHA` of a Lua script doing the same arithmetic
- *   on a hash `{tat, frac}` (GCRA) or `{start, previous, current}` (sliding window),
- *   with `PEXPIRE key (resetAt - now)`. A sliding window store could also do without
- *   Lua (`INCRBY` + `PEXPIRE` + `GET` of the previous window in one `MULTI`), at the
- *   price of counting refused requests too; the interface allows either.
+ * - `redisStore()` from @tsgi/redis: one `EVALSHA` of a Lua script doing the same
+ *   arithmetic on a string `g tat frac` (GCRA) or `s start previous current`
+ *   (sliding window), written with `PX` until `resetAt`.
  *
  * Every store gives the same answers for the same calls (test/store-conformance.test.ts
  * checks the ones here against each other), so an app moves between them by changing

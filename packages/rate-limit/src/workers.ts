@@ -1,7 +1,7 @@
 /**
  * Whether this process is a worker of the `tsgi` CLI, and how many workers there
  * are: the CLI's worker sets `globalThis[Symbol.for('tsgi.cluster-worker')]` to
- * `{ workers }` before it loads the app (packages/server/src/cluster-worker.ts), and
+ * `{ workers }` before it loads the app (packages/cli/src/cluster-worker.ts), and
  * has the IPC channel to the primary (`process.send`). A global, not a variable in
  * the environment: processes the app starts must not think they are workers.
  * Everything is read through `globalThis`, so this module loads where there is no

@@ -5,7 +5,7 @@
  * although both workers answered; memoryStore() counts in each worker, lets 2x the
  * limit through, and says so once per worker in the log.
  */
-import { getOnce, runCli, startedUrl, stopCli, type Cli } from '../../server/test/cli-harness.js';
+import { getOnce, runCli, startedUrl, stopCli, type Cli } from '../../cli/test/cli-harness.js';
 import { LIMIT } from './fixtures/cluster-app.js';
 
 jest.setTimeout(60_000);

@@ -1,12 +1,13 @@
 /**
  * The stores give the same answers for the same calls: memoryStore() here, and the
  * tsgi CLI primary's shared-state service that clusterStore() talks to (its own copy
- * of the arithmetic, in packages/server/src/cluster-shared-state.ts), with each
- * request and answer sent through JSON as the IPC channel sends them. A Redis store
- * joins this table when it exists.
+ * of the arithmetic, in packages/cli/src/cluster-shared-state.ts), with each
+ * request and answer sent through JSON as the IPC channel sends them. The Redis
+ * store runs the same table against a real redis-server, asynchronously, in
+ * packages/redis/test/store-conformance.test.ts.
  */
 import fc from 'fast-check';
-import { SharedState, type SharedStateReply } from '../../server/src/cluster-shared-state.js';
+import { SharedState, type SharedStateReply } from '../../cli/src/cluster-shared-state.js';
 import { MemoryStore } from '../src/memory-store.js';
 import type { HitResult, RateLimitPolicy } from '../src/store.js';
 

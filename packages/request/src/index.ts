@@ -5,6 +5,7 @@ export { parseCookies, serializeCookie, deleteCookie, type CookieOptions } from 
 export { cookieSigner, type CookieSigner, type CookieSignerOptions } from './signed-cookies.js';
 export { json, text, html, redirect, empty, type ResponseApp, type ResponseInit, type SetCookieInit } from './responses.js';
 export { encodeLocation } from './location.js';
+export { tempFileReaper } from './temp-file-reaper.js';
 export { matchesMediaType, parseMediaType, type MediaType } from './media-type.js';
 // The multipart parser's whole API (parseMultipart, Part, MultipartOptions, ...).
 export * from './multipart/index.js';

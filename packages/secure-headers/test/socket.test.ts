@@ -9,7 +9,8 @@ import express from 'express';
 import { compose, type Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { proxyFix } from '@tsgi/proxy-fix';
-import { fromNodeListener, serve, type Served } from '@tsgi/server';
+import { fromNodeListener } from '@tsgi/adapters';
+import { serve, type Served } from '@tsgi/server';
 import { CSP_NONCE_KEY, NONCE, secureHeaders } from '@tsgi/secure-headers';
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {

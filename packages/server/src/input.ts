@@ -116,10 +116,13 @@ export class NodeInputStream extends PullInputStream {
    * be reused; returns false when the rest is too big (the caller closes instead).
    */
   discard(): boolean {
-    if (this.done) return true;
-    if (this.remaining > DRAIN_LIMIT) return false;
+    if (!this.done && this.remaining > DRAIN_LIMIT) return false;
     if (this.listening) this.req.removeListener('data', onData);
     this.queue.length = 0;
+    // Even when every byte was read: an app that read exactly CONTENT_LENGTH left the
+    // request paused one event short of 'end', and node's parser keeps a request that
+    // never ended (and through it this input, the response and the environ) for as long
+    // as the connection stays open. Resumed, it ends, and node lets it go.
     this.req.resume();
     return true;
   }

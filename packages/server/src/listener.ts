@@ -26,6 +26,7 @@ import { createGate } from './limits-gate.js';
 import { REFUSALS, resolveLimits, type LimitsOptions } from './limits.js';
 import { rejectResponse, type OnReject } from './reject.js';
 import { NodeResponseWriter } from './response.js';
+import { upgradeOf } from './websocket.js';
 
 export interface ListenerOptions {
   /**
@@ -117,9 +118,12 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     const input = environ['wsgi.input'];
     const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
     environ['tsgi.connection'] = writer.connection;
+    // Only serve()'s 'upgrade' listener marks a request: a WebSocket handshake to offer.
+    const upgrade = upgradeOf(req);
     // While an async app works on its answer, a client that leaves is told through
     // environ['tsgi.connection']; the writer never rejects.
-    void writer.run(app, environ);
+    if (upgrade === undefined) void writer.run(app, environ);
+    else void upgrade.run(app, environ, writer);
   });
   const enter = gate.enter;
   return function tsgiListener(req: IncomingMessage, res: ServerResponse): void {

@@ -98,6 +98,8 @@ export function rejectResponse(
   status: number,
   reason: string,
   onReject: OnReject | undefined,
+  /** Headers the refusal carries besides its own (426's `Sec-WebSocket-Version`). */
+  extra: ReadonlyArray<[string, string]> = [],
 ): void {
   const socket = req.socket as Marked;
   if (res.headersSent || socket[kRejected]) {
@@ -107,6 +109,7 @@ export function rejectResponse(
     const body = bodyFor(status);
     res.shouldKeepAlive = false;
     res.writeHead(status, statusLine(status).slice(4), [
+      ...extra,
       ['Content-Type', 'text/plain; charset=utf-8'],
       ['Content-Length', String(body.byteLength)],
       ['Connection', 'close'],

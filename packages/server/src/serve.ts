@@ -16,10 +16,11 @@ import { createServer, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Application } from '@tsgi/core';
+import { resolveWebSocketOptions, type Application, type WebSocketOptions } from '@tsgi/core';
 import { LIMIT_DEFAULTS } from './limits.js';
 import { toNodeListener, type ListenerOptions } from './listener.js';
 import { clientErrorListener } from './reject.js';
+import { NodeWebSockets } from './websocket.js';
 
 export interface ServeOptions extends ListenerOptions {
   /**
@@ -76,6 +77,13 @@ export interface ServeOptions extends ListenerOptions {
    * @default 511 (node's)
    */
   backlog?: number;
+  /**
+   * WebSocket upgrades (`environ['tsgi.websocket']`, see docs/guides/websockets.md):
+   * options, or `false` for none (node then serves upgrade requests as plain requests).
+   * Sockets still open when `close()`'s drain timeout passes get 1001.
+   * @default {} (maxPayload 1 MiB, maxBufferedAmount 4 MiB, pingInterval 30 s, no deflate, any origin)
+   */
+  websocket?: WebSocketOptions | false;
 }
 
 export interface Served {
@@ -93,7 +101,7 @@ const DEFAULTS = {
   headersTimeout: 60_000,
   requestTimeout: 300_000,
   shutdownTimeout: 10_000,
-} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'listen' | 'backlog'>;
+} satisfies Omit<Required<ServeOptions>, keyof ListenerOptions | 'serverOptions' | 'tls' | 'listen' | 'backlog' | 'websocket'>;
 
 function checkNumber(name: string, value: number, max = Infinity): number {
   if (typeof value !== 'number' || !(value >= 0) || value > max || (max !== Infinity && !Number.isInteger(value))) {
@@ -127,6 +135,14 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   server.on('checkContinue', listener);
   // Parser refusals, header overflow and slow clients: 400/431/408 with Connection: close.
   server.on('clientError', clientErrorListener(options.onReject));
+  const websockets =
+    options.websocket === false ? undefined : new NodeWebSockets(resolveWebSocketOptions('tsgi serve', options.websocket), listener, options.onReject);
+  if (websockets !== undefined) server.on('upgrade', websockets.onUpgrade);
+  // At the drain deadline: cut the HTTP connections left, and tell WebSockets 1001.
+  const cutAll = (): void => {
+    server.closeAllConnections();
+    websockets?.goingAway();
+  };
   // node silently drops header fields past maxHeadersCount; one more than the limit
   // lets the listener see that there were too many and refuse the request.
   const maxHeaders = options.limits?.maxHeaders ?? LIMIT_DEFAULTS.maxHeaders;
@@ -135,7 +151,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   server.headersTimeout = headersTimeout;
   server.requestTimeout = checkNumber('requestTimeout', options.requestTimeout ?? DEFAULTS.requestTimeout);
 
-  if (options.listen === false) return { url: '', server, close: drainer(server, shutdownTimeout) };
+  if (options.listen === false) return { url: '', server, close: drainer(server, shutdownTimeout, cutAll) };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog: options.backlog }, () => {
@@ -154,7 +170,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
       // let go on the next sweep; the listener also answers them `Connection: close`.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const deadline =
-        shutdownTimeout === Infinity ? undefined : setTimeout(() => server.closeAllConnections(), shutdownTimeout);
+        shutdownTimeout === Infinity ? undefined : setTimeout(cutAll, shutdownTimeout);
       deadline?.unref();
       server.close((error) => {
         clearInterval(sweep);
@@ -176,7 +192,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
  * listener answers `Connection: close` after that), and emits 'listening', on which
  * node starts tracking connections (idle sweeps, header and request timeouts).
  */
-function drainer(server: Server, shutdownTimeout: number): () => Promise<void> {
+function drainer(server: Server, shutdownTimeout: number, cutAll: () => void): () => Promise<void> {
   const open = new Set<Duplex>();
   server.on('connection', (socket: Duplex) => {
     open.add(socket);
@@ -187,7 +203,7 @@ function drainer(server: Server, shutdownTimeout: number): () => Promise<void> {
   server.emit('listening');
   return () =>
     (closing ??= new Promise<void>((resolve) => {
-      const deadline = shutdownTimeout === Infinity ? undefined : setTimeout(() => server.closeAllConnections(), shutdownTimeout);
+      const deadline = shutdownTimeout === Infinity ? undefined : setTimeout(cutAll, shutdownTimeout);
       const sweep = setInterval(() => {
         server.closeIdleConnections();
         if (open.size > 0) return;

@@ -3,3 +3,4 @@ export { buildEnviron, decodePath, type RequestInit } from './environ.js';
 export { BodyInputStream } from './input-stream.js';
 export { CollectingErrorStream } from './error-stream.js';
 export { LintError } from '@tsgi/lint';
+export { TestWebSocket, WebSocketRefused, type CloseEvent, type WebSocketInit } from './websocket.js';

@@ -11,7 +11,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { ResponseDriver, type Application, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { ResponseDriver, type Application, type Body, type Environ, type ResponseHeaders, type WebSocketUpgrade } from '@tsgi/core';
 
 export interface RunResult {
   status: string;
@@ -100,10 +100,28 @@ class Collector extends ResponseDriver {
 export async function runRequest(
   app: Application,
   environ: Environ,
-  options: { maxBodyBytes: number; catchErrors: boolean },
+  options: { maxBodyBytes: number; catchErrors: boolean; upgrade?: WebSocketUpgrade },
 ): Promise<RunResult> {
   const collector = new Collector(environ, options.maxBodyBytes, options.catchErrors);
-  await collector.run(app, environ);
+  const upgrade = options.upgrade;
+  if (upgrade === undefined) await collector.run(app, environ);
+  else {
+    // A WebSocket handshake: a 101 after accept() stays with the upgrade (core's rules);
+    // any other answer is walked as usual, its startResponse already made.
+    let answer: Application;
+    try {
+      const body: Body = await app(environ, upgrade.startResponse(collector.startResponse));
+      if (upgrade.switching && (await upgrade.settle(body))) {
+        return { status: '101 Switching Protocols', headers: upgrade.headers, chunks: [], truncated: false, closeCalls: typeof body.close === 'function' ? 1 : 0 };
+      }
+      answer = () => body;
+    } catch (error) {
+      answer = () => {
+        throw error;
+      };
+    }
+    await collector.run(answer, environ);
+  }
   if (collector.failure) throw collector.failure.error;
   return {
     status: collector.status!,

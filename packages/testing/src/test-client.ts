@@ -15,10 +15,22 @@
  * @see https://werkzeug.palletsprojects.com/en/latest/test/
  * @module
  */
-import { getHeader, getHeaders, statusCode, type Application, type Environ, type ResponseHeaders } from '@tsgi/core';
+import {
+  WebSocketUpgrade,
+  checkWebSocketRequest,
+  getHeader,
+  getHeaders,
+  resolveWebSocketOptions,
+  statusCode,
+  type Application,
+  type Environ,
+  type ResponseHeaders,
+  type WebSocketOptions,
+} from '@tsgi/core';
 import { lint, type LintOptions } from '@tsgi/lint';
 import { buildEnviron, type RequestInit } from './environ.js';
 import { runRequest } from './run-request.js';
+import { WebSocketRefused, connect, type TestWebSocket, type WebSocketInit } from './websocket.js';
 
 export interface TestClientOptions {
   /**
@@ -39,6 +51,8 @@ export interface TestClientOptions {
    * @default false
    */
   catchErrors?: boolean;
+  /** The gateway's WebSocket options for `websocket()` (origins, maxPayload, ...). @default {} */
+  websocket?: WebSocketOptions;
 }
 
 export interface TestResponse {
@@ -77,6 +91,12 @@ export interface TestClient {
   delete: Shortcut;
   head: Shortcut;
   options: Shortcut;
+  /**
+   * Opens a WebSocket in memory: the handshake runs through the app (under lint), and a
+   * 101 gives the client's end of the connection; any other answer rejects with a
+   * `WebSocketRefused` (its status, headers and text).
+   */
+  websocket(path: string, init?: WebSocketInit): Promise<TestWebSocket>;
   /** Everything written to wsgi.errors by every request so far. */
   readonly errors: string;
 }
@@ -87,7 +107,25 @@ const DEFAULTS = {
   timeout: 5000,
   maxBodyBytes: 16 * 1024 * 1024,
   catchErrors: false,
+  websocket: {},
 } satisfies Required<TestClientOptions>;
+
+/** A client's opening handshake, as RFC 6455 4.1 writes it (a fixed key: no randomness needed here). */
+const HANDSHAKE: Array<[string, string]> = [
+  ['Upgrade', 'websocket'],
+  ['Connection', 'Upgrade'],
+  ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+  ['Sec-WebSocket-Version', '13'],
+];
+
+/** The handshake headers with the test's own over them (same name, any case, replaces). */
+function handshakeHeaders(init: WebSocketInit): Array<[string, string]> {
+  const given = Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {});
+  const names = new Set(given.map(([name]) => name.toLowerCase()));
+  const headers = HANDSHAKE.filter(([name]) => !names.has(name.toLowerCase()));
+  if (init.protocols?.length && !names.has('sec-websocket-protocol')) headers.push(['Sec-WebSocket-Protocol', init.protocols.join(', ')]);
+  return [...headers, ...given];
+}
 
 const decoder = new TextDecoder();
 
@@ -122,6 +160,7 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
   if (!(timeout > 0)) throw new TypeError(`testClient: timeout must be a number > 0, got ${String(timeout)}`);
   if (!(maxBodyBytes >= 0)) throw new TypeError(`testClient: maxBodyBytes must be a number >= 0, got ${String(maxBodyBytes)}`);
   const target = useLint === false ? app : lint(app, useLint === true ? {} : useLint);
+  const websocketSettings = resolveWebSocketOptions('testClient', options.websocket ?? DEFAULTS.websocket);
   let allErrors = '';
 
   async function request(method: string, path: string, init: RequestInit = {}): Promise<TestResponse> {
@@ -151,6 +190,24 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
     }
   }
 
+  async function websocket(path: string, init: WebSocketInit = {}): Promise<TestWebSocket> {
+    const { environ, errors } = buildEnviron('GET', path, { ...init, headers: handshakeHeaders(init) }, baseEnviron);
+    try {
+      const header = (name: string): string | undefined => environ[`HTTP_${name.toUpperCase().replaceAll('-', '_')}`] as string | undefined;
+      const check = checkWebSocketRequest(environ.REQUEST_METHOD, environ.SERVER_PROTOCOL, header, websocketSettings);
+      if (check.kind === 'refuse') throw new WebSocketRefused(check.status, check.headers, check.reason);
+      const upgrade = check.kind === 'offer' ? new WebSocketUpgrade(check.protocols) : undefined;
+      if (upgrade !== undefined) environ['tsgi.websocket'] = upgrade;
+      const result = await withTimeout(runRequest(target, environ, { maxBodyBytes, catchErrors, upgrade }), timeout, `WebSocket ${path}`);
+      if (upgrade === undefined || result.status !== '101 Switching Protocols') {
+        throw new WebSocketRefused(statusCode(result.status), result.headers, decoder.decode(concat(result.chunks)));
+      }
+      return connect(upgrade, result.headers, websocketSettings, environ['wsgi.errors'], timeout);
+    } finally {
+      allErrors += errors.text;
+    }
+  }
+
   const shortcut = (method: string): Shortcut => (path, init) => request(method, path, init);
   return {
     request,
@@ -161,6 +218,7 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
     delete: shortcut('DELETE'),
     head: shortcut('HEAD'),
     options: shortcut('OPTIONS'),
+    websocket,
     get errors() {
       return allErrors;
     },

@@ -23,6 +23,7 @@ import { Part, type PartSource } from './part.js';
 import type { PartHead } from './part-headers.js';
 import { MultipartReader } from './reader.js';
 import { TempFiles } from './temp-files.js';
+import { addTempFileOwner } from './temp-file-owners.js';
 
 const NEXT_PART = 'nextPart';
 const READ_CHUNK = 'readChunk';
@@ -57,6 +58,8 @@ export class MultipartParts implements AsyncIterable<Part>, PartSource {
     this.#reader = new MultipartReader(environ['wsgi.input'], boundary, limits);
     this.tempFiles = new TempFiles(limits.tempDir);
     this.fileMemoryThreshold = limits.fileMemoryThreshold;
+    // A tempFileReaper() above removes this parse's temp files when the response ends.
+    addTempFileOwner(environ, this);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Part, undefined> {
