@@ -6,7 +6,8 @@
  * and the Response `toFetch` builds from the middleware's answer goes back to the host.
  *
  * Errors raised before that Response exists are rethrown to the host, so its own
- * error handling (Hono's `onError`, h3's `onError`) answers them. The request body is
+ * error handling (Hono's `onError`, h3's `onError`) answers them (a value the host
+ * could not read, as an Error that describes it: core's `readableError`). The request body is
  * left unlocked until the middleware reads `wsgi.input`, so routes below can read it
  * when the middleware does not.
  *
@@ -17,7 +18,7 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import type { Body, Environ, ErrorStream, Middleware, StartResponse } from '@tsgi/core';
+import { readableError, type Body, type Environ, type ErrorStream, type Middleware, type StartResponse } from '@tsgi/core';
 import { startFetchResponse, toFetch } from '@tsgi/fetch';
 import { attachEnviron, HOST_KEY } from './host.js';
 
@@ -70,5 +71,10 @@ export function fetchAdapter(middleware: Middleware, options: FetchAdapterOption
   if (options === null || typeof options !== 'object') throw new TypeError(`${name}: options must be an object, got ${String(options)}`);
   const app = middleware(hostStackApp);
   if (typeof app !== 'function') throw new TypeError(`${name}: middleware(app) must return an application function, got ${typeof app}`);
-  return toFetch(app, { errors: options.errors, scriptName: options.scriptName, environ: callKeys, rethrow: true }) as FetchAdapterHandler;
+  const handler = toFetch(app, { errors: options.errors, scriptName: options.scriptName, environ: callKeys, rethrow: true }) as FetchAdapterHandler;
+  return function fetchAdapterHandler(request, call) {
+    return handler(request, call).catch((error: unknown) => {
+      throw readableError(error, `${name}: the middleware failed: `);
+    });
+  };
 }

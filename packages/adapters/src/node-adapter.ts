@@ -18,7 +18,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Body, Environ, Middleware, StartResponse } from '@tsgi/core';
+import { isConnectionAbort, isPromise, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
 import type { ErrorsOption } from '@tsgi/server';
 import { buildEnviron, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
 import { attachEnviron, HOST_KEY } from './host.js';
@@ -122,7 +122,7 @@ function fail(call: NodeCall, error: unknown): void {
   const { exchange, capture } = call;
   if (capture.res.destroyed) {
     void exchange.abort(); // the client left: nobody to answer
-  } else if (!call.nextCalled && !exchange.headersSent) {
+  } else if (!call.nextCalled && !exchange.headersSent && !isConnectionAbort(error)) {
     call.released = true;
     capture.release();
     call.turn.next(error);
@@ -166,14 +166,18 @@ export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions,
     attachEnviron(req, environ);
     track(res, call);
     let result: Body | Promise<Body>;
+    let pending: boolean;
     try {
       result = app(environ, exchange.startResponse);
+      // Inside the try: asking for `then` runs a getter of the app's. Any thenable is
+      // awaited, as the gateway awaits it (core's isPromise).
+      pending = isPromise(result);
     } catch (error) {
       fail(call, error);
       return;
     }
-    if (result !== null && typeof (result as Promise<Body> | undefined)?.then === 'function') {
-      (result as Promise<Body>).then(
+    if (pending) {
+      void Promise.resolve(result).then(
         (body) => respond(call, body),
         (error: unknown) => fail(call, error),
       );

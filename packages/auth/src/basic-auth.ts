@@ -15,12 +15,12 @@
  * @see https://www.rfc-editor.org/rfc/rfc7617 (The 'Basic' HTTP Authentication Scheme)
  * @module
  */
-import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
+import { isPromise, type Application, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
 import { credentialsFor } from './authorization.js';
 import { parseBasic } from './basic-credentials.js';
 import { basicChallenge } from './challenge.js';
 import { CredentialTable, type UserTable } from './compare.js';
-import { grant, isPromiseLike, refuse, throwRefusal } from './outcome.js';
+import { grant, refuse, throwRefusal } from './outcome.js';
 
 /**
  * Decides whether `user` may come in with `password`. A falsy result (or a Promise
@@ -142,7 +142,7 @@ export function basicAuth(options: BasicAuthOptions = {}): Middleware {
         return admit(matched, credentials.user, environ, startResponse);
       }
       const result = verify!(credentials.user, credentials.password, environ);
-      return isPromiseLike(result)
+      return isPromise(result)
         ? decideLater(result, credentials.user, environ, startResponse)
         : decide(result, credentials.user, environ, startResponse);
     };

@@ -16,10 +16,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750 (Bearer Token Usage)
  * @module
  */
-import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
+import { isPromise, type Application, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
 import { findBearerToken } from './bearer-token.js';
 import { bearerChallenges } from './challenge.js';
-import { grant, isPromiseLike, refuse, throwRefusal, type AuthErrorReason } from './outcome.js';
+import { grant, refuse, throwRefusal, type AuthErrorReason } from './outcome.js';
 
 /**
  * Decides whether `token` is good. A falsy result (or a Promise of one) refuses with
@@ -147,7 +147,7 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
         return refuse(environ, startResponse, challengeFor(token.reason), token.reason, onUnauthorized);
       }
       const result = verify(token, environ);
-      return isPromiseLike(result)
+      return isPromise(result)
         ? decideLater(result, environ, startResponse)
         : decide(result, environ, startResponse);
     };

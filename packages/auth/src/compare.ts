@@ -22,7 +22,7 @@
  */
 import type nodeCrypto from 'node:crypto';
 import type { webcrypto } from 'node:crypto';
-import { nodeBuiltin } from '@tsgi/core';
+import { isPromise, nodeBuiltin } from '@tsgi/core';
 
 type Digest = Uint8Array | Promise<Uint8Array>;
 
@@ -75,8 +75,6 @@ interface Keyed {
   /** A digest of random bytes: the same length as a real one and never equal to one. */
   dummy: Uint8Array;
 }
-
-const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
 
 export class CredentialTable {
   /** `user:password` bytes by user, until the first check digests them. */

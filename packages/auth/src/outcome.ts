@@ -143,11 +143,3 @@ function addChallenge(startResponse: StartResponse, challenge: string): StartRes
   };
 }
 
-/** Whether `verify` answered with a Promise (or any thenable) rather than a verdict. */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}

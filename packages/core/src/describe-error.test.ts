@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isClientDisconnected } from './client-disconnected.js';
 import { isConnectionAbort } from './connection-abort.js';
-import { OPAQUE_VALUE, describeError } from './describe-error.js';
+import { OPAQUE_VALUE, describeError, readableError } from './describe-error.js';
 import { HttpError, isHttpError } from './errors.js';
 import { HOSTILE, throwingProxy } from '../test/hostile-values.js';
 
@@ -92,4 +92,19 @@ describe('describeError', () => {
       }),
     );
   });
+});
+
+test('readableError keeps a readable Error and turns anything else into one that describes it', () => {
+  const plain = new Error('plain');
+  expect(readableError(plain, 'x: ')).toBe(plain);
+  for (const [name, make] of HOSTILE) {
+    const value = make();
+    const readable = readableError(value, 'host: ');
+    // Whatever it was, a host can now read it without a throw.
+    expect(() => `${(readable as Error).message} ${String((readable as Error).stack)}`).not.toThrow();
+    expect(readable instanceof Error).toBe(true);
+    if (readable !== value) expect((readable as Error).message.startsWith('host: ')).toBe(true);
+    void name;
+  }
+  expect((readableError('a string', 'p: ') as Error).message).toBe('p: a string');
 });

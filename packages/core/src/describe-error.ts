@@ -165,3 +165,21 @@ export function describeError(value: unknown, options?: DescribeErrorOptions): s
   }
   return bound(text, max);
 }
+
+/**
+ * `value` when it is an Error that can be read without throwing (`message` a string,
+ * `stack` readable), else a new Error whose message is `prefix` and
+ * `describeError(value)`. For handing a foreign thrown value to code that reads it
+ * unguarded: a host framework's error handler, a stream's `error()`.
+ *
+ * @example
+ * controller.error(readableError(error, 'toFetch: the body failed: '));
+ */
+export function readableError(value: unknown, prefix: string): unknown {
+  try {
+    if (value instanceof Error && typeof value.message === 'string' && typeof String(value.stack) === 'string') return value;
+  } catch {
+    // Not readable: described below.
+  }
+  return new Error(prefix + describeError(value));
+}

@@ -32,7 +32,7 @@ export {
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
-export { OPAQUE_VALUE, describeError, type DescribeErrorOptions } from './describe-error.js';
+export { OPAQUE_VALUE, describeError, readableError, type DescribeErrorOptions } from './describe-error.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
@@ -41,7 +41,7 @@ export { BodyWalk } from './body-walk.js';
 export { ResponseSink } from './response-sink.js';
 export { ResponseDriver } from './response-driver.js';
 export { isPromise } from './promise.js';
-export { wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
+export { DISCARD, wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
 export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
 export { decodePathInfo, environKey, requestHeaderName } from './cgi.js';

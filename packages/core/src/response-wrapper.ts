@@ -4,17 +4,27 @@
  * in a small hooks object made once at factory time, and {@link wrapResponse} does the
  * protocol around it (the startResponse it hands the app, the held status, buffered
  * `write()` calls, the lazy app whose first chunk must be pulled, sync and async
- * bodies, `close()` exactly once). A middleware never writes its own holder or a
- * sync/async pair of body wrappers.
+ * bodies, errors before the first byte, `close()` exactly once). A middleware never
+ * writes its own holder or a sync/async pair of body wrappers.
  *
  * What a hook can do:
  * - `start`: see or change status and headers on their way up (CORS, security
  *   headers, a request id, a session cookie whose value is known). The response is
  *   not held: lazy apps and streaming are untouched.
  * - `respond`: hold status and headers until the body is known, then decide,
- *   possibly asynchronously (gzip's threshold, a 304, a session saved to a store):
- *   change the head, and return the body to send (the app's, or a replacement; the
- *   app's body is still closed, once, when the replacement is).
+ *   possibly asynchronously (gzip's threshold, a 304, an ETag, a session saved to a
+ *   store): change the head, and return the body to send (the app's, or a
+ *   replacement; the app's body is still closed, once, when the replacement is).
+ *   Returning {@link DISCARD} drops the response: nothing of it is sent, its writes
+ *   are discarded, its body is closed, and `wrapResponse` gives `DISCARD` back to
+ *   its caller, which tries something else (cascade's next app). Throwing drops it
+ *   too, the error travelling on.
+ *   - `hold`: decides at startResponse whether this head is held for `respond` at
+ *     all; one that is not goes up at once (most of gzip's responses are decided from
+ *     their headers and stream untouched).
+ *   - `passLazy`, `passOnWrite`: a body that starts its response lazily, or a
+ *     `write()`, ends the hold and sends the head up as it is, for a middleware that
+ *     can only use a body returned whole (etag).
  * - `chunk`: see or replace each chunk on its way up, `write()` chunks included.
  * - `end`: the body's iteration finished or threw (not called when it was stopped
  *   early, e.g. the client left).
@@ -24,16 +34,23 @@
  *   AsyncLocalStorage store), as it did while the app itself ran.
  * - `close`: once, after the body's own `close()` ran, however the response ended
  *   (a span that ends with the body, an access-log line, a lock released).
+ * - `recover`: the app threw, its promise rejected, or its body threw before a
+ *   non-empty chunk went up: answer with another response through
+ *   `startResponse(status, headers, error)` (PEP 3333's excInfo: the gateway replaces
+ *   an unsent head and rethrows when bytes went out, e.g. after a `write()`).
  *
  * Bodies keep their kind: an array stays an array (the gateway's one-write path),
  * a sync iterable stays sync, an async one async (`isAsyncBody` decides, as every
- * walker does). With none of `chunk`, `end`, `pull`, `close` the app's body is returned
- * as is; an array has no steps to pull. A `wsgi.file_wrapper` body is left as it is
- * unless there is a `chunk` hook, so the gateway still sends it by its own path (with
- * its length): like an array, its content is fixed, so `end` runs at once.
+ * walker does). With none of `chunk`, `end`, `pull`, `close`, `recover` the app's
+ * body is returned as is; an array has no steps to pull. A `wsgi.file_wrapper` body is
+ * left as it is unless there is a `chunk` hook, so the gateway still sends it by its
+ * own path (with its length): like an array, its content is fixed, so `end` runs at
+ * once, and `recover` does not see its read errors (the gateway answers them).
+ * Something that is not a body is handed up as it is, for the gateway
+ * to say what is wrong with it, or, when a head is held, refused here in its words.
  *
- * Errors are not caught: a throw from the app, its body or a hook travels on to the
- * layer above, as it would without the wrapper.
+ * Without `recover`, errors are not caught: a throw from the app, its body or a hook
+ * travels on to the layer above, as it would without the wrapper.
  *
  * @example
  * const hooks: ResponseHooks<Environ> = {
@@ -45,14 +62,26 @@
  * };
  *
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @see https://peps.python.org/pep-3333/#error-handling
  * @see https://github.com/rack/rack/blob/main/lib/rack/body_proxy.rb
  * @module
  */
-import { isAsyncBody } from './body-check.js';
-import { hookClose, type CloseHook } from './body.js';
+import { checkBody } from './body-check.js';
+import { BodyWalk } from './body-walk.js';
+import { hookClose } from './body.js';
+import { observedBody, type StepObserver } from './observed-body.js';
 import { isPromise } from './promise.js';
+import { ResponseCloseHook } from './response-close.js';
 import { ResponseError } from './response-state.js';
+import { closeAndThrow, resumeBody } from './resumed-body.js';
 import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write } from './types.js';
+
+/**
+ * What a `respond` hook returns to drop the response, and what {@link wrapResponse}
+ * then returns to its caller; see the module comment. An empty body that must never
+ * reach a gateway (it would answer 500: no startResponse was called for it).
+ */
+export const DISCARD: Body = Object.freeze([]) as unknown as Body;
 
 /** The status and headers of a response on their way up; hooks may change both. */
 export interface ResponseHead {
@@ -69,18 +98,37 @@ export interface ResponseHooks<S> {
   /** Status and headers before they go up; called for every startResponse call (also one with excInfo). */
   start?(head: ResponseHead, state: S): void;
   /**
-   * Holds status and headers until the body is known, then decides: may change `head`
-   * and returns the body to send. Runs once, before `start`.
+   * With `respond`: called at each startResponse before anything went up; returns
+   * whether to hold this head for `respond`. One not held (it may be changed here)
+   * goes up at once through `start`, and `respond` is not called.
    */
-  respond?(head: ResponseHead, body: Body, state: S): Body | Promise<Body>;
+  hold?(head: ResponseHead, state: S): boolean;
+  /**
+   * Holds status and headers until the body is known, then decides: may change `head`
+   * and returns the body to send, or {@link DISCARD}. Runs once, before `start`. `written` holds what the
+   * app passed to `write()` meanwhile: returning the app's `body`, they are sent
+   * first; returning another body, they are that body's to use (gzip compresses
+   * them) or drop (a 304), and later `write()` calls are added to the same list.
+   */
+  respond?(head: ResponseHead, body: Body, state: S, written: Uint8Array[]): Body | Promise<Body>;
+  /** With `respond`: a body returned before startResponse goes up unread, its head unheld (else its first chunk is pulled to learn the head). */
+  passLazy?: boolean;
+  /** With `respond`: a `write()` while held sends the head up as it is, without `respond` (the body is being streamed). */
+  passOnWrite?: boolean;
   /** Each chunk on its way up (body chunks and `write()` chunks); returns the chunk to send. */
   chunk?(chunk: Uint8Array, state: S): Uint8Array;
   /** The body's iteration finished (`error` undefined) or threw. */
   end?(state: S, error?: unknown): void;
-  /** Once, after the body's own close() (even when that threw). */
-  close?(state: S): void | Promise<void>;
   /** Runs one step of the body's iteration: must call `step` once and return what it returns. */
   pull?<R>(state: S, step: () => R): R;
+  /** Once, after the body's own close() (even when that threw). */
+  close?(state: S): void | Promise<void>;
+  /**
+   * The app failed before a non-empty body chunk went up: calls
+   * `startResponse(status, headers, error)` and returns the body to send instead.
+   * Throwing (or letting `startResponse` throw) hands the error on.
+   */
+  recover?(error: unknown, startResponse: StartResponse, state: S): Uint8Array[];
 }
 
 /**
@@ -95,9 +143,20 @@ export function wrapResponse<S>(
   state: S,
 ): Body | Promise<Body> {
   const response = new WrappedResponse(startResponse, hooks, state);
-  const result = app(environ, response.startResponse);
-  return isPromise(result) ? Promise.resolve(result).then(response.finishBound) : response.finish(result as Body);
+  let result: Body | Promise<Body>;
+  try {
+    result = app(environ, response.startResponse);
+  } catch (error) {
+    return response.fail(error, undefined);
+  }
+  if (!isPromise(result)) return response.finish(result);
+  return Promise.resolve(result).then(
+    (body) => response.finish(body),
+    hooks.recover === undefined ? undefined : (error: unknown) => response.fail(error, undefined),
+  );
 }
+
+function ignoreWrite(): void {}
 
 function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;
@@ -110,18 +169,30 @@ function isFileBody(body: Body): boolean {
   return (body as { [FILE_BODY]?: unknown })[FILE_BODY] === true;
 }
 
+/**
+ * Where a response stands. open: taking startResponse calls, a head maybe held;
+ * deciding: `respond` is running; sent: the head went up (or will, unheld: passLazy);
+ * discarded: `respond` dropped it, and nothing more of it goes up.
+ */
+type Phase = 'open' | 'deciding' | 'sent' | 'discarded';
+
 /** One request's response as the hooks see it. */
-class WrappedResponse<S> {
+class WrappedResponse<S> implements StepObserver {
   readonly startResponse: StartResponse;
-  readonly finishBound: (body: Body) => Body | Promise<Body>;
+  private phase: Phase = 'open';
   /** The held head (respond hook only), until it is sent. */
   private head: ResponseHead | undefined = undefined;
   private excInfo: unknown = undefined;
   /** The upstream write once the head went up. */
   private upstreamWrite: Write | undefined = undefined;
-  /** write() chunks the app sent while the head was held. */
-  private pending: Uint8Array[] | undefined = undefined;
+  /** write() chunks held with the head; after a respond that replaced the body, that body's. */
+  private written: Uint8Array[] | undefined = undefined;
+  private writesToBody = false;
   private bufferedWrite: Write | undefined = undefined;
+  /** A non-empty body chunk went up: an error can no longer be answered. */
+  private bodyStarted = false;
+  /** The pull hook with this request's state (StepObserver), when there is one. */
+  readonly pull: (<R>(step: () => R) => R) | undefined;
 
   constructor(
     private readonly upstream: StartResponse,
@@ -129,7 +200,8 @@ class WrappedResponse<S> {
     private readonly state: S,
   ) {
     this.startResponse = hooks.respond === undefined ? this.forward.bind(this) : this.hold.bind(this);
-    this.finishBound = this.finish.bind(this);
+    const pull = hooks.pull;
+    this.pull = pull === undefined ? undefined : (step) => pull(state, step);
   }
 
   /** startResponse without holding: the start hook, then up. */
@@ -141,21 +213,36 @@ class WrappedResponse<S> {
 
   /** startResponse while holding: keep the head until the body is known. */
   private hold(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
-    if (this.upstreamWrite !== undefined) return this.forward(status, headers, excInfo);
+    if (this.phase === 'discarded') return ignoreWrite;
+    if (this.phase === 'sent') {
+      const write = this.forward(status, headers, excInfo);
+      return this.writesToBody ? this.bufferedWrite! : write;
+    }
     if (this.head !== undefined && (excInfo === undefined || excInfo === null)) {
       throw new ResponseError(
         'start-response.twice',
         `startResponse(${JSON.stringify(status)}) was called a second time without excInfo (the first set ${JSON.stringify(this.head.status)})`,
       );
     }
-    this.head = { status, headers };
+    const head: ResponseHead = { status, headers };
     this.excInfo = excInfo;
+    if (this.phase === 'open' && this.hooks.hold !== undefined && !this.hooks.hold(head, this.state)) {
+      this.commit(head, false);
+      return this.upstreamWrite!;
+    }
+    this.head = head;
     return (this.bufferedWrite ??= this.buffer.bind(this));
   }
 
   private buffer(chunk: Uint8Array): void {
-    if (this.upstreamWrite !== undefined) this.upstreamWrite(chunk);
-    else (this.pending ??= []).push(chunk);
+    if (this.phase === 'discarded') return;
+    // (No upstream write after a recovered failure: the failed response's writes go nowhere.)
+    if (this.phase === 'sent' && !this.writesToBody) return this.upstreamWrite?.(chunk);
+    if (this.phase === 'open' && this.hooks.passOnWrite === true) {
+      this.commit(this.head!, false);
+      return this.upstreamWrite!(chunk);
+    }
+    (this.written ??= []).push(chunk);
   }
 
   /** The upstream write, through the chunk hook when there is one. */
@@ -166,34 +253,50 @@ class WrappedResponse<S> {
     return (chunk) => write(passChunk(chunk) ? chunkHook(chunk, state) : chunk);
   }
 
-  /** Sends the held head (through the start hook) and what was written meanwhile. */
-  private commit(head: ResponseHead): void {
+  /** Sends `head` (through the start hook), then what was written meanwhile unless the body takes it. */
+  private commit(head: ResponseHead, writesToBody: boolean): void {
+    this.phase = 'sent';
+    this.head = undefined;
     this.hooks.start?.(head, this.state);
     const write = (this.upstreamWrite = this.watchWrite(this.upstream(head.status, head.headers, this.excInfo)));
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending !== undefined) for (const chunk of pending) write(chunk);
+    if (writesToBody) {
+      this.writesToBody = true;
+      return;
+    }
+    const written = this.written;
+    this.written = undefined;
+    if (written !== undefined) for (const chunk of written) write(chunk);
   }
 
   /** The body to hand up for the app's `body`. */
   finish(body: Body): Body | Promise<Body> {
-    const respond = this.hooks.respond;
-    if (respond === undefined || this.upstreamWrite !== undefined) return this.observe(body, body);
-    const head = this.head;
-    if (head === undefined) {
-      // No head yet: a lazy app calls startResponse from its first iteration. An
-      // array (or a non-body) cannot: hand it up for the gateway to report.
-      if (Array.isArray(body) || typeof body !== 'object' || body === null) return body;
-      return this.pullFirst(body);
+    const problem = checkBody(body);
+    if (problem !== undefined) {
+      // Not a body: a held head would never go up, so say what is wrong here, in the
+      // gateway's words; otherwise it goes up as it is, for the gateway to say it.
+      if (this.hooks.respond !== undefined && this.phase !== 'sent') throw new TypeError(problem);
+      return body;
     }
-    return this.decide(head, body);
+    if (this.hooks.respond === undefined || this.phase === 'sent') return this.handUp(body, body);
+    const head = this.head;
+    if (head !== undefined) return this.decide(head, body);
+    // No head yet: a lazy app calls startResponse from its first iteration. An array
+    // cannot: hand it up for the gateway to report.
+    if (Array.isArray(body)) return body;
+    if (this.hooks.passLazy === true) {
+      this.phase = 'sent';
+      return this.handUp(body, body);
+    }
+    return this.pullFirst(body);
   }
 
   /** The respond hook's choice, sent; `original` is closed when the choice replaces it. */
   private decide(head: ResponseHead, original: Body): Body | Promise<Body> {
+    this.phase = 'deciding';
+    const written = (this.written ??= []);
     let chosen: Body | Promise<Body>;
     try {
-      chosen = this.hooks.respond!(head, original, this.state);
+      chosen = this.hooks.respond!(head, original, this.state, written);
     } catch (error) {
       return closeAndThrow(original, error);
     }
@@ -206,44 +309,74 @@ class WrappedResponse<S> {
     return this.send(head, chosen, original);
   }
 
-  private send(head: ResponseHead, body: Body, original: Body): Body {
-    this.commit(head);
-    return this.observe(body, original);
+  private send(head: ResponseHead, body: Body, original: Body): Body | Promise<Body> {
+    if (body === DISCARD) return this.discard(original);
+    this.commit(head, body !== original);
+    return this.handUp(body, original);
+  }
+
+  /** Drops the held response: its head and writes are forgotten, its body closed. */
+  private discard(original: Body): Body | Promise<Body> {
+    this.phase = 'discarded';
+    this.head = undefined;
+    this.written = undefined;
+    const closed = original.close?.();
+    return isPromise(closed) ? Promise.resolve(closed).then(() => DISCARD) : DISCARD;
   }
 
   private async pullFirst(body: Body): Promise<Body> {
-    const iterator = isAsyncBody(body) ? body[Symbol.asyncIterator]() : (body as Iterable<Uint8Array>)[Symbol.iterator]();
+    const walk = new BodyWalk(body);
     let step: IteratorResult<Uint8Array>;
     try {
-      const pull = this.hooks.pull;
-      step = await (pull === undefined ? iterator.next() : pull(this.state, () => iterator.next()));
+      const pull = this.pull;
+      step = await (pull === undefined ? walk.next() : pull(() => walk.next()));
     } catch (error) {
-      return closeAndThrow(body, error);
+      return this.fail(error, body);
     }
-    const resumed = resumeBody(body, { iterator, step });
-    const head = this.head;
-    if (head === undefined) return resumed; // the gateway reports the missing startResponse
-    return this.decide(head, resumed);
+    const resumed = resumeBody(walk, step);
+    // Started unheld (the hold hook let it go), or not at all: the gateway reports that.
+    if (this.phase === 'sent' || this.head === undefined) return this.handUp(resumed, resumed);
+    return this.decide(this.head, resumed);
   }
 
   /**
-   * `body` with the chunk/end/close hooks applied; `original` is the app's body, to
-   * be closed too when `body` replaces it.
+   * The app (or its lazy body, `body`) failed: the recover hook's answer, or the
+   * error again (after closing `body`).
    */
-  private observe(body: Body, original: Body): Body {
-    // Not a body: handed up as it is, for the gateway to say what is wrong with it.
-    if (typeof body !== 'object' || body === null) return body;
-    const { chunk, end, close, pull } = this.hooks;
+  fail(error: unknown, body: Body | undefined): Body | Promise<Body> {
+    const recover = this.hooks.recover;
+    if (recover === undefined) {
+      if (body === undefined) throw error;
+      return closeAndThrow(body, error);
+    }
+    // A held head and its writes belonged to the response that failed.
+    this.head = undefined;
+    this.written = undefined;
+    this.phase = 'sent';
+    const replacement = recover(error, this.forward.bind(this), this.state);
+    return this.handUp(replacement, body ?? replacement);
+  }
+
+  /**
+   * `body` with the chunk/end/close/recover hooks applied; `original` is the app's
+   * body, to be closed too when `body` replaces it.
+   */
+  private handUp(body: Body, original: Body): Body {
+    if (checkBody(body) !== undefined) return body;
+    const { chunk, end, close, recover, pull } = this.hooks;
     let out = body;
     if (Array.isArray(body)) {
       if (chunk !== undefined || end !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
     } else if (chunk === undefined && isFileBody(body)) {
+      // Sent by the gateway's own path; its content is fixed, so its iteration is over.
       end?.(this.state);
-    } else if (chunk !== undefined || end !== undefined || pull !== undefined) {
-      out = observedBody(body, this.hooks, this.state);
+    } else if (chunk !== undefined || end !== undefined || recover !== undefined || pull !== undefined) {
+      out = observedBody(body, this);
     }
-    if (close === undefined && body === original) return out;
-    return hookClose(out, new ResponseCloseHook(body === original ? undefined : original, this.hooks, this.state));
+    // Nothing to add to the body's close: a replaced original with no close() (a plain array) needs none.
+    const replaced = body === original || typeof original.close !== 'function' ? undefined : original;
+    if (close === undefined && replaced === undefined) return out;
+    return hookClose(out, new ResponseCloseHook(replaced, close, this.state));
   }
 
   private observeArray(body: Uint8Array[] & Body): Body {
@@ -257,201 +390,32 @@ class WrappedResponse<S> {
     end?.(this.state);
     return out;
   }
-}
 
-/** A step already pulled from an iterator, to be handed on first. */
-interface FirstStep {
-  iterator: Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
-  step: IteratorResult<Uint8Array>;
-}
-
-async function closeAndThrow(body: Body, error: unknown): Promise<never> {
-  try {
-    await body.close?.();
-  } catch {
-    // The first error is the one that tells what happened.
-  }
-  throw error;
-}
-
-/** The body again from an iteration already started; close() ends it and closes the original. */
-function resumeBody(body: Body, first: FirstStep): Body {
-  const resumed = {
-    close: () => finishIteration(body, first.iterator),
-  };
-  if (isAsyncBody(body)) {
-    return Object.assign(resumed, { [Symbol.asyncIterator]: () => continueAsync(first) });
-  }
-  return Object.assign(resumed, { [Symbol.iterator]: () => continueSync(first) });
-}
-
-async function finishIteration(body: Body, iterator: Iterator<Uint8Array> | AsyncIterator<Uint8Array>): Promise<void> {
-  try {
-    await iterator.return?.();
-  } finally {
-    await body.close?.();
-  }
-}
-
-async function* continueAsync(first: FirstStep): AsyncGenerator<Uint8Array> {
-  const iterator = first.iterator as AsyncIterator<Uint8Array>;
-  for (let step = first.step; !step.done; step = await iterator.next()) yield step.value;
-}
-
-function* continueSync(first: FirstStep): Generator<Uint8Array> {
-  const iterator = first.iterator as Iterator<Uint8Array>;
-  for (let step = first.step; !step.done; step = iterator.next()) yield step.value;
-}
-
-/** Closes the body handed up, then a replaced original, then runs the close hook: once. */
-class ResponseCloseHook<S> implements CloseHook {
-  innerClose: (() => void | Promise<void>) | undefined = undefined;
-  closeTarget: Body | undefined = undefined;
-  private done = false;
-
-  constructor(
-    private readonly replaced: Body | undefined,
-    private readonly hooks: ResponseHooks<S>,
-    private readonly state: S,
-  ) {}
-
-  closeHooked(): void | Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    const steps: Array<() => void | Promise<void>> = [];
-    const inner = this.innerClose;
-    if (inner !== undefined) steps.push(() => inner.call(this.closeTarget));
-    const replaced = this.replaced;
-    if (replaced !== undefined && typeof replaced.close === 'function') steps.push(() => replaced.close!());
-    const close = this.hooks.close;
-    if (close !== undefined) steps.push(() => close(this.state));
-    return runAll(steps);
-  }
-}
-
-/**
- * Runs every step even when one throws; a Promise only when a step returns one. The
- * first error is thrown after all ran.
- */
-function runAll(steps: Array<() => void | Promise<void>>, from = 0, failure?: { error: unknown }): void | Promise<void> {
-  for (let i = from; i < steps.length; i++) {
-    let result: void | Promise<void>;
-    try {
-      result = steps[i]!();
-    } catch (error) {
-      failure ??= { error };
-      continue;
+  /** One step of an observed body on its way up (StepObserver). */
+  observe(step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> {
+    if (step.done === true) {
+      this.hooks.end?.(this.state);
+      return step;
     }
-    if (isPromise(result)) {
-      return result.then(
-        () => runAll(steps, i + 1, failure),
-        (error: unknown) => runAll(steps, i + 1, failure ?? { error }),
-      );
-    }
-  }
-  if (failure !== undefined) throw failure.error;
-}
-
-/** A non-array body whose chunks and end the hooks see; same kind as `body`. */
-function observedBody<S>(body: Body, hooks: ResponseHooks<S>, state: S): Body {
-  if (isAsyncBody(body)) return new AsyncObservedBody(body as AsyncIterable<Uint8Array> & Body, hooks, state);
-  return new SyncObservedBody(body as Iterable<Uint8Array> & Body, hooks, state);
-}
-
-class SyncObservedBody<S> implements IterableIterator<Uint8Array> {
-  private inner: Iterator<Uint8Array> | undefined = undefined;
-  private stepBound: (() => IteratorResult<Uint8Array>) | undefined = undefined;
-
-  constructor(
-    private readonly body: Iterable<Uint8Array> & Body,
-    private readonly hooks: ResponseHooks<S>,
-    private readonly state: S,
-  ) {}
-
-  [Symbol.iterator](): this {
-    return this;
+    const value = step.value;
+    if (!passChunk(value)) return step;
+    if (value.byteLength > 0) this.bodyStarted = true;
+    const chunk = this.hooks.chunk;
+    return chunk === undefined ? step : { done: false, value: chunk(value, this.state) };
   }
 
-  next(): IteratorResult<Uint8Array> {
-    let step: IteratorResult<Uint8Array>;
-    try {
-      const pull = this.hooks.pull;
-      step = pull === undefined ? this.step() : pull(this.state, (this.stepBound ??= this.step.bind(this)));
-    } catch (error) {
-      this.hooks.end?.(this.state, error);
+  /** The observed body threw (StepObserver): the recover hook's chunks, or the error on. */
+  failed(error: unknown): Uint8Array[] {
+    const { recover, end } = this.hooks;
+    if (recover === undefined || this.bodyStarted) {
+      end?.(this.state, error);
       throw error;
     }
-    return observeStep(step, this.hooks, this.state);
-  }
-
-  private step(): IteratorResult<Uint8Array> {
-    this.inner ??= this.body[Symbol.iterator]();
-    return this.inner.next();
-  }
-
-  return(value?: unknown): IteratorResult<Uint8Array> {
-    const inner = this.inner;
-    const pull = this.hooks.pull;
-    if (pull === undefined) inner?.return?.(value);
-    else if (inner?.return !== undefined) pull(this.state, () => inner.return!(value));
-    return { done: true, value: undefined };
-  }
-
-  close(): void | Promise<void> {
-    return this.body.close?.();
-  }
-}
-
-class AsyncObservedBody<S> implements AsyncIterableIterator<Uint8Array> {
-  private inner: AsyncIterator<Uint8Array> | undefined = undefined;
-  private stepBound: (() => Promise<IteratorResult<Uint8Array>>) | undefined = undefined;
-
-  constructor(
-    private readonly body: AsyncIterable<Uint8Array> & Body,
-    private readonly hooks: ResponseHooks<S>,
-    private readonly state: S,
-  ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Uint8Array>> {
-    let step: IteratorResult<Uint8Array>;
     try {
-      const pull = this.hooks.pull;
-      step = await (pull === undefined ? this.step() : pull(this.state, (this.stepBound ??= this.step.bind(this))));
-    } catch (error) {
-      this.hooks.end?.(this.state, error);
-      throw error;
+      return recover(error, this.forward.bind(this), this.state);
+    } catch (thrown) {
+      end?.(this.state, thrown);
+      throw thrown;
     }
-    return observeStep(step, this.hooks, this.state);
   }
-
-  private step(): Promise<IteratorResult<Uint8Array>> {
-    this.inner ??= this.body[Symbol.asyncIterator]();
-    return this.inner.next();
-  }
-
-  async return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
-    const inner = this.inner;
-    const pull = this.hooks.pull;
-    if (pull === undefined) await inner?.return?.(value);
-    else if (inner?.return !== undefined) await pull(this.state, () => inner.return!(value));
-    return { done: true, value: undefined };
-  }
-
-  close(): void | Promise<void> {
-    return this.body.close?.();
-  }
-}
-
-function observeStep<S>(step: IteratorResult<Uint8Array>, hooks: ResponseHooks<S>, state: S): IteratorResult<Uint8Array> {
-  if (step.done === true) {
-    hooks.end?.(state);
-    return step;
-  }
-  const chunk = hooks.chunk;
-  if (chunk === undefined || !passChunk(step.value)) return step;
-  return { done: false, value: chunk(step.value, state) };
 }

@@ -1,4 +1,5 @@
 import {
+  DISCARD,
   ResponseError,
   wrapResponse,
   type Application,
@@ -285,6 +286,276 @@ describe('wrapResponse: respond hook (held responses)', () => {
     const res = await testClient(wrapWith(hooks, fresh())(app), { catchErrors: true }).get('/');
     expect(res.status).toBe(500);
     expect(closed.n).toBe(1);
+  });
+});
+
+/** Calls `app` with a startResponse that records what went up, outside any gateway. */
+function direct(app: Application, calls: string[] = [], writes: string[] = []): { calls: string[]; writes: string[]; result: Body | Promise<Body> } {
+  const start: StartResponse = (status) => {
+    calls.push(status);
+    return (chunk) => void writes.push(new TextDecoder().decode(chunk));
+  };
+  return { calls, writes, result: app({ REQUEST_METHOD: 'GET' } as Environ, start) };
+}
+
+describe('wrapResponse: hold (deciding at startResponse)', () => {
+  const respondSeen: string[] = [];
+  const hooks: ResponseHooks<Seen> = {
+    hold(head) {
+      if (head.status.startsWith('200')) return true;
+      head.headers = [...head.headers, ['X-Unheld', '1']];
+      return false;
+    },
+    respond(head, body) {
+      respondSeen.push(head.status);
+      return body;
+    },
+  };
+
+  test('a head not held goes up at once, changed, and respond is not called; the array stays the same object', () => {
+    respondSeen.length = 0;
+    const body = [enc('x')];
+    const calls: string[] = [];
+    let sentBeforeReturn: string[] = [];
+    const app: Application = (_e, start) => {
+      start('404 Not Found', [...TEXT]);
+      sentBeforeReturn = calls.slice();
+      return body;
+    };
+    const run = direct(wrapWith(hooks, fresh())(app), calls);
+    expect(run.result).toBe(body);
+    expect(sentBeforeReturn).toEqual(['404 Not Found']);
+    expect(respondSeen).toEqual([]);
+  });
+
+  test('a held head waits for the body and goes through respond', async () => {
+    respondSeen.length = 0;
+    const res = await testClient(wrapWith(hooks, fresh())((_e, start) => (start('200 OK', [...TEXT]), [enc('y')]))).get('/');
+    expect(res.text).toBe('y');
+    expect(respondSeen).toEqual(['200 OK']);
+  });
+
+  test('a lazy app whose head is not held: its first chunk is sent first, respond is not called', async () => {
+    respondSeen.length = 0;
+    let closed = 0;
+    const lazy404: Application = (_e, start) =>
+      Object.assign(
+        (async function* () {
+          start('404 Not Found', [...TEXT]);
+          yield enc('gone;');
+          yield enc('really');
+        })(),
+        { close: () => void closed++ },
+      );
+    const res = await testClient(wrapWith(hooks, fresh())(lazy404)).get('/');
+    expect([res.status, res.header('x-unheld'), res.text]).toEqual([404, '1', 'gone;really']);
+    expect(respondSeen).toEqual([]);
+    expect(closed).toBe(1);
+  });
+});
+
+describe('wrapResponse: write() while held', () => {
+  test('a replacement body takes the writes (later ones too); the app body is closed once', async () => {
+    const closed = { n: 0 };
+    let later: (() => void) | undefined;
+    const hooks: ResponseHooks<Seen> = {
+      respond(_head, _body, _seen, written) {
+        // A body that reads the written list as it goes, as gzip's compressor does.
+        return (async function* () {
+          await new Promise<void>((resolve) => (later = resolve));
+          for (let chunk = written.shift(); chunk !== undefined; chunk = written.shift()) yield enc(`[${new TextDecoder().decode(chunk)}]`);
+        })();
+      },
+    };
+    let write: ((chunk: Uint8Array) => void) | undefined;
+    const app: Application = (_e, start) => {
+      write = start('200 OK', [...TEXT]);
+      write(enc('a'));
+      return bodies(['ignored'], closed).sync!();
+    };
+    const pending = testClient(wrapWith(hooks, fresh())(app)).get('/');
+    await new Promise((r) => setTimeout(r, 10));
+    write!(enc('b')); // after the head went up: still the replacement's
+    later!();
+    const res = await pending;
+    expect(res.text).toBe('[a][b]');
+    expect(closed.n).toBe(1);
+  });
+
+  test('passOnWrite: a write() sends the held head up as it is, and respond is not called', () => {
+    let responded = 0;
+    const hooks: ResponseHooks<Seen> = {
+      passOnWrite: true,
+      respond: () => (responded++, [enc('replaced')]),
+    };
+    const app: Application = (_e, start) => {
+      const write = start('200 OK', [...TEXT]);
+      write(enc('streamed'));
+      return [enc('+rest')];
+    };
+    const run = direct(wrapWith(hooks, fresh())(app));
+    expect(run.calls).toEqual(['200 OK']);
+    expect(run.writes).toEqual(['streamed']);
+    expect(responded).toBe(0);
+    expect((run.result as Uint8Array[]).map((c) => new TextDecoder().decode(c))).toEqual(['+rest']);
+  });
+
+  test('a respond hook that returns DISCARD drops the response: nothing goes up, writes and late calls ignored, body closed', () => {
+    const closed = { n: 0 };
+    const hooks: ResponseHooks<Seen> = { respond: () => DISCARD };
+    let write: ((chunk: Uint8Array) => void) | undefined;
+    let start: StartResponse | undefined;
+    const app: Application = (_e, sr) => {
+      start = sr;
+      write = sr('404 Not Found', [...TEXT]);
+      write(enc('lost'));
+      return bodies(['x'], closed).array!();
+    };
+    const run = direct(wrapWith(hooks, fresh())(app));
+    expect(run.result).toBe(DISCARD);
+    write!(enc('late'));
+    start!('500 Internal Server Error', [], new Error('late'));
+    expect(run.calls).toEqual([]);
+    expect(run.writes).toEqual([]);
+    expect(closed.n).toBe(1);
+  });
+
+  test('a respond hook that throws drops the response: nothing went up, writes discarded, body closed', async () => {
+    const closed = { n: 0 };
+    const dropped = { dropped: true };
+    const hooks: ResponseHooks<Seen> = {
+      respond() {
+        throw dropped;
+      },
+    };
+    const app: Application = (_e, start) => {
+      start('404 Not Found', [...TEXT])(enc('lost'));
+      return bodies(['x'], closed).array!();
+    };
+    const run = direct(wrapWith(hooks, fresh())(app));
+    await expect(run.result).rejects.toBe(dropped);
+    expect(run.calls).toEqual([]);
+    expect(run.writes).toEqual([]);
+    expect(closed.n).toBe(1);
+  });
+});
+
+describe('wrapResponse: lazy bodies', () => {
+  test('passLazy: a body returned before startResponse goes up unread; its head goes up unheld', async () => {
+    let pulled = 0;
+    let responded = 0;
+    const hooks: ResponseHooks<Seen> = { passLazy: true, respond: (_h, body) => (responded++, body) };
+    const body = {
+      async *[Symbol.asyncIterator]() {
+        pulled++;
+        start!('200 OK', [...TEXT]);
+        yield enc('lazy');
+      },
+    };
+    let start: StartResponse | undefined;
+    let returned: unknown;
+    const app: Application = (_e, sr) => ((start = sr), body);
+    const spy: Application = async (environ, sr) => {
+      returned = await wrapWith(hooks, fresh())(app)(environ, sr);
+      expect(pulled).toBe(0);
+      return returned as Body;
+    };
+    const res = await testClient(spy).get('/');
+    expect(returned).toBe(body);
+    expect([res.status, res.text, responded]).toEqual([200, 'lazy', 0]);
+  });
+
+  test('a lazy body that ends at its first step reaches respond as an empty array, and is closed once', async () => {
+    let seenBody: unknown;
+    let closed = 0;
+    const hooks: ResponseHooks<Seen> = { respond: (_h, body) => ((seenBody = body), body) };
+    const app: Application = (_e, start) =>
+      Object.assign(
+        (function* (): Generator<Uint8Array> {
+          start('204 No Content', []);
+          yield* [];
+        })(),
+        { close: () => void closed++ },
+      );
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect(res.status).toBe(204);
+    expect(Array.isArray(seenBody) && (seenBody as unknown[]).length).toBe(0);
+    expect(closed).toBe(1);
+  });
+});
+
+describe('wrapResponse: recover', () => {
+  const recovering: ResponseHooks<Seen> = {
+    recover(error, startResponse, seen) {
+      seen.ends.push(`recovered ${(error as Error).message}`);
+      startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']], error);
+      return [enc(`sorry: ${(error as Error).message}`)];
+    },
+  };
+  const boom = (): never => {
+    throw new Error('boom');
+  };
+
+  const failing: Record<string, (closed: { n: number }) => Application> = {
+    'a sync throw': () => () => boom(),
+    'a rejected promise': () => async () => boom(),
+    'a sync body throwing before its first byte': (closed) => (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return Object.assign((function* () { yield enc(''); boom(); })(), { close: () => void closed.n++ });
+    },
+    'an async body throwing before its first byte': (closed) => (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return Object.assign((async function* () { yield enc(''); boom(); })(), { close: () => void closed.n++ });
+    },
+  };
+
+  for (const [what, make] of Object.entries(failing)) {
+    test(`${what}: answered by recover through startResponse(excInfo); the failed body is closed once`, async () => {
+      const closed = { n: 0 };
+      const seen = fresh();
+      const res = await testClient(wrapWith(recovering, seen)(make(closed))).get('/');
+      expect([res.status, res.text]).toEqual([500, 'sorry: boom']);
+      expect(seen.ends).toEqual(['recovered boom']);
+      expect(closed.n).toBe(what.includes('body') ? 1 : 0);
+      expect(res.closeCalls).toBe(1);
+    });
+  }
+
+  test('a lazy app failing at its first pull while held is recovered, and its body closed', async () => {
+    let closed = 0;
+    const hooks: ResponseHooks<Seen> = { ...recovering, respond: (_h, body) => body };
+    const app: Application = () =>
+      Object.assign(
+        (async function* () {
+          boom();
+          yield enc('never');
+        })(),
+        { close: () => void closed++ },
+      );
+    const res = await testClient(wrapWith(hooks, fresh())(app)).get('/');
+    expect([res.status, res.text, closed]).toEqual([500, 'sorry: boom', 1]);
+  });
+
+  test('after a non-empty chunk went up the error travels on: no second status', async () => {
+    const seen = fresh();
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return (async function* () {
+        yield enc('partial');
+        boom();
+      })();
+    };
+    await expect(testClient(wrapWith(recovering, seen)(app)).get('/')).rejects.toThrow('boom');
+    expect(seen.ends).toEqual([]);
+  });
+
+  test('a recover hook that throws hands the error on', async () => {
+    const hooks: ResponseHooks<Seen> = {
+      recover(error) {
+        throw error;
+      },
+    };
+    await expect(testClient(wrapWith(hooks, fresh())(() => boom())).get('/')).rejects.toThrow('boom');
   });
 });
 

@@ -19,7 +19,7 @@
  * @see https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
  * @module
  */
-import { normalizeOrigin, type Environ } from '@tsgi/core';
+import { isPromise, normalizeOrigin, type Environ } from '@tsgi/core';
 
 /**
  * Your own decision, given the request's `Origin` (never `'null'`: list that
@@ -121,7 +121,7 @@ function checkedPredicate(predicate: OriginPredicate, where: string): OriginRule
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
+  if (isPromise(value)) return 'a Promise';
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -23,6 +23,7 @@ import {
   arrayBodyLength,
   closeBody,
   getHeader,
+  isPromise,
   statusCode,
   type Application,
   type Body,
@@ -172,6 +173,7 @@ export function showStatus(options: ShowStatusOptions = {}): Middleware {
     function showStatusApp(environ: Environ, startResponse: StartResponse) {
       const check = new EmptyErrorCheck(environ, startResponse, renderers);
       const result = app(environ, check.startResponse);
-      return result instanceof Promise ? result.then((body) => respond(body, check)) : respond(result, check);
+      // Any thenable is awaited, as the gateway awaits it (core's isPromise).
+      return isPromise(result) ? Promise.resolve(result).then((body) => respond(body, check)) : respond(result, check);
     };
 }

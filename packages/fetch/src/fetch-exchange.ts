@@ -24,7 +24,7 @@
  * @see https://fetch.spec.whatwg.org/#response-class
  * @module
  */
-import { ResponseDriver, getHeader, type Application, type Environ } from '@tsgi/core';
+import { ResponseDriver, getHeader, readableError, type Application, type Environ } from '@tsgi/core';
 
 /** The Response body's underlying source (the exchange has a `start()` of its own). */
 class ExchangeSource {
@@ -119,7 +119,8 @@ export class FetchExchange extends ResponseDriver {
       return;
     }
     this.open();
-    if (!this.gone) this.controller?.error(error);
+    // The runtime (or a host above, reading the stream) reads the error unguarded.
+    if (!this.gone) this.controller?.error(readableError(error, 'toFetch: the response body failed: '));
   }
 
   protected override raises(): boolean {

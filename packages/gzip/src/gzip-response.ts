@@ -1,42 +1,49 @@
 /**
- * One response as gzip() handles it: the startResponse it hands the app, what it
- * decided from the status and headers, and how it answers with the app's body.
+ * One response as gzip() decides it, as the hooks of core's `wrapResponse`, which
+ * holds status and headers, buffers `write()` calls, pulls a lazy app's first chunk
+ * and closes the app's body once.
  *
- * Most responses are decided from headers alone and passed through at once (the
- * app's own `write` and body untouched). A response that may be compressed is held:
- * its status and headers wait until the body shows how big it is, which is allowed
- * because nothing is sent before the first body chunk (PEP 3333). A held response
- * whose body must be read first gets a {@link GzipBody}, which reports back through
- * the {@link HeldResponse} interface this class implements.
+ * - `hold`, at startResponse: the skip rules read the headers. Most responses are
+ *   decided here and go up at once, untouched but for `Vary`, their body streaming
+ *   as the app made it. The others (compressible, length unknown or over the
+ *   threshold) are held until the body shows what it is; so is a refusal.
+ * - `respond`, once the body is known: the 406; a whole body under the threshold as
+ *   it is; a whole body up to `oneShotLimit` compressed in one call with its
+ *   Content-Length; anything else through a {@link CompressedBody}. A sync iterable
+ *   is collected up to `oneShotLimit` first (it cannot wait on anything, and the
+ *   one-shot call is ~10x faster); an async body streams from its first chunk, so a
+ *   slow stream is never held back.
+ * - `start`, as the head goes up: a compressed response's headers.
  *
  * @example
- * const response = new GzipResponse(config, environ, startResponse, negotiation, false);
- * return response.respond(app(environ, response.startResponse));
- * @see https://peps.python.org/pep-3333/#the-start-response-callable
+ * const response = new GzipResponse(config, environ, negotiation, false);
+ * return wrapResponse(app, environ, startResponse, GZIP_HOOKS, response);
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
+ * @see https://github.com/rack/rack/blob/main/lib/rack/deflater.rb (should_deflate?)
  * @module
  */
 import {
+  BodyWalk,
   HttpError,
   arrayBodyLength,
-  isNoContentStatus,
-  checkBody,
   checkChunk,
-  closeBody,
   concatBytes,
+  isAsyncBody,
+  isNoContentStatus,
+  isPromise,
   statusCode,
   type Body,
   type Environ,
+  type ResponseHead,
   type ResponseHeaders,
-  type StartResponse,
-  type Write,
+  type ResponseHooks,
 } from '@tsgi/core';
+import { CompressedBody } from './compressed-body.js';
+import { isEventStream } from './compressible.js';
 import type { ContentEncoder } from './content-encoder.js';
-import { GzipBody, type HeldResponse, type ResponseMode } from './gzip-body.js';
 import type { Negotiation } from './negotiate.js';
 import type { ResolvedGzipOptions } from './options.js';
 import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
-import { isEventStream } from './compressible.js';
 
 const REFUSAL_TEXT = 'None of the content codings in Accept-Encoding is available for this response.';
 const REFUSAL = new TextEncoder().encode(REFUSAL_TEXT + '\n');
@@ -46,68 +53,36 @@ const REFUSAL_HEADERS: ResponseHeaders = [
   ['Vary', 'Accept-Encoding'],
 ];
 
-// Writes to a response that is being refused go nowhere.
-function discard(): void {}
-
-/** A one-chunk body sent in place of `inner`, whose close() closes `inner` (PEP 3333: it is still closed). */
-function closingWith(chunk: Uint8Array, inner: Body): Body {
-  const out: Body = [chunk];
-  if (typeof inner.close === 'function') out.close = inner.close.bind(inner);
-  return out;
-}
-
-export class GzipResponse implements HeldResponse {
-  mode: ResponseMode = 'pending';
-  status = '';
-  headers: ResponseHeaders = [];
-  contentLength: number | undefined;
-  encoder: ContentEncoder | undefined;
+/** What gzip() read from the request and decided about its response. */
+export class GzipResponse {
+  /** The chosen coding's encoder, once the response is held to be compressed. */
+  encoder: ContentEncoder | undefined = undefined;
+  /** Whether to sync-flush after each chunk (GzipOptions.flush for this media type). */
   flush = false;
-  private written: Uint8Array[] | undefined;
-  private realWrite: Write | undefined;
-  /** The startResponse the app is given. */
-  readonly startResponse: StartResponse;
-  private boundWrite: Write | undefined;
+  /** Neither identity nor any coding we have is acceptable: answer 406. */
+  refused = false;
+  /** The response goes up compressed: `start` gives its head the encoded headers. */
+  compressed = false;
+  /** The length of a body compressed in one call, for its Content-Length. */
+  private length: number | undefined = undefined;
 
   constructor(
     readonly config: ResolvedGzipOptions,
     private readonly environ: Environ,
-    private readonly start: StartResponse,
     readonly negotiation: Negotiation,
+    /** A HEAD request: headers only, the body is not compressed. */
     readonly head: boolean,
-  ) {
-    this.startResponse = this.onStartResponse.bind(this);
+  ) {}
+
+  /** Whether a whole body of `length` bytes goes as it is: under the threshold, and identity acceptable. */
+  sendsAsIs(length: number | undefined): boolean {
+    return length !== undefined && length < this.config.threshold && this.negotiation.identity;
   }
 
-  /** The write() the app gets while the response is held; made only when one is. */
-  get write(): Write {
-    return (this.boundWrite ??= this.onWrite.bind(this));
-  }
-
-  private onStartResponse(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
-    const mode = this.mode;
-    if (mode === 'passed' || mode === 'refused') return this.start(status, headers, excInfo);
-    if (mode === 'encoding') {
-      // Already sent: the gateway rethrows excInfo. Not yet: the new body is compressed too.
-      return this.start(status, excInfo === undefined ? headers : encodedHeaders(headers, this.encoder!.coding), excInfo);
-    }
-    if (mode === 'deferred' && excInfo === undefined) {
-      throw new Error('gzip: startResponse called a second time without excInfo (PEP 3333 allows that only to report an error)');
-    }
-    this.status = status;
-    this.headers = headers;
-    return this.inspect(status, headers, excInfo);
-  }
-
-  private onWrite(chunk: Uint8Array): void {
-    if (this.realWrite) this.realWrite(chunk);
-    else if (!(chunk instanceof Uint8Array)) throw new TypeError(`gzip: write(): ${checkChunk(chunk)}`);
-    else (this.written ??= []).push(chunk);
-  }
-
-  /** Decides what it can from status and headers; see the skip rules in gzip.ts. */
-  private inspect(status: string, headers: ResponseHeaders, excInfo: unknown): Write {
-    const code = statusCode(status);
+  /** The skip rules, from status and headers: false sends the head up at once. */
+  hold(head: ResponseHead): boolean {
+    const { headers } = head;
+    const code = statusCode(head.status);
     // One pass over the headers for everything the skip rules read.
     let type: string | undefined;
     let encoding: string | undefined;
@@ -131,116 +106,112 @@ export class GzipResponse implements HeldResponse {
           break;
       }
     }
-    if (skip || alreadyEncoded(encoding) || !this.config.filter(type, this.environ)) {
-      this.mode = 'passed';
-      return this.start(status, headers, excInfo);
-    }
+    if (skip || alreadyEncoded(encoding) || !this.config.filter(type, this.environ)) return false;
     const { coding, identity } = this.negotiation;
+    this.refused = coding === undefined && !identity;
     if (coding === undefined) {
-      if (identity) return this.passWithVary(excInfo);
+      if (identity) return passWithVary(head);
       if (this.config.throwHttpErrors) throw new HttpError(406, REFUSAL_TEXT, { headers: [['Vary', 'Accept-Encoding']] });
-      this.mode = 'refused';
-      this.start('406 Not Acceptable', REFUSAL_HEADERS.slice(), excInfo);
-      return discard;
+      return true;
     }
-    this.contentLength = length === undefined ? undefined : Number(length);
-    if (this.sendsAsIs(this.contentLength)) {
-      return this.passWithVary(excInfo);
-    }
+    if (length !== undefined && this.sendsAsIs(Number(length))) return passWithVary(head);
     const encoder = this.config.encoders.get(coding)!;
     const flush = this.config.flush(type);
     // An encoder that cannot flush (CompressionStream) would hold events back: an event
     // stream goes as is; other bodies are compressed, only without a flush per chunk.
-    if (flush && !encoder.canFlush && identity && isEventStream(type)) return this.passWithVary(excInfo);
-    this.mode = 'deferred';
+    if (flush && !encoder.canFlush && identity && isEventStream(type)) return passWithVary(head);
     this.encoder = encoder;
     this.flush = flush;
-    return this.write;
+    return true;
   }
 
-  private passWithVary(excInfo: unknown): Write {
-    this.mode = 'passed';
-    return this.start(this.status, withVary(this.headers), excInfo);
-  }
-
-  /** Whether a whole body of `length` bytes goes as it is: under the threshold, and identity acceptable. */
-  sendsAsIs(length: number | undefined): boolean {
-    return length !== undefined && length < this.config.threshold && this.negotiation.identity;
-  }
-
-  /** Sends the held status and headers unchanged but for Vary. */
-  forwardIdentity(): void {
-    this.realWrite = this.passWithVary(undefined);
-  }
-
-  /** Sends the held status with the headers of a compressed response. */
-  forwardEncoded(contentLength?: number): void {
-    this.mode = 'encoding';
-    this.start(this.status, encodedHeaders(this.headers, this.encoder!.coding, contentLength));
-  }
-
-  /** The 406 body. */
-  refuse(): Uint8Array {
-    return REFUSAL;
-  }
-
-  /** The next chunk passed to write() while held, if any. */
-  takeWritten(): Uint8Array | undefined {
-    return this.written?.shift();
-  }
-
-  /** The body to return to the gateway for the app's `body`. */
-  respond(body: Body): Body | Promise<Body> {
-    // The gateway's own check and words, before anything here reads the body.
-    const problem = checkBody(body);
-    if (problem !== undefined) throw new TypeError(`gzip: ${problem}`);
-    switch (this.mode) {
-      case 'passed':
-        return body;
-      case 'refused':
-        return closingWith(REFUSAL, body);
-      case 'deferred':
-        if (this.head) return this.respondHead(body);
-        if (Array.isArray(body) && this.written === undefined) return this.respondArray(body as Uint8Array[]);
-        return new GzipBody(this, body);
-      default:
-        return new GzipBody(this, body);
+  /** The body to send for a held response; see the module comment. */
+  respond(head: ResponseHead, body: Body, written: Uint8Array[]): Body | Promise<Body> {
+    if (this.refused) {
+      head.status = '406 Not Acceptable';
+      head.headers = REFUSAL_HEADERS.slice();
+      return [REFUSAL];
     }
+    if (this.head) {
+      // The headers a GET would get, without touching the body.
+      if (this.sendsAsIs(arrayBodyLength(body))) head.headers = withVary(head.headers);
+      else this.compressed = true;
+      return body;
+    }
+    if (Array.isArray(body) && written.length === 0) return this.respondArray(head, body as Uint8Array[] & Body, written);
+    if (isAsyncBody(body)) return this.stream(new BodyWalk(body), [], written);
+    return this.respondSync(head, new BodyWalk(body), written);
   }
 
-  /** HEAD: the headers a GET would get, without touching the body. */
-  private respondHead(body: Body): Body {
-    const length = arrayBodyLength(body);
-    if (this.sendsAsIs(length)) this.forwardIdentity();
-    else this.forwardEncoded();
-    return body;
+  /** The head as it goes up: a compressed response's headers. */
+  start(head: ResponseHead): void {
+    if (!this.compressed) return;
+    head.headers = encodedHeaders(head.headers, this.encoder!.coding, this.length);
+    // A later head (startResponse with excInfo) is for a body that streams through the compressor.
+    this.length = undefined;
   }
 
-  private respondArray(body: Uint8Array[] & Body): Body | Promise<Body> {
+  private respondArray(head: ResponseHead, body: Uint8Array[] & Body, written: Uint8Array[]): Body | Promise<Body> {
     const length = arrayBodyLength(body)!;
     if (Number.isNaN(length)) throw new TypeError(`gzip: ${body.map(checkChunk).find((problem) => problem !== undefined)}`);
     if (this.sendsAsIs(length)) {
-      this.forwardIdentity();
+      head.headers = withVary(head.headers);
       return body;
     }
-    if (length > this.config.oneShotLimit) return new GzipBody(this, body);
-    let output: Uint8Array | Promise<Uint8Array>;
-    try {
-      output = this.encoder!.compress(body.length === 1 ? body[0]! : concatBytes(body, length));
-    } catch (error) {
-      return closeBody(body).then(() => Promise.reject(error));
-    }
-    if (output instanceof Promise) {
-      return output.then(
-        (compressed) => this.oneShot(compressed, body),
-        (error: unknown) => closeBody(body).then(() => Promise.reject(error)),
-      );
-    }
-    return this.oneShot(output, body);
+    if (length > this.config.oneShotLimit) return this.respondSync(head, new BodyWalk(body), written);
+    return this.oneShot(body, length);
   }
 
-  private oneShot(compressed: Uint8Array, inner: Body): Body {
-    this.forwardEncoded(compressed.byteLength);
-    return closingWith(compressed, inner);
+  /** A sync body (or one with writes before it): collected up to oneShotLimit, then decided. */
+  private respondSync(head: ResponseHead, walk: BodyWalk, written: Uint8Array[]): Body | Promise<Body> {
+    const held = written.splice(0);
+    let bytes = 0;
+    for (const chunk of held) bytes += chunk.byteLength;
+    const stopAt = Math.max(this.config.oneShotLimit + 1, this.config.threshold);
+    while (bytes < stopAt) {
+      const step = walk.next() as IteratorResult<Uint8Array>;
+      if (step.done === true) break;
+      if (!(step.value instanceof Uint8Array)) throw new TypeError(`gzip: ${checkChunk(step.value)}`);
+      held.push(step.value);
+      bytes += step.value.byteLength;
+    }
+    if (!walk.done) return this.stream(walk, held, written);
+    if (this.sendsAsIs(bytes)) {
+      head.headers = withVary(head.headers);
+      return held;
+    }
+    return this.oneShot(held, bytes);
+  }
+
+  /** The whole body compressed in one call, sent with its Content-Length. */
+  private oneShot(chunks: Uint8Array[], length: number): Body | Promise<Body> {
+    const output = this.encoder!.compress(chunks.length === 1 ? chunks[0]! : concatBytes(chunks, length));
+    if (isPromise<Uint8Array>(output)) return Promise.resolve(output).then((compressed) => this.compressedBody(compressed));
+    return this.compressedBody(output);
+  }
+
+  private compressedBody(compressed: Uint8Array): Body {
+    this.compressed = true;
+    this.length = compressed.byteLength;
+    return [compressed];
+  }
+
+  private stream(walk: BodyWalk, held: Uint8Array[], written: Uint8Array[]): Body {
+    this.compressed = true;
+    // Sync-flush per chunk only where the app may pause between chunks: the chunks
+    // of a sync iterable are all there, and flushing them costs ratio.
+    return new CompressedBody(this.encoder!.createPump(this.flush && !walk.sync), walk, held, written);
   }
 }
+
+function passWithVary(head: ResponseHead): false {
+  head.headers = withVary(head.headers);
+  return false;
+}
+
+/** gzip()'s hooks on core's response wrapper; the state is the request's GzipResponse. */
+export const GZIP_HOOKS: ResponseHooks<GzipResponse> = {
+  hold: (head, response) => response.hold(head),
+  respond: (head, body, response, written) => response.respond(head, body, written),
+  start: (head, response) => response.start(head),
+};

@@ -348,3 +348,48 @@ describe('gzip() round trips (fast-check)', () => {
     }
   });
 });
+
+describe('gzip() and the legacy write()', () => {
+  it('compresses what the app wrote before its body, and what it writes while its body streams, in order', async () => {
+    const app: Application = (_e, startResponse) => {
+      const write = startResponse('200 OK', TEXT);
+      write(text(800, 1));
+      return (async function* () {
+        yield text(800, 2);
+        write(text(800, 3));
+        yield text(800, 4);
+      })();
+    };
+    const res = await testClient(gzip()(app)).get('/', GZ);
+    expect(res.header('content-encoding')).toBe('gzip');
+    expect(decode('gzip', res.body).equals(Buffer.concat([1, 2, 3, 4].map((seed) => text(800, seed))))).toBe(true);
+  });
+
+  it('a small written response of known length goes as it is, writes first', async () => {
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', TEXT)(Buffer.from('written;'));
+      return [Buffer.from('returned')];
+    };
+    const res = await testClient(gzip()(app)).get('/', GZ);
+    expect(res.header('content-encoding')).toBeUndefined();
+    expect([res.text, res.header('vary')]).toEqual(['written;returned', 'Accept-Encoding']);
+  });
+});
+
+describe('gzip() and excInfo', () => {
+  it('a head replaced with excInfo before any byte went out is compressed like the body it heads', async () => {
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', TEXT);
+      return (async function* () {
+        // An error before the first byte: a handler inside the app answers instead (PEP 3333).
+        startResponse('500 Internal Server Error', [...TEXT, ['Content-Length', '99']], new Error('late'));
+        yield text(2000, 9);
+      })();
+    };
+    const res = await testClient(gzip()(app)).get('/', GZ);
+    expect(res.status).toBe(500);
+    expect(res.header('content-encoding')).toBe('gzip');
+    expect(res.header('content-length')).toBeUndefined();
+    expect(decode('gzip', res.body).equals(text(2000, 9))).toBe(true);
+  });
+});

@@ -36,8 +36,8 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
-import { GzipResponse } from './gzip-response.js';
+import { wrapResponse, type Application, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
+import { GZIP_HOOKS, GzipResponse } from './gzip-response.js';
 import { resolveOptions, type GzipOptions } from './options.js';
 
 /** Cloudflare Workers, as they document telling themselves apart; see above. */
@@ -50,20 +50,9 @@ export function gzip(options: GzipOptions = {}): Middleware {
     if (typeof app !== 'function') throw new TypeError('gzip: the application to wrap must be a function');
     if (EDGE_COMPRESSES) return app;
     return function gzipApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
-      const response = new GzipResponse(
-        config,
-        environ,
-        startResponse,
-        negotiator.negotiate(environ.HTTP_ACCEPT_ENCODING),
-        environ.REQUEST_METHOD === 'HEAD',
-      );
-      const body = app(environ, response.startResponse);
-      // Only an async app pays for a promise here. (`?.`: a broken app may return
-      // undefined, and respond() says so in the gateway's words.)
-      if (typeof (body as PromiseLike<Body> | null)?.then === 'function') {
-        return Promise.resolve(body).then(response.respond.bind(response));
-      }
-      return response.respond(body as Body);
+      const negotiation = negotiator.negotiate(environ.HTTP_ACCEPT_ENCODING);
+      const response = new GzipResponse(config, environ, negotiation, environ.REQUEST_METHOD === 'HEAD');
+      return wrapResponse(app, environ, startResponse, GZIP_HOOKS, response);
     };
   };
 }

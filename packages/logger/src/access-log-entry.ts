@@ -20,8 +20,10 @@ import {
   checkChunk,
   getHeader,
   hookClose,
+  isAsyncBody,
   isClientDisconnected,
   isNoContentStatus,
+  isPromise,
   statusCode,
   type Body,
   type CloseHook,
@@ -139,8 +141,10 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
       this.knownBytes = fileBodyLength(body, this.headers);
       return hookClose(body, this);
     }
-    if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
-    return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
+    // Async first, as every walker decides (core's isAsyncBody): adding the log must not
+    // change which iterator of a body that has both is walked.
+    if (isAsyncBody(body)) return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
+    return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
   }
 
   /** The app threw before returning a body: log now, the gateway answers 500. */
@@ -181,7 +185,8 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
       this.finish();
       throw error;
     }
-    if (result && typeof result.then === 'function') return result.finally(() => this.finish());
+    // Any thenable (core's isPromise, as the gateway awaits it), not only a Promise with finally().
+    if (isPromise(result)) return Promise.resolve(result).finally(() => this.finish());
     this.finish();
   }
 

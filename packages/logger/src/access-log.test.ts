@@ -419,3 +419,57 @@ describe('accessLog: options', () => {
     }
   });
 });
+
+describe('thenables (core isPromise: what the gateway awaits, the access log awaits)', () => {
+  test('an app that returns a thenable, not a Promise, is logged with its status and bytes', async () => {
+    const { logger, lines } = setup({ format: 'common' });
+    const app: Application = (_environ, startResponse) =>
+      ({
+        then(resolve: (body: Body) => void) {
+          startResponse('201 Created', [['Content-Type', 'text/plain']]);
+          resolve([enc('later')]);
+        },
+      }) as unknown as Body;
+    // unlinted: lint() is not what is tested; the gateway awaits any thenable.
+    const res = await testClient(logger(app), { lint: false }).get('/t');
+    expect(res.text).toBe('later');
+    expect(lines()[0]).toContain('"GET /t HTTP/1.1" 201 5');
+  });
+
+  test('a body whose close() returns a thenable: the line is written once it settles', async () => {
+    const { logger, lines } = setup({ format: 'common' });
+    let settle: () => void = () => undefined;
+    const thenable = { then: (resolve: () => void) => void (settle = resolve) };
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return Object.assign(streamed(['a', 'b']), { close: () => thenable as unknown as Promise<void> });
+    };
+    const done = testClient(logger(app), { lint: false }).get('/c');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lines()).toEqual([]);
+    settle();
+    const res = await done;
+    expect(res.text).toBe('ab');
+    expect(lines()[0]).toContain('"GET /c HTTP/1.1" 200 2');
+  });
+});
+
+test('a body with both iterators is walked as every gateway walks it (async first, core isAsyncBody), with the log or without', async () => {
+  const walked: string[] = [];
+  const body = (): Body => ({
+    *[Symbol.iterator]() {
+      walked.push('sync');
+      yield enc('s');
+    },
+    async *[Symbol.asyncIterator]() {
+      walked.push('async');
+      yield enc('a');
+    },
+  });
+  const app: Application = (_environ, startResponse) => (startResponse('200 OK', [['Content-Type', 'text/plain']]), body());
+  const { logger } = setup();
+  const bare = await testClient(app).get('/');
+  const logged = await testClient(logger(app)).get('/');
+  expect([bare.text, logged.text]).toEqual(['a', 'a']);
+  expect(walked).toEqual(['async', 'async']);
+});

@@ -26,7 +26,7 @@
  * @see https://httpd.apache.org/docs/2.4/logs.html#accesslog
  * @module
  */
-import { isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
+import { isPromise, isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
 import { isValidRequestId, requestIdGenerator } from '@tsgi/request-id';
 import { AccessLogEntry, type AccessLogEntryConfig } from './access-log-entry.js';
 import { readsDuration, type LogFormat } from './formats.js';
@@ -83,7 +83,7 @@ const optional = optionChecker('accessLog');
 // For an environ without wsgi.errors (every gateway sets it): console.error, on every runtime.
 const STDERR: LineTarget = { write: (text: string) => console.error(text.endsWith('\n') ? text.slice(0, -1) : text) };
 
-async function settle(entry: AccessLogEntry, pending: Promise<Body>): Promise<Body> {
+async function settle(entry: AccessLogEntry, pending: PromiseLike<Body>): Promise<Body> {
   let body: Body;
   try {
     body = await pending;
@@ -155,7 +155,7 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
         throw error;
       }
       // A sync app stays sync: no promise per request unless the app made one.
-      if (result instanceof Promise) return settle(entry, result);
+      if (isPromise(result)) return settle(entry, result);
       return entry.attach(result);
     };
   };

@@ -75,6 +75,23 @@ test('lazy apps: the first chunk is pulled to learn the status; a loser is stopp
   expect(res.closeCalls).toBe(1);
 });
 
+test('an answer that is not caught goes up when its app calls startResponse, not held for its body', async () => {
+  const sent: string[] = [];
+  let sentBeforeReturn: string[] = [];
+  const app = cascade([
+    answer('404 Not Found', 'a', []),
+    function live(_environ, startResponse) {
+      startResponse('200 OK', []);
+      sentBeforeReturn = sent.slice();
+      return [Buffer.from('b')];
+    },
+    answer('200 OK', 'never', []),
+  ]);
+  await app({ REQUEST_METHOD: 'GET', PATH_INFO: '/', SCRIPT_NAME: '' } as Environ, (status) => (sent.push(status), () => {}));
+  expect(sentBeforeReturn).toEqual(['200 OK']);
+  expect(sent).toEqual(['200 OK']);
+});
+
 test("write() output of a discarded attempt is dropped, the winner's is sent first", async () => {
   function writer(status: string, text: string): Application {
     return function writerApp(_environ, startResponse) {

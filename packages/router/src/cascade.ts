@@ -10,12 +10,14 @@
  * rejected promise, or from a lazy body's first chunk, means "not here" too. Any other
  * error goes up at once; the last app's answer or error, whatever it is, is the result.
  *
- * What it does: each attempt gets a recording `startResponse`; a caught answer's body
- * is closed (its `close()` called once) and its `write()` output dropped, and SCRIPT_NAME,
- * PATH_INFO and `wsgiorg.routing_args` are put back before the next app runs, since
- * dispatchers change them. The winner's status, headers and body pass on untouched;
- * an app that calls `startResponse` lazily (a generator) has its first chunk pulled
- * to learn the status, and that chunk is sent first.
+ * What it does: each attempt but the last runs under core's `wrapResponse`. A status
+ * that is not caught goes up at once, as the app gave it (and `cascade` returns that
+ * app's body untouched); a caught one is held, its `write()` output with it, and
+ * dropped when the body comes: the body is closed (its `close()` called once), and
+ * SCRIPT_NAME, PATH_INFO, `wsgiorg.routing_args` and `tsgi.route` are put back before the next app
+ * runs, since dispatchers change them. An app that calls `startResponse` lazily (a
+ * generator) has its first chunk pulled to learn the status, and that chunk is sent
+ * first.
  *
  * Caveat (Rack::Cascade has the same): `wsgi.input` can be read only once. An app
  * that reads the request body and then answers 404 leaves nothing for the next one,
@@ -26,7 +28,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { closeBody, isHttpError, statusCode, type Application, type Body, type Environ, type StartResponse, type Write } from '@tsgi/core';
+import { DISCARD, isHttpError, statusCode, wrapResponse, type Application, type Body, type Environ, type ResponseHooks, type StartResponse } from '@tsgi/core';
 import { ROUTE, ROUTING_ARGS } from './routing-args.js';
 
 export interface CascadeOptions {
@@ -39,39 +41,6 @@ export interface CascadeOptions {
 
 const DEFAULTS = { catch: [404, 405] } satisfies Required<CascadeOptions>;
 
-/** What one attempt said to its `startResponse`, held until the attempt is judged. */
-class Recorder {
-  status: string | null = null;
-  headers: Array<[string, string]> = [];
-  excInfo: unknown = undefined;
-  pending: Uint8Array[] = [];
-  write: Write | null = null;
-  constructor(private readonly upstream: StartResponse) {}
-
-  readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    if (this.write !== null) return this.upstream(status, headers, excInfo);
-    this.status = status;
-    this.headers = headers;
-    this.excInfo = excInfo;
-    return this.bufferedWrite;
-  };
-
-  private readonly bufferedWrite: Write = (chunk) => {
-    if (this.write !== null) this.write(chunk);
-    else this.pending.push(chunk);
-  };
-
-  /** Sends the recorded status and headers upstream, then what was written so far. */
-  commit(): void {
-    const write = this.upstream(this.status!, this.headers, this.excInfo);
-    this.write = write;
-    for (const chunk of this.pending) write(chunk);
-    this.pending = [];
-  }
-}
-
-type AnyIterator = Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
-
 export function cascade(apps: readonly Application[], options: CascadeOptions = {}): Application {
   if (!Array.isArray(apps) || apps.length === 0 || !apps.every((app) => typeof app === 'function')) {
     throw new TypeError('cascade: apps must be a non-empty array of Applications');
@@ -83,6 +52,11 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
   const caught = new Set(codes);
   const list = apps.slice();
   const last = list.length - 1;
+  // A caught status is held, then discarded: its body closed, its head and writes dropped.
+  const hooks: ResponseHooks<undefined> = {
+    hold: (head) => caught.has(statusCode(head.status)),
+    respond: () => DISCARD,
+  };
 
   return async function cascadeApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
     const scriptName = environ.SCRIPT_NAME;
@@ -90,39 +64,12 @@ export function cascade(apps: readonly Application[], options: CascadeOptions = 
     const args = environ[ROUTING_ARGS];
     const route = environ[ROUTE];
     for (let i = 0; i < last; i++) {
-      const recorder = new Recorder(startResponse);
-      let body: Body;
       try {
-        body = await list[i]!(environ, recorder.startResponse);
+        const body = await wrapResponse(list[i]!, environ, startResponse, hooks, undefined);
+        if (body !== DISCARD) return body;
       } catch (error) {
         if (!refused(error)) throw error;
-        restore(environ, scriptName, pathInfo, args, route);
-        continue;
       }
-      let iterator: AnyIterator | null = null;
-      let first: IteratorResult<Uint8Array> | null = null;
-      if (recorder.status === null) {
-        // A lazy app calls startResponse when its body is first iterated.
-        const started: AnyIterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
-        iterator = started;
-        try {
-          first = await started.next();
-        } catch (error) {
-          await closeBody(body);
-          if (!refused(error)) throw error;
-          restore(environ, scriptName, pathInfo, args, route);
-          continue;
-        }
-        if (recorder.status === null) {
-          await finish(body, started);
-          throw new Error(`cascade: app #${i} returned a body without calling startResponse`);
-        }
-      }
-      if (!caught.has(statusCode(recorder.status))) {
-        recorder.commit();
-        return iterator === null ? body : resume(body, iterator, first!);
-      }
-      await finish(body, iterator);
       restore(environ, scriptName, pathInfo, args, route);
     }
     return list[last]!(environ, startResponse);
@@ -142,34 +89,4 @@ function restore(environ: Environ, scriptName: string, pathInfo: string, args: u
   else environ[ROUTING_ARGS] = args;
   if (route === undefined) delete environ[ROUTE];
   else environ[ROUTE] = route;
-}
-
-/** Stops an iteration we started, then closes the body: once each. */
-async function finish(body: Body, iterator: AnyIterator | null): Promise<void> {
-  try {
-    if (iterator !== null) await iterator.return?.();
-  } finally {
-    await closeBody(body);
-  }
-}
-
-/** The body again, from the chunk already pulled; `close()` ends the iteration and closes the original. */
-function resume(body: Body, iterator: AnyIterator, first: IteratorResult<Uint8Array>): Body {
-  const close = (): Promise<void> => finish(body, iterator);
-  if (Symbol.asyncIterator in body) {
-    return Object.assign(continueAsync(iterator as AsyncIterator<Uint8Array>, first), { close });
-  }
-  return Object.assign(continueSync(iterator as Iterator<Uint8Array>, first), { close });
-}
-
-async function* continueAsync(iterator: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>) {
-  if (first.done) return;
-  yield first.value;
-  for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
-}
-
-function* continueSync(iterator: Iterator<Uint8Array>, first: IteratorResult<Uint8Array>) {
-  if (first.done) return;
-  yield first.value;
-  for (let r = iterator.next(); !r.done; r = iterator.next()) yield r.value;
 }

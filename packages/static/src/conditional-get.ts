@@ -9,9 +9,12 @@
  * same `staticFiles` uses. With `throwHttpErrors` the 412 is thrown as core's
  * `HttpError` instead, after the app's body is closed.
  *
- * Only an app that calls `startResponse` before returning its body can be answered
- * for: one that calls it lazily from inside a streaming body is passed through as is.
- * Other methods and statuses pass through untouched.
+ * The decision is made when the app calls `startResponse`: a response that is sent
+ * as it is goes up at once; a 304 or 412 is held (core's `wrapResponse`) until the
+ * app returns the body it replaces, and whatever the app writes is dropped. Only an
+ * app that calls `startResponse` before returning its body can be answered for: one
+ * that calls it lazily from inside a streaming body is passed through as is. Other
+ * methods and statuses pass through untouched.
  *
  * Where in the stack: outside `etag()` (it needs the tag) and inside `gzip()`. There,
  * a client holding the compressed variant sends its `W/"..."` tag, which matches the
@@ -26,20 +29,21 @@
  */
 import {
   HttpError,
-  closeBody,
   getHeader,
   statusCode,
   statusLine,
+  wrapResponse,
   type Application,
   type Body,
   type Environ,
   type Middleware,
+  type ResponseHead,
   type ResponseHeaders,
+  type ResponseHooks,
   type StartResponse,
-  type Write,
 } from '@tsgi/core';
 import { evaluate } from './preconditions.js';
-import { textResponse } from './responses.js';
+import { textAnswer } from './responses.js';
 import { parseHttpDate } from './validators.js';
 
 export interface ConditionalGetOptions {
@@ -56,60 +60,47 @@ export interface ConditionalGetOptions {
 const DEFAULTS = { throwHttpErrors: false } satisfies Required<ConditionalGetOptions>;
 
 const NOT_CONTENT = new Set(['content-type', 'content-length', 'content-range']);
-const dropWrite: Write = () => undefined;
 
 /** The 304 headers: the app's, less what describes content that is not sent. */
 function notModifiedHeaders(headers: ResponseHeaders): ResponseHeaders {
   return headers.filter(([name]) => !NOT_CONTENT.has(name.toLowerCase()));
 }
 
-/** One request's decision, made when the app calls startResponse. */
-class ConditionalResponse {
-  /** What the app's body is replaced with, once the app returns it; null to pass it on. */
-  replacement: Body | null = null;
-  /** The 412 to throw instead, under `throwHttpErrors`. */
-  private refusal: HttpError | null = null;
-  private returned = false;
+/** One request: its environ, and the answer its preconditions call for (200: the app's). */
+interface Conditional {
+  environ: Environ;
+  outcome: number;
+}
 
-  constructor(
-    private readonly environ: Environ,
-    private readonly upstream: StartResponse,
-    private readonly throwHttpErrors: boolean,
-  ) {}
+/** Evaluates a 200's validators at startResponse: held only when the answer is a 304 or 412. */
+function holdConditional(head: ResponseHead, request: Conditional): boolean {
+  if (statusCode(head.status) !== 200) return false;
+  const etag = getHeader(head.headers, 'etag');
+  const lastModified = parseHttpDate(getHeader(head.headers, 'last-modified'));
+  if (etag === undefined && lastModified === undefined) return false;
+  request.outcome = evaluate(request.environ, { etag: etag?.trim(), lastModified });
+  return request.outcome !== 200;
+}
 
-  readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    if (this.returned || excInfo !== undefined || statusCode(status) !== 200) return this.upstream(status, headers, excInfo);
-    const etag = getHeader(headers, 'etag');
-    const lastModified = parseHttpDate(getHeader(headers, 'last-modified'));
-    if (etag === undefined && lastModified === undefined) return this.upstream(status, headers);
-    const outcome = evaluate(this.environ, { etag: etag?.trim(), lastModified });
-    if (outcome === 200) return this.upstream(status, headers);
-    if (outcome === 304) {
-      this.upstream(statusLine(304), notModifiedHeaders(headers));
-      this.replacement = [];
-    } else if (this.throwHttpErrors) {
-      // Thrown from finish(), not from here: the app's body must be closed first.
-      this.refusal = new HttpError(412);
-    } else {
-      this.replacement = textResponse(this.upstream, 412);
-    }
-    // Whatever the app writes belongs to the response that is not being sent.
-    return dropWrite;
+/** The hooks: the app's body is replaced by the 304 or 412 (and closed by the wrapper). */
+function conditionalHooks(throwHttpErrors: boolean): ResponseHooks<Conditional> {
+  return {
+    passLazy: true,
+    hold: holdConditional,
+    respond(head, _body, request) {
+      if (request.outcome === 304) {
+        head.status = statusLine(304);
+        head.headers = notModifiedHeaders(head.headers);
+        return [];
+      }
+      // Thrown from here, after startResponse: the wrapper closes the app's body first.
+      if (throwHttpErrors) throw new HttpError(412);
+      const answer = textAnswer(412);
+      head.status = answer.status;
+      head.headers = answer.headers;
+      return answer.body;
+    },
   };
-
-  /** The body to return: the app's, or the replacement after closing the app's. */
-  finish(body: Body): Body | Promise<Body> {
-    this.returned = true;
-    const refusal = this.refusal;
-    if (refusal !== null) {
-      return closeBody(body).then(() => {
-        throw refusal;
-      });
-    }
-    const replacement = this.replacement;
-    if (replacement === null) return body;
-    return closeBody(body).then(() => replacement);
-  }
 }
 
 export function conditionalGet(options: ConditionalGetOptions = {}): Middleware {
@@ -120,6 +111,7 @@ export function conditionalGet(options: ConditionalGetOptions = {}): Middleware 
   if (typeof throwHttpErrors !== 'boolean') {
     throw new TypeError(`conditionalGet: throwHttpErrors must be true or false, got ${String(throwHttpErrors)}`);
   }
+  const hooks = conditionalHooks(throwHttpErrors);
   return function conditionalGetMiddleware(app: Application): Application {
     if (typeof app !== 'function') throw new TypeError('conditionalGet: the application to wrap must be a function');
     return function conditionalGetApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
@@ -134,10 +126,7 @@ export function conditionalGet(options: ConditionalGetOptions = {}): Middleware 
       ) {
         return app(environ, startResponse);
       }
-      const response = new ConditionalResponse(environ, startResponse, throwHttpErrors);
-      const body = app(environ, response.startResponse);
-      if (typeof (body as Promise<Body>).then === 'function') return (body as Promise<Body>).then((b) => response.finish(b));
-      return response.finish(body as Body);
+      return wrapResponse(app, environ, startResponse, hooks, { environ, outcome: 200 });
     };
   };
 }

@@ -87,6 +87,18 @@ describe('etag()', () => {
     const reply = await testClient(etag()(legacy)).get('/');
     expect([reply.text, reply.header('etag')]).toEqual(['one two', undefined]);
   });
+  it('a write() ends the hold: the head and the chunk go up at once, not when the app returns', () => {
+    const sent: string[] = [];
+    let sentBeforeReturn: string[] = [];
+    const legacy: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']])(Buffer.from('streamed'));
+      sentBeforeReturn = sent.slice();
+      return [];
+    };
+    const start = (status: string) => (sent.push(status), (chunk: Uint8Array) => void sent.push(Buffer.from(chunk).toString()));
+    void etag()(legacy)({ REQUEST_METHOD: 'GET' } as never, start);
+    expect(sentBeforeReturn).toEqual(['200 OK', 'streamed']);
+  });
 });
 
 describe('conditionalGet()', () => {
@@ -136,6 +148,25 @@ describe('conditionalGet()', () => {
     });
     const reply = await testClient(conditionalGet()(lazy)).get('/', { headers: { 'If-None-Match': '"x"' } });
     expect([reply.status, reply.text]).toEqual([200, 'hello, etag\n']);
+  });
+
+  it("drops the app's write() output under a 304, and sends a passing response's head before the app returns", async () => {
+    const writer: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['ETag', '"w"']])(Buffer.from('written'));
+      return [Buffer.from('body')];
+    };
+    const reply = await testClient(conditionalGet()(writer)).get('/', { headers: { 'If-None-Match': '"w"' } });
+    expect([reply.status, reply.body.byteLength]).toEqual([304, 0]);
+    const sent: string[] = [];
+    let sentBeforeReturn: string[] = [];
+    const passing: Application = (_environ, startResponse) => {
+      startResponse('200 OK', [['ETag', '"new"']]);
+      sentBeforeReturn = sent.slice();
+      return [];
+    };
+    const environ = { REQUEST_METHOD: 'GET', HTTP_IF_NONE_MATCH: '"old"' } as never;
+    void conditionalGet()(passing)(environ, (status) => (sent.push(status), () => undefined));
+    expect(sentBeforeReturn).toEqual(['200 OK']);
   });
 
   it('rejects bad options and apps with a TypeError', () => {

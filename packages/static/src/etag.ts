@@ -7,7 +7,9 @@
  * has an `ETag` or `Last-Modified`, or says `Cache-Control: no-store`.
  *
  * Hashing uses WebCrypto, so it runs on every runtime; an array body costs one digest
- * of its bytes and stays the same array.
+ * of its bytes and stays the same array. A response that could be tagged is held
+ * (core's `wrapResponse`) until the app returns its body; a `write()` or a lazy start
+ * means streaming, and the head goes up untagged at once.
  *
  * Where in the stack: right above the app, inside `conditionalGet()` and `gzip()`
  * (the tag then names the identity bytes, and gzip weakens it for its variant).
@@ -22,13 +24,15 @@ import {
   arrayBodyLength,
   getHeader,
   statusCode,
+  wrapResponse,
   type Application,
   type Body,
   type Environ,
   type Middleware,
+  type ResponseHead,
   type ResponseHeaders,
+  type ResponseHooks,
   type StartResponse,
-  type Write,
 } from '@tsgi/core';
 
 /** `etag()` takes no options yet; the object is kept for the house shape. */
@@ -60,63 +64,24 @@ function cacheable(headers: ResponseHeaders): boolean {
   return cacheControl === undefined || !/(?:^|,)\s*no-store\s*(?:,|$)/i.test(cacheControl);
 }
 
-/** One request: holds the app's status and headers until its body shows whether to tag it. */
-class TaggedResponse {
-  private status: string | null = null;
-  private headers: ResponseHeaders = [];
-  private write: Write | null = null;
-  private returned = false;
-
-  constructor(
-    private readonly upstream: StartResponse,
-    private readonly head: boolean,
-  ) {}
-
-  readonly startResponse: StartResponse = (status, headers, excInfo) => {
-    // Called lazily from a streaming body, or again after an error: nothing to hold.
-    if (this.returned || this.write !== null) return this.upstream(status, headers, excInfo);
-    this.status = status;
-    this.headers = headers;
-    return this.heldWrite;
-  };
-
-  /** The legacy write(): the response is being streamed, so it goes out untagged now. */
-  private readonly heldWrite: Write = (chunk) => {
-    this.write ??= this.upstream(this.status!, this.headers);
-    this.write(chunk);
-  };
-
-  private commit(headers: ResponseHeaders): void {
-    if (this.write === null && this.status !== null) this.write = this.upstream(this.status, headers);
-  }
-
-  finish(body: Body): Body | Promise<Body> {
-    this.returned = true;
-    const status = this.status;
-    if (
-      status === null ||
-      this.write !== null ||
-      !Array.isArray(body) ||
-      // An empty HEAD body's hash would not be the GET's tag.
-      (this.head && arrayBodyLength(body) === 0) ||
-      !TAGGED_STATUSES.has(statusCode(status)) ||
-      !cacheable(this.headers)
-    ) {
-      this.commit(this.headers);
+/**
+ * The hooks (the state: whether the request is a HEAD): a response that could be
+ * tagged is held until its body shows whether it is a whole array. A body that starts
+ * its response lazily, or a `write()`, means streaming: the head goes up untagged.
+ */
+const HOOKS: ResponseHooks<boolean> = {
+  passLazy: true,
+  passOnWrite: true,
+  hold: (head: ResponseHead) => TAGGED_STATUSES.has(statusCode(head.status)) && cacheable(head.headers),
+  respond(head, body, isHead) {
+    // An empty HEAD body's hash would not be the GET's tag.
+    if (!Array.isArray(body) || (isHead && arrayBodyLength(body) === 0)) return body;
+    return bodyETag(body as Uint8Array[]).then((tag) => {
+      head.headers = [...head.headers, ['ETag', tag]];
       return body;
-    }
-    return bodyETag(body).then(
-      (tag) => {
-        this.commit([...this.headers, ['ETag', tag]]);
-        return body;
-      },
-      (error: unknown) => {
-        this.commit(this.headers);
-        throw error;
-      },
-    );
-  }
-}
+    });
+  },
+};
 
 export function etag(options: EtagOptions = {}): Middleware {
   if (options === null || typeof options !== 'object') {
@@ -127,10 +92,7 @@ export function etag(options: EtagOptions = {}): Middleware {
     return function etagApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
       const method = environ.REQUEST_METHOD;
       if (method !== 'GET' && method !== 'HEAD') return app(environ, startResponse);
-      const response = new TaggedResponse(startResponse, method === 'HEAD');
-      const body = app(environ, response.startResponse);
-      if (typeof (body as Promise<Body>).then === 'function') return (body as Promise<Body>).then((b) => response.finish(b));
-      return response.finish(body as Body);
+      return wrapResponse(app, environ, startResponse, HOOKS, method === 'HEAD');
     };
   };
 }

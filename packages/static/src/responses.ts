@@ -15,20 +15,26 @@ import { HttpError, statusLine, type Body, type ResponseHeaders, type StartRespo
 const encoder = new TextEncoder();
 const TEXTS = new Map<number, Uint8Array>();
 
-/** `"<code> <reason>\n"` as text/plain, with `headers` added before the length. */
-export function textResponse(startResponse: StartResponse, code: number, headers: ResponseHeaders = []): Body {
+/** `"<code> <reason>\n"` as text/plain, with `headers` added before the length: status, headers and body. */
+export function textAnswer(code: number, headers: ResponseHeaders = []): { status: string; headers: ResponseHeaders; body: Body } {
   const status = statusLine(code);
   let text = TEXTS.get(code);
   if (text === undefined) {
     text = encoder.encode(status + '\n');
     TEXTS.set(code, text);
   }
-  startResponse(status, [
-    ...headers,
-    ['Content-Type', 'text/plain; charset=utf-8'],
-    ['Content-Length', String(text.byteLength)],
-  ]);
-  return [text];
+  return {
+    status,
+    headers: [...headers, ['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(text.byteLength)]],
+    body: [text],
+  };
+}
+
+/** {@link textAnswer}, sent through `startResponse`. */
+export function textResponse(startResponse: StartResponse, code: number, headers: ResponseHeaders = []): Body {
+  const answer = textAnswer(code, headers);
+  startResponse(answer.status, answer.headers);
+  return answer.body;
 }
 
 /**
