@@ -1,7 +1,7 @@
 /**
  * The WebSocket mode of `pnpm soak` (`pnpm soak 0 websocket [sockets] [seconds]`): opens
  * `sockets` idle WebSocket connections to `serve()` (the client is `ws`, in a child
- * process), keeps them for `seconds` while the gateway pings them (every second here),
+ * process), keeps them for `seconds` while the gateway pings them (every second by default),
  * samples memory once a second after a GC, then closes them all. It fails unless every
  * connection opened, none was dropped while idle, the heap stayed flat (the last
  * sample within 5 MB of the first), and every accepted connection's `close` handler ran
@@ -43,7 +43,7 @@ function memory(): { rss: number; heap: number } {
 }
 
 /** Runs the soak; `log` gets a line per stage. */
-export async function soakWebSockets(count: number, seconds: number, log: (line: string) => void = console.log): Promise<WebSocketSoakReport> {
+export async function soakWebSockets(count: number, seconds: number, log: (line: string) => void = console.log, pingInterval = 1000): Promise<WebSocketSoakReport> {
   let opened = 0;
   let closed = 0;
   const app: Application = (environ, startResponse) => {
@@ -55,7 +55,7 @@ export async function soakWebSockets(count: number, seconds: number, log: (line:
     startResponse('101 Switching Protocols', []);
     return [];
   };
-  const served = await serve(lint(app), { port: 0, shutdownTimeout: 2000, websocket: { pingInterval: 1000 } });
+  const served = await serve(lint(app), { port: 0, shutdownTimeout: 2000, websocket: { pingInterval } });
   const url = served.url.replace('http', 'ws');
   const problems: string[] = [];
   const before = memory();
@@ -87,7 +87,7 @@ export async function soakWebSockets(count: number, seconds: number, log: (line:
     child.send('close');
     const { dropped } = await reply();
     const shown = samples.length <= 20 ? samples : samples.filter((_, i) => i % Math.ceil(samples.length / 20) === 0 || i === samples.length - 1);
-    log(`websocket: ${seconds} s idle with pings every 1 s: heap ${shown.map((h) => h.toFixed(1)).join(' ')} MB; rss ${end.rss.toFixed(1)} MB; dropped ${dropped}`);
+    log(`websocket: ${seconds} s idle with pings every ${pingInterval / 1000} s: heap ${shown.map((h) => h.toFixed(1)).join(' ')} MB; rss ${end.rss.toFixed(1)} MB; dropped ${dropped}`);
     if (opened !== count) problems.push(`websocket: ${opened} of ${count} connections opened`);
     if (dropped !== 0) problems.push(`websocket: ${dropped} idle connections were dropped`);
     if (samples.length > 1 && samples.at(-1)! - samples[0]! > 5) problems.push(`websocket: the heap grew ${(samples.at(-1)! - samples[0]!).toFixed(1)} MB while idle`);
