@@ -18,7 +18,7 @@
  *   pings them, memory sampled each second (scripts/soak-websocket.ts).
  *
  * Usage: tsx --expose-gc scripts/soak.ts [total=50000] [all|mixed|pipelined-abort]
- *        tsx --expose-gc scripts/soak.ts 0 websocket [sockets=1000] [seconds=10]
+ *        tsx --expose-gc scripts/soak.ts 0 websocket [sockets=1000] [seconds=10] [ping ms=1000]
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -36,7 +36,7 @@ if (!['all', 'mixed', 'pipelined-abort', 'websocket'].includes(MODE)) {
 }
 if (MODE === 'websocket') {
   const { soakWebSockets } = await import('./soak-websocket.js');
-  const report = await soakWebSockets(Number(process.argv[4] ?? 1000), Number(process.argv[5] ?? 10));
+  const report = await soakWebSockets(Number(process.argv[4] ?? 1000), Number(process.argv[5] ?? 10), console.log, Number(process.argv[6] ?? 1000));
   if (report.problems.length > 0) {
     console.error(`soak: FAILED: ${report.problems.join('; ')}`);
     process.exit(1);

@@ -6,8 +6,10 @@
  * - `ws`: the `ws` package on node:http (`new WebSocketServer({ server })`), the baseline;
  * - `ws-text`: the same, decoding a text message to a string and sending the string, as
  *   an API that hands the app strings must (what tsgi, Hono and crossws do);
- * - `tsgi`: `serve()` with an app that accepts and echoes (ws underneath, core's session on top);
- * - `tsgi-stack`: the same behind accessLog (combined, to /dev/null), basicAuth and the router;
+ * - `tsgi`: `serve()` with an app that accepts with `decode: false` and echoes the bytes
+ *   with their frame type (ws underneath, core's session on top): the like-for-like of `ws`;
+ * - `tsgi-text`: the same app taking text as strings (the default), the like-for-like of `ws-text`;
+ * - `tsgi-stack`: `tsgi` behind accessLog (combined, to /dev/null), basicAuth and the router;
  * - `hono-node-ws`: Hono's `upgradeWebSocket` on @hono/node-server with @hono/node-ws;
  * - `crossws`: crossws's node adapter on node:http.
  * @module
@@ -25,6 +27,12 @@ import { WebSocketServer } from 'ws';
 const target = process.argv[2];
 
 const echo: Application = (environ, startResponse) => {
+  environ['tsgi.websocket']!.accept({ message: (ws, data, binary) => void ws.send(data, { binary }) }, { decode: false });
+  startResponse('101 Switching Protocols', []);
+  return [];
+};
+
+const echoText: Application = (environ, startResponse) => {
   environ['tsgi.websocket']!.accept({ message: (ws, data) => void ws.send(data) });
   startResponse('101 Switching Protocols', []);
   return [];
@@ -52,6 +60,8 @@ async function start(): Promise<number> {
     }
     case 'tsgi':
       return Number(new URL((await serve(echo, { port: 0 })).url).port);
+    case 'tsgi-text':
+      return Number(new URL((await serve(echoText, { port: 0 })).url).port);
     case 'tsgi-stack': {
       const log = createWriteStream('/dev/null');
       const app = compose(accessLog({ format: 'combined', stream: log }), basicAuth({ realm: 'bench', users: { bench: 'bench' } }))(router().get('/', echo));
@@ -81,4 +91,6 @@ async function start(): Promise<number> {
   }
 }
 
+// Exit (not die) on SIGTERM, so a profiler running the server (callgrind, --cpu-prof) writes its file.
+process.on('SIGTERM', () => process.exit(0));
 void start().then((port) => console.log(`listening ${port}`));

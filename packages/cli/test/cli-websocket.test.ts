@@ -1,10 +1,11 @@
 /**
  * WebSocket connections on the CLI's workers: a worker holding an open socket longer
  * than --timeout keeps beating its heartbeat and is never killed for it; SIGHUP
- * replaces the worker, and its sockets get 1001 once --graceful-timeout passed.
+ * replaces the worker, and its sockets get 1001 once --graceful-timeout passed; so does
+ * SIGTERM (graceful shutdown), after which the CLI exits.
  */
 import WebSocket from 'ws';
-import { fixtureDir, runCli, startedUrl, stopCli, type Cli } from './cli-harness.js';
+import { exitCode, fixtureDir, runCli, startedUrl, stopCli, type Cli } from './cli-harness.js';
 
 jest.setTimeout(40_000);
 
@@ -52,4 +53,20 @@ test('an open socket outlives --timeout on the same worker; SIGHUP closes it wit
   await new Promise((resolve, reject) => fresh.once('open', resolve).once('error', reject));
   expect(await ask(fresh, 'pid')).not.toBe(pid);
   fresh.close();
+});
+
+test('SIGTERM closes an open socket with 1001 once --graceful-timeout passed, then the CLI exits 0', async () => {
+  cli = runCli(['serve', 'socket-app.mjs', '--port', '0', '--workers', '1', '--graceful-timeout', '1'], {}, dir);
+  const url = await startedUrl(cli);
+  const ws = new WebSocket(url.replace('http', 'ws'));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  expect(await ask(ws, 'echo')).toBe('echo');
+  const closed = new Promise<[number, number]>((resolve) => ws.once('close', (code: number) => resolve([code, Date.now()])));
+  const stopping = Date.now();
+  cli.child.kill('SIGTERM');
+  const [code, at] = await closed;
+  expect(code).toBe(1001);
+  // Held through the drain timeout, not cut at once.
+  expect(at - stopping).toBeGreaterThanOrEqual(900);
+  expect(await exitCode(cli)).toBe(0);
 });

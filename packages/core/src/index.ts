@@ -59,6 +59,7 @@ export {
   type WebSocketHandlers,
   type WebSocketMessage,
   type WebSocketOffer,
+  type WebSocketSendOptions,
 } from './websocket.js';
 export { checkWebSocketRequest, hasToken, type HeaderReader, type WebSocketCheck } from './websocket-handshake.js';
 export { WebSocketUpgrade, checkAccept, checkHandlers } from './websocket-upgrade.js';

@@ -1,7 +1,7 @@
 import { GatewayWebSocket, type WebSocketTransport } from './websocket-session.js';
 import type { WebSocketHandlers } from './websocket.js';
 
-function setup(handlers: WebSocketHandlers, limits = { maxPayload: 10, maxBufferedAmount: 100 }) {
+function setup(handlers: WebSocketHandlers, limits = { maxPayload: 10, maxBufferedAmount: 100 }, decode = true) {
   const log: string[] = [];
   const events: unknown[][] = [];
   const transport: WebSocketTransport & { buffered: number } = {
@@ -17,7 +17,7 @@ function setup(handlers: WebSocketHandlers, limits = { maxPayload: 10, maxBuffer
       return transport.buffered;
     },
   };
-  const ws = new GatewayWebSocket(transport, handlers, '', limits, { write: (t) => void log.push(t), writelines: () => undefined, flush: () => undefined });
+  const ws = new GatewayWebSocket(transport, handlers, '', limits, { write: (t) => void log.push(t), writelines: () => undefined, flush: () => undefined }, decode);
   return { ws, events, log, transport };
 }
 
@@ -76,4 +76,51 @@ test('close() takes a sendable code and a short reason; send() bytes or text onl
   expect(() => ws.send(42 as never)).toThrow(TypeError);
   ws.close(4000, 'done');
   expect(ws.readyState).toBe(2);
+});
+
+test('decode: false hands text over as UTF-8 bytes with binary false; binary frames keep binary true', () => {
+  const seen: unknown[][] = [];
+  const handlers: WebSocketHandlers = { message: (_socket, data, binary) => void seen.push([data, binary]) };
+  const { ws } = setup(handlers);
+  const { ws: bytes } = setup(handlers, undefined, false);
+  ws.opened();
+  bytes.opened();
+  ws.received('hé');
+  ws.receivedText(new TextEncoder().encode('hé'));
+  bytes.received('hé');
+  bytes.receivedText(new TextEncoder().encode('hé'));
+  bytes.received(new Uint8Array([1]));
+  expect(seen).toEqual([
+    ['hé', false],
+    ['hé', false],
+    [new TextEncoder().encode('hé'), false],
+    [new TextEncoder().encode('hé'), false],
+    [new Uint8Array([1]), true],
+  ]);
+});
+
+test('receivedText over maxPayload closes with 1009 as received does', () => {
+  const { ws, events } = setup({ message: () => undefined });
+  ws.opened();
+  ws.receivedText(new Uint8Array(11));
+  expect(events).toEqual([['close', 1009, 'message too big']]);
+});
+
+test('send(data, { binary }) sets the frame type: bytes as text go through sendText (or are decoded), text as binary is encoded', async () => {
+  const { ws, events, transport } = setup({});
+  ws.opened();
+  await ws.send(new TextEncoder().encode('ok'), { binary: false });
+  await ws.send('ok', { binary: true });
+  await ws.send('ok', { binary: false });
+  await ws.send(new Uint8Array([7]), { binary: true });
+  expect(events).toEqual([
+    ['send', 'ok'],
+    ['send', new TextEncoder().encode('ok')],
+    ['send', 'ok'],
+    ['send', new Uint8Array([7])],
+  ]);
+  events.length = 0;
+  transport.sendText = (data) => void events.push(['sendText', data]);
+  await ws.send(new TextEncoder().encode('ok'), { binary: false });
+  expect(events).toEqual([['sendText', new TextEncoder().encode('ok')]]);
 });

@@ -20,7 +20,16 @@
 import { describeError } from './describe-error.js';
 import { describeValue } from './body-check.js';
 import type { ErrorStream } from './types.js';
-import { WS_CLOSED, WS_CLOSING, WS_CONNECTING, WS_OPEN, type WebSocketConnection, type WebSocketHandlers, type WebSocketMessage } from './websocket.js';
+import {
+  WS_CLOSED,
+  WS_CLOSING,
+  WS_CONNECTING,
+  WS_OPEN,
+  type WebSocketConnection,
+  type WebSocketHandlers,
+  type WebSocketMessage,
+  type WebSocketSendOptions,
+} from './websocket.js';
 
 /** How one runtime moves messages; the session calls it, never the app. */
 export interface WebSocketTransport {
@@ -30,6 +39,11 @@ export interface WebSocketTransport {
    * will (the connection closed). It never rejects.
    */
   send(data: WebSocketMessage): Promise<void> | undefined;
+  /**
+   * Sends UTF-8 bytes as a text frame, as `send` returns. Optional: without it the
+   * session decodes them and calls `send` with the string.
+   */
+  sendText?(data: Uint8Array): Promise<void> | undefined;
   /** Starts the closing handshake; the runtime reports the end through `closed()`. */
   close(code: number, reason: string): void;
   /** Drops the connection now; the runtime reports the end through `closed()` (1006). */
@@ -49,6 +63,7 @@ const SENDABLE = new Set([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 
 type Handler = WebSocketHandlers[keyof WebSocketHandlers];
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const resolved: Promise<void> = Promise.resolve();
 
 /** UTF-8 length of `text` without encoding it when it obviously fits. */
@@ -77,18 +92,25 @@ export class GatewayWebSocket implements WebSocketConnection {
     readonly protocol: string,
     private readonly limits: SessionLimits,
     private readonly errors: ErrorStream,
+    /** Text messages reach the app as strings (accept's `decode`); false: as UTF-8 bytes. */
+    readonly decode = true,
   ) {}
 
   get bufferedAmount(): number {
     return this.readyState === WS_CLOSED ? 0 : this.transport.bufferedAmount;
   }
 
-  send(data: WebSocketMessage): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+  send(data: WebSocketMessage, options?: WebSocketSendOptions): Promise<void> {
+    const text = typeof data === 'string';
+    if (!text && !(data instanceof Uint8Array)) {
       throw new TypeError(`ws.send() takes a string or a Uint8Array, got ${describeValue(data)}`);
     }
     if (this.readyState !== WS_OPEN) return resolved;
-    const sent = this.transport.send(data) ?? resolved;
+    const binary = options?.binary;
+    let sent: Promise<void> | undefined;
+    if (binary === undefined || binary !== text) sent = this.transport.send(data);
+    else if (text) sent = this.transport.send(encoder.encode(data));
+    else sent = this.transport.sendText !== undefined ? this.transport.sendText(data) : this.transport.send(decoder.decode(data));
     if (this.transport.bufferedAmount > this.limits.maxBufferedAmount) {
       this.errors.write(
         `tsgi websocket: dropped a connection with ${this.transport.bufferedAmount} bytes queued (maxBufferedAmount ${this.limits.maxBufferedAmount}): the client is not reading\n`,
@@ -96,7 +118,7 @@ export class GatewayWebSocket implements WebSocketConnection {
       this.readyState = WS_CLOSING;
       this.transport.terminate();
     }
-    return sent;
+    return sent ?? resolved;
   }
 
   close(code = 1000, reason = ''): void {
@@ -114,17 +136,33 @@ export class GatewayWebSocket implements WebSocketConnection {
     this.call('open', this.handlers.open, undefined, undefined);
   }
 
-  /** The runtime: a whole message arrived. */
+  /** The runtime: a whole message arrived, text as a string, binary as bytes. */
   received(data: WebSocketMessage): void {
     if (this.readyState !== WS_OPEN) return;
-    const limit = this.limits.maxPayload;
-    if (limit !== Infinity && (typeof data === 'string' ? byteLength(data, limit) : data.byteLength) > limit) {
-      this.failed(new RangeError(`a message over maxPayload (${limit} bytes) arrived; closing with 1009`));
-      this.readyState = WS_CLOSING;
-      this.transport.close(1009, 'message too big');
-      return;
+    if (typeof data !== 'string') {
+      if (this.fits(data.byteLength)) this.call('message', this.handlers.message, data, true);
+    } else if (this.fits(this.limits.maxPayload === Infinity ? 0 : byteLength(data, this.limits.maxPayload))) {
+      this.call('message', this.handlers.message, this.decode ? data : encoder.encode(data), false);
     }
-    this.call('message', this.handlers.message, data);
+  }
+
+  /**
+   * The runtime: a whole text message arrived as its UTF-8 bytes, already validated
+   * (RFC 6455 8.1); a runtime that has the bytes saves a decode for `decode: false` apps.
+   */
+  receivedText(data: Uint8Array): void {
+    if (this.readyState !== WS_OPEN || !this.fits(data.byteLength)) return;
+    this.call('message', this.handlers.message, this.decode ? decoder.decode(data) : data, false);
+  }
+
+  /** Whether a message of `size` bytes is within maxPayload; closes with 1009 when not. */
+  private fits(size: number): boolean {
+    const limit = this.limits.maxPayload;
+    if (size <= limit) return true;
+    this.failed(new RangeError(`a message over maxPayload (${limit} bytes) arrived; closing with 1009`));
+    this.readyState = WS_CLOSING;
+    this.transport.close(1009, 'message too big');
+    return false;
   }
 
   /** The runtime: the connection ended (or never opened: 1006). Reaches the app once. */

@@ -69,3 +69,11 @@ test('a second startResponse without excInfo after a 101 is start-response.twice
   expect(upgrade.switching).toBe(false);
   expect(out.calls).toHaveLength(1);
 });
+
+test('accept({ decode }) takes a boolean and records it', () => {
+  const upgrade = new WebSocketUpgrade([]);
+  expect(() => upgrade.accept({}, { decode: 'no' as never })).toThrow(/decode.*takes a boolean, got/);
+  upgrade.accept({}, { decode: false });
+  expect(upgrade.decode).toBe(false);
+  expect(new WebSocketUpgrade([]).decode).toBe(true);
+});

@@ -56,7 +56,8 @@ export function checkAccept(offer: WebSocketOffer, accepted: boolean, options: u
   if (accepted) return 'accept() was called a second time; a connection has one set of handlers';
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) return `accept()'s options must be an object, got ${describeValue(options)}`;
-  const protocol = (options as WebSocketAcceptOptions).protocol;
+  const { protocol, decode } = options as WebSocketAcceptOptions;
+  if (decode !== undefined && typeof decode !== 'boolean') return `accept({ decode }) takes a boolean, got ${describeValue(decode)}`;
   if (protocol !== undefined && !offer.protocols.includes(protocol)) {
     return `accept({ protocol: ${describeValue(protocol)} }) names a subprotocol the client did not offer (offered: ${JSON.stringify(offer.protocols)})`;
   }
@@ -69,6 +70,8 @@ export class WebSocketUpgrade implements WebSocketOffer {
   handlers: WebSocketHandlers | undefined = undefined;
   /** The subprotocol chosen, or ''. */
   protocol = '';
+  /** Text messages reach the app as strings (accept's `decode`). */
+  decode = true;
   /** The app's 101 headers the gateway adds to its own, once the app answered 101. */
   headers: ResponseHeaders = [];
   /** The app answered 101 after accept(): the gateway switches once the body settles. */
@@ -87,6 +90,7 @@ export class WebSocketUpgrade implements WebSocketOffer {
     if (problem !== undefined) throw new ResponseError('websocket.handlers', problem);
     this.handlers = handlers;
     this.protocol = options?.protocol ?? '';
+    this.decode = options?.decode ?? true;
   }
 
   /** The app's startResponse: a 101 after accept() stays here, anything else goes to `inner`. */

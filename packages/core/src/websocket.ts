@@ -51,13 +51,25 @@ export interface WebSocketConnection {
    */
   readonly bufferedAmount: number;
   /**
-   * Sends a message: a string as a text frame, bytes as a binary frame. The Promise
-   * resolves once the gateway handed it on (or the connection closed first); it never
-   * rejects, so an unawaited send is safe, and awaiting each send is backpressure.
+   * Sends a message: a string as a text frame, bytes as a binary frame, unless
+   * `options.binary` says otherwise. The Promise resolves once the gateway handed it on
+   * (or the connection closed first); it never rejects, so an unawaited send is safe,
+   * and awaiting each send is backpressure.
    */
-  send(data: WebSocketMessage): Promise<void>;
+  send(data: WebSocketMessage, options?: WebSocketSendOptions): Promise<void>;
   /** Starts the closing handshake: code 1000-1003, 1007-1014 or 3000-4999 (default 1000), reason up to 123 bytes of UTF-8. */
   close(code?: number, reason?: string): void;
+}
+
+export interface WebSocketSendOptions {
+  /**
+   * The frame's type. `false` sends bytes as a text frame without decoding them first:
+   * they must be UTF-8, as a text message received with `accept(h, { decode: false })`
+   * is (relaying or echoing it then costs no decode and no encode). `true` sends a
+   * string as a binary frame of its UTF-8 bytes.
+   * @default typeof data !== 'string'
+   */
+  binary?: boolean;
 }
 
 /**
@@ -68,7 +80,11 @@ export interface WebSocketConnection {
 export interface WebSocketHandlers {
   /** The 101 went out and messages may flow. */
   open?(ws: WebSocketConnection): void | Promise<void>;
-  message?(ws: WebSocketConnection, data: WebSocketMessage): void | Promise<void>;
+  /**
+   * A whole message. `binary` is false for a text frame: `data` is then a string, or
+   * with `accept(h, { decode: false })` its UTF-8 bytes (validated).
+   */
+  message?(ws: WebSocketConnection, data: WebSocketMessage, binary: boolean): void | Promise<void>;
   /**
    * Once per accepted connection, however it ended (1005 when the peer gave no code,
    * 1006 when it was cut); also when the client left during the handshake, without `open`.
@@ -81,6 +97,14 @@ export interface WebSocketHandlers {
 export interface WebSocketAcceptOptions {
   /** The subprotocol to answer with; one of `offer.protocols`. @default none */
   protocol?: string;
+  /**
+   * Text messages reach `message` as strings. `false`: as their UTF-8 bytes (validated
+   * by the gateway), with `binary` false; for an app that relays, stores or parses
+   * bytes, which then skips a decode per message (and, sending them on with
+   * `{ binary: false }`, an encode).
+   * @default true
+   */
+  decode?: boolean;
 }
 
 /** `environ['tsgi.websocket']`: present only on a valid handshake. */

@@ -51,7 +51,7 @@ export class FetchUpgrade {
     const { upgrade, settings } = this;
     if (!(await upgrade.settle(body))) return false;
     const errors = this.environ['wsgi.errors'];
-    return this.runtime(request, upgrade.protocol, upgrade.headers, (transport) => new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors));
+    return this.runtime(request, upgrade.protocol, upgrade.headers, (transport) => new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors, upgrade.decode));
   }
 }
 

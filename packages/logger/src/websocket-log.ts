@@ -15,7 +15,7 @@
  * @see https://nginx.org/en/docs/http/websocket.html (nginx logs a WebSocket once, at its end)
  * @module
  */
-import type { Environ, WebSocketAcceptOptions, WebSocketConnection, WebSocketHandlers, WebSocketMessage, WebSocketOffer } from '@tsgi/core';
+import type { Environ, WebSocketAcceptOptions, WebSocketConnection, WebSocketHandlers, WebSocketMessage, WebSocketOffer, WebSocketSendOptions } from '@tsgi/core';
 
 /** What a JSON line adds for a WebSocket: how it closed and the bytes received. */
 export interface WebSocketLogInfo {
@@ -54,8 +54,8 @@ class CountingConnection implements WebSocketConnection {
   get bufferedAmount(): number {
     return this.inner.bufferedAmount;
   }
-  send(data: WebSocketMessage): Promise<void> {
-    const sent = this.inner.send(data);
+  send(data: WebSocketMessage, options?: WebSocketSendOptions): Promise<void> {
+    const sent = this.inner.send(data, options);
     if (this.inner.readyState === 1) this.watch.sent += byteLength(data);
     return sent;
   }
@@ -87,9 +87,9 @@ export class WebSocketWatch implements WebSocketOffer, WebSocketLogInfo {
     this.inner.accept(
       {
         open: open && ((ws) => open.call(handlers, wrap(ws))),
-        message: (ws, data) => {
+        message: (ws, data, binary) => {
           this.received += byteLength(data);
-          return message?.call(handlers, wrap(ws), data);
+          return message?.call(handlers, wrap(ws), data, binary);
         },
         close: (ws, code, reason) => {
           this.code = code;

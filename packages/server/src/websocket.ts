@@ -44,6 +44,8 @@ import { bodyRequest, rawResponse } from './upgrade-request.js';
 
 const kUpgrade = Symbol('tsgi.websocket_upgrade');
 type UpgradeRequest = IncomingMessage & { [kUpgrade]?: NodeUpgrade };
+/** ws's send options for UTF-8 bytes sent as a text frame (one object, not one a message). */
+const TEXT = Object.freeze({ binary: false });
 /** How long sockets told 1001 at shutdown get to finish the closing handshake. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -59,13 +61,18 @@ class NodeTransport implements WebSocketTransport {
   private drained: Promise<void> | undefined = undefined;
 
   send(data: WebSocketMessage): Promise<void> | undefined {
-    const ws = this.ws!;
     // No callback per message (a write callback costs more than the frame): a message
     // the socket took at once is sent; the others wait for one 'drain' together.
-    ws.send(data);
-    if (ws.bufferedAmount === 0) return undefined;
+    this.ws!.send(data);
+    return this.ws!.bufferedAmount === 0 ? undefined : this.drain();
+  }
+  sendText(data: Uint8Array): Promise<void> | undefined {
+    this.ws!.send(data, TEXT);
+    return this.ws!.bufferedAmount === 0 ? undefined : this.drain();
+  }
+  private drain(): Promise<void> {
     return (this.drained ??= new Promise<void>((resolve) => {
-      const socket = (ws as unknown as { _socket?: Duplex })._socket;
+      const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
       const done = (): void => {
         this.drained = undefined;
         socket?.off('drain', done).off('close', done);
@@ -188,7 +195,8 @@ export class NodeWebSockets {
     const { req, res, socket, head, offer } = upgrade;
     const transport = new NodeTransport();
     const errors = upgrade.errors!;
-    const session = new GatewayWebSocket(transport, offer.handlers!, offer.protocol, { maxPayload: Infinity, maxBufferedAmount: this.settings.maxBufferedAmount }, errors);
+    const limits = { maxPayload: Infinity, maxBufferedAmount: this.settings.maxBufferedAmount };
+    const session = new GatewayWebSocket(transport, offer.handlers!, offer.protocol, limits, errors, offer.decode);
     res.detachSocket(socket as never);
     if (!socket.readable || !socket.writable) {
       // The client left during the handshake: no open, but close, once.
@@ -200,7 +208,13 @@ export class NodeWebSockets {
       transport.ws = ws;
       const entry = { alive: true };
       this.live.set(ws, entry);
-      ws.on('message', (data: Buffer, binary: boolean) => session.received(binary ? data : data.toString()));
+      // ws validated a text message's UTF-8; a `decode: false` app gets those bytes as they are.
+      ws.on(
+        'message',
+        offer.decode
+          ? (data: Buffer, binary: boolean) => session.received(binary ? data : data.toString())
+          : (data: Buffer, binary: boolean) => (binary ? session.received(data) : session.receivedText(data)),
+      );
       ws.on('pong', () => (entry.alive = true));
       ws.on('error', (error) => session.failed(error));
       ws.on('close', (code: number, reason: Buffer) => {

@@ -167,6 +167,43 @@ test('a message over maxPayload closes with 1009', async () => {
   expect(errors).toHaveLength(1);
 });
 
+test('decode: false: text arrives as its bytes and goes back as a text frame with { binary }; invalid UTF-8 still closes with 1007', async () => {
+  const seen: Array<[boolean, boolean]> = [];
+  const bytesEcho: Application = (environ, startResponse) => {
+    environ['tsgi.websocket']!.accept(
+      {
+        message: (ws, data, binary) => {
+          seen.push([data instanceof Uint8Array, binary]);
+          void ws.send(data, { binary });
+        },
+      },
+      { decode: false },
+    );
+    startResponse('101 Switching Protocols', []);
+    return [];
+  };
+  server = await startServer(lint(bytesEcho));
+  const ws = await open(server.url.replace('http', 'ws'));
+  const frames: Array<[string, boolean]> = [];
+  ws.on('message', (data: Buffer, binary: boolean) => void frames.push([data.toString('hex'), binary]));
+  ws.send('héllo');
+  ws.send(Buffer.from([0xff, 0]));
+  expect(await waitFor(() => frames.length === 2)).toBe(true);
+  expect(frames).toEqual([
+    [Buffer.from('héllo').toString('hex'), false],
+    ['ff00', true],
+  ]);
+  expect(seen).toEqual([
+    [true, false],
+    [true, true],
+  ]);
+  const done = closed(ws);
+  // A text frame that is not UTF-8 never reaches the app, bytes or not (RFC 6455 8.1).
+  (ws as unknown as { _sender: { sendFrame(list: Buffer[], cb?: () => void): void } })._sender.sendFrame([Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28])]);
+  expect((await done)[0]).toBe(1007);
+  expect(seen).toHaveLength(2);
+});
+
 test('a client that stops reading is dropped once maxBufferedAmount is queued, not buffered without end', async () => {
   let sentBytes = 0;
   const ends: number[] = [];

@@ -156,7 +156,7 @@ export function connect(upgrade: WebSocketUpgrade, headers: ResponseHeaders, set
     terminate: () => client.end(1006, ''),
     bufferedAmount: 0,
   };
-  client.server = new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors);
+  client.server = new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors, upgrade.decode);
   client.server.opened();
   return client;
 }
