@@ -1,0 +1,101 @@
+/**
+ * One stage of a hello request, run `count` times on real node:http objects:
+ * `node stages.mjs <stage> <count>`. measure.ts runs it under callgrind with count 0
+ * and with count N; the difference over N is the stage's instructions per request.
+ * Every run sets up the same things (a server, one real request captured with its
+ * response), so only the loop differs between the two counts.
+ *
+ * Stages: `gate` (the listener's request checks, with node's lazy `req.headers`
+ * rebuilt each time as for a new request), `environ` (buildEnviron), `start`
+ * (a ResponseState and startResponse's checks), `walk` (a ResponseDriver with a sink
+ * that sends nothing, running the hello app: start + walk), `writer` (a
+ * NodeResponseWriter made, as per request), `write-tsgi` and `write-raw` (a fresh
+ * ServerResponse given hello's head and body the gateway's way and raw node's way).
+ */
+import { createServer, request, ServerResponse, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ResponseDriver, ResponseState, type Application, type ResponseHeaders } from '@tsgi/core';
+import { buildEnviron } from '../../packages/server/src/environ.js';
+import { resolveListenerOptions } from '../../packages/server/src/listener.js';
+import { checkRequest, resolveLimits } from '../../packages/server/src/limits.js';
+import { NodeResponseWriter } from '../../packages/server/src/response.js';
+
+const HELLO = Buffer.from('Hello, world!');
+const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
+const hello: Application = (_environ, startResponse) => {
+  startResponse('200 OK', TEXT);
+  return [HELLO];
+};
+let sink = 0;
+
+class NullDriver extends ResponseDriver {
+  protected sendHead(length: number): void {
+    sink += length + this.code;
+  }
+  protected sendChunk(chunk: Uint8Array): boolean {
+    sink += chunk.byteLength;
+    return true;
+  }
+  protected sendEnd(): void {
+    sink++;
+  }
+  protected sendAbort(): void {}
+  protected where(): string {
+    return '';
+  }
+}
+
+async function capture(): Promise<{ req: IncomingMessage; res: ServerResponse }> {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => resolve({ req, res }));
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      request({ host: '127.0.0.1', port, headers: { 'User-Agent': 'tsgi-cost/1', Accept: '*/*' } }).end();
+    });
+  });
+}
+
+void (async () => {
+  const [stage = 'environ', countArg = '0'] = process.argv.slice(2);
+  const count = Number(countArg);
+  const { req, res } = await capture();
+  const config = resolveListenerOptions({});
+  const limits = resolveLimits({});
+  const kHeaders = Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeaders');
+  const environ = buildEnviron(req, res, config)!;
+  const run: Record<string, () => void> = {
+    gate() {
+      if (kHeaders) (req as unknown as Record<symbol, unknown>)[kHeaders] = null;
+      if (checkRequest(req, limits) === null && req.headers['transfer-encoding'] === undefined) sink++;
+    },
+    environ() {
+      sink += buildEnviron(req, res, config)!.PATH_INFO.length;
+    },
+    start() {
+      new ResponseState(false).start('200 OK', TEXT);
+    },
+    walk() {
+      void new NullDriver(false, config.errors, 'tsgi').run(hello, environ);
+    },
+    writer() {
+      sink += new NodeResponseWriter(req, res, environ, config.errors, null).code;
+    },
+    'write-tsgi'() {
+      const out = new ServerResponse(req);
+      out.writeHead(200, 'OK', TEXT.concat([['Content-Length', String(HELLO.byteLength)]]));
+      out.end(HELLO);
+    },
+    'write-raw'() {
+      const out = new ServerResponse(req);
+      out.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength });
+      out.end(HELLO);
+    },
+  };
+  const fn = run[stage];
+  if (fn === undefined) throw new Error(`stages: unknown stage ${stage}; use ${Object.keys(run).join(', ')}`);
+  // Every run warms the stage the same way, so JIT work cancels out between counts.
+  for (let i = 0; i < 2000; i++) fn();
+  for (let i = 0; i < count; i++) fn();
+  process.stdout.write(`${stage} ${count} ${sink}\n`);
+  process.exit(0);
+})();
