@@ -3,6 +3,7 @@
  * (main thread): `tsx bench/cost/measure-stages.ts [stage ...] [--low 20000] [--high 60000]`.
  * Each stage runs twice, `--low` and `--high` times after the same warm-up; the
  * difference over (high - low) leaves out start-up and the JIT's one-time work.
+ * `--base` runs the bundle kept as stages-base.mjs instead, for a before/after pair.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,16 +17,18 @@ const option = (name: string, fallback: number): number => {
 };
 const low = option('--low', 20000);
 const high = option('--high', 60000);
-const chosen = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+// `--base`: a copy of stages.mjs kept from before a change (cp stages.mjs stages-base.mjs), not rebuilt.
+const bundle = args.includes('--base') ? 'stages-base.mjs' : 'stages.mjs';
+const chosen = args.filter((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && args[i - 1] !== '--base'));
 const dir = 'node_modules/.cache/tsgi-cost';
 mkdirSync(dir, { recursive: true });
-execFileSync('npx', ['esbuild', 'bench/cost/stages.ts', '--bundle', '--platform=node', '--format=esm', `--outfile=${dir}/stages.mjs`,
+if (bundle === 'stages.mjs') execFileSync('npx', ['esbuild', 'bench/cost/stages.ts', '--bundle', '--platform=node', '--format=esm', `--outfile=${dir}/stages.mjs`,
   '--external:fastify', '--external:ws', '--tsconfig=tsconfig.json', '--log-level=warning'], { stdio: 'inherit' });
 
 async function mainThread(stage: string, count: number): Promise<number> {
   const prefix = `cgs.${stage}.${count}`;
   const child = spawn('valgrind', ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/${prefix}`,
-    'node', `${dir}/stages.mjs`, stage, String(count)], { stdio: 'ignore' });
+    'node', `${dir}/${bundle}`, stage, String(count)], { stdio: 'ignore' });
   await new Promise((resolve) => child.once('exit', resolve));
   const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('-01'))!;
   const total = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, file), 'utf8'))?.[1]);

@@ -12,6 +12,7 @@
  * Prints one line a target; `--keep` leaves the dumps for `callgrind_annotate`.
  */
 import { spawn, execFileSync } from 'node:child_process';
+import { build, CACHE } from './build.js';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,10 +25,9 @@ const warmup = option('--warmup', 1000);
 const requests = option('--requests', 1000);
 const keep = args.includes('--keep');
 const targets = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-const dir = 'node_modules/.cache/tsgi-cost';
+const dir = CACHE;
 mkdirSync(dir, { recursive: true });
-execFileSync('npx', ['esbuild', 'bench/cost/server.ts', '--bundle', '--platform=node', '--format=esm', `--outfile=${dir}/server.mjs`,
-  '--external:fastify', '--external:ws', '--tsconfig=tsconfig.json', '--log-level=warning'], { stdio: 'inherit' });
+const entry = build('server');
 
 function client(port: string, count: number): void {
   if (count > 0) execFileSync('node', ['--import', 'tsx', 'bench/cost/client.ts', port, String(count)], { stdio: 'inherit' });
@@ -51,7 +51,7 @@ async function measure(target: string): Promise<string> {
   const prefix = `cg.${target}`;
   for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(join(dir, f));
   const child = spawn('valgrind', ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/${prefix}.%p`,
-    'node', `${dir}/server.mjs`, target], { stdio: ['pipe', 'pipe', 'ignore'] });
+    'node', entry, target], { stdio: ['pipe', 'pipe', 'ignore'] });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

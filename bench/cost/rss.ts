@@ -6,6 +6,7 @@
  * Memory does not depend on how busy the machine is the way req/s does.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { build, CACHE } from './build.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,16 +18,15 @@ const option = (name: string, fallback: number): number => {
 const rounds = option('--rounds', 3);
 const seconds = option('--seconds', 5);
 const chosen = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-const dir = 'node_modules/.cache/tsgi-cost';
+const dir = CACHE;
 mkdirSync(dir, { recursive: true });
-execFileSync('npx', ['esbuild', 'bench/cost/server.ts', '--bundle', '--platform=node', '--format=esm', `--outfile=${dir}/server.mjs`,
-  '--external:fastify', '--external:ws', '--tsconfig=tsconfig.json', '--log-level=warning'], { stdio: 'inherit' });
+const entry = build('server');
 
 const kb = (pid: number, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 const median = (values: number[]): number => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function once(target: string): Promise<[idle: number, peak: number]> {
-  const child = spawn('node', [`${dir}/server.mjs`, target], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('node', [entry, target], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -8,7 +8,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Application, ResponseHeaders } from '@tsgi/core';
-import { serve } from '@tsgi/server';
 
 const HELLO = Buffer.from('Hello, world!');
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
@@ -27,6 +26,8 @@ async function start(target: string): Promise<number> {
     return (server.address() as AddressInfo).port;
   }
   if (target === 'tsgi') {
+    // Imported here, so that the raw and fastify servers do not load tsgi (memory).
+    const { serve } = await import('@tsgi/server');
     const started = await serve(hello, { host: '127.0.0.1', port: 0 });
     return Number(new URL(started.url).port);
   }

@@ -26,6 +26,7 @@ const hello: Application = (_environ, startResponse) => {
   startResponse('200 OK', TEXT);
   return [HELLO];
 };
+const TEXT_13: ResponseHeaders = [['Content-Type', 'text/plain'], ['Content-Length', '13']];
 let sink = 0;
 
 class NullDriver extends ResponseDriver {
@@ -83,6 +84,19 @@ void (async () => {
     'write-tsgi'() {
       const out = new ServerResponse(req);
       out.writeHead(200, 'OK', TEXT.concat([['Content-Length', String(HELLO.byteLength)]]));
+      out.end(HELLO);
+    },
+    'write-flat'() {
+      const out = new ServerResponse(req);
+      const flat: string[] = [];
+      for (let i = 0; i < TEXT.length; i++) flat.push(TEXT[i]![0], TEXT[i]![1]);
+      flat.push('Content-Length', String(HELLO.byteLength));
+      out.writeHead(200, 'OK', flat);
+      out.end(HELLO);
+    },
+    'write-nocat'() {
+      const out = new ServerResponse(req);
+      out.writeHead(200, 'OK', TEXT_13);
       out.end(HELLO);
     },
     'write-raw'() {
