@@ -10,7 +10,11 @@
  * (a ResponseState and startResponse's checks), `walk` (a ResponseDriver with a sink
  * that sends nothing, running the hello app: start + walk), `writer` (a
  * NodeResponseWriter made, as per request), `write-tsgi` and `write-raw` (a fresh
- * ServerResponse given hello's head and body the gateway's way and raw node's way).
+ * ServerResponse given hello's head and body the gateway's way and raw node's way),
+ * `check` (the gate's checks alone, node's headers already built), `listener` and
+ * `listener-raw` (the whole of toNodeListener(hello), or raw node's hello listener,
+ * on a fresh ServerResponse with no socket: everything but node's parse and the
+ * socket write).
  */
 import { createServer, request, ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +23,7 @@ import { buildEnviron } from '../../packages/server/src/environ.js';
 import { resolveListenerOptions } from '../../packages/server/src/listener.js';
 import { checkRequest, resolveLimits } from '../../packages/server/src/limits.js';
 import { NodeResponseWriter } from '../../packages/server/src/response.js';
+import { toNodeListener } from '../../packages/server/src/listener.js';
 
 const HELLO = Buffer.from('Hello, world!');
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
@@ -64,7 +69,21 @@ void (async () => {
   const limits = resolveLimits({});
   const kHeaders = Object.getOwnPropertySymbols(req).find((s) => s.description === 'kHeaders');
   const environ = buildEnviron(req, res, config)!;
+  const listener = toNodeListener(hello);
+  const rawListener = (_req: IncomingMessage, out: ServerResponse): void => {
+    out.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': HELLO.byteLength });
+    out.end(HELLO);
+  };
   const run: Record<string, () => void> = {
+    check() {
+      if (checkRequest(req, limits) === null && req.headers['transfer-encoding'] === undefined) sink++;
+    },
+    listener() {
+      listener(req, new ServerResponse(req));
+    },
+    'listener-raw'() {
+      rawListener(req, new ServerResponse(req));
+    },
     gate() {
       if (kHeaders) (req as unknown as Record<symbol, unknown>)[kHeaders] = null;
       if (checkRequest(req, limits) === null && req.headers['transfer-encoding'] === undefined) sink++;
