@@ -26,9 +26,11 @@ if (bundle === 'stages.mjs') execFileSync('npx', ['esbuild', 'bench/cost/stages.
   '--external:fastify', '--external:ws', '--tsconfig=tsconfig.json', '--log-level=warning'], { stdio: 'inherit' });
 
 async function mainThread(stage: string, count: number): Promise<number> {
-  const prefix = `cgs.${stage}.${count}`;
+  const prefix = `cgs.${bundle}.${stage}.${count}`;
   const child = spawn('valgrind', ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/${prefix}`,
-    'node', `${dir}/${bundle}`, stage, String(count)], { stdio: 'ignore' });
+    // One thread and fixed seeds: V8's background compiler and hash seeds no longer move
+    // the main thread's count from one run to the next.
+    'node', '--single-threaded', '--random-seed=1', '--hash-seed=1', `${dir}/${bundle}`, stage, String(count)], { stdio: 'ignore' });
   await new Promise((resolve) => child.once('exit', resolve));
   const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('-01'))!;
   const total = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, file), 'utf8'))?.[1]);

@@ -105,6 +105,13 @@ void (async () => {
       out.writeHead(200, 'OK', TEXT.concat([['Content-Length', String(HELLO.byteLength)]]));
       out.end(HELLO);
     },
+    'write-slice'() {
+      const out = new ServerResponse(req);
+      const headers = TEXT.slice();
+      headers.push(['Content-Length', String(HELLO.byteLength)]);
+      out.writeHead(200, 'OK', headers);
+      out.end(HELLO);
+    },
     'write-flat'() {
       const out = new ServerResponse(req);
       const flat: string[] = [];
