@@ -70,3 +70,21 @@ test('no body for HEAD and for 1xx, 204, 205 and 304; a short HEAD is not short'
     expect([status, state.bodyAllowed]).toEqual([status, allowed]);
   }
 });
+
+test('a status or header name checked once is still checked in full where it can go wrong', () => {
+  // Seen good first, so later calls take the remembered path.
+  new ResponseState(false).start('200 OK', [['X-Seen', 'a'], ['Content-Length', '3']]);
+  expect(rule(() => new ResponseState(false).start('200 OK', [['X-Seen', 'a\r\nb']]))).toBe('headers.format');
+  expect(rule(() => new ResponseState(false).start('200 OK', [['X-Seen', 7 as unknown as string]]))).toBe('headers.format');
+  expect(rule(() => new ResponseState(false).start('200 OK', [['X-Seen', 'a', 'b'] as unknown as [string, string]]))).toBe('headers.format');
+  expect(rule(() => new ResponseState(false).start('200 OK', [['Content-Length', '3x']]))).toBe('headers.content-length');
+  expect(rule(() => new ResponseState(false).start('200 OK', [['Content-Length', '3'], ['Content-Length', '3']]))).toBe('headers.content-length');
+  const state = new ResponseState(false);
+  state.start('200 OK', [['Content-Length', '3']]);
+  expect(state.contentLength).toBe(3);
+  // A 101 allowed once (the app accepted a WebSocket) is not allowed for the next request.
+  const accepted = new ResponseState(false);
+  accepted.switchAllowed = true;
+  accepted.start('101 Switching Protocols', []);
+  expect(rule(() => new ResponseState(false).start('101 Switching Protocols', []))).toBe('websocket.status');
+});

@@ -29,7 +29,7 @@
  * @module
  */
 import { checkChunk, describeValue } from './body-check.js';
-import { HOP_BY_HOP_HEADERS, checkHeader, checkHeaders, checkStatus } from './headers.js';
+import { HOP_BY_HOP_HEADERS, checkHeader, checkHeaders, checkStatus, isValidHeaderValue } from './headers.js';
 import { isNoContentStatus, statusCode } from './status.js';
 import type { ResponseHeaders } from './types.js';
 
@@ -63,6 +63,16 @@ export class ResponseError extends TypeError {
 
 const DIGITS = /^\d+$/;
 const NO_HEADERS: ResponseHeaders = [];
+
+// Apps send the same few status lines and header names on every response: each
+// spelling is checked once, and later ones are a Map look-up instead of two regular
+// expressions and a lower-casing. Both are strings (immutable), so what passed stays
+// good. Bounded, so an app inventing names cannot grow them without limit.
+const CACHE_LIMIT = 500;
+/** Status lines that passed `checkStatus`. 101 is never kept: its rule depends on the request. */
+const GOOD_STATUS = new Set<string>();
+/** Header names that are RFC 9110 tokens and not hop-by-hop; true for Content-Length. */
+const GOOD_NAMES = new Map<string, boolean>();
 
 /** The response of one request as the contract sees it: set by the app, read by the output. */
 export class ResponseState {
@@ -117,25 +127,19 @@ export class ResponseState {
       );
     }
     this.called = true;
-    const problem = checkStatus(status);
-    if (problem !== undefined) throw new ResponseError('status.format', problem);
-    if (!this.switchAllowed && status.charCodeAt(0) === 49 && status.startsWith('101')) {
-      throw new ResponseError(
-        'websocket.status',
-        `startResponse(${JSON.stringify(status)}) without accept(): a 101 only follows environ['tsgi.websocket'].accept(handlers)`,
-      );
-    }
+    if (!GOOD_STATUS.has(status)) this.checkStatusLine(status);
     if (!Array.isArray(headers)) throw new ResponseError('headers.format', checkHeaders(headers)!);
     // One pass: each header checked, and Content-Length noted for the output.
     let length = -1;
     for (let i = 0; i < headers.length; i++) {
       const pair = headers[i]!;
-      const bad = checkHeader(pair);
-      if (bad !== undefined) {
-        throw new ResponseError(HOP_BY_HOP_HEADERS.has(String(pair[0]).toLowerCase()) ? 'headers.hop-by-hop' : 'headers.format', bad);
-      }
-      const name = pair[0];
-      if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      // A name seen before needs only its value checked.
+      let lengthHeader =
+        Array.isArray(pair) && pair.length === 2 && typeof pair[1] === 'string' && isValidHeaderValue(pair[1])
+          ? GOOD_NAMES.get(pair[0])
+          : undefined;
+      if (lengthHeader === undefined) lengthHeader = checkPair(pair);
+      if (lengthHeader) {
         if (length !== -1 || !DIGITS.test(pair[1])) {
           throw new ResponseError(
             'headers.content-length',
@@ -146,6 +150,20 @@ export class ResponseState {
       }
     }
     return length;
+  }
+
+  /** `start()`'s status rules, for a status line not seen before: the format, and 101 only after accept(). */
+  private checkStatusLine(status: string): void {
+    const problem = checkStatus(status);
+    if (problem !== undefined) throw new ResponseError('status.format', problem);
+    if (status.charCodeAt(0) === 49 && status.startsWith('101')) {
+      if (!this.switchAllowed) {
+        throw new ResponseError(
+          'websocket.status',
+          `startResponse(${JSON.stringify(status)}) without accept(): a 101 only follows environ['tsgi.websocket'].accept(handlers)`,
+        );
+      }
+    } else if (GOOD_STATUS.size < CACHE_LIMIT) GOOD_STATUS.add(status);
   }
 
   /** Takes a status and headers that passed `checkStart()`. */
@@ -206,6 +224,18 @@ export class ResponseState {
     }
     return undefined;
   }
+}
+
+/** The full check of one header pair; true when it is a Content-Length (its value is checked by the caller). */
+function checkPair(pair: [string, string]): boolean {
+  const bad = checkHeader(pair);
+  if (bad !== undefined) {
+    throw new ResponseError(HOP_BY_HOP_HEADERS.has(String(pair[0]).toLowerCase()) ? 'headers.hop-by-hop' : 'headers.format', bad);
+  }
+  const name = pair[0];
+  const lengthHeader = name.length === 14 && name.toLowerCase() === 'content-length';
+  if (GOOD_NAMES.size < CACHE_LIMIT) GOOD_NAMES.set(name, lengthHeader);
+  return lengthHeader;
 }
 
 /** The answer every output gives to an error before the headers went out. */
