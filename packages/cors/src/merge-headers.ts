@@ -55,6 +55,32 @@ function mergeVary(value: string, tokens: readonly string[]): string {
   return merged;
 }
 
+/** The CORS headers one kind of response gets, made once and reused by every request that gets them. */
+export interface CorsAnswer {
+  /** Added after the app's headers. */
+  readonly added: ResponseHeaders;
+  /** Tokens merged into the app's `Vary`. */
+  readonly vary: readonly string[];
+  /** `added` and a `Vary` of their own: what goes after an app's headers that have no CORS header and no `Vary`. */
+  readonly tail: ResponseHeaders;
+}
+
+export function corsAnswer(added: ResponseHeaders, vary: readonly string[]): CorsAnswer {
+  return { added, vary, tail: vary.length === 0 ? added : [...added, ['Vary', vary.join(', ')]] };
+}
+
+/**
+ * {@link withCorsHeaders} for a response's `answer`: the app's headers and the answer's
+ * `tail` in one new list when the app set no CORS header and no `Vary` (most responses:
+ * one pass over the names' first letters, no string built).
+ */
+export function mergeCorsHeaders(app: ResponseHeaders, answer: CorsAnswer): ResponseHeaders {
+  for (let i = 0; i < app.length; i++) {
+    if (kind(app[i]![0]) !== undefined) return withCorsHeaders(app, answer.added, answer.vary);
+  }
+  return app.concat(answer.tail);
+}
+
 /**
  * A new header list: `app`'s headers without those `cors()` owns, then `added`, with
  * `vary` tokens merged into the app's first `Vary` (or a `Vary` of their own).
