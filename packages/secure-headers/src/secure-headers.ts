@@ -58,7 +58,7 @@ export function secureHeaders(options: SecureHeadersOptions = {}): Middleware {
       if (noncePolicy !== undefined) {
         const nonce = makeNonce();
         environ[CSP_NONCE_KEY] = nonce;
-        ours = [[noncePolicy.header, noncePolicy.withNonce(nonce)], ...ours];
+        ours = [[noncePolicy.header, noncePolicy.withNonce(nonce)] as [string, string]].concat(ours);
       }
       return wrapResponse(app, environ, startResponse, hooks, ours);
     };
