@@ -72,12 +72,17 @@ export interface HeaderPlan {
   form: HeaderForm;
   /** The RateLimit-Policy item. */
   policy: string;
-  /** The policy name as an sf-string. */
-  quotedName: string;
+  /** The RateLimit-Policy field, the same pair for every response. */
+  policyPair: readonly [string, string];
+  /** The RateLimit item up to its parameters: the policy name as an sf-string and `;r=`. */
+  remainingPrefix: string;
+  /** The legacy RateLimit-Limit field, the same pair for every response. */
+  limitPair: readonly [string, string];
 }
 
 export function headerPlan(form: HeaderForm, name: string, limit: number, window: number): HeaderPlan {
-  return { form, policy: policyField(name, limit, window), quotedName: sfString(name) };
+  const policy = policyField(name, limit, window);
+  return { form, policy, policyPair: ['RateLimit-Policy', policy], remainingPrefix: `${sfString(name)};r=`, limitPair: ['RateLimit-Limit', String(limit)] };
 }
 
 /**
@@ -85,16 +90,16 @@ export function headerPlan(form: HeaderForm, name: string, limit: number, window
  * constant it reuses), or `headers` itself when there is nothing to add.
  */
 export function withQuotaHeaders(headers: ResponseHeaders, info: RateLimitInfo, plan: HeaderPlan): ResponseHeaders {
+  // slice + push, not a spread: no iterator per response.
   if (plan.form === 'draft-8') {
-    return [...headers, ['RateLimit-Policy', plan.policy], ['RateLimit', `${plan.quotedName};r=${info.remaining};t=${resetSeconds(info)}`]];
+    const out = headers.slice();
+    out.push(plan.policyPair as [string, string], ['RateLimit', plan.remainingPrefix + info.remaining + ';t=' + resetSeconds(info)]);
+    return out;
   }
   if (plan.form === 'legacy' && !hasHeader(headers, 'ratelimit-limit')) {
-    return [
-      ...headers,
-      ['RateLimit-Limit', String(info.limit)],
-      ['RateLimit-Remaining', String(info.remaining)],
-      ['RateLimit-Reset', String(resetSeconds(info))],
-    ];
+    const out = headers.slice();
+    out.push(plan.limitPair as [string, string], ['RateLimit-Remaining', String(info.remaining)], ['RateLimit-Reset', String(resetSeconds(info))]);
+    return out;
   }
   return headers;
 }
