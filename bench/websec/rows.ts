@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { basicAuth } from '@tsgi/auth';
-import { compose, type Application, type Body, type Environ, type InputStream, type ResponseHeaders, type StartResponse } from '@tsgi/core';
+import { compose, wrapResponse, type Application, type Body, type Environ, type InputStream, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
 import { cors } from '@tsgi/cors';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
@@ -86,6 +86,7 @@ function environFor(path: string, headers: Readonly<Record<string, string>>): ()
 }
 
 const noop = (): void => undefined;
+const START_ONLY: ResponseHooks<undefined> = { start: noop };
 const startResponse: StartResponse = () => noop;
 
 export interface Row {
@@ -168,6 +169,8 @@ function sdkProvider(): TracerProvider {
 
 export const ROWS: readonly Row[] = [
   appRow('hello', 'hello', () => hello, helloEnv),
+  // core's response wrapper with a start hook that does nothing: the part of each middleware's cost that is not its own.
+  appRow('hello+wrapResponse', 'hello', () => (environ, startResponse) => wrapResponse(hello, environ, startResponse, START_ONLY, undefined), helloEnv),
   appRow('hello+cors', 'hello', () => corsOne()(hello), corsEnv),
   appRow('hello+secureHeaders', 'hello', () => secureHeaders()(hello), helloEnv),
   appRow('hello+rateLimit', 'hello', () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello), helloEnv),

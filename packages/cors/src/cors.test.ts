@@ -386,7 +386,7 @@ describe('answers kept per allowed origin', () => {
 
   test('a predicate is asked on every request (it sees the environ, so its verdict is never kept)', async () => {
     const asked: string[] = [];
-    const predicate = (origin: string, environ: { PATH_INFO?: string }): boolean => {
+    const predicate = (_origin: string, environ: { PATH_INFO?: string }): boolean => {
       asked.push(environ.PATH_INFO ?? '');
       return environ.PATH_INFO !== '/closed';
     };
