@@ -405,7 +405,7 @@ describe('answers kept per allowed origin', () => {
       return [];
     };
     const wrapped = cors({ origin: APP })(constantApp);
-    for (let i = 0; i < 3; i++) wrapped({ REQUEST_METHOD: 'GET', HTTP_ORIGIN: APP } as never, (_status, headers) => (seen.push(headers), () => undefined));
+    for (let i = 0; i < 3; i++) void wrapped({ REQUEST_METHOD: 'GET', HTTP_ORIGIN: APP } as never, (_status, headers) => (seen.push(headers), () => undefined));
     expect(constant).toEqual([['Content-Type', 'text/plain']]);
     expect(new Set(seen).size).toBe(3);
     for (const headers of seen) expect(headers).toEqual([['Content-Type', 'text/plain'], ['Access-Control-Allow-Origin', APP], ['Vary', 'Origin']]);

@@ -86,19 +86,31 @@ export function headerPlan(form: HeaderForm, name: string, limit: number, window
 }
 
 /**
+ * A copy of `headers` with `room` empty places at the end, filled by index: several
+ * times faster in V8 than a spread (an iterator) or `concat` for a response's few pairs.
+ */
+function copyWithRoom(headers: ResponseHeaders, room: number): ResponseHeaders {
+  const out = new Array<[string, string]>(headers.length + room);
+  for (let i = 0; i < headers.length; i++) out[i] = headers[i]!;
+  return out;
+}
+
+/**
  * `headers` with the RateLimit fields added (a new array: the app's own may be a
  * constant it reuses), or `headers` itself when there is nothing to add.
  */
 export function withQuotaHeaders(headers: ResponseHeaders, info: RateLimitInfo, plan: HeaderPlan): ResponseHeaders {
-  // slice + push, not a spread: no iterator per response.
   if (plan.form === 'draft-8') {
-    const out = headers.slice();
-    out.push(plan.policyPair as [string, string], ['RateLimit', plan.remainingPrefix + info.remaining + ';t=' + resetSeconds(info)]);
+    const out = copyWithRoom(headers, 2);
+    out[headers.length] = plan.policyPair as [string, string];
+    out[headers.length + 1] = ['RateLimit', plan.remainingPrefix + info.remaining + ';t=' + resetSeconds(info)];
     return out;
   }
   if (plan.form === 'legacy' && !hasHeader(headers, 'ratelimit-limit')) {
-    const out = headers.slice();
-    out.push(plan.limitPair as [string, string], ['RateLimit-Remaining', String(info.remaining)], ['RateLimit-Reset', String(resetSeconds(info))]);
+    const out = copyWithRoom(headers, 3);
+    out[headers.length] = plan.limitPair as [string, string];
+    out[headers.length + 1] = ['RateLimit-Remaining', String(info.remaining)];
+    out[headers.length + 2] = ['RateLimit-Reset', String(resetSeconds(info))];
     return out;
   }
   return headers;

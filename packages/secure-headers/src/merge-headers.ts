@@ -16,6 +16,19 @@
 import type { ResponseHeaders } from '@tsgi/core';
 import type { ResolvedOptions } from './options.js';
 
+/**
+ * `app`'s headers then `tail`'s, in a new list: filled by index, which V8 does several
+ * times faster than `Array.prototype.concat` (a generic builtin that checks each
+ * argument for Symbol.isConcatSpreadable) for the few pairs a response has.
+ */
+export function appendHeaders(app: ResponseHeaders, tail: ResponseHeaders): ResponseHeaders {
+  const n = app.length;
+  const out = new Array<[string, string]>(n + tail.length);
+  for (let i = 0; i < n; i++) out[i] = app[i]!;
+  for (let i = 0; i < tail.length; i++) out[n + i] = tail[i]!;
+  return out;
+}
+
 /** Header names whose verdict is kept per instance. */
 const KEPT_VERDICTS = 256;
 
@@ -63,6 +76,6 @@ export function headerMerger(options: ResolvedOptions): HeaderMerge {
       const name = app[i]![0];
       if (lengths.has(name.length) && isOurs(name)) return mergeSlowly(app, sent);
     }
-    return app.concat(sent);
+    return appendHeaders(app, sent);
   };
 }
