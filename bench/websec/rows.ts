@@ -21,6 +21,8 @@ import { otel } from '@tsgi/otel';
 import { rateLimit } from '@tsgi/rate-limit';
 import { router } from '@tsgi/router';
 import { secureHeaders } from '@tsgi/secure-headers';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import Fastify from 'fastify';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO, RATE_LIMIT_QUOTA } from '../lib/target.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
@@ -167,6 +169,32 @@ function sdkProvider(): TracerProvider {
   return sdk().tracerProvider;
 }
 
+/**
+ * Fastify answering the same routes through `inject()` (light-my-request: no socket,
+ * so most of the row is the inject machinery, the same in both rows): the difference
+ * is what @fastify/otel adds on the same SDK, beside what otel() adds to router().
+ */
+function fastifyRow(name: string, withOtel: boolean): Row {
+  return {
+    name,
+    base: 'fastify(inject)',
+    make() {
+      const app = Fastify();
+      if (withOtel) {
+        const instrumentation = new FastifyOtelInstrumentation();
+        instrumentation.setTracerProvider(sdk().tracerProvider);
+        void app.register(instrumentation.plugin());
+      }
+      for (const [method, url] of ROUTES) app.route({ method: method as 'GET', url, handler: (_request, reply) => void reply.type(JSON_TYPE).send(SMALL) });
+      const headers = { ...REQUEST_HEADERS, host: '127.0.0.1:3000' };
+      return async function inject() {
+        const res = await app.inject({ method: 'GET', url: STACK_PATH, headers });
+        if (res.statusCode !== 200) throw new Error(`fastify answered ${res.statusCode}`);
+      };
+    },
+  };
+}
+
 export const ROWS: readonly Row[] = [
   appRow('hello', 'hello', () => hello, helloEnv),
   // core's response wrapper with a start hook that does nothing: the part of each middleware's cost that is not its own.
@@ -193,6 +221,8 @@ export const ROWS: readonly Row[] = [
   appRow('router', 'router', () => routes(SMALL), stackEnv),
   appRow('router+otel(api only)', 'router', () => otel()(routes(SMALL)), stackEnv),
   appRow('router+otel(sdk)', 'router', () => otel({ tracerProvider: sdkProvider() })(routes(SMALL)), stackEnv),
+  fastifyRow('fastify(inject)', false),
+  fastifyRow('fastify(inject)+@fastify/otel(sdk)', true),
 ];
 
 /** The rows named in `list` (comma-separated) and their bases; all rows when undefined. */
