@@ -25,9 +25,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const NODE_FLAGS = ['--single-threaded', '--random-seed=1', '--hash-seed=1'];
 
-/** Warm-up and counted requests: fewer for the rows that gzip 10 KB per request (valgrind runs them ~50x slower). */
+/** Warm-up and counted requests: fewer for the rows that gzip 10 KB or inject through Fastify per request (valgrind runs them ~50x slower). */
 function plan(row: Row): { warm: number; count: number } {
-  return row.name.startsWith('stack') || row.name.startsWith('floor') ? { warm: 3000, count: 2000 } : { warm: 20_000, count: 20_000 };
+  return /^(stack|floor|fastify)/.test(row.name) ? { warm: 3000, count: 2000 } : { warm: 20_000, count: 20_000 };
 }
 
 function bundle(dir: string): string {
