@@ -109,12 +109,17 @@ async function runScenario(scenario: Scenario, config: BenchConfig, keep: Set<st
     }));
     const byId = new Map(results.map((r) => [r.id, r]));
     const goals = scenario.goals
-      .filter((g) => byId.has(g.row) && byId.has(g.vs))
+      .filter((g) => [g.row, g.vs, g.peer?.row, g.peer?.vs].every((id) => id === undefined || byId.has(id)))
       .map((g) => {
-        const row = byId.get(g.row)!;
-        const vs = byId.get(g.vs)!;
-        const ratio = row.medianRps / vs.medianRps;
-        return { text: g.text, ratio, cpuRatio: vs.cpuPerRequest / row.cpuPerRequest, min: g.min, met: goalMet(ratio, g.min) };
+        const kept = (rowId: string, vsId: string): { rps: number; cpu: number } => {
+          const row = byId.get(rowId)!;
+          const vs = byId.get(vsId)!;
+          return { rps: row.medianRps / vs.medianRps, cpu: vs.cpuPerRequest / row.cpuPerRequest };
+        };
+        const own = kept(g.row, g.vs);
+        const peer = g.peer === undefined ? { rps: 1, cpu: 1 } : kept(g.peer.row, g.peer.vs);
+        const ratio = own.rps / peer.rps;
+        return { text: g.text, ratio, cpuRatio: own.cpu / peer.cpu, min: g.min, met: goalMet(ratio, g.min) };
       });
     printTable(results, scenario);
     for (const g of goals) console.log(`${g.met ? 'met ' : 'MISS'} ${g.text}: ${shownRatio(g.ratio)}x req/s, ${shownRatio(g.cpuRatio)}x by CPU per request`);

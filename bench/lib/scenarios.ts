@@ -28,6 +28,12 @@ export interface Goal {
   vs: string;
   min: number;
   text: string;
+  /**
+   * A relative cost compared with a peer's: the ratio is (`row` / `vs`) over
+   * (`peer.row` / `peer.vs`), e.g. what otel() keeps of tsgi's rate against what
+   * @fastify/otel keeps of Fastify's, both from the same run.
+   */
+  peer?: { row: string; vs: string };
 }
 
 export interface Scenario {
@@ -170,6 +176,13 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+otel(api only)', vs: 'tsgi', min: 0.95, text: 'otel() with no SDK costs the stack <= 5%' },
       { row: 'tsgi+otel(sdk)', vs: 'tsgi', min: 0.85, text: 'otel() with the SDK (batch, in-memory) costs the stack <= 15%' },
       { row: 'fastify+@fastify/otel(sdk)', vs: 'fastify', min: 0.85, text: '(reference) @fastify/otel on the same SDK costs Fastify <= 15%' },
+      {
+        row: 'tsgi+otel(sdk)',
+        vs: 'tsgi',
+        peer: { row: 'fastify+@fastify/otel(sdk)', vs: 'fastify' },
+        min: 1.0,
+        text: "otel()'s relative cost on tsgi >= 1.0x @fastify/otel's on Fastify (same SDK, same run)",
+      },
     ],
   },
   {

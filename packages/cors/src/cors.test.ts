@@ -368,3 +368,46 @@ test('a predicate that returns a Promise is refused with a message saying so (50
     .catch((e: unknown) => e);
   expect(String(error)).toMatch(/must return true or false synchronously, got a Promise/);
 });
+
+describe('answers kept per allowed origin', () => {
+  const app: Application = (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return [];
+  };
+
+  test('each origin gets its own answer, however often the others asked', async () => {
+    const client = testClient(cors({ origin: [APP, OTHER], credentials: true })(app));
+    for (const origin of [APP, OTHER, APP, OTHER, 'https://evil.example', APP]) {
+      const res = await client.get('/', { headers: { Origin: origin } });
+      expect(res.header('access-control-allow-origin')).toBe(origin === 'https://evil.example' ? undefined : origin);
+      expect(res.header('vary')).toBe('Origin');
+    }
+  });
+
+  test('a predicate is asked on every request (it sees the environ, so its verdict is never kept)', async () => {
+    const asked: string[] = [];
+    const predicate = (_origin: string, environ: { PATH_INFO?: string }): boolean => {
+      asked.push(environ.PATH_INFO ?? '');
+      return environ.PATH_INFO !== '/closed';
+    };
+    const client = testClient(cors({ origin: predicate })(app));
+    expect((await client.get('/open', { headers: { Origin: APP } })).header('access-control-allow-origin')).toBe(APP);
+    expect((await client.get('/closed', { headers: { Origin: APP } })).header('access-control-allow-origin')).toBeUndefined();
+    expect((await client.get('/open', { headers: { Origin: APP } })).header('access-control-allow-origin')).toBe(APP);
+    expect(asked).toEqual(['/open', '/closed', '/open']);
+  });
+
+  test('the app sees a new header list each time; its own constant list is never changed', async () => {
+    const constant: ResponseHeaders = [['Content-Type', 'text/plain']];
+    const seen: ResponseHeaders[] = [];
+    const constantApp: Application = (_environ, startResponse) => {
+      startResponse('200 OK', constant);
+      return [];
+    };
+    const wrapped = cors({ origin: APP })(constantApp);
+    for (let i = 0; i < 3; i++) void wrapped({ REQUEST_METHOD: 'GET', HTTP_ORIGIN: APP } as never, (_status, headers) => (seen.push(headers), () => undefined));
+    expect(constant).toEqual([['Content-Type', 'text/plain']]);
+    expect(new Set(seen).size).toBe(3);
+    for (const headers of seen) expect(headers).toEqual([['Content-Type', 'text/plain'], ['Access-Control-Allow-Origin', APP], ['Vary', 'Origin']]);
+  });
+});

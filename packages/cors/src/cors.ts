@@ -30,25 +30,26 @@
  * @module
  */
 import { isToken, statusLine, wrapResponse, type Application, type Body, type Environ, type Middleware, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
-import { withCorsHeaders } from './merge-headers.js';
+import { corsAnswer, mergeCorsHeaders, type CorsAnswer } from './merge-headers.js';
 import { resolveCorsOptions, type CorsOptions } from './options.js';
-
-/** The CORS headers one response gets: added after the app's, and the Vary tokens. */
-interface CorsHeaders {
-  added: ResponseHeaders;
-  vary: readonly string[];
-}
 
 const NONE: readonly string[] = [];
 const VARY_ORIGIN: readonly string[] = ['Origin'];
 const VARY_PREFLIGHT_REFLECTED: readonly string[] = ['Origin', 'Access-Control-Request-Headers'];
 const VARY_REFLECTED: readonly string[] = ['Access-Control-Request-Headers'];
 
+/**
+ * Allowed origins whose answers are kept, per cors() instance: a list's origins are
+ * few, a pattern's could be many (every subdomain), and an attacker's are never kept
+ * (only allowed origins are), so the bound is for patterns.
+ */
+const KEPT_ANSWERS = 256;
+
 /** Made once: the start hook puts a request's CORS headers into whatever the app sends. */
-const HOOKS: ResponseHooks<CorsHeaders> = {
-  start(head, cors) {
+const HOOKS: ResponseHooks<CorsAnswer> = {
+  start(head, answer) {
     // Not a list: left as it is for the gateway to report the app's mistake.
-    if (Array.isArray(head.headers)) head.headers = withCorsHeaders(head.headers, cors.added, cors.vary);
+    if (Array.isArray(head.headers)) head.headers = mergeCorsHeaders(head.headers, answer);
   },
 };
 
@@ -65,23 +66,28 @@ export function cors(options: CorsOptions = {}): Middleware {
   const { origins, actualTail } = o;
   const dependent = !origins.any;
   const varyActual = dependent ? VARY_ORIGIN : NONE;
-  // Responses whose headers do not depend on which allowed origin asked, made once.
-  const anyOrigin: CorsHeaders = { added: [['Access-Control-Allow-Origin', '*'], ...o.actualTail], vary: NONE };
-  const refused: CorsHeaders = { added: [], vary: varyActual };
+  // Answers that do not depend on which allowed origin asked, made once; an allowed
+  // origin's answer is made on its first request and kept (see KEPT_ANSWERS).
+  const anyOrigin = corsAnswer([['Access-Control-Allow-Origin', '*'], ...actualTail], NONE);
+  const refused = corsAnswer([], varyActual);
+  const kept = new Map<string, CorsAnswer>();
   const preflightStatus = statusLine(o.optionsSuccessStatus);
   const preflightEnd: ResponseHeaders = o.optionsSuccessStatus === 204 ? [] : [['Content-Length', '0']];
 
   /** The CORS headers of an actual (non-preflight) response. */
-  function actualHeaders(origin: string | undefined, environ: Environ): CorsHeaders {
+  function actualHeaders(origin: string | undefined, environ: Environ): CorsAnswer {
     if (!dependent) return anyOrigin;
-    if (origin === undefined || !origins.test(origin, environ)) return refused;
-    const added: ResponseHeaders = [['Access-Control-Allow-Origin', origin]];
-    for (let i = 0; i < actualTail.length; i++) added.push(actualTail[i]!);
-    return { added, vary: VARY_ORIGIN };
+    if (origin === undefined) return refused;
+    const known = kept.get(origin);
+    if (known !== undefined) return known;
+    if (!origins.test(origin, environ)) return refused;
+    const answer = corsAnswer([['Access-Control-Allow-Origin', origin], ...actualTail], VARY_ORIGIN);
+    if (origins.byOrigin && kept.size < KEPT_ANSWERS) kept.set(origin, answer);
+    return answer;
   }
 
   /** The CORS headers of a preflight's answer, or `refused`. */
-  function preflightHeaders(origin: string, environ: Environ): CorsHeaders {
+  function preflightHeaders(origin: string, environ: Environ): CorsAnswer {
     if (!origins.test(origin, environ)) return refused;
     const added: ResponseHeaders = [['Access-Control-Allow-Origin', origins.any ? '*' : origin], ...o.preflightTail];
     let allowHeaders = o.allowHeaders;
@@ -93,7 +99,7 @@ export function cors(options: CorsOptions = {}): Middleware {
     }
     const reflected = o.allowHeaders === undefined;
     const vary = reflected ? (dependent ? VARY_PREFLIGHT_REFLECTED : VARY_REFLECTED) : varyActual;
-    return { added, vary };
+    return corsAnswer(added, vary);
   }
 
   return function corsMiddleware(app: Application): Application {
@@ -105,7 +111,7 @@ export function cors(options: CorsOptions = {}): Middleware {
         const headers = preflightHeaders(origin, environ);
         if (o.preflightContinue) return wrapResponse(app, environ, startResponse, HOOKS, headers);
         const list = headers.added.concat(preflightEnd);
-        if (headers.vary.length > 0) list.push(['Vary', headers.vary.join(', ')]);
+        if (headers.vary.length > 0) list.push(headers.tail[headers.tail.length - 1]!);
         startResponse(preflightStatus, list);
         return [];
       }

@@ -1,5 +1,5 @@
 import type { ResponseHeaders } from '@tsgi/core';
-import { withCorsHeaders } from './merge-headers.js';
+import { corsAnswer, mergeCorsHeaders, withCorsHeaders } from './merge-headers.js';
 
 const ACAO: [string, string] = ['Access-Control-Allow-Origin', 'https://a.example'];
 
@@ -17,5 +17,7 @@ test.each<[string, ResponseHeaders, readonly string[], ResponseHeaders]>([
 ])('%s', (_name, app, vary, expected) => {
   const before = structuredClone(app);
   expect(withCorsHeaders(app, [ACAO], vary)).toEqual(expected);
+  // The same through the answer made once per allowed origin (its fast path when nothing conflicts).
+  expect(mergeCorsHeaders(app, corsAnswer([ACAO], vary))).toEqual(expected);
   expect(app).toEqual(before);
 });

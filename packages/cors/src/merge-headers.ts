@@ -56,6 +56,45 @@ function mergeVary(value: string, tokens: readonly string[]): string {
 }
 
 /**
+ * `app`'s headers then `tail`'s, in a new list: filled by index, which V8 does several
+ * times faster than `Array.prototype.concat` (a generic builtin that checks each
+ * argument for Symbol.isConcatSpreadable) for the few pairs a response has.
+ */
+function appendHeaders(app: ResponseHeaders, tail: ResponseHeaders): ResponseHeaders {
+  const n = app.length;
+  const out = new Array<[string, string]>(n + tail.length);
+  for (let i = 0; i < n; i++) out[i] = app[i]!;
+  for (let i = 0; i < tail.length; i++) out[n + i] = tail[i]!;
+  return out;
+}
+
+/** The CORS headers one kind of response gets, made once and reused by every request that gets them. */
+export interface CorsAnswer {
+  /** Added after the app's headers. */
+  readonly added: ResponseHeaders;
+  /** Tokens merged into the app's `Vary`. */
+  readonly vary: readonly string[];
+  /** `added` and a `Vary` of their own: what goes after an app's headers that have no CORS header and no `Vary`. */
+  readonly tail: ResponseHeaders;
+}
+
+export function corsAnswer(added: ResponseHeaders, vary: readonly string[]): CorsAnswer {
+  return { added, vary, tail: vary.length === 0 ? added : [...added, ['Vary', vary.join(', ')]] };
+}
+
+/**
+ * {@link withCorsHeaders} for a response's `answer`: the app's headers and the answer's
+ * `tail` in one new list when the app set no CORS header and no `Vary` (most responses:
+ * one pass over the names' first letters, no string built, one array).
+ */
+export function mergeCorsHeaders(app: ResponseHeaders, answer: CorsAnswer): ResponseHeaders {
+  for (let i = 0; i < app.length; i++) {
+    if (kind(app[i]![0]) !== undefined) return withCorsHeaders(app, answer.added, answer.vary);
+  }
+  return appendHeaders(app, answer.tail);
+}
+
+/**
  * A new header list: `app`'s headers without those `cors()` owns, then `added`, with
  * `vary` tokens merged into the app's first `Vary` (or a `Vary` of their own).
  */

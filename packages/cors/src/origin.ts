@@ -40,6 +40,8 @@ export interface OriginRule {
   readonly any: boolean;
   /** Whether the request's origin is allowed (reflected in Access-Control-Allow-Origin). */
   test(origin: string, environ: Environ): boolean;
+  /** Whether `test` depends on the origin alone (a list or `'*'`; not a predicate, which sees the environ): its verdicts may be kept. */
+  readonly byOrigin: boolean;
 }
 
 /**
@@ -80,8 +82,8 @@ function hasTopLevelAlternation(source: string): boolean {
 
 /** Compiles the `origin` option; `where` prefixes error messages (e.g. `'cors: origin'`). */
 export function compileOrigins(option: OriginOption, where: string): OriginRule {
-  if (option === '*') return { any: true, test: () => true };
-  if (typeof option === 'function') return { any: false, test: checkedPredicate(option, where) };
+  if (option === '*') return { any: true, byOrigin: true, test: () => true };
+  if (typeof option === 'function') return { any: false, byOrigin: false, test: checkedPredicate(option, where) };
   const entries: readonly unknown[] = Array.isArray(option) ? option : [option];
   if (entries.length === 0) throw new TypeError(`${where}: the list is empty; list the origins to allow, or give '*'`);
   const exact = new Set<string>();
@@ -92,9 +94,10 @@ export function compileOrigins(option: OriginOption, where: string): OriginRule 
     else if (entry instanceof RegExp) patterns.push(checkRegExp(entry, where));
     else throw new TypeError(`${where}: each entry must be an origin string or a RegExp, got ${describe(entry)}`);
   }
-  if (patterns.length === 0) return { any: false, test: (origin) => exact.has(origin) };
+  if (patterns.length === 0) return { any: false, byOrigin: true, test: (origin) => exact.has(origin) };
   return {
     any: false,
+    byOrigin: true,
     test(origin) {
       if (exact.has(origin)) return true;
       // `null` only when listed: it is no host a pattern could mean.

@@ -63,3 +63,17 @@ test('optional attributes are left out when the environ has nothing for them', (
   const attributes = requestAttributes(environ({}), normalizeMethod('GET'), 'http', undefined);
   expect(Object.keys(attributes).sort()).toEqual(['http.request.method', 'server.address', 'server.port', 'url.path', 'url.scheme']);
 });
+
+test("server.address/port follow each request's Host, alternating hosts included (the last split is reused only for the same Host)", () => {
+  const get = normalizeMethod('GET');
+  const hosts: Array<[string, string, number]> = [
+    ['a.example:8080', 'a.example', 8080],
+    ['a.example:8080', 'a.example', 8080],
+    ['[::1]:3000', '::1', 3000],
+    ['b.example', 'b.example', 443],
+    ['a.example:8080', 'a.example', 8080],
+  ];
+  for (const [host, address, port] of hosts) {
+    expect(requestAttributes(environ({ HTTP_HOST: host }), get, 'https', '1.1')).toMatchObject({ 'server.address': address, 'server.port': port });
+  }
+});

@@ -81,10 +81,18 @@ function digits(text: string, from: number): number | undefined {
   return value;
 }
 
+// The last Host header split: a server answers one or a few names, so most requests find it here.
+let lastHost = '';
+let lastSplit: { address: string; port: number | undefined } = { address: '', port: undefined };
+
 function addServer(environ: Environ, scheme: string, attributes: Attributes): void {
   const host = environ.HTTP_HOST;
   if (typeof host === 'string' && host !== '') {
-    const { address, port } = splitHost(host);
+    if (host !== lastHost) {
+      lastSplit = splitHost(host);
+      lastHost = host;
+    }
+    const { address, port } = lastSplit;
     attributes['server.address'] = address;
     attributes['server.port'] = port ?? (scheme === 'https' ? 443 : 80);
     return;

@@ -24,8 +24,8 @@
  */
 import {
   context,
+  INVALID_SPANID,
   INVALID_TRACEID,
-  isSpanContextValid,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -55,6 +55,35 @@ export function errorType(error: unknown): string {
   if (typeof name === 'string' && name !== '' && name !== 'Object') return name;
   const own = (error as { name?: unknown }).name;
   return typeof own === 'string' && own !== '' ? own : '_OTHER';
+}
+
+/**
+ * `{METHOD} {route}` span names, made once per method and route: routes are templates,
+ * few by design (the conventions chose them for low cardinality). Bounded all the same.
+ */
+const SPAN_NAMES = new Map<Method, Map<string, string>>();
+const KEPT_NAMES = 1000;
+
+function routeSpanName(method: Method, route: string): string {
+  // A method outside the known set is a new object per request: nothing to keep.
+  if (method.original !== undefined) return method.spanName + ' ' + route;
+  let names = SPAN_NAMES.get(method);
+  if (names === undefined) SPAN_NAMES.set(method, (names = new Map()));
+  let name = names.get(route);
+  if (name === undefined) {
+    name = method.spanName + ' ' + route;
+    if (names.size < KEPT_NAMES) names.set(route, name);
+  }
+  return name;
+}
+
+/**
+ * Whether a span's ids may go into the environ for logs: not the API's invalid (all
+ * zero) ones, which a non-recording span has. Checked by length and value rather than
+ * isSpanContextValid's two regular expressions per request; an SDK makes hex ids.
+ */
+function hasIds(context: { traceId: string; spanId: string }): boolean {
+  return context.traceId.length === 32 && context.spanId.length === 16 && context.traceId !== INVALID_TRACEID && context.spanId !== INVALID_SPANID;
 }
 
 /** A hook the user gave must not break the request: its error goes to wsgi.errors. */
@@ -104,7 +133,7 @@ export class RequestTelemetry {
     const span = (this.span = instruments.tracer.startSpan(method.spanName, { kind, attributes }, parent));
     this.context = trace.setSpan(parent, span);
     const spanContext = span.spanContext();
-    if (spanContext.traceId !== INVALID_TRACEID && isSpanContextValid(spanContext)) environ[TRACE_KEY] = spanContext;
+    if (hasIds(spanContext)) environ[TRACE_KEY] = spanContext;
 
     if (instruments.metrics) {
       this.startTime = performance.now();
@@ -212,7 +241,7 @@ export class RequestTelemetry {
         report(this.environ, 'spanNameFactory', error);
       }
     }
-    return typeof route === 'string' ? this.method.spanName + ' ' + route : this.method.spanName;
+    return typeof route === 'string' ? routeSpanName(this.method, route) : this.method.spanName;
   }
 
   /** No body was due, so none was iterated: HEAD, 1xx, 204, 205, 304. */

@@ -72,12 +72,27 @@ export interface HeaderPlan {
   form: HeaderForm;
   /** The RateLimit-Policy item. */
   policy: string;
-  /** The policy name as an sf-string. */
-  quotedName: string;
+  /** The RateLimit-Policy field, the same pair for every response. */
+  policyPair: readonly [string, string];
+  /** The RateLimit item up to its parameters: the policy name as an sf-string and `;r=`. */
+  remainingPrefix: string;
+  /** The legacy RateLimit-Limit field, the same pair for every response. */
+  limitPair: readonly [string, string];
 }
 
 export function headerPlan(form: HeaderForm, name: string, limit: number, window: number): HeaderPlan {
-  return { form, policy: policyField(name, limit, window), quotedName: sfString(name) };
+  const policy = policyField(name, limit, window);
+  return { form, policy, policyPair: ['RateLimit-Policy', policy], remainingPrefix: `${sfString(name)};r=`, limitPair: ['RateLimit-Limit', String(limit)] };
+}
+
+/**
+ * A copy of `headers` with `room` empty places at the end, filled by index: several
+ * times faster in V8 than a spread (an iterator) or `concat` for a response's few pairs.
+ */
+function copyWithRoom(headers: ResponseHeaders, room: number): ResponseHeaders {
+  const out = new Array<[string, string]>(headers.length + room);
+  for (let i = 0; i < headers.length; i++) out[i] = headers[i]!;
+  return out;
 }
 
 /**
@@ -86,15 +101,17 @@ export function headerPlan(form: HeaderForm, name: string, limit: number, window
  */
 export function withQuotaHeaders(headers: ResponseHeaders, info: RateLimitInfo, plan: HeaderPlan): ResponseHeaders {
   if (plan.form === 'draft-8') {
-    return [...headers, ['RateLimit-Policy', plan.policy], ['RateLimit', `${plan.quotedName};r=${info.remaining};t=${resetSeconds(info)}`]];
+    const out = copyWithRoom(headers, 2);
+    out[headers.length] = plan.policyPair as [string, string];
+    out[headers.length + 1] = ['RateLimit', plan.remainingPrefix + info.remaining + ';t=' + resetSeconds(info)];
+    return out;
   }
   if (plan.form === 'legacy' && !hasHeader(headers, 'ratelimit-limit')) {
-    return [
-      ...headers,
-      ['RateLimit-Limit', String(info.limit)],
-      ['RateLimit-Remaining', String(info.remaining)],
-      ['RateLimit-Reset', String(resetSeconds(info))],
-    ];
+    const out = copyWithRoom(headers, 3);
+    out[headers.length] = plan.limitPair as [string, string];
+    out[headers.length + 1] = ['RateLimit-Remaining', String(info.remaining)];
+    out[headers.length + 2] = ['RateLimit-Reset', String(resetSeconds(info))];
+    return out;
   }
   return headers;
 }

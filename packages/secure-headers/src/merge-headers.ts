@@ -4,7 +4,9 @@
  * list). Headers in `removeHeaders` are taken off the app's; a header the app set
  * itself wins over ours unless `overwrite` (helmet sets its headers before the app
  * runs, so there too an app's own `res.setHeader` wins). Costs one pass over the app's
- * headers and one array when none of them is ours.
+ * headers and one array when none of them is ours: a name is lower-cased only the
+ * first time it is seen (apps send the same few names), and most names are ruled out
+ * by their length alone.
  *
  * @example
  * const merge = headerMerger(resolved);
@@ -13,6 +15,22 @@
  */
 import type { ResponseHeaders } from '@tsgi/core';
 import type { ResolvedOptions } from './options.js';
+
+/**
+ * `app`'s headers then `tail`'s, in a new list: filled by index, which V8 does several
+ * times faster than `Array.prototype.concat` (a generic builtin that checks each
+ * argument for Symbol.isConcatSpreadable) for the few pairs a response has.
+ */
+export function appendHeaders(app: ResponseHeaders, tail: ResponseHeaders): ResponseHeaders {
+  const n = app.length;
+  const out = new Array<[string, string]>(n + tail.length);
+  for (let i = 0; i < n; i++) out[i] = app[i]!;
+  for (let i = 0; i < tail.length; i++) out[n + i] = tail[i]!;
+  return out;
+}
+
+/** Header names whose verdict is kept per instance. */
+const KEPT_VERDICTS = 256;
 
 export type HeaderMerge = (app: ResponseHeaders, ours: ResponseHeaders) => ResponseHeaders;
 
@@ -23,6 +41,18 @@ export function headerMerger(options: ResolvedOptions): HeaderMerge {
   const ourNames = new Set([...options.https, ...options.http].map(([name]) => name.toLowerCase()));
   if (options.noncePolicy !== undefined) ourNames.add(options.noncePolicy.header.toLowerCase());
   const lengths = new Set([...ourNames, ...remove].map((name) => name.length));
+  // Whether a name (as the app spells it) is one we send or remove; bounded, for an app that makes up names.
+  const verdicts = new Map<string, boolean>();
+
+  function isOurs(name: string): boolean {
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) {
+      const lower = name.toLowerCase();
+      verdict = remove.has(lower) || ourNames.has(lower);
+      if (verdicts.size < KEPT_VERDICTS) verdicts.set(name, verdict);
+    }
+    return verdict;
+  }
 
   function mergeSlowly(app: ResponseHeaders, ours: ResponseHeaders): ResponseHeaders {
     const sending = new Set(ours.map(([name]) => name.toLowerCase()));
@@ -41,13 +71,11 @@ export function headerMerger(options: ResolvedOptions): HeaderMerge {
     return out;
   }
 
-  return function mergeSecureHeaders(app, ours) {
+  return function mergeSecureHeaders(app, sent) {
     for (let i = 0; i < app.length; i++) {
       const name = app[i]![0];
-      if (!lengths.has(name.length)) continue;
-      const lower = name.toLowerCase();
-      if (remove.has(lower) || ourNames.has(lower)) return mergeSlowly(app, ours);
+      if (lengths.has(name.length) && isOurs(name)) return mergeSlowly(app, sent);
     }
-    return app.concat(ours);
+    return appendHeaders(app, sent);
   };
 }

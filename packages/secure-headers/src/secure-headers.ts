@@ -25,7 +25,7 @@
  * @module
  */
 import { wrapResponse, type Application, type Body, type Environ, type Middleware, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
-import { headerMerger } from './merge-headers.js';
+import { appendHeaders, headerMerger } from './merge-headers.js';
 import { resolveOptions, type SecureHeadersOptions } from './options.js';
 
 /** The environ key holding this request's CSP nonce (base64), when the policy uses `NONCE`. */
@@ -58,7 +58,7 @@ export function secureHeaders(options: SecureHeadersOptions = {}): Middleware {
       if (noncePolicy !== undefined) {
         const nonce = makeNonce();
         environ[CSP_NONCE_KEY] = nonce;
-        ours = [[noncePolicy.header, noncePolicy.withNonce(nonce)], ...ours];
+        ours = appendHeaders([[noncePolicy.header, noncePolicy.withNonce(nonce)]], ours);
       }
       return wrapResponse(app, environ, startResponse, hooks, ours);
     };
