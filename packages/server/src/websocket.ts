@@ -36,7 +36,9 @@ import {
   type WebSocketMessage,
   type WebSocketTransport,
 } from '@tsgi/core';
-import { WebSocketServer, type WebSocket } from 'ws';
+// Types only: `ws` is loaded on the first upgrade, so a server that never switches a
+// connection does not carry it (about 8-12 MB of idle RSS).
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { NodeListener } from './listener.js';
 import { rejectResponse, type OnReject } from './reject.js';
 import type { NodeResponseWriter } from './response.js';
@@ -147,7 +149,9 @@ export class NodeUpgrade {
 
 /** The `'upgrade'` listener of one server and the connections it switched. */
 export class NodeWebSockets {
-  private readonly wss: WebSocketServer;
+  /** ws's server in noServer mode, made on the first 101 (see `server()`). */
+  private wss: WebSocketServer | undefined = undefined;
+  private loading: Promise<WebSocketServer> | undefined = undefined;
   /** Open connections, each with whether it answered the last ping. */
   private readonly live = new Map<WebSocket, { alive: boolean }>();
   private timer: NodeJS.Timeout | undefined = undefined;
@@ -156,18 +160,25 @@ export class NodeWebSockets {
     private readonly settings: ResolvedWebSocketOptions,
     private readonly listener: NodeListener,
     private readonly onReject: OnReject | undefined,
-  ) {
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      maxPayload: settings.maxPayload,
-      perMessageDeflate: settings.perMessageDeflate,
-      handleProtocols: (_offered, req) => upgradeOf(req)?.offer.protocol || false,
-    });
-    // The app's and its middleware's headers go on ws's 101.
-    this.wss.on('headers', (lines: string[], req: IncomingMessage) => {
-      for (const [name, value] of upgradeOf(req)?.offer.headers ?? []) lines.push(`${name}: ${value}`);
-    });
+  ) {}
+
+  /** ws's server: loaded and made once, when the first connection switches. */
+  private server(): Promise<WebSocketServer> {
+    return (this.loading ??= import('ws').then((ws) => {
+      const settings = this.settings;
+      const wss = new ws.WebSocketServer({
+        noServer: true,
+        clientTracking: false,
+        maxPayload: settings.maxPayload,
+        perMessageDeflate: settings.perMessageDeflate,
+        handleProtocols: (_offered, req) => upgradeOf(req)?.offer.protocol || false,
+      });
+      // The app's and its middleware's headers go on ws's 101.
+      wss.on('headers', (lines: string[], req: IncomingMessage) => {
+        for (const [name, value] of upgradeOf(req)?.offer.headers ?? []) lines.push(`${name}: ${value}`);
+      });
+      return (this.wss = wss);
+    }));
   }
 
   /** node:http's `'upgrade'` event. */
@@ -192,19 +203,33 @@ export class NodeWebSockets {
 
   /** The app answered 101: hands the socket to ws and runs the connection. */
   switch(upgrade: NodeUpgrade): void {
-    const { req, res, socket, head, offer } = upgrade;
+    const { res, socket, offer } = upgrade;
     const transport = new NodeTransport();
     const errors = upgrade.errors!;
     const limits = { maxPayload: Infinity, maxBufferedAmount: this.settings.maxBufferedAmount };
     const session = new GatewayWebSocket(transport, offer.handlers!, offer.protocol, limits, errors, offer.decode);
     res.detachSocket(socket as never);
+    const wss = this.wss;
+    if (wss !== undefined) return this.handOver(wss, upgrade, transport, session);
+    this.server().then(
+      (loaded) => this.handOver(loaded, upgrade, transport, session),
+      (error: unknown) => {
+        socket.destroy();
+        session.failed(error);
+        session.closed(1006, '');
+      },
+    );
+  }
+
+  private handOver(wss: WebSocketServer, upgrade: NodeUpgrade, transport: NodeTransport, session: GatewayWebSocket): void {
+    const { req, socket, head, offer } = upgrade;
     if (!socket.readable || !socket.writable) {
       // The client left during the handshake: no open, but close, once.
       socket.destroy();
       session.closed(1006, '');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
       transport.ws = ws;
       const entry = { alive: true };
       this.live.set(ws, entry);
