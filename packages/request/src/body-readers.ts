@@ -56,7 +56,7 @@ export function readBytes(environ: Environ, body: BodyState, options: BodyOption
   return body.keptFor(environ, 'bytes()').upTo(limit, 'bytes()');
 }
 
-export async function readText(environ: Environ, body: BodyState, media: MediaType, options: BodyOptions = {}): Promise<string> {
+export async function readText(environ: Environ, body: BodyState, media: Readonly<MediaType>, options: BodyOptions = {}): Promise<string> {
   const limit = checkLimit(options.limit, LIMITS.body, 'text()');
   const kept = body.keptFor(environ, 'text()');
   const bytes = await kept.upTo(limit, 'text()');
@@ -66,7 +66,7 @@ export async function readText(environ: Environ, body: BodyState, media: MediaTy
   return text;
 }
 
-export async function readJson(environ: Environ, body: BodyState, media: MediaType, options: JsonOptions = {}): Promise<unknown> {
+export async function readJson(environ: Environ, body: BodyState, media: Readonly<MediaType>, options: JsonOptions = {}): Promise<unknown> {
   const limit = checkLimit(options.limit, LIMITS.body, 'json()');
   const types = checkTypes(options.type, 'json()');
   if (types !== false && !matchesMediaType(media.type, types)) {
@@ -80,7 +80,7 @@ export async function readJson(environ: Environ, body: BodyState, media: MediaTy
   return value;
 }
 
-export async function readForm(environ: Environ, body: BodyState, media: MediaType, options: FormOptions = {}): Promise<URLSearchParams> {
+export async function readForm(environ: Environ, body: BodyState, media: Readonly<MediaType>, options: FormOptions = {}): Promise<URLSearchParams> {
   const limit = checkLimit(options.limit, LIMITS.form, 'form()');
   const maxFields = checkLimit(options.maxFields, LIMITS.formFields, 'form()', 'maxFields');
   if (media.type !== 'application/x-www-form-urlencoded') {
@@ -103,7 +103,7 @@ export async function readForm(environ: Environ, body: BodyState, media: MediaTy
 export function readMultipart(
   environ: Environ,
   body: BodyState,
-  media: MediaType,
+  media: Readonly<MediaType>,
   options?: Parameters<typeof parseMultipart>[1],
 ): ReturnType<typeof parseMultipart> {
   if (media.type !== 'multipart/form-data') {
