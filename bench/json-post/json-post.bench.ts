@@ -155,8 +155,18 @@ const startResponse: StartResponse = (s) => {
 };
 
 /** One request as the gateway serves it: the app called, the array body walked, close() called. */
+/**
+ * `--keep k`: the last k environs stay reachable, as a gateway with k keep-alive
+ * connections may hold each one's last request until its next one.
+ */
+const KEEP = option('keep', 0);
+const kept: Environ[] = [];
+let keptAt = 0;
+
 async function serveOne(app: Application): Promise<number> {
-  const body: Body = await app(environ(), startResponse);
+  const env = environ();
+  if (KEEP > 0) kept[keptAt++ % KEEP] = env;
+  const body: Body = await app(env, startResponse);
   let bytes = 0;
   if (Array.isArray(body)) for (const chunk of body as Uint8Array[]) bytes += chunk.byteLength;
   else for await (const chunk of body) bytes += chunk.byteLength;

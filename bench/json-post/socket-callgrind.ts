@@ -33,6 +33,8 @@ function option(name: string, fallback: number): number {
 const N = option('n', 1000);
 const WARMUP = option('warmup', 500);
 const CONNECTIONS = option('connections', 10);
+/** `--keep-out`: leave the callgrind files (for callgrind_annotate) and print where. */
+const keepOut = args.includes('--keep-out') && args.splice(args.indexOf('--keep-out'), 1).length > 0;
 const rows = args.length > 0 ? args : ['tsgi:json-post', 'tsgi:json-post-core', 'fastify:json-post'];
 
 interface Server {
@@ -114,5 +116,6 @@ for (const row of rows) {
   }
   const measured = summary(`${out}.2`);
   console.log(`${row.padEnd(24)} ${Math.round(measured / N).toLocaleString('en').padStart(10)} instructions/request (${N} requests after ${WARMUP})`);
-  for (const suffix of ['', '.1', '.2']) rmSync(`${out}${suffix}`, { force: true });
+  if (keepOut) console.log(`  counts of the measured requests: ${out}.2`);
+  else for (const suffix of ['', '.1', '.2']) rmSync(`${out}${suffix}`, { force: true });
 }
