@@ -74,9 +74,19 @@ export async function readJson(environ: Environ, body: BodyState, media: Readonl
   }
   const kept = body.keptFor(environ, 'json()');
   const bytes = await kept.upTo(limit, 'json()');
-  if (kept.parsed.has('json')) return kept.parsed.get('json');
+  const shared = kept.parsed.get('json') as { value: unknown } | WeakRef<object> | undefined;
+  if (shared !== undefined) {
+    const value = shared instanceof WeakRef ? shared.deref() : shared.value;
+    if (value !== undefined) return value;
+  }
   const value = decodeJson(bytes, media.params.charset, 'json()');
-  kept.parsed.set('json', value);
+  // Held weakly: every caller that asks while anyone holds the value gets that same
+  // object, but the view does not keep a parsed tree alive for as long as the environ
+  // lives (through the response's write): measured at the socket, the trees of the
+  // requests in flight survived the young generation's collections and cost the
+  // scavenger more than the view's whole read. Once nobody holds it, a later call
+  // parses the kept bytes again, which nobody can tell from the first parse.
+  kept.parsed.set('json', typeof value === 'object' && value !== null ? new WeakRef(value) : { value });
   return value;
 }
 
