@@ -30,6 +30,36 @@ describe('decodeJson', () => {
     expect(() => decodeJson(new Uint8Array([0x22, 0xff, 0x22]), undefined, 'json()')).toThrow(expect.objectContaining({ status: 400, message: 'json(): the body is not valid UTF-8' }));
     expect(() => decodeJson(bytes('{}'), 'latin1', 'json()')).toThrow(expect.objectContaining({ status: 415, message: 'json(): JSON must be UTF-8 (RFC 8259), got charset=latin1' }));
   });
+
+  test('a U+FFFD the client sent is kept; bad bytes beside one are still a 400', () => {
+    expect(decodeJson(bytes('"a\uFFFDb"'), undefined, 'json()')).toBe('a\uFFFDb');
+    expect(decodeJson(bytes('["\uFFFD", "\\uFFFD"]'), undefined, 'json()')).toEqual(['\uFFFD', '\uFFFD']);
+    const bad = new Uint8Array([...bytes('["\uFFFD", "'), 0xc3, ...bytes('"]')]);
+    expect(() => decodeJson(bad, undefined, 'json()')).toThrow(expect.objectContaining({ status: 400, message: 'json(): the body is not valid UTF-8' }));
+  });
+
+  test('any bytes: valid UTF-8 parses as the strict decoder reads it, anything else is a 400 for UTF-8 or JSON', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (data) => {
+        const body = new Uint8Array([0x22, ...data, 0x22]);
+        let expected: string | undefined;
+        try {
+          expected = JSON.parse(strict.decode(body)) as string;
+        } catch {
+          expected = undefined;
+        }
+        if (expected !== undefined) return decodeJson(body, undefined, 'json()') === expected;
+        try {
+          decodeJson(body, undefined, 'json()');
+          return false;
+        } catch (error) {
+          return error instanceof HttpError && error.status === 400;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('decodeText', () => {

@@ -40,8 +40,9 @@ export class KeptBody {
   #joined: Uint8Array | undefined;
   /** Set when `replay` read on past the kept bytes: the rest of the body is not kept. */
   #handedOff = false;
-  /** The read in progress, so concurrent reads take turns. */
-  #turn: Promise<unknown> = Promise.resolve();
+  /** The last read asked for, so that concurrent reads take turns; `#reads` of them not yet settled. */
+  #turn: Promise<unknown> | undefined;
+  #reads = 0;
 
   constructor(source: InputStream, contentLength: string | undefined) {
     this.source = source;
@@ -65,44 +66,57 @@ export class KeptBody {
    * (or declares to be) over `limit`. `what` names the reader in messages.
    */
   upTo(limit: number, what: string): Promise<Uint8Array> {
-    const turn = this.#turn.then(() => this.#upTo(limit, what));
-    // The next read waits for this one, but must not inherit its rejection.
-    this.#turn = turn.catch(() => undefined);
+    // Most requests read once: with no read in progress this one starts now, and only a
+    // concurrent read waits its turn (on this one's outcome, whatever it is).
+    const turn = this.#reads++ === 0 ? this.#upTo(limit, what) : this.#turn!.then(() => this.#upTo(limit, what), () => this.#upTo(limit, what));
+    this.#turn = turn;
     return turn;
   }
 
   async #upTo(limit: number, what: string): Promise<Uint8Array> {
-    if (this.#declared !== undefined && this.#declared > limit) {
-      throw new HttpError(413, `the request body of ${this.#declared} bytes is over ${what}'s limit of ${limit} bytes; pass { limit } to accept more`);
-    }
-    while (!this.#ended && this.#total <= limit) {
-      if (this.#handedOff) {
-        throw new Error(`${what}: the request body is gone: the app read environ['wsgi.input'] past the ${this.#total} bytes kept; read the body through request(environ) before the app below reads wsgi.input`);
+    try {
+      if (this.#declared !== undefined && this.#declared > limit) {
+        throw new HttpError(413, `the request body of ${this.#declared} bytes is over ${what}'s limit of ${limit} bytes; pass { limit } to accept more`);
       }
-      await this.#pull();
+      while (!this.#ended && this.#total <= limit) {
+        if (this.#handedOff) {
+          throw new Error(`${what}: the request body is gone: the app read environ['wsgi.input'] past the ${this.#total} bytes kept; read the body through request(environ) before the app below reads wsgi.input`);
+        }
+        await this.#pull(limit);
+      }
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#total > limit) {
+        throw new HttpError(413, `the request body is over ${what}'s limit of ${limit} bytes; pass { limit } to accept more`);
+      }
+      return (this.#joined ??= concatBytes(this.#chunks, this.#total));
+    } finally {
+      this.#reads--;
     }
-    if (this.#error !== undefined) throw this.#error;
-    if (this.#total > limit) {
-      throw new HttpError(413, `the request body is over ${what}'s limit of ${limit} bytes; pass { limit } to accept more`);
-    }
-    return (this.#joined ??= concatBytes(this.#chunks, this.#total));
   }
 
-  /** Takes the next chunk from the source into the kept chunks. */
-  async #pull(): Promise<void> {
+  /**
+   * Reads on from the source, keeping what it gives: one `read(size)` asking for just
+   * past `limit`, so a body over it is seen without taking more than one byte too many.
+   * A read over core's PullInputStream gives fewer bytes than asked only at the body's
+   * end, so a body under the limit takes one call; another stream is read until it
+   * gives none.
+   */
+  async #pull(limit: number): Promise<void> {
     try {
-      this.#iterator ??= this.source[Symbol.asyncIterator]();
-      const next = await this.#iterator.next();
-      if (next.done) {
+      const size = limit - this.#total + 1;
+      const source = this.source;
+      const chunk = await (Number.isSafeInteger(size) ? source.read(size) : source.read());
+      if (chunk.byteLength === 0) {
         this.#ended = true;
         return;
       }
-      this.#chunks.push(next.value);
-      this.#total += next.value.byteLength;
+      this.#chunks.push(chunk);
+      this.#total += chunk.byteLength;
       this.#joined = undefined;
-      // No shortcut at CONTENT_LENGTH: pulling on to the source's end lets the gateway
+      // No shortcut at CONTENT_LENGTH: reading on to the source's end lets the gateway
       // see the body end (node's 'end'), which measured cheaper per request than
       // leaving the request paused one event short of it.
+      if (chunk.byteLength < size && source instanceof PullInputStream) this.#ended = true;
     } catch (error) {
       // The client left (ClientDisconnected) or the gateway failed: every later read says so.
       this.#ended = true;
@@ -113,7 +127,8 @@ export class KeptBody {
 
   /** The replay's `index`th chunk: a kept one, or the next from the source (not kept). */
   async replayChunk(index: number): Promise<Uint8Array | null> {
-    if (index >= this.#chunks.length) await this.#turn; // a read in progress may keep more
+    // A read in progress may keep more; its failure is for its own caller.
+    if (index >= this.#chunks.length && this.#reads > 0) await this.#turn!.catch(() => undefined);
     if (index < this.#chunks.length) return this.#chunks[index]!;
     if (this.#ended) {
       if (this.#error !== undefined) throw this.#error;

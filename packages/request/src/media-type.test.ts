@@ -1,4 +1,4 @@
-import { matchesMediaType, parseMediaType } from './media-type.js';
+import { matchesMediaType, mediaTypeOf, parseMediaType } from './media-type.js';
 
 describe('parseMediaType', () => {
   test.each([
@@ -45,5 +45,23 @@ describe('matchesMediaType', () => {
     expect(matchesMediaType('image/png', ['*/*'])).toBe(true);
     expect(matchesMediaType('application/problem+json', ['application/*+json'])).toBe(true);
     expect(matchesMediaType('text/x+json', ['application/*+json'])).toBe(false);
+  });
+});
+
+describe('mediaTypeOf', () => {
+  test('parses as parseMediaType does, one frozen answer shared per value', () => {
+    const value = 'Text/Plain; charset="ISO-8859-1"';
+    const first = mediaTypeOf(value);
+    expect(first).toEqual(parseMediaType(value));
+    expect(mediaTypeOf(value)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.params)).toBe(true);
+    expect(mediaTypeOf(undefined).type).toBe('');
+    expect(mediaTypeOf('').type).toBe('');
+  });
+
+  test('the cache stays bounded when every request sends another value, and keeps answering right', () => {
+    for (let i = 0; i < 1000; i++) expect(mediaTypeOf(`application/x-${i}; charset=utf-8`)).toEqual({ type: `application/x-${i}`, params: { charset: 'utf-8' } });
+    const value = 'application/json';
+    expect(mediaTypeOf(value)).toBe(mediaTypeOf(value));
   });
 });

@@ -35,6 +35,30 @@ export function parseMediaType(value: string | undefined): MediaType {
   return { type, params };
 }
 
+/** Recent Content-Type values and their parses: most requests send one of a few. */
+const recent = new Map<string, Readonly<MediaType>>();
+/** Values are the client's: the cache starts over when full, so no client can grow it. */
+const RECENT_MAX = 64;
+
+/**
+ * `parseMediaType` for the request view: the same answer, frozen and shared by every
+ * request that sends the same value, so the common Content-Types are parsed once per
+ * process rather than once per request.
+ */
+export function mediaTypeOf(value: string | undefined): Readonly<MediaType> {
+  if (!value) return NO_MEDIA_TYPE;
+  let media = recent.get(value);
+  if (media === undefined) {
+    const parsed = parseMediaType(value);
+    media = Object.freeze({ type: parsed.type, params: Object.freeze(parsed.params) });
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(value, media);
+  }
+  return media;
+}
+
+const NO_MEDIA_TYPE: Readonly<MediaType> = Object.freeze({ type: '', params: Object.freeze(Object.create(null) as Record<string, string>) });
+
 /** Reads `; name=value` pairs from `at`, quoted-strings unescaped; stops at the first malformed one. */
 function readParams(value: string, at: number, params: Record<string, string>): void {
   let i = at;

@@ -123,6 +123,15 @@ describe('the view', () => {
     expect(inner.path).toBe('/b');
     expect(await inner.json()).toBe(await outer.json());
   });
+
+  test('json() of a primitive or null body is shared too, and read once', async () => {
+    for (const value of [42, 'text', null, false]) {
+      const { environ } = buildEnviron('POST', '/', { json: value }, undefined);
+      const view = request(environ);
+      expect(await view.json()).toBe(value);
+      expect(await view.json()).toBe(value);
+    }
+  });
 });
 
 describe('bodies', () => {

@@ -31,7 +31,7 @@ import { BodyState, readBytes, readForm, readJson, readMultipart, readText } fro
 import { parseCookies } from './cookies.js';
 import { EnvironHeaders, type ReadonlyHeaders } from './environ-headers.js';
 import type { BodyOptions, FormOptions, JsonOptions } from './limits.js';
-import { parseMediaType, type MediaType } from './media-type.js';
+import { mediaTypeOf, type MediaType } from './media-type.js';
 import type { parseMultipart } from './multipart/index.js';
 
 /** The environ key under which `request(environ)` keeps its view. */
@@ -66,7 +66,6 @@ export class RequestView {
   #scriptName: Cached<string> | undefined;
   #query: Cached<URLSearchParams> | undefined;
   #cookies: Cached<Readonly<Record<string, string>>> | undefined;
-  #media: Cached<MediaType> | undefined;
   #headers: EnvironHeaders | undefined;
 
   constructor(environ: Environ, body = new BodyState()) {
@@ -159,9 +158,8 @@ export class RequestView {
     return length ? Number(length) : undefined;
   }
 
-  #mediaType(): MediaType {
-    const from = this.environ.CONTENT_TYPE;
-    return (this.#media = cached(this.#media, from, () => parseMediaType(from))).value;
+  #mediaType(): Readonly<MediaType> {
+    return mediaTypeOf(this.environ.CONTENT_TYPE);
   }
 
   /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Application } from '@tsgi/core';
 import { router } from '@tsgi/router';
 import { testClient } from '@tsgi/testing';
@@ -99,5 +100,29 @@ describe('encodeLocation', () => {
     expect(() => encodeLocation('/a\tb')).toThrow(TypeError);
     expect(() => encodeLocation('/a\x7f')).toThrow(TypeError);
     expect(() => encodeLocation('/a\ud800')).toThrow('lone surrogate');
+  });
+});
+
+describe('body bytes', () => {
+  test('any text, short or long, ASCII or not (lone surrogates too), is the UTF-8 TextEncoder gives', () => {
+    const encoder = new TextEncoder();
+    const texts = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)), maxLength: 4 }));
+    fc.assert(
+      fc.property(texts, (value) => {
+        expect(text(value).body).toEqual(encoder.encode(value));
+        expect(html(value).body).toEqual(encoder.encode(value));
+        expect(json(value).body).toEqual(encoder.encode(JSON.stringify(value)));
+        expect(text(value).headers).toContainEqual(['Content-Length', String(encoder.encode(value).byteLength)]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('every built app has the same fields, with and without headers or cookies', () => {
+    const apps = [json({ a: 1 }), json([], { headers: { 'X-A': '1' } }), text('x', { cookies: [{ name: 'n', value: 'v' }] }), empty(), empty(200), redirect('/a')];
+    for (const app of apps) expect(Object.keys(app)).toEqual(['status', 'headers', 'body', 'setCookie', 'deleteCookie', 'header']);
+    expect(empty().headers).toEqual([]);
+    expect(empty(200).headers).toEqual([['Content-Length', '0']]);
+    expect(json({ a: 1 }).headers).toEqual([['Content-Type', 'application/json'], ['Content-Length', '7']]);
   });
 });

@@ -56,6 +56,29 @@ export interface ResponseApp {
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+/**
+ * Up to this length, text is encoded by hand (below); past it TextEncoder is faster
+ * (measured on Node 20: 16 characters 0.11 us by hand vs 0.79 us, 64: 0.36 vs 0.66,
+ * 128: 1.05 vs 0.64).
+ */
+const SHORT_TEXT = 64;
+
+/**
+ * The UTF-8 bytes of `text`. A short ASCII text (a small JSON answer) is copied a
+ * code unit a byte into a typed array small enough to live on V8's heap, where
+ * `TextEncoder.encode` pays a native call and a buffer of its own.
+ */
+function utf8(text: string): Uint8Array {
+  const length = text.length;
+  if (length > SHORT_TEXT) return encoder.encode(text);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit > 0x7f) return encoder.encode(text);
+    out[i] = unit;
+  }
+  return out;
+}
 const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
 
 function checkedHeader(where: string, name: string, value: string): [string, string] {
@@ -94,24 +117,39 @@ function headerMethod(this: ResponseApp, name: string, value: string): ResponseA
   return this;
 }
 
+/** ResponseApp while it is being built. */
+type Building = { -readonly [K in keyof ResponseApp]: ResponseApp[K] } & ((environ: Environ, startResponse: StartResponse) => Uint8Array[]);
+
 /** The app of one response: `code`, `type` unless init has a Content-Type, `body`. */
-function respond(where: string, code: number, type: string | undefined, body: Uint8Array, init: ResponseInit = {}): ResponseApp {
+function respond(where: string, code: number, type: string | undefined, body: Uint8Array, init?: ResponseInit): ResponseApp {
   if (!Number.isInteger(code) || code < 200) throw new TypeError(`${where}: status must be an integer from 200 to 599, got ${String(code)}`);
   const status = statusOf(code, where);
-  const headers = headerPairs(init.headers, where);
   const noContent = isNoContentStatus(code);
-  if (type !== undefined && !noContent && !hasHeader(headers, 'content-type')) headers.unshift(['Content-Type', type]);
-  if (!noContent && !hasHeader(headers, 'content-length')) headers.push(['Content-Length', String(body.byteLength)]);
-  for (const cookie of init.cookies ?? []) {
-    const { name, value, ...options } = cookie;
-    headers.push(['Set-Cookie', serializeCookie(name, value, options)]);
+  let headers: ResponseHeaders;
+  if (init?.headers === undefined) {
+    // Nothing to look through: the common case, one array literal.
+    headers = noContent ? [] : type === undefined ? [['Content-Length', String(body.byteLength)]] : [['Content-Type', type], ['Content-Length', String(body.byteLength)]];
+  } else {
+    headers = headerPairs(init.headers, where);
+    if (type !== undefined && !noContent && !hasHeader(headers, 'content-type')) headers.unshift(['Content-Type', type]);
+    if (!noContent && !hasHeader(headers, 'content-length')) headers.push(['Content-Length', String(body.byteLength)]);
+  }
+  if (init?.cookies !== undefined) {
+    for (const { name, value, ...options } of init.cookies) headers.push(['Set-Cookie', serializeCookie(name, value, options)]);
   }
   const chunks = body.byteLength === 0 || noContent ? [] : [body];
   const app = function responseApp(_environ: Environ, startResponse: StartResponse): Uint8Array[] {
     startResponse(status, headers);
     return chunks;
-  } as ResponseApp;
-  Object.assign(app, { status, headers, body, setCookie: setCookieMethod, deleteCookie: deleteCookieMethod, header: headerMethod });
+  } as Building;
+  // Assigned one by one, in the same order every time, so every response app shares
+  // one shape (Object.assign with a fresh literal cost a third of a json() call).
+  app.status = status;
+  app.headers = headers;
+  app.body = body;
+  app.setCookie = setCookieMethod;
+  app.deleteCookie = deleteCookieMethod;
+  app.header = headerMethod;
   return app;
 }
 
@@ -122,19 +160,19 @@ function respond(where: string, code: number, type: string | undefined, body: Ui
 export function json(data: unknown, init?: ResponseInit): ResponseApp {
   const text = JSON.stringify(data);
   if (text === undefined) throw new TypeError(`json(): ${typeof data} is not a JSON value (JSON.stringify gave undefined)`);
-  return respond('json()', init?.status ?? 200, 'application/json', encoder.encode(text), init);
+  return respond('json()', init?.status ?? 200, 'application/json', utf8(text), init);
 }
 
 /** `text/plain; charset=utf-8`. */
 export function text(body: string, init?: ResponseInit): ResponseApp {
   if (typeof body !== 'string') throw new TypeError(`text(): body must be a string, got ${typeof body}`);
-  return respond('text()', init?.status ?? 200, 'text/plain; charset=utf-8', encoder.encode(body), init);
+  return respond('text()', init?.status ?? 200, 'text/plain; charset=utf-8', utf8(body), init);
 }
 
 /** `text/html; charset=utf-8`; the HTML is sent as given (escape what you interpolate). */
 export function html(body: string, init?: ResponseInit): ResponseApp {
   if (typeof body !== 'string') throw new TypeError(`html(): body must be a string, got ${typeof body}`);
-  return respond('html()', init?.status ?? 200, 'text/html; charset=utf-8', encoder.encode(body), init);
+  return respond('html()', init?.status ?? 200, 'text/html; charset=utf-8', utf8(body), init);
 }
 
 /**

@@ -61,14 +61,18 @@ function parse(reply: string): { status: number; body: string } {
   return { status: Number(reply.slice(9, 12)), body: Buffer.from(reply.slice(end + 4), 'latin1').toString('utf8') };
 }
 
-/** Counts the bytes taken from wsgi.input below it. */
+/** Counts the bytes taken from wsgi.input below it, however they are read. */
 function counting(seen: { bytes: number }): (app: Application) => Application {
+  const count = (bytes: Uint8Array): Uint8Array => {
+    seen.bytes += bytes.byteLength;
+    return bytes;
+  };
   return (app) => (environ, startResponse) => {
     const input = environ['wsgi.input'];
     const counted: InputStream = {
-      read: (size) => input.read(size),
-      readline: (size) => input.readline(size),
-      readlines: (hint) => input.readlines(hint),
+      read: async (size) => count(await input.read(size)),
+      readline: async (size) => count(await input.readline(size)),
+      readlines: async (hint) => (await input.readlines(hint)).map(count),
       async *[Symbol.asyncIterator]() {
         for await (const chunk of input) {
           seen.bytes += chunk.byteLength;
