@@ -7,7 +7,7 @@ import { STATIC_1K, STATIC_1K_PATH, STATIC_1M, STATIC_1M_PATH } from './static-w
 import { HELLO_TEXT, RATE_LIMIT_QUOTA } from './target.js';
 import { CORS_ORIGIN } from './websec.js';
 import { JSON_10K, JSON_1M, JSON_SMALL, POST_ANSWER, POST_HEADERS, POST_PATH, REQUEST_HEADERS, STACK_PATH, UPLOAD_ANSWER, UPLOAD_HEADERS, UPLOAD_PATH, uploadRequestBody } from './workload.js';
-import { SESSION_COOKIE_HEADER } from './session.js';
+import { SESSION_COOKIE_HEADER, TSGI_MEMORY_ID, TSGI_REDIS } from './session.js';
 
 export interface Row {
   /** Shown in tables; unique within a scenario. */
@@ -206,6 +206,19 @@ export const SCENARIOS: readonly Scenario[] = [
       { row: 'tsgi+session(cookie)', vs: 'express+cookie-session', min: 1.0, text: 'session() with cookieStore >= 1.0x Express + cookie-session' },
       { row: 'tsgi+session(cookie)', vs: 'express+express-session', min: 1.0, text: 'session() with cookieStore >= 1.0x Express + express-session' },
     ],
+  },
+  {
+    name: 'session-redis',
+    title: 'Sessions in Redis on the stack',
+    what: `the realistic stack (GET ${STACK_PATH}) with and without session() on @tsgi/redis's redisSessionStore() (a local redis-server, ioredis): the visitor's counter read and written on every request, so a GET and a SET (with its TTL) per request, the cookie re-sent (rolling).`,
+    path: STACK_PATH,
+    headers: { ...REQUEST_HEADERS, cookie: `${TSGI_REDIS}=${TSGI_MEMORY_ID}` },
+    redis: true,
+    rows: [row('raw-node', 'raw-node', 'stack'), row('tsgi', 'tsgi', 'stack'), row('tsgi+session(redis)', 'tsgi', 'stack+session-redis')],
+    baseline: 'raw-node',
+    tsgi: 'tsgi+session(redis)',
+    expect: { status: 200, body: JSON_10K, gzip: true },
+    goals: [{ row: 'tsgi+session(redis)', vs: 'tsgi', min: 0.9, text: 'a session read + write on the Redis store keeps >= 0.9x the stack without sessions' }],
   },
   {
     name: 'json-post',

@@ -20,6 +20,8 @@ export const SESSION_SECRET = 'the bench session secret, 32 bytes or more';
 export const START_VISITS = 41;
 export const TSGI_COOKIE = 'tsgi.cookie';
 export const TSGI_MEMORY = 'tsgi.memory';
+/** The `session-redis` scenario's cookie: the same id, put in Redis by the tsgi target at start. */
+export const TSGI_REDIS = 'tsgi.redis';
 /** A session id of @tsgi/session's shape (32 base64url characters). */
 export const TSGI_MEMORY_ID = 'benchSessionIdOfThe32Characters_';
 export const EXPRESS_SESSION_ID = 'bench-express-session-id';

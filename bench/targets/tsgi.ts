@@ -16,7 +16,9 @@
  * file's bytes as they pass; `upload-form` reads it with readMultipartForm (the file
  * stored: a temp file past 500 kB), removed when the response body closes.
  * `hello+session-cookie` and `hello+session-memory` read and write a counter in the
- * visitor's session (bench/lib/session.ts) with cookieStore() and memoryStore().
+ * visitor's session (bench/lib/session.ts) with cookieStore() and memoryStore();
+ * `stack+session-redis` does the same above the stack with @tsgi/redis's
+ * redisSessionStore() on the Redis at BENCH_REDIS_URL (a read and a write per request).
  */
 import { compose, onClose, readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { basicAuth } from '@tsgi/auth';
@@ -26,7 +28,7 @@ import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { otel } from '@tsgi/otel';
 import { rateLimit } from '@tsgi/rate-limit';
-import { redisStore } from '@tsgi/redis';
+import { redisSessionStore, redisStore } from '@tsgi/redis';
 import { Redis } from 'ioredis';
 import { httpErrors } from '@tsgi/errors';
 import { json, readMultipartForm, request } from '@tsgi/request';
@@ -39,7 +41,7 @@ import { cookieStore, memoryStore, session, sessionOf } from '@tsgi/session';
 import { expressApp } from './express.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
-import { SESSION_SECRET, START_VISITS, TSGI_COOKIE, TSGI_MEMORY, TSGI_MEMORY_ID } from '../lib/session.js';
+import { SESSION_SECRET, START_VISITS, TSGI_COOKIE, TSGI_MEMORY, TSGI_MEMORY_ID, TSGI_REDIS } from '../lib/session.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -143,6 +145,16 @@ function redisClient(): Redis {
   return (redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 }));
 }
 
+/** Reads and writes the visitor's counter in its session, then answers with `inner`. */
+const countedThen =
+  (inner: Application): Application =>
+  (environ, startResponse) => {
+    const s = sessionOf(environ);
+    s.set('visits', (s.get<number>('visits') ?? 0) + 1);
+    return inner(environ, startResponse);
+  };
+let redisSessions: ReturnType<typeof redisSessionStore> | undefined;
+
 const SCENARIOS: Record<string, () => Application> = {
   hello: () => hello,
   'hello+log': () => log()(hello),
@@ -153,6 +165,7 @@ const SCENARIOS: Record<string, () => Application> = {
   'hello+rate-limit': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000 })(hello),
   'hello+rate-limit-redis': () => rateLimit({ limit: RATE_LIMIT_QUOTA, window: 60_000, onStoreError: 'closed', store: redisStore(redisClient()) })(hello),
   stack,
+  'stack+session-redis': () => session({ store: (redisSessions = redisSessionStore(redisClient())), cookie: { name: TSGI_REDIS } })(countedThen(stack())),
   'stack+websec': () => log()(compose(corsOne(), secureHeaders())(routesAndAuth())),
   'stack-nolog': routesAndAuth,
   'stack+otel': () => otel()(stack()),
@@ -186,6 +199,9 @@ const target: Target = {
     sdk = redis = undefined;
     // Connected before READY: with the offline queue off, a request before that would be a 503.
     if (client !== undefined && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    // The visitor of the session-redis scenario already has a session in Redis.
+    await redisSessions?.set(TSGI_MEMORY_ID, { data: { visits: START_VISITS }, created: Date.now() }, DAY);
+    redisSessions = undefined;
     const close = async (): Promise<void> => {
       await served.close();
       await started?.close();
