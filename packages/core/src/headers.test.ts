@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  appendHeaders,
   appendHeaderToken,
   checkStatus,
   getHeader,
@@ -72,4 +73,18 @@ test('statusLine and statusCode', () => {
   expect(() => statusLine(600)).toThrow(RangeError);
   expect(statusCode('418 I am a teapot')).toBe(418);
   for (let code = 100; code < 600; code++) expect(checkStatus(statusLine(code))).toBeUndefined();
+});
+
+describe('appendHeaders', () => {
+  test('a new list of the first then the second, neither edited (an app may reuse a constant list)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), fc.string())), fc.array(fc.tuple(fc.string(), fc.string())), (first, second) => {
+        const before = JSON.stringify([first, second]);
+        const out = appendHeaders(first, second);
+        expect(out).toEqual([...first, ...second]);
+        expect(out).not.toBe(first);
+        expect(JSON.stringify([first, second])).toBe(before);
+      }),
+    );
+  });
 });

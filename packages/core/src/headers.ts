@@ -51,6 +51,20 @@ export function setHeader(headers: ResponseHeaders, name: string, value: string)
 }
 
 /**
+ * `headers` then `more`, in a new list (an app may answer every request with one
+ * constant list, so a middleware adding headers never edits it): filled by index, which
+ * V8 does several times faster than `Array.prototype.concat` (a generic builtin that
+ * checks each argument for Symbol.isConcatSpreadable) for the few pairs a response has.
+ */
+export function appendHeaders(headers: ResponseHeaders, more: ResponseHeaders): ResponseHeaders {
+  const n = headers.length;
+  const out = new Array<[string, string]>(n + more.length);
+  for (let i = 0; i < n; i++) out[i] = headers[i]!;
+  for (let i = 0; i < more.length; i++) out[n + i] = more[i]!;
+  return out;
+}
+
+/**
  * Adds `token` to a comma-separated header such as `Vary` unless it is already
  * listed (case-insensitively), in place.
  */

@@ -19,6 +19,7 @@ export { REASON_PHRASES, isNoContentStatus, statusCode, statusLine } from './sta
 export {
   HOP_BY_HOP_HEADERS,
   appendHeaderToken,
+  appendHeaders,
   checkHeaders,
   checkStatus,
   getHeader,

@@ -13,21 +13,8 @@
  * head.headers = merge(head.headers, resolved.https);
  * @module
  */
-import type { ResponseHeaders } from '@tsgi/core';
+import { appendHeaders, type ResponseHeaders } from '@tsgi/core';
 import type { ResolvedOptions } from './options.js';
-
-/**
- * `app`'s headers then `tail`'s, in a new list: filled by index, which V8 does several
- * times faster than `Array.prototype.concat` (a generic builtin that checks each
- * argument for Symbol.isConcatSpreadable) for the few pairs a response has.
- */
-export function appendHeaders(app: ResponseHeaders, tail: ResponseHeaders): ResponseHeaders {
-  const n = app.length;
-  const out = new Array<[string, string]>(n + tail.length);
-  for (let i = 0; i < n; i++) out[i] = app[i]!;
-  for (let i = 0; i < tail.length; i++) out[n + i] = tail[i]!;
-  return out;
-}
 
 /** Header names whose verdict is kept per instance. */
 const KEPT_VERDICTS = 256;

@@ -24,8 +24,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6797#section-7.2 (no HSTS over plain HTTP)
  * @module
  */
-import { wrapResponse, type Application, type Body, type Environ, type Middleware, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
-import { appendHeaders, headerMerger } from './merge-headers.js';
+import { appendHeaders, wrapResponse, type Application, type Body, type Environ, type Middleware, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
+import { headerMerger } from './merge-headers.js';
 import { resolveOptions, type SecureHeadersOptions } from './options.js';
 
 /** The environ key holding this request's CSP nonce (base64), when the policy uses `NONCE`. */
