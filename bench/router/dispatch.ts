@@ -14,12 +14,13 @@ import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { router, routingArgs } from '@tsgi/router';
 import { githubRoutes, requestsFor, type RouteDef } from './github-routes.js';
 
-type Request = [method: string, path: string];
-type Dispatch = (method: string, path: string) => void;
+export type Request = [method: string, path: string];
+export type Dispatch = (method: string, path: string) => void;
 let sink = 0;
 const BODY = [new Uint8Array(2)];
 
-function tsgiDispatcher(routes: readonly RouteDef[]): Dispatch {
+/** `router()` over `routes`, called as an Application with a fresh environ per request. */
+export function tsgiDispatcher(routes: readonly RouteDef[]): Dispatch {
   const handler: Application = (environ) => {
     const [, named] = routingArgs(environ);
     for (const key in named) sink += named[key]!.length;
@@ -37,7 +38,8 @@ function tsgiDispatcher(routes: readonly RouteDef[]): Dispatch {
   };
 }
 
-function findMyWayDispatcher(routes: readonly RouteDef[]): Dispatch {
+/** find-my-way over `routes`, `lookup(req, res)` with a fresh request object per request. */
+export function findMyWayDispatcher(routes: readonly RouteDef[]): Dispatch {
   const res = { statusCode: 200, end: () => void sink++ };
   const r = FindMyWay({
     defaultRoute: (_req, response) => {
