@@ -18,7 +18,7 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
 
 /** `Allow` for the methods of `tables` (at least one). */
 export function allowOf<T>(tables: ReadonlyArray<Table<T>>): string {
-  const widest = covering(tables);
+  const widest = tables.length === 1 ? tables[0]! : covering(tables);
   if (widest !== null) return (widest.allow ??= allowHeader(widest.keys()));
   const methods = new Set<string>();
   for (const table of tables) for (const method of table.keys()) methods.add(method);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Matcher } from './matcher.js';
+import { Matcher, type Table } from './matcher.js';
 
 function build(routes: Array<[string, string]>): Matcher<string> {
   const m = new Matcher<string>();
@@ -201,4 +201,20 @@ test('property: the radix tree picks the same route as a naive ranked scan; a mi
     }),
     { numRuns: 300 },
   );
+});
+
+test('a static path missed for its method is a 405 from its own table until a pattern that also answers it is added', () => {
+  const m = new Matcher<string>();
+  m.add('GET', '/users/new', 'form');
+  m.add('POST', '/posts/:id', 'post');
+  const reached: Array<Table<string>> = [];
+  expect(m.find('POST', '/users/new', reached)).toBeNull();
+  expect(reached).toEqual(m.tablesAt('/users/new'));
+  expect(reached).toHaveLength(1);
+  m.add('DELETE', '/users/:id', 'remove');
+  expect(m.find('DELETE', '/users/new')?.route.value).toBe('remove');
+  const again: Array<Table<string>> = [];
+  expect(m.find('POST', '/users/new', again)).toBeNull();
+  expect(new Set(again)).toEqual(new Set(m.tablesAt('/users/new')));
+  expect(again).toHaveLength(2);
 });

@@ -24,6 +24,7 @@
  * m.find('GET', '/users/42'); // { route: { value: 'show', names: ['id'], ... }, params: ['42'] }
  * @module
  */
+import { argsFactory, type ArgsFactory } from './args-factory.js';
 import { parsePattern } from './pattern.js';
 import { ANY_METHOD, insertStatic, StaticNode, Table } from './radix-node.js';
 
@@ -37,6 +38,11 @@ export interface Route<T> {
   readonly names: readonly string[];
 }
 
+/** A route as the matcher keeps it: with the maker of its routing args (args-factory.ts). */
+export interface StoredRoute<T> extends Route<T> {
+  readonly args: ArgsFactory;
+}
+
 export interface Match<T> {
   readonly route: Route<T>;
   /** Raw param values (PATH_INFO text, not decoded), in the order of `route.names`. */
@@ -45,7 +51,7 @@ export interface Match<T> {
 
 const NO_PARAMS: readonly string[] = Object.freeze([]);
 
-function pick<T>(table: Table<T>, method: string): Route<T> | undefined {
+function pick<T>(table: Table<T>, method: string): StoredRoute<T> | undefined {
   return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.any;
 }
 
@@ -101,9 +107,11 @@ export class Matcher<T> {
     }
     table ??= node.routes ??= new Table();
     if (table.has(method)) throw new Error(`router: ${method} ${pattern} conflicts with ${table.get(method)!.pattern}`);
-    const route: Route<T> = Object.freeze({ method, pattern, value, names: Object.freeze(names) });
+    const route: StoredRoute<T> = Object.freeze({ method, pattern, value, names: Object.freeze(names), args: argsFactory(names) });
     table.set(method, route);
     this.methods.add(method);
+    // Any new pattern may answer a static path too: each static table checks again.
+    for (const statics of this.statics.values()) statics.alone = null;
     if (names.length === 0) {
       let statics = this.statics.get(staticPath);
       if (!statics) this.statics.set(staticPath, (statics = new Table()));
@@ -135,7 +143,7 @@ export class Matcher<T> {
    * `find` fills it). A route with params leaves their offsets in `bounds`, so a
    * caller that copies the values anyway (the router) slices them once, itself.
    */
-  lookup(method: string, path: string, reached?: Array<Table<T>>): Route<T> | null {
+  lookup(method: string, path: string, reached?: Array<Table<T>>): StoredRoute<T> | null {
     // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
     // backtracking would try every branch before giving up.
     if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) {
@@ -146,8 +154,12 @@ export class Matcher<T> {
     if (table !== undefined) {
       const route = pick(table, method);
       if (route !== undefined) return route;
-      // Every route is in the tree too, so the walk below reaches this table again.
-      if (!this.dynamic && reached !== undefined) reached.push(table);
+      // No other pattern answers this path: the miss is this table's, with no walk.
+      // (Else every route is in the tree too, and the walk reaches this table again.)
+      if (!this.dynamic || (table.alone ??= this.onlyTableAt(path, table))) {
+        if (reached !== undefined) reached.push(table);
+        return null;
+      }
     }
     return this.dynamic ? walk(this.root, path, 0, method, this.offsets, 0, reached ?? null) : null;
   }
@@ -167,6 +179,11 @@ export class Matcher<T> {
     const tables: Array<Table<T>> = [];
     this.collectInto(path, tables);
     return tables;
+  }
+
+  private onlyTableAt(path: string, table: Table<T>): boolean {
+    const tables = this.tablesAt(path);
+    return tables.length === 1 && tables[0] === table;
   }
 
   private collectInto(path: string, out: Array<Table<T>>): void {
@@ -192,7 +209,7 @@ function walk<T>(
   bounds: number[],
   depth: number,
   reached: Array<Table<T>> | null,
-): Route<T> | null {
+): StoredRoute<T> | null {
   const length = path.length;
   // Down the static text in a loop while there is nothing to come back to: a node with
   // no param branch and no wildcard has only its child to try (most nodes; fewer calls).
@@ -217,8 +234,9 @@ function walk<T>(
     }
     const candidates = node.params;
     if (candidates.length !== 0) {
-      let end = path.indexOf('/', pos);
-      if (end === -1) end = length;
+      // A loop, not indexOf: segments are short and the builtin call costs more.
+      let end = pos;
+      while (end !== length && path.charCodeAt(end) !== 47) end++;
       if (end > pos) {
         let segment: string | null = null; // sliced only for a constraint to test
         for (let i = 0; i < candidates.length; i++) {

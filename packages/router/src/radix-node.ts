@@ -3,22 +3,28 @@
  * first character), then param branches and a wildcard, each with routes by method.
  * @module
  */
-import type { Route } from './matcher.js';
+import type { StoredRoute } from './matcher.js';
 
 /** The method key of a route that answers every method. */
 export const ANY_METHOD = '*';
 
 /** The routes that end at one place in the tree, by method (`'*'` for an `all` route). */
-export class Table<T> extends Map<string, Route<T>> {
+export class Table<T> extends Map<string, StoredRoute<T>> {
   /**
    * The `Allow` header for these methods, made by the router on the first 405 here
    * and kept until a route is added (the table only changes while routes are added).
    */
   allow: string | null = null;
   /** The `all` route here, kept apart so a miss costs one Map lookup, not two. */
-  any: Route<T> | undefined = undefined;
+  any: StoredRoute<T> | undefined = undefined;
+  /**
+   * For a static path's table: whether no other pattern (a param or wildcard route)
+   * answers the path too, so a method missing here is a 405 from this table alone,
+   * without a walk. Worked out on the first miss; `null` again whenever a route is added.
+   */
+  alone: boolean | null = null;
 
-  override set(method: string, route: Route<T>): this {
+  override set(method: string, route: StoredRoute<T>): this {
     this.allow = null;
     if (method === ANY_METHOD) this.any = route;
     return super.set(method, route);

@@ -42,11 +42,11 @@ export function textResponse(
     startResponse(c.line, extra ?? []);
     return [];
   }
-  const headers: Array<[string, string]> = [
-    ['Content-Type', TEXT],
-    ['Content-Length', c.length],
-  ];
-  if (extra !== undefined) for (let i = 0; i < extra.length; i++) headers.push(extra[i]!);
+  // One list of its final length in the usual cases (none, or a 405's Allow): no growing.
+  let headers: Array<[string, string]>;
+  if (extra === undefined || extra.length === 0) headers = [['Content-Type', TEXT], ['Content-Length', c.length]];
+  else if (extra.length === 1) headers = [['Content-Type', TEXT], ['Content-Length', c.length], extra[0]!];
+  else headers = [['Content-Type', TEXT], ['Content-Length', c.length], ...extra];
   startResponse(c.line, headers);
   return [c.bytes];
 }

@@ -37,7 +37,8 @@ import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { allowOf } from './allow.js';
 import { ANY_METHOD, Matcher, type Table } from './matcher.js';
 import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
-import { clearRoute, setRoute, setRoutingArgs } from './routing-args.js';
+import { plainSpans } from './args-factory.js';
+import { clearRoute, ROUTING_ARGS, setRoute, setRoutingArgs } from './routing-args.js';
 
 export interface RouterOptions {
   /**
@@ -109,8 +110,13 @@ export function router(options: RouterOptions = {}): Router {
     const route = matcher.lookup(method, path, reached);
     if (route !== null) {
       setRoute(environ, route.pattern);
-      if (route.names.length !== 0 && !setRoutingArgs(environ, route.names, path, matcher.bounds)) {
-        return refuse(startResponse, 400);
+      const count = route.names.length;
+      if (count !== 0) {
+        const bounds = matcher.bounds;
+        // The usual case in one allocation: no outer router's args to add to, and params
+        // that need no decoding. Anything else goes the long way, which may answer 400.
+        if (environ[ROUTING_ARGS] === undefined && plainSpans(path, bounds, count)) environ[ROUTING_ARGS] = route.args(path, bounds);
+        else if (!setRoutingArgs(environ, route.names, path, bounds)) return refuse(startResponse, 400);
       }
       return route.value(environ, startResponse);
     }
