@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { addressKey } from './client-address.js';
+import type { Environ } from '@tsgi/core';
+import { addressKey, clientAddress } from './client-address.js';
 
 test.each([
   ['192.0.2.1', '192.0.2.1'],
@@ -27,6 +28,17 @@ test('every address of one /56 gets the same key, and addresses of two /56 netwo
       expect(addressKey(hex(b))).toBe(addressKey(hex(a)));
       const other = [...a.slice(0, 3), a[3]! ^ 0x100, ...a.slice(4)];
       expect(addressKey(hex(other))).not.toBe(addressKey(hex(a)));
+    }),
+  );
+});
+
+test('clientAddress keeps the last key made, never one for another address', () => {
+  const key = (address?: string): string => clientAddress((address === undefined ? {} : { REMOTE_ADDR: address }) as Environ);
+  const addresses = ['2001:db8:0:12ab::1', '2001:db8:0:12ab::1', '192.0.2.1', '2001:db8:0:1300::1', undefined, '::ffff:198.51.100.7', '2001:db8:0:12ab::1'];
+  expect(addresses.map(key)).toEqual(['2001:db8:0:1200::/56', '2001:db8:0:1200::/56', '192.0.2.1', '2001:db8:0:1300::/56', '', '198.51.100.7', '2001:db8:0:1200::/56']);
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('192.0.2.1', '2001:db8::1', '2001:db8:0:100::1', '::ffff:192.0.2.1', ''), { maxLength: 20 }), (list) => {
+      for (const address of list) expect(key(address)).toBe(addressKey(address));
     }),
   );
 });

@@ -51,7 +51,17 @@ export function addressKey(address: string): string {
   return `${kept.map((g) => g.toString(16)).join(':')}::/${IPV6_PREFIX}`;
 }
 
+// The last address seen and its key: a keep-alive connection sends many requests
+// from one address, and an IPv6 one would otherwise be parsed again for each.
+let lastAddress = '';
+let lastKey = '';
+
 /** The default `key`: the client address of the request, see the module comment. */
 export function clientAddress(environ: Environ): string {
-  return addressKey(environ.REMOTE_ADDR ?? '');
+  const address = environ.REMOTE_ADDR ?? '';
+  if (address !== lastAddress) {
+    lastKey = addressKey(address);
+    lastAddress = address;
+  }
+  return lastKey;
 }

@@ -81,6 +81,24 @@ describe('within the quota', () => {
     expect(res.header('ratelimit')).toBe('"default";r=4;t=12');
   });
 
+  test('each response says its own numbers: a value made for the last response is reused only when they are the same', async () => {
+    const client = testClient(rateLimit({ limit: 3, window: 60_000 })(hello));
+    const field = async (address: string): Promise<string | undefined> => (await client.get('/', { environ: { REMOTE_ADDR: address } })).header('ratelimit');
+    const seen = [await field('192.0.2.1'), await field('192.0.2.2')];
+    now += 5000;
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.3', '192.0.2.1', '192.0.2.4']) seen.push(await field(address));
+    expect(seen).toEqual([
+      '"default";r=2;t=20',
+      '"default";r=2;t=20',
+      '"default";r=1;t=35',
+      '"default";r=1;t=35',
+      '"default";r=2;t=20',
+      '"default";r=1;t=40', // the same r as two before, another t
+      '"default";r=0;t=55',
+      '"default";r=2;t=20',
+    ]);
+  });
+
   test("the app sees what was counted in environ['tsgi.rate_limit']", async () => {
     let seen: RateLimitInfo | undefined;
     const app = rateLimit({ limit: 10, window: 1000 })((environ, start) => {
