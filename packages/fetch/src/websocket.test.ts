@@ -28,7 +28,7 @@ const quiet = { write() {}, writelines() {}, flush() {} };
 test("an accepted 101 switches the runtime's way, with the middleware's headers and the subprotocol", async () => {
   const seen: unknown[] = [];
   const app: Application = (environ, startResponse) => {
-    environ['tsgi.websocket']!.accept({ message: (ws, data) => void seen.push(data) }, { protocol: 'chat' });
+    environ['tsgi.websocket']!.accept({ message: (_ws, data) => void seen.push(data) }, { protocol: 'chat' });
     startResponse('101 Switching Protocols', [['Set-Cookie', 'a=1']]);
     return [];
   };
