@@ -20,6 +20,7 @@ import type { Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { serve } from '@tsgi/server';
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -33,6 +34,10 @@ export interface WebSocketSoakReport {
   heap: number[];
   /** Heap samples once a second while idle, MB. */
   samples: number[];
+  /** RSS samples once a second while idle, MB. */
+  rssSamples: number[];
+  /** The machine's 1-minute load average when the idle phase began and ended. */
+  load: number[];
   problems: string[];
 }
 
@@ -79,21 +84,27 @@ export async function soakWebSockets(count: number, seconds: number, log: (line:
     const full = memory();
     log(`websocket: ${ready.opened} sockets open (server saw ${opened}); server rss ${before.rss.toFixed(1)} -> ${full.rss.toFixed(1)} MB, heap ${before.heap.toFixed(1)} -> ${full.heap.toFixed(1)} MB (clients in a child process)`);
     const samples: number[] = [];
+    const rssSamples: number[] = [];
+    const load = [loadavg()[0]!];
     for (let s = 0; s < seconds; s++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      samples.push(memory().heap);
+      const sample = memory();
+      samples.push(sample.heap);
+      rssSamples.push(sample.rss);
     }
     const end = memory();
+    load.push(loadavg()[0]!);
     child.send('close');
     const { dropped } = await reply();
-    const shown = samples.length <= 20 ? samples : samples.filter((_, i) => i % Math.ceil(samples.length / 20) === 0 || i === samples.length - 1);
-    log(`websocket: ${seconds} s idle with pings every ${pingInterval / 1000} s: heap ${shown.map((h) => h.toFixed(1)).join(' ')} MB; rss ${end.rss.toFixed(1)} MB; dropped ${dropped}`);
+    const every = <T>(values: T[]): T[] => (values.length <= 20 ? values : values.filter((_, i) => i % Math.ceil(values.length / 20) === 0 || i === values.length - 1));
+    log(`websocket: ${seconds} s idle with pings every ${pingInterval / 1000} s: heap ${every(samples).map((h) => h.toFixed(1)).join(' ')} MB`);
+    log(`websocket: rss ${every(rssSamples).map((r) => r.toFixed(1)).join(' ')} MB; dropped ${dropped}; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`);
     if (opened !== count) problems.push(`websocket: ${opened} of ${count} connections opened`);
     if (dropped !== 0) problems.push(`websocket: ${dropped} idle connections were dropped`);
     if (samples.length > 1 && samples.at(-1)! - samples[0]! > 5) problems.push(`websocket: the heap grew ${(samples.at(-1)! - samples[0]!).toFixed(1)} MB while idle`);
     for (let i = 0; i < 100 && closed < opened; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     if (closed !== opened) problems.push(`websocket: close ran ${closed} times for ${opened} connections`);
-    result = { sockets: count, seconds, rss: [before.rss, full.rss, end.rss], heap: [before.heap, full.heap, end.heap], samples, problems };
+    result = { sockets: count, seconds, rss: [before.rss, full.rss, end.rss], heap: [before.heap, full.heap, end.heap], samples, rssSamples, load, problems };
   } finally {
     if (child.exitCode === null) child.kill();
     await served.close();

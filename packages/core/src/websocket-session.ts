@@ -34,9 +34,10 @@ import {
 /** How one runtime moves messages; the session calls it, never the app. */
 export interface WebSocketTransport {
   /**
-   * Sends a message: `undefined` when it left the gateway's queue at once (the usual
-   * case, no Promise made), else a Promise that resolves once it has, or once it never
-   * will (the connection closed). It never rejects.
+   * Sends a message: `undefined` when nothing is left queued (the usual case, no
+   * Promise made), else a Promise that resolves once the queue drained, or once it
+   * never will (the connection closed), or at once on a runtime that cannot tell. It
+   * never rejects. Only then does the session read `bufferedAmount`.
    */
   send(data: WebSocketMessage): Promise<void> | undefined;
   /**
@@ -111,7 +112,8 @@ export class GatewayWebSocket implements WebSocketConnection {
     if (binary === undefined || binary !== text) sent = this.transport.send(data);
     else if (text) sent = this.transport.send(encoder.encode(data));
     else sent = this.transport.sendText !== undefined ? this.transport.sendText(data) : this.transport.send(decoder.decode(data));
-    if (this.transport.bufferedAmount > this.limits.maxBufferedAmount) {
+    // Nothing queued (`undefined`, the usual case): no bufferedAmount to check.
+    if (sent !== undefined && this.transport.bufferedAmount > this.limits.maxBufferedAmount) {
       this.errors.write(
         `tsgi websocket: dropped a connection with ${this.transport.bufferedAmount} bytes queued (maxBufferedAmount ${this.limits.maxBufferedAmount}): the client is not reading\n`,
       );
@@ -139,9 +141,13 @@ export class GatewayWebSocket implements WebSocketConnection {
   /** The runtime: a whole message arrived, text as a string, binary as bytes. */
   received(data: WebSocketMessage): void {
     if (this.readyState !== WS_OPEN) return;
+    const limit = this.limits.maxPayload;
     if (typeof data !== 'string') {
-      if (this.fits(data.byteLength)) this.call('message', this.handlers.message, data, true);
-    } else if (this.fits(this.limits.maxPayload === Infinity ? 0 : byteLength(data, this.limits.maxPayload))) {
+      // The size is read only when there is a limit to keep here: a runtime that checks
+      // each frame itself (ws, Bun) passes Infinity, and the message costs no byteLength.
+      if (limit !== Infinity && !this.fits(data.byteLength)) return;
+      this.call('message', this.handlers.message, data, true);
+    } else if (limit === Infinity || this.fits(byteLength(data, limit))) {
       this.call('message', this.handlers.message, this.decode ? data : encoder.encode(data), false);
     }
   }
@@ -151,7 +157,8 @@ export class GatewayWebSocket implements WebSocketConnection {
    * (RFC 6455 8.1); a runtime that has the bytes saves a decode for `decode: false` apps.
    */
   receivedText(data: Uint8Array): void {
-    if (this.readyState !== WS_OPEN || !this.fits(data.byteLength)) return;
+    if (this.readyState !== WS_OPEN) return;
+    if (this.limits.maxPayload !== Infinity && !this.fits(data.byteLength)) return;
     this.call('message', this.handlers.message, this.decode ? decoder.decode(data) : data, false);
   }
 

@@ -77,3 +77,81 @@ test('accept({ decode }) takes a boolean and records it', () => {
   expect(upgrade.decode).toBe(false);
   expect(new WebSocketUpgrade([]).decode).toBe(true);
 });
+
+describe('run(): the handshake call every gateway makes', () => {
+  /** A driver that records what it was given, and a switch that records its call. */
+  function parts() {
+    const log: unknown[][] = [];
+    const driver = {
+      startResponse: Object.assign(inner(), {}),
+      respond: (body: unknown) => void log.push(['respond', body]),
+      fail: (error: unknown) => void log.push(['fail', error]),
+    };
+    const switchProtocols = (body: unknown): void | Promise<void> => void log.push(['switch', body]);
+    return { log, driver, switchProtocols, pending: () => void log.push(['pending']) };
+  }
+  const accepting = (body: unknown = []) => (environ: Record<string, unknown>, start: StartResponse) => {
+    (environ['tsgi.websocket'] as WebSocketUpgrade).accept({});
+    start('101 Switching Protocols', [['X-Seen', '1']]);
+    return body as never;
+  };
+
+  test('puts the offer in the environ and switches on a 101 whose body settled, sync and async', async () => {
+    for (const async of [false, true]) {
+      const upgrade = new WebSocketUpgrade([]);
+      const p = parts();
+      const body = Object.assign([], { close: () => void p.log.push(['close']) });
+      const app = accepting(body);
+      const environ: Record<string, unknown> = {};
+      await upgrade.run((async ? async (e: never, s: StartResponse) => app(e, s) : app) as never, environ as never, p);
+      expect(environ['tsgi.websocket']).toBe(upgrade);
+      expect(p.log).toEqual([...(async ? [['pending']] : []), ['close'], ['switch', body]]);
+      expect(p.driver.startResponse.calls).toEqual([]);
+      expect(upgrade.headers).toEqual([['X-Seen', '1']]);
+    }
+  });
+
+  test('a refusal goes to the driver: its status to startResponse, its body to respond', async () => {
+    const upgrade = new WebSocketUpgrade([]);
+    const p = parts();
+    const body = [new TextEncoder().encode('no')];
+    await upgrade.run((_e, start) => (start('401 Unauthorized', []), body), {} as never, p);
+    expect(p.driver.startResponse.calls).toEqual([['401 Unauthorized', []]]);
+    expect(p.log).toEqual([['respond', body]]);
+  });
+
+  test("the app's error, a rejection, body bytes on the 101 and a failing switch go to fail", async () => {
+    const boom = new Error('boom');
+    const cases: Array<[Parameters<WebSocketUpgrade['run']>[0], unknown, ((p: ReturnType<typeof parts>) => void)?]> = [
+      [() => { throw boom; }, boom],
+      [() => Promise.reject(boom), boom],
+      [accepting([new Uint8Array([1])]), expect.objectContaining({ rule: 'body.no-content' })],
+      [accepting(), boom, (p) => (p.switchProtocols = () => { throw boom; })],
+      [accepting(), boom, (p) => (p.switchProtocols = () => Promise.reject(boom))],
+    ];
+    for (const [app, error, change] of cases) {
+      const p = parts();
+      change?.(p);
+      await new WebSocketUpgrade([]).run(app, {} as never, p);
+      expect(p.log.filter(([kind]) => kind !== 'pending')).toEqual([['fail', error]]);
+    }
+  });
+
+  test('a 101 that excInfo replaced while its body ran is answered by the driver, with no body left to walk', async () => {
+    const upgrade = new WebSocketUpgrade([]);
+    const p = parts();
+    let start!: StartResponse;
+    const body = (function* () {
+      start('500 Internal Server Error', [], new Error('late'));
+      yield new Uint8Array(0);
+    })();
+    await upgrade.run((environ, s) => {
+      (environ['tsgi.websocket'] as WebSocketUpgrade).accept({});
+      start = s;
+      s('101 Switching Protocols', []);
+      return body;
+    }, {} as never, p);
+    expect(p.driver.startResponse.calls).toEqual([['500 Internal Server Error', []]]);
+    expect(p.log).toEqual([['respond', []]]);
+  });
+});

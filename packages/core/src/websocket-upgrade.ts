@@ -1,30 +1,33 @@
 /**
  * The gateway's half of the WebSocket handshake, kept once for every gateway: the
- * `WebSocketOffer` it puts in the environ, and the `startResponse` it gives the app
- * in place of its own, which keeps a `101 Switching Protocols` that follows
- * `accept()` instead of sending it, and passes every other status on (a refusal is
- * an ordinary response). Once the app returned, `settle(body)` says whether to switch:
- * the 101's body must be empty, and it is closed (so an access log below writes its
- * line). The gateway then upgrades the connection its own way, adding `headers` (the
- * app's and its middleware's, without the ones the gateway writes) to its 101.
+ * `WebSocketOffer` it puts in the environ, the `startResponse` it gives the app in
+ * place of its own, which keeps a `101 Switching Protocols` that follows `accept()`
+ * instead of sending it and passes every other status on (a refusal is an ordinary
+ * response), and `run()`, the handshake's call of the app: once the app returned, a
+ * 101 switches after its body settled (it must be empty, and it is closed, so an
+ * access log below writes its line); anything else (a refusal, the app's error, bytes
+ * on the 101) is the gateway's response driver's to send. Each gateway gives `run()`
+ * only its own parts: its driver, and how it switches the connection (adding
+ * `headers`, the app's and its middleware's without the ones it writes, to its 101).
  *
  * A 101 anywhere else is refused by core's `ResponseState` (`websocket.status`).
  *
  * @example
  * const upgrade = new WebSocketUpgrade(check.protocols);
- * environ['tsgi.websocket'] = upgrade;
- * const body = await app(environ, upgrade.startResponse(output.startResponse));
- * if (await upgrade.settle(body)) switchProtocols(upgrade.handlers!, upgrade.protocol, upgrade.headers);
- * else output.respond(body);
+ * return upgrade.run(app, environ, {
+ *   driver: writer, // the gateway's ResponseDriver
+ *   switchProtocols: () => switchConnection(upgrade.handlers!, upgrade.protocol, upgrade.headers),
+ * });
  *
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2
  * @module
  */
 import { BodyWalk } from './body-walk.js';
 import { checkBody, describeValue } from './body-check.js';
+import { isPromise } from './promise.js';
 import { ResponseError, ResponseState } from './response-state.js';
-import type { Body, ResponseHeaders, StartResponse, Write } from './types.js';
-import type { WebSocketAcceptOptions, WebSocketHandlers, WebSocketOffer } from './websocket.js';
+import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write } from './types.js';
+import { WEBSOCKET_KEY, type WebSocketAcceptOptions, type WebSocketHandlers, type WebSocketOffer } from './websocket.js';
 
 const HANDLER_NAMES = ['open', 'message', 'close', 'error'] as const;
 
@@ -62,6 +65,24 @@ export function checkAccept(offer: WebSocketOffer, accepted: boolean, options: u
     return `accept({ protocol: ${describeValue(protocol)} }) names a subprotocol the client did not offer (offered: ${JSON.stringify(offer.protocols)})`;
   }
   return undefined;
+}
+
+/** What a gateway gives `WebSocketUpgrade.run()`: its own parts of the handshake. */
+export interface HandshakeParts {
+  /**
+   * The gateway's response driver (core's `ResponseDriver`): a refusal's status goes to
+   * its `startResponse`, then its body to `respond`; the app's error to `fail`. Neither
+   * rejects.
+   */
+  readonly driver: {
+    readonly startResponse: StartResponse;
+    respond(body: Body): void | Promise<void>;
+    fail(error: unknown): void | Promise<void>;
+  };
+  /** The app answered 101 after accept() and its body settled empty (and closed): switch the connection. */
+  switchProtocols(body: Body): void | Promise<void>;
+  /** The app returned a Promise: the answer outlives the call (the server watches for the client leaving meanwhile). */
+  pending?(): void;
 }
 
 /** One handshake's offer and its 101; see the module comment. */
@@ -114,6 +135,44 @@ export class WebSocketUpgrade implements WebSocketOffer {
       this.switching = false;
       return inner(status, headers, excInfo);
     };
+  }
+
+  /**
+   * Calls `app` with this offer in `environ[WEBSOCKET_KEY]`, as the driver's `run`
+   * would, and answers: a 101 after accept() switches (`parts.switchProtocols`) once
+   * its body settled; any other answer is the driver's, its status already given to
+   * the driver's `startResponse` (an excInfo call that replaced the 101 while its body
+   * ran is answered with an empty body, the body being walked). An error (the app's,
+   * body bytes on the 101, or the switch's own) goes to the driver's `fail`: a 500,
+   * as nothing went out yet. The Promise, when there is one, never rejects.
+   */
+  run(app: Application, environ: Environ, parts: HandshakeParts): void | Promise<void> {
+    environ[WEBSOCKET_KEY] = this;
+    const driver = parts.driver;
+    let result: Body | PromiseLike<Body>;
+    try {
+      result = app(environ, this.startResponse(driver.startResponse));
+      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
+      if (isPromise<Body>(result)) {
+        parts.pending?.();
+        return Promise.resolve(result).then(
+          (body) => this.answer(body, parts),
+          (error: unknown) => driver.fail(error),
+        );
+      }
+    } catch (error) {
+      return driver.fail(error);
+    }
+    return this.answer(result, parts);
+  }
+
+  /** The app returned `body`: a 101 switches once the body settled; anything else is the driver's. */
+  private answer(body: Body, parts: HandshakeParts): void | Promise<void> {
+    const driver = parts.driver;
+    if (!this.switching) return driver.respond(body);
+    return this.settle(body)
+      .then((switching) => (switching ? parts.switchProtocols(body) : driver.respond([])))
+      .then(undefined, (error: unknown) => driver.fail(error));
   }
 
   private readonly write: Write = (chunk) => {

@@ -51,6 +51,8 @@ export class FetchExchange extends ResponseDriver {
   private wanted = false;
   /** The last bytes are in the stream; it closes once the body's close() settled. */
   private ending = false;
+  /** A WebSocket handshake switched: the runtime's answer (none on Bun, which answered itself). */
+  switched: { response: Response | undefined } | undefined;
 
   constructor(
     private readonly environ: Environ,
@@ -62,8 +64,16 @@ export class FetchExchange extends ResponseDriver {
   }
 
   /** Runs `app` and gives its Response once the head is out; rejects only with `raised`. */
-  async handle(app: Application): Promise<Response> {
-    const running = this.run(app, this.environ);
+  handle(app: Application): Promise<Response> {
+    return this.answer(this.run(app, this.environ));
+  }
+
+  /**
+   * The Response of a run in progress (the driver's `run`, or a WebSocket handshake's)
+   * once its head is out, or the runtime's answer to a switch (`switched`); rejects
+   * only with `raised`.
+   */
+  async answer(running: void | Promise<void>): Promise<Response> {
     if (this.response === undefined && running !== undefined) {
       await new Promise<void>((resolve) => {
         this.answered = resolve;
@@ -71,6 +81,8 @@ export class FetchExchange extends ResponseDriver {
       });
     }
     if (this.response !== undefined) return this.response;
+    // Bun answered an upgrade itself: its fetch handler returns undefined.
+    if (this.switched !== undefined) return this.switched.response as Response;
     if (this.raised !== undefined) throw this.raised.error;
     throw new Error('toFetch: the response ended without an answer');
   }

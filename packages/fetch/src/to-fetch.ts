@@ -30,7 +30,7 @@
  * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
  * @module
  */
-import { resolveWebSocketOptions, type Application, type Body, type Environ, type ErrorStream, type WebSocketOptions } from '@tsgi/core';
+import { resolveWebSocketOptions, type Application, type Environ, type ErrorStream, type WebSocketOptions } from '@tsgi/core';
 import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 import { FetchWebSockets } from './websocket.js';
@@ -114,27 +114,13 @@ export function toFetch(app: Application, options: ToFetchOptions = {}): FetchHa
 
   return async function tsgiFetchHandler(request: Request, ...rest: unknown[]): Promise<Response> {
     const environ = requestEnviron(request, settings);
-    const upgrade = sockets?.offer(request, rest, environ);
+    const upgrade = sockets?.offer(request, rest);
     if (upgrade instanceof Response) return upgrade;
     const exchange = new FetchExchange(environ, request.method === 'HEAD', rethrow);
     // The extra keys are set inside the app's call: an error there is answered as the app's.
     const target: Application = extend === undefined ? app : (env, startResponse) => app(Object.assign(env, extend(request, ...rest)), startResponse);
     if (upgrade === undefined) return exchange.handle(target);
     // A handshake: the app's answer decides between switching and an ordinary response.
-    let body: Body;
-    try {
-      body = await target(environ, upgrade.startResponse(exchange.startResponse));
-    } catch (error) {
-      return exchange.handle(() => {
-        throw error;
-      });
-    }
-    if (upgrade.switching) {
-      const switched = await upgrade.switchProtocols(body, request);
-      // Bun answered the upgrade itself: its fetch handler returns undefined.
-      if (switched !== false) return switched as Response;
-    }
-    // startResponse was already called on the exchange through the offer: only the body is left.
-    return exchange.handle(() => body);
+    return exchange.answer(upgrade.run(target, environ, exchange, request));
   };
 }

@@ -64,6 +64,7 @@ interface BunData {
   drain?: () => void;
 }
 
+const QUEUED: Promise<void> = Promise.resolve();
 const toBytes = (data: unknown): WebSocketMessage => (typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
 
 /** Feeds a standard socket's events to a session (Deno, Workers). */
@@ -71,7 +72,9 @@ function standard(socket: StandardSocket, make: MakeSession): void {
   const transport: WebSocketTransport = {
     send(data) {
       socket.send(data);
-      return undefined;
+      // The standard socket has no drain event: a send that left bytes queued returns a
+      // settled Promise, so the session checks bufferedAmount against its limit.
+      return (socket.bufferedAmount ?? 0) > 0 ? QUEUED : undefined;
     },
     close: (code, reason) => socket.close(code, reason),
     // The standard API cannot drop a connection without a close frame: 1008 comes nearest.

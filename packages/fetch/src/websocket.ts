@@ -7,8 +7,9 @@
  * and its socket feeds core's `GatewayWebSocket`; any other answer is sent as usual.
  *
  * @example
- * const sockets = new FetchWebSockets(resolveWebSocketOptions('toFetch', options.websocket), errors);
- * const upgrade = sockets.offer(request, rest, environ); // Response: refused; undefined: no offer
+ * const sockets = new FetchWebSockets(resolveWebSocketOptions('toFetch', options.websocket));
+ * const upgrade = sockets.offer(request, rest); // Response: refused; undefined: no offer
+ * if (upgrade instanceof FetchUpgrade) return exchange.answer(upgrade.run(app, environ, exchange, request));
  *
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2
  * @module
@@ -17,11 +18,12 @@ import {
   GatewayWebSocket,
   WebSocketUpgrade,
   checkWebSocketRequest,
-  type Body,
+  type Application,
   type Environ,
   type ResolvedWebSocketOptions,
-  type StartResponse,
+  type WebSocketTransport,
 } from '@tsgi/core';
+import type { FetchExchange } from './fetch-exchange.js';
 import { runtimeSwitch, type Switch } from './websocket-runtimes.js';
 
 /** One handshake offered to the app, and how the runtime switches if it accepts. */
@@ -32,26 +34,26 @@ export class FetchUpgrade {
     protocols: string[],
     private readonly runtime: Switch,
     private readonly settings: ResolvedWebSocketOptions,
-    private readonly environ: Environ,
   ) {
     this.upgrade = new WebSocketUpgrade(protocols);
-    environ['tsgi.websocket'] = this.upgrade;
   }
 
-  startResponse(inner: StartResponse): StartResponse {
-    return this.upgrade.startResponse(inner);
-  }
-
-  get switching(): boolean {
-    return this.upgrade.switching;
-  }
-
-  /** The app answered 101: settles its body, then the runtime's answer (undefined on Bun); false if it did not switch after all. */
-  async switchProtocols(body: Body, request: Request): Promise<Response | undefined | false> {
+  /**
+   * Calls the app with the offer (core's handshake): on an accepted 101 the runtime
+   * switches and its answer goes to `exchange.switched`; any other answer is the
+   * exchange's. Never rejects.
+   */
+  run(app: Application, environ: Environ, exchange: FetchExchange, request: Request): void | Promise<void> {
     const { upgrade, settings } = this;
-    if (!(await upgrade.settle(body))) return false;
-    const errors = this.environ['wsgi.errors'];
-    return this.runtime(request, upgrade.protocol, upgrade.headers, (transport) => new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors, upgrade.decode));
+    return upgrade.run(app, environ, {
+      driver: exchange,
+      switchProtocols: () => {
+        const errors = environ['wsgi.errors'];
+        const make = (transport: WebSocketTransport): GatewayWebSocket =>
+          new GatewayWebSocket(transport, upgrade.handlers!, upgrade.protocol, settings, errors, upgrade.decode);
+        exchange.switched = { response: this.runtime(request, upgrade.protocol, upgrade.headers, make) };
+      },
+    });
   }
 }
 
@@ -59,7 +61,7 @@ export class FetchWebSockets {
   constructor(readonly settings: ResolvedWebSocketOptions) {}
 
   /** For one request: a refusal Response, the upgrade to offer, or undefined (none). */
-  offer(request: Request, rest: unknown[], environ: Environ): Response | FetchUpgrade | undefined {
+  offer(request: Request, rest: unknown[]): Response | FetchUpgrade | undefined {
     // Most requests stop at this header look-up.
     if (request.headers.get('upgrade') === null) return undefined;
     const runtime = runtimeSwitch(rest, this.settings);
@@ -69,6 +71,6 @@ export class FetchWebSockets {
     if (check.kind === 'refuse') {
       return new Response(check.reason + '\n', { status: check.status, headers: [...check.headers, ['Content-Type', 'text/plain; charset=utf-8']] });
     }
-    return new FetchUpgrade(check.protocols, runtime, this.settings, environ);
+    return new FetchUpgrade(check.protocols, runtime, this.settings);
   }
 }

@@ -27,9 +27,7 @@ import {
   GatewayWebSocket,
   WebSocketUpgrade,
   checkWebSocketRequest,
-  isPromise,
   type Application,
-  type Body,
   type Environ,
   type ErrorStream,
   type ResolvedWebSocketOptions,
@@ -98,7 +96,6 @@ class NodeTransport implements WebSocketTransport {
 /** One handshake as the listener drives it: the offer in the environ, and the answer. */
 export class NodeUpgrade {
   readonly offer: WebSocketUpgrade;
-  private writer: NodeResponseWriter | undefined = undefined;
   errors: ErrorStream | undefined = undefined;
 
   constructor(
@@ -113,37 +110,16 @@ export class NodeUpgrade {
   }
 
   /**
-   * Calls the app with the offer in its environ, as the writer's `run` would: a 101
-   * after accept() switches, any other answer is the writer's. Never rejects.
+   * Calls the app with the offer in its environ (core's handshake): a 101 after
+   * accept() switches, any other answer is the writer's. Never rejects.
    */
   run(app: Application, environ: Environ, writer: NodeResponseWriter): void | Promise<void> {
-    environ['tsgi.websocket'] = this.offer;
-    this.writer = writer;
     this.errors = environ['wsgi.errors'];
-    let result: Body | PromiseLike<Body>;
-    try {
-      result = app(environ, this.offer.startResponse(writer.startResponse));
-      // Inside the try: asking for `then` runs a getter (or a Proxy trap) of the app's.
-      if (isPromise<Body>(result)) {
-        writer.watchClose();
-        return Promise.resolve(result).then(
-          (body) => this.respond(body),
-          (error: unknown) => writer.fail(error),
-        );
-      }
-    } catch (error) {
-      return writer.fail(error);
-    }
-    return this.respond(result);
-  }
-
-  /** A 101 switches once its body settled; anything else is the writer's to send. */
-  respond(body: Body): void | Promise<void> {
-    if (!this.offer.switching) return this.writer!.respond(body);
-    return this.offer.settle(body).then(
-      (switching) => (switching ? this.sockets.switch(this) : this.writer!.respond([])),
-      (error: unknown) => this.writer!.fail(error),
-    );
+    return this.offer.run(app, environ, {
+      driver: writer,
+      switchProtocols: () => this.sockets.switch(this),
+      pending: () => writer.watchClose(),
+    });
   }
 }
 
@@ -233,14 +209,20 @@ export class NodeWebSockets {
       transport.ws = ws;
       const entry = { alive: true };
       this.live.set(ws, entry);
+      // Every listener here returns undefined, on purpose: node's emit() hands a listener's
+      // non-nullish result to addCatch(), and once any listener in the process did, the
+      // optimized emit() can no longer call listeners directly (each emit pays a
+      // Reflect.apply through CallWithArrayLike; ~300 instructions a message, callgrind).
       // ws validated a text message's UTF-8; a `decode: false` app gets those bytes as they are.
       ws.on(
         'message',
         offer.decode
-          ? (data: Buffer, binary: boolean) => session.received(binary ? data : data.toString())
-          : (data: Buffer, binary: boolean) => (binary ? session.received(data) : session.receivedText(data)),
+          ? (data: Buffer, binary: boolean): void => session.received(binary ? data : data.toString())
+          : (data: Buffer, binary: boolean): void => (binary ? session.received(data) : session.receivedText(data)),
       );
-      ws.on('pong', () => (entry.alive = true));
+      ws.on('pong', () => {
+        entry.alive = true;
+      });
       ws.on('error', (error) => session.failed(error));
       ws.on('close', (code: number, reason: Buffer) => {
         this.live.delete(ws);

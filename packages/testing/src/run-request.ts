@@ -11,7 +11,7 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { ResponseDriver, type Application, type Body, type Environ, type ResponseHeaders, type WebSocketUpgrade } from '@tsgi/core';
+import { ResponseDriver, type Application, type Environ, type ResponseHeaders, type WebSocketUpgrade } from '@tsgi/core';
 
 export interface RunResult {
   status: string;
@@ -106,21 +106,16 @@ export async function runRequest(
   const upgrade = options.upgrade;
   if (upgrade === undefined) await collector.run(app, environ);
   else {
-    // A WebSocket handshake: a 101 after accept() stays with the upgrade (core's rules);
-    // any other answer is walked as usual, its startResponse already made.
-    let answer: Application;
-    try {
-      const body: Body = await app(environ, upgrade.startResponse(collector.startResponse));
-      if (upgrade.switching && (await upgrade.settle(body))) {
-        return { status: '101 Switching Protocols', headers: upgrade.headers, chunks: [], truncated: false, closeCalls: typeof body.close === 'function' ? 1 : 0 };
-      }
-      answer = () => body;
-    } catch (error) {
-      answer = () => {
-        throw error;
-      };
-    }
-    await collector.run(answer, environ);
+    // A WebSocket handshake (core's): a 101 after accept() switches, here to a result
+    // without bytes; any other answer is the collector's.
+    let switched: RunResult | undefined;
+    await upgrade.run(app, environ, {
+      driver: collector,
+      switchProtocols: (body) => {
+        switched = { status: '101 Switching Protocols', headers: upgrade.headers, chunks: [], truncated: false, closeCalls: typeof body.close === 'function' ? 1 : 0 };
+      },
+    });
+    if (switched !== undefined) return switched;
   }
   if (collector.failure) throw collector.failure.error;
   return {

@@ -197,7 +197,6 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
       const check = checkWebSocketRequest(environ.REQUEST_METHOD, environ.SERVER_PROTOCOL, header, websocketSettings);
       if (check.kind === 'refuse') throw new WebSocketRefused(check.status, check.headers, check.reason);
       const upgrade = check.kind === 'offer' ? new WebSocketUpgrade(check.protocols) : undefined;
-      if (upgrade !== undefined) environ['tsgi.websocket'] = upgrade;
       const result = await withTimeout(runRequest(target, environ, { maxBodyBytes, catchErrors, upgrade }), timeout, `WebSocket ${path}`);
       if (upgrade === undefined || result.status !== '101 Switching Protocols') {
         throw new WebSocketRefused(statusCode(result.status), result.headers, decoder.decode(concat(result.chunks)));

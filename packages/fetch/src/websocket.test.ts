@@ -1,0 +1,92 @@
+import type { Application, Body, GatewayWebSocket, WebSocketTransport } from '@tsgi/core';
+import { lint } from '@tsgi/lint';
+import { toFetch } from './to-fetch.js';
+
+const HANDSHAKE = {
+  Upgrade: 'websocket',
+  Connection: 'Upgrade',
+  'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Protocol': 'chat',
+};
+
+/** Bun's server as toFetch sees it (the fetch handler's second argument): records upgrades. */
+function bunServer() {
+  const upgrades: Array<{ headers: Headers; make: (transport: WebSocketTransport) => GatewayWebSocket }> = [];
+  return {
+    upgrades,
+    upgrade(_request: Request, options: { data: unknown; headers: Record<string, string> | Headers }): boolean {
+      upgrades.push({ headers: new Headers(options.headers), make: (options.data as { make: (t: WebSocketTransport) => GatewayWebSocket }).make });
+      return true;
+    },
+  };
+}
+
+const request = (): Request => new Request('http://example.org/chat', { headers: HANDSHAKE });
+const quiet = { write() {}, writelines() {}, flush() {} };
+
+test("an accepted 101 switches the runtime's way, with the middleware's headers and the subprotocol", async () => {
+  const seen: unknown[] = [];
+  const app: Application = (environ, startResponse) => {
+    environ['tsgi.websocket']!.accept({ message: (_ws, data) => void seen.push(data) }, { protocol: 'chat' });
+    startResponse('101 Switching Protocols', [['Set-Cookie', 'a=1']]);
+    return [];
+  };
+  const bun = bunServer();
+  expect(await toFetch(lint(app))(request(), bun)).toBeUndefined();
+  expect(bun.upgrades).toHaveLength(1);
+  expect(Object.fromEntries(bun.upgrades[0]!.headers)).toEqual({ 'set-cookie': 'a=1', 'sec-websocket-protocol': 'chat' });
+  const session = bun.upgrades[0]!.make({ send: () => undefined, close() {}, terminate() {}, bufferedAmount: 0 });
+  session.opened();
+  session.received('hi');
+  expect(seen).toEqual(['hi']);
+});
+
+test('a refusal (401) is an ordinary Response, and the runtime does not switch', async () => {
+  const app: Application = (_environ, startResponse) => {
+    startResponse('401 Unauthorized', [['Content-Type', 'text/plain'], ['WWW-Authenticate', 'Basic']]);
+    return [new TextEncoder().encode('who are you?')];
+  };
+  const bun = bunServer();
+  const response = await toFetch(lint(app))(request(), bun);
+  expect(response.status).toBe(401);
+  expect(await response.text()).toBe('who are you?');
+  expect(bun.upgrades).toHaveLength(0);
+});
+
+// unlinted: lint would throw the 101's body bytes itself; the gateway's own answer is under test.
+test('body bytes on a 101 are a 500, not a rejected fetch handler, and the body is closed once', async () => {
+  let closed = 0;
+  const app: Application = (environ, startResponse) => {
+    environ['tsgi.websocket']!.accept({});
+    startResponse('101 Switching Protocols', []);
+    return Object.assign([new Uint8Array([1])], { close: () => void closed++ }) as Body;
+  };
+  const bun = bunServer();
+  const response = await toFetch(app, { errors: quiet })(request(), bun);
+  expect(response.status).toBe(500);
+  expect(closed).toBe(1);
+  expect(bun.upgrades).toHaveLength(0);
+});
+
+// unlinted: an excInfo call replacing a 101 while its body runs, which lint reports as a mistake of the app's.
+test('a 101 that excInfo replaced while its body ran is answered once, its body walked and closed once', async () => {
+  let steps = 0;
+  let closed = 0;
+  const app: Application = (environ, startResponse) => {
+    environ['tsgi.websocket']!.accept({});
+    startResponse('101 Switching Protocols', []);
+    const body = (function* () {
+      steps++;
+      startResponse('503 Service Unavailable', [['Content-Type', 'text/plain']], new Error('gone'));
+      yield new Uint8Array(0);
+    })();
+    return Object.assign(body, { close: () => void closed++ }) as unknown as Body;
+  };
+  const bun = bunServer();
+  const response = await toFetch(app, { errors: quiet })(request(), bun);
+  expect(response.status).toBe(503);
+  expect(await response.text()).toBe('');
+  expect([steps, closed]).toEqual([1, 1]);
+  expect(bun.upgrades).toHaveLength(0);
+});
