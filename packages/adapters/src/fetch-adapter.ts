@@ -18,7 +18,8 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import { readableError, type Body, type Environ, type ErrorStream, type Middleware, type StartResponse } from '@tsgi/core';
+import { type Body, type Environ, type ErrorStream, type Middleware, type StartResponse } from '@tsgi/core';
+import { readableError } from '@tsgi/core/gateway';
 import { startFetchResponse, toFetch } from '@tsgi/fetch';
 import { attachEnviron, HOST_KEY } from './host.js';
 

@@ -1,6 +1,5 @@
 import {
   DISCARD,
-  ResponseError,
   wrapResponse,
   type Application,
   type Body,
@@ -8,6 +7,7 @@ import {
   type ResponseHooks,
   type StartResponse,
 } from '@tsgi/core';
+import { ResponseError } from '@tsgi/core/gateway';
 import { testClient } from '@tsgi/testing';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -12,7 +12,8 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues
  * @module
  */
-import { decodePathInfo, environKey, type Environ, type ErrorStream } from '@tsgi/core';
+import { environKey, type Environ, type ErrorStream } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 import { StreamInput } from './input.js';
 
 const VERSION = Object.freeze([1, 0] as const);

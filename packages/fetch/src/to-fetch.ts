@@ -30,7 +30,8 @@
  * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
  * @module
  */
-import { resolveWebSocketOptions, type Application, type Body, type Environ, type ErrorStream, type WebSocketOptions } from '@tsgi/core';
+import { type Application, type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { resolveWebSocketOptions, type WebSocketOptions } from '@tsgi/core/gateway';
 import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 import { FetchWebSockets } from './websocket.js';

@@ -13,15 +13,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2
  * @module
  */
+import { type Body, type Environ, type StartResponse } from '@tsgi/core';
 import {
   GatewayWebSocket,
   WebSocketUpgrade,
   checkWebSocketRequest,
-  type Body,
-  type Environ,
   type ResolvedWebSocketOptions,
-  type StartResponse,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 import { runtimeSwitch, type Switch } from './websocket-runtimes.js';
 
 /** One handshake offered to the app, and how the runtime switches if it accepts. */

@@ -14,7 +14,8 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { checkChunk, isPromise, type BodyWalk } from '@tsgi/core';
+import { checkChunk, isPromise } from '@tsgi/core';
+import { type BodyWalk } from '@tsgi/core/gateway';
 import type { Pump } from './content-encoder.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

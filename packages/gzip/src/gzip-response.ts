@@ -23,7 +23,6 @@
  * @module
  */
 import {
-  BodyWalk,
   HttpError,
   arrayBodyLength,
   checkChunk,
@@ -38,6 +37,7 @@ import {
   type ResponseHeaders,
   type ResponseHooks,
 } from '@tsgi/core';
+import { BodyWalk } from '@tsgi/core/gateway';
 import { CompressedBody } from './compressed-body.js';
 import { isEventStream } from './compressible.js';
 import type { ContentEncoder } from './content-encoder.js';

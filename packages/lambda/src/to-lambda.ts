@@ -37,7 +37,7 @@
  * @module
  */
 import type { Application, Environ, ErrorStream } from '@tsgi/core';
-import { decodePathInfo } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 import { toFetch } from '@tsgi/fetch';
 import { readEvent, type EventRequest } from './event-request.js';
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './events.js';

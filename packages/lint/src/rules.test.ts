@@ -3,7 +3,8 @@
  * expects a LintError carrying that rule id. The table is typed
  * `Record<RuleId, ...>`, so adding a rule without a case here does not compile.
  */
-import { WebSocketUpgrade, type Application, type Body, type Environ, type InputStream, type StartResponse, type Write } from '@tsgi/core';
+import { type Application, type Body, type Environ, type InputStream, type StartResponse, type Write } from '@tsgi/core';
+import { WebSocketUpgrade } from '@tsgi/core/gateway';
 import { LintError, RULE_IDS, lint, type RuleId } from '@tsgi/lint';
 import { BodyInputStream, buildEnviron, testClient } from '@tsgi/testing';
 

@@ -3,7 +3,8 @@
  * bytes given (so tests can break the format on purpose), an input stream that
  * counts what the parser pulled and can end early or fail, and a collector.
  */
-import { ClientDisconnected, PullInputStream, type Environ } from '@tsgi/core';
+import { PullInputStream, type Environ } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
 import { buildEnviron } from '@tsgi/testing';
 import type { MultipartParts } from '../src/multipart/index.js';
 

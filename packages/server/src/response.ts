@@ -26,7 +26,8 @@
 import type { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { ResponseDriver, type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { holdUntilClose, type Abortable } from './held-responses.js';

@@ -8,7 +8,8 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues (bytes as latin-1 strings)
  * @module
  */
-import { decodePathInfo, encodeNative, environKey, type Environ } from '@tsgi/core';
+import { encodeNative, environKey, type Environ } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 import { CollectingErrorStream } from './error-stream.js';
 import { BodyInputStream } from './input-stream.js';
 

@@ -11,7 +11,8 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { ResponseDriver, type Application, type Body, type Environ, type ResponseHeaders, type WebSocketUpgrade } from '@tsgi/core';
+import { type Application, type Body, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { ResponseDriver, type WebSocketUpgrade } from '@tsgi/core/gateway';
 
 export interface RunResult {
   status: string;

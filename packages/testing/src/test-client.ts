@@ -15,18 +15,13 @@
  * @see https://werkzeug.palletsprojects.com/en/latest/test/
  * @module
  */
+import { getHeader, getHeaders, statusCode, type Application, type Environ, type ResponseHeaders } from '@tsgi/core';
 import {
   WebSocketUpgrade,
   checkWebSocketRequest,
-  getHeader,
-  getHeaders,
   resolveWebSocketOptions,
-  statusCode,
-  type Application,
-  type Environ,
-  type ResponseHeaders,
   type WebSocketOptions,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 import { lint, type LintOptions } from '@tsgi/lint';
 import { buildEnviron, type RequestInit } from './environ.js';
 import { runRequest } from './run-request.js';

@@ -17,16 +17,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc6455
  * @module
  */
+import { getHeader, type ErrorStream, type ResponseHeaders, type WebSocketMessage } from '@tsgi/core';
 import {
   GatewayWebSocket,
-  getHeader,
-  type ErrorStream,
   type ResolvedWebSocketOptions,
-  type ResponseHeaders,
-  type WebSocketMessage,
   type WebSocketTransport,
   type WebSocketUpgrade,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 import type { RequestInit } from './environ.js';
 
 /** What `client.websocket()` sends: a request's init, and the subprotocols to offer. */
