@@ -20,7 +20,7 @@ import { createServer, request, ServerResponse, type IncomingMessage } from 'nod
 import type { AddressInfo } from 'node:net';
 import { type Application, type ResponseHeaders } from '@tsgi/core';
 import { ResponseDriver, ResponseState } from '@tsgi/core/gateway';
-import { buildEnviron } from '../../packages/server/src/environ.js';
+import { buildEnviron } from '../../packages/server/src/node-environ.js';
 import { resolveListenerOptions } from '../../packages/server/src/listener.js';
 import { checkRequest, resolveLimits } from '../../packages/server/src/limits.js';
 import { NodeResponseWriter } from '../../packages/server/src/response.js';

@@ -14,7 +14,7 @@
  */
 import { environKey, type Environ, type ErrorStream } from '@tsgi/core';
 import { decodePathInfo } from '@tsgi/core/gateway';
-import { StreamInput } from './input.js';
+import { StreamInput } from './stream-input.js';
 
 const VERSION = Object.freeze([1, 0] as const);
 

@@ -32,7 +32,7 @@
  */
 import { type Application, type Body, type Environ, type ErrorStream } from '@tsgi/core';
 import { resolveWebSocketOptions, type WebSocketOptions } from '@tsgi/core/gateway';
-import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
+import { consoleErrors, requestEnviron, type EnvironSettings } from './fetch-environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 import { FetchWebSockets } from './websocket.js';
 

@@ -41,7 +41,7 @@ import { BodyWalk } from '@tsgi/core/gateway';
 import { CompressedBody } from './compressed-body.js';
 import { isEventStream } from './compressible.js';
 import type { ContentEncoder } from './content-encoder.js';
-import type { Negotiation } from './negotiate.js';
+import type { Negotiation } from './accept-encoding.js';
 import type { ResolvedGzipOptions } from './options.js';
 import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
 

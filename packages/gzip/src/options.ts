@@ -8,7 +8,7 @@ import type { BrotliOptions, ZlibOptions } from 'node:zlib';
 import { compressible } from './compressible.js';
 import type { Coding, ContentEncoder } from './content-encoder.js';
 import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS } from './encoders.js';
-import { Negotiator } from './negotiate.js';
+import { Negotiator } from './accept-encoding.js';
 
 export interface GzipOptions {
   /**

@@ -32,7 +32,7 @@ import {
   type ResponseHeaders,
   type Write,
 } from '@tsgi/core';
-import { fileBodyLength, isFileBody } from './file-body.js';
+import { fileBodyLength, isFileBody } from './file-wrapper-body.js';
 import type { LogInfo, Outcome } from './formats.js';
 import type { BodyObserver } from './logged-body.js';
 

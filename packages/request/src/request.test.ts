@@ -5,7 +5,7 @@ import { proxyFix } from '@tsgi/proxy-fix';
 import { router } from '@tsgi/router';
 import { buildEnviron, testClient } from '@tsgi/testing';
 import { REQUEST_KEY, request } from './request.js';
-import { json, text } from './responses.js';
+import { json, text } from './response-apps.js';
 
 /** An app that answers with what `look` reads from the request view, as JSON. */
 function showing(look: (environ: Environ) => unknown | Promise<unknown>): Application {

@@ -20,7 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
 import { decodePathInfo } from '@tsgi/core/gateway';
-import { EMPTY_INPUT, NodeInputStream } from './input.js';
+import { EMPTY_INPUT, NodeInputStream } from './node-input.js';
 
 /** What the listener resolves once and every request shares. */
 export interface EnvironConfig {

@@ -31,7 +31,7 @@ import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { holdUntilClose, type Abortable } from './held-responses.js';
-import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
+import { DRAIN_LIMIT, type NodeInputStream } from './node-input.js';
 
 const kWriter = Symbol('tsgi.response_writer');
 type TaggedResponse = ServerResponse & { [kWriter]?: NodeResponseWriter };

@@ -23,7 +23,7 @@ import {
   type WebSocketOptions,
 } from '@tsgi/core/gateway';
 import { lint, type LintOptions } from '@tsgi/lint';
-import { buildEnviron, type RequestInit } from './environ.js';
+import { buildEnviron, type RequestInit } from './test-environ.js';
 import { runRequest } from './run-request.js';
 import { WebSocketRefused, connect, type TestWebSocket, type WebSocketInit } from './websocket.js';
 

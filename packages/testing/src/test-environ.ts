@@ -11,7 +11,7 @@
 import { encodeNative, environKey, type Environ } from '@tsgi/core';
 import { decodePathInfo } from '@tsgi/core/gateway';
 import { CollectingErrorStream } from './error-stream.js';
-import { BodyInputStream } from './input-stream.js';
+import { BodyInputStream } from './body-input-stream.js';
 
 /** What one request sends. */
 export interface RequestInit {

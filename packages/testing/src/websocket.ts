@@ -24,7 +24,7 @@ import {
   type WebSocketTransport,
   type WebSocketUpgrade,
 } from '@tsgi/core/gateway';
-import type { RequestInit } from './environ.js';
+import type { RequestInit } from './test-environ.js';
 
 /** What `client.websocket()` sends: a request's init, and the subprotocols to offer. */
 export interface WebSocketInit extends Omit<RequestInit, 'body' | 'json'> {
