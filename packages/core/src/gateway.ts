@@ -4,8 +4,8 @@
  * host adapters (`@tsgi/adapters`) and checkers (`@tsgi/lint`). It keeps the rules every
  * output must keep written once: the response checks (`ResponseState`), the walk over a
  * body into a sink (`BodyWalk`, `ResponseDriver`, `ResponseSink`), the 500 before the
- * headers, the reason a read fails when the client left, PATH_INFO from a URL path, and
- * the `tsgi.websocket` handshake and session. Apps and middleware need only the root,
+ * headers, the reason a read fails when the client left, PATH_INFO from a URL path, the
+ * `errors` option's forms, and the `tsgi.websocket` handshake and session. Apps and middleware need only the root,
  * `@tsgi/core`.
  *
  * @example
@@ -23,6 +23,7 @@ export { ResponseDriver } from './response-driver.js';
 export { readableError } from './describe-error.js';
 export { ClientDisconnected } from './client-disconnected.js';
 export { decodePathInfo } from './cgi.js';
+export { toErrorStream, type ErrorsOption } from './errors-option.js';
 export { checkWebSocketRequest, hasToken, type HeaderReader, type WebSocketCheck } from './websocket-handshake.js';
 export { WebSocketUpgrade, checkAccept, checkHandlers } from './websocket-upgrade.js';
 export { GatewayWebSocket, type SessionLimits, type WebSocketTransport } from './websocket-session.js';

@@ -30,7 +30,7 @@ import { upgradeOf } from './websocket.js';
 
 export interface ListenerOptions {
   /**
-   * `wsgi.errors`: where the app and the gateway log (a node Writable or an ErrorStream).
+   * `wsgi.errors`: where the app and the gateway log (an ErrorStream, a node Writable, or a function that gets each message).
    * @default process.stderr
    */
   errors?: ErrorsOption;
