@@ -11,7 +11,7 @@
  *   it is; a whole body up to `oneShotLimit` compressed in one call with its
  *   Content-Length; anything else through a {@link CompressedBody}. A sync iterable
  *   is collected up to `oneShotLimit` first (it cannot wait on anything, and the
- *   one-shot call is ~10x faster); an async body streams from its first chunk, so a
+ *   one-shot call is much faster); an async body streams from its first chunk, so a
  *   slow stream is never held back.
  * - `start`, as the head goes up: a compressed response's headers.
  *
