@@ -32,6 +32,7 @@ export {
   getHeader,
   getHeaders,
   hasHeader,
+  headerNameIs,
   isToken,
   isValidHeaderValue,
   removeHeader,

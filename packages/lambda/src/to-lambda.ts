@@ -36,7 +36,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
  * @module
  */
-import type { Application, Environ } from '@tsgi/core';
+import { headerNameIs, type Application, type Environ } from '@tsgi/core';
 import { decodePathInfo, type ErrorsOption } from '@tsgi/core/gateway';
 import { toFetch } from '@tsgi/fetch';
 import { readEvent, type EventRequest } from './event-request.js';
@@ -87,7 +87,10 @@ interface Resolved {
 
 function resolve(options: ToLambdaOptions): Resolved {
   if (options.scriptName !== undefined && options.basePath !== undefined && options.scriptName !== options.basePath) {
-    throw new TypeError(`toLambda: give scriptName only (basePath is its deprecated old name), got scriptName ${JSON.stringify(options.scriptName)} and basePath ${JSON.stringify(options.basePath)}`);
+    throw new TypeError(
+      `toLambda: give scriptName only (basePath is its deprecated old name), got scriptName ${JSON.stringify(options.scriptName)} ` +
+        `and basePath ${JSON.stringify(options.basePath)}`,
+    );
   }
   const name = options.scriptName === undefined && options.basePath !== undefined ? 'basePath' : 'scriptName';
   const scriptName = options.scriptName ?? options.basePath ?? '';
@@ -106,7 +109,7 @@ function resolve(options: ToLambdaOptions): Resolved {
 
 function header(request: EventRequest, name: string): string | undefined {
   let found: string | undefined;
-  for (const [key, value] of request.headers) if (key.toLowerCase() === name) found = value;
+  for (const [key, value] of request.headers) if (headerNameIs(key, name)) found = value;
   return found;
 }
 

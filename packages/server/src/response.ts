@@ -26,7 +26,7 @@
 import type { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { headerNameIs, type Body, type Environ, type ErrorStream } from '@tsgi/core';
 import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
@@ -56,7 +56,7 @@ function cut(res: ServerResponse): void {
 }
 
 function notContentLength(pair: [string, string]): boolean {
-  return pair[0].length !== 14 || pair[0].toLowerCase() !== 'content-length';
+  return !headerNameIs(pair[0], 'content-length');
 }
 
 /** One response written to a node:http `ServerResponse`. */
