@@ -15,7 +15,7 @@ const config: Config = {
   moduleNameMapper: {
     // Workspace packages resolve to their sources: tests need no build step.
     '^@tsgi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
-    // Subpath exports: @tsgi/adapters/hono, @tsgi/server/gateway, ... (one source file each).
+    // Subpath exports: @tsgi/adapters/hono, @tsgi/core/gateway, @tsgi/server/gateway, ... (one source file each).
     '^@tsgi/([a-z-]+)/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     // Sources are ESM and import siblings as './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import type { Application, Body, Environ, StartResponse } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { serve, type Served } from '@tsgi/server';
-import { buildEnviron, CollectingErrorStream, testClient } from '@tsgi/testing';
+import { createEnviron, CollectingErrorStream, testClient } from '@tsgi/testing';
 import { site as frameworksSite } from './guide-frameworks.js';
 import { hello } from './guide-hello.js';
 import { responseStats, type ResponseStats } from './guide-middleware.js';
@@ -103,7 +103,7 @@ describe('writing a middleware: guide-middleware.ts', () => {
   test('an array body stays an array, is counted, and is reported once on close', async () => {
     const { stats, onResponse } = collect();
     const app = responseStats({ onResponse })(hello);
-    const { environ } = buildEnviron('GET', '/x', {}, undefined);
+    const { environ } = createEnviron('GET', '/x', {});
     const headers: Array<[string, string]> = [];
     const startResponse: StartResponse = (_status, list) => {
       headers.push(...list);

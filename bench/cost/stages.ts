@@ -18,8 +18,9 @@
  */
 import { createServer, request, ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ResponseDriver, ResponseState, type Application, type ResponseHeaders } from '@tsgi/core';
-import { buildEnviron } from '../../packages/server/src/environ.js';
+import { type Application, type ResponseHeaders } from '@tsgi/core';
+import { ResponseDriver, ResponseState } from '@tsgi/core/gateway';
+import { buildEnviron } from '../../packages/server/src/node-environ.js';
 import { resolveListenerOptions } from '../../packages/server/src/listener.js';
 import { checkRequest, resolveLimits } from '../../packages/server/src/limits.js';
 import { NodeResponseWriter } from '../../packages/server/src/response.js';

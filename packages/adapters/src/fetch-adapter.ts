@@ -18,16 +18,18 @@
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module
  */
-import { readableError, type Body, type Environ, type ErrorStream, type Middleware, type StartResponse } from '@tsgi/core';
+import { type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
+import { readableError, type ErrorsOption } from '@tsgi/core/gateway';
 import { startFetchResponse, toFetch } from '@tsgi/fetch';
 import { attachEnviron, HOST_KEY } from './host.js';
 
 export interface FetchAdapterOptions {
   /**
-   * `wsgi.errors`: an ErrorStream, or a function that gets each message.
+   * `wsgi.errors`: an ErrorStream, a stream with `write(text)`, or a function that gets
+   * each message (the forms every gateway's `errors` takes).
    * @default console.error
    */
-  errors?: ErrorStream | ((text: string) => void);
+  errors?: ErrorsOption;
   /**
    * A mount prefix moved from PATH_INFO to SCRIPT_NAME when the path starts with it
    * (`/api` for a middleware used on `/api/*`).

@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
+import { headerNameIs, statusLine, type Body, type ResponseHeaders } from '@tsgi/core';
 
 /** The slice of Koa's context these helpers read: `import type` of koa stays optional. */
 export interface KoaContextLike {
@@ -67,7 +67,7 @@ export function koaBody(ctx: KoaContextLike, headers: ResponseHeaders): Body {
   if (body === null || body === undefined) {
     if (body === null) return [];
     const text = Buffer.from(ctx.message || String(ctx.status));
-    if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['Content-Type', TEXT]);
+    if (!headers.some(([name]) => headerNameIs(name, 'content-type'))) headers.push(['Content-Type', TEXT]);
     return [text];
   }
   if (body instanceof Uint8Array) return [body];

@@ -25,7 +25,8 @@
  * @module
  */
 import { Readable } from 'node:stream';
-import { isConnectionAbort, readableError, ResponseDriver, type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { isConnectionAbort, type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { readableError, ResponseDriver } from '@tsgi/core/gateway';
 import type { KoaContextLike } from './koa-body.js';
 
 function ignore(): void {}

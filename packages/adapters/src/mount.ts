@@ -12,7 +12,8 @@
  * @see https://peps.python.org/pep-3333/#environ-variables (SCRIPT_NAME, PATH_INFO)
  * @module
  */
-import { decodePathInfo, type Environ } from '@tsgi/core';
+import { type Environ } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 
 /** What a router cut off the front of `originalUrl` to leave `url` ('' when nothing was). */
 export function cutPrefix(originalUrl: unknown, url: string): string {

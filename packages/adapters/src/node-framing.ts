@@ -11,6 +11,7 @@
  * @see https://peps.python.org/pep-3333/#other-http-features (hop-by-hop headers)
  * @module
  */
+import { headerNameIs } from '@tsgi/core';
 
 const NODE_FRAMING = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
@@ -26,7 +27,7 @@ export function isNodeFraming(name: string): boolean {
  * anyway. Other framing headers pass.
  */
 export function checkTransferCoding(name: string, value: string, who: string, source: string): void {
-  if (name.length !== 17 || name.toLowerCase() !== 'transfer-encoding') return;
+  if (!headerNameIs(name, 'transfer-encoding')) return;
   for (const coding of value.split(',')) {
     const token = coding.trim().toLowerCase();
     if (token !== '' && token !== 'chunked') {

@@ -9,9 +9,9 @@
  * node:cluster's own round-robin closes its socket when the last worker exits, so a
  * connection in that gap was refused.
  *
- * Why not let every worker accept on one shared socket (gunicorn's way): measured with
- * 2 workers, bursts of 50 connections went 10/40, 3/47, 10/40 and 0/50 to the two (the
- * worker that is awake takes what is pending). Dealt from here: 25/25 each time.
+ * Why not let every worker accept on one shared socket (gunicorn's way): the worker
+ * that is awake takes what is pending, so bursts went mostly to one worker; dealt from
+ * here they are even (docs/benchmarks.md, figures behind choices in the code).
  *
  * @example
  * const sockets = await bindAll(settings, (index, socket) => pickWorker()?.send({ tsgi: 'connection', index }, socket));

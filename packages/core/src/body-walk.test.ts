@@ -1,4 +1,5 @@
-import { BodyWalk, type Body } from '@tsgi/core';
+import { type Body } from '@tsgi/core';
+import { BodyWalk } from '@tsgi/core/gateway';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

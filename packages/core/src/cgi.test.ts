@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { decodePathInfo, environKey } from '@tsgi/core';
+import { environKey } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 
 describe('decodePathInfo', () => {
   test('every byte, percent-encoded, decodes to the char with that code', () => {

@@ -1,4 +1,5 @@
-import { ClientDisconnected, HttpError, isClientDisconnected } from '@tsgi/core';
+import { HttpError, isClientDisconnected } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
 
 test('ClientDisconnected says what happened and carries node-style code and cause', () => {
   const cause = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });

@@ -5,6 +5,7 @@ import {
   checkStatus,
   getHeader,
   getHeaders,
+  headerNameIs,
   removeHeader,
   setHeader,
   statusCode,
@@ -12,6 +13,33 @@ import {
   type ResponseHeaders,
 } from '@tsgi/core';
 import { checkHeader } from './headers.js';
+
+test('headerNameIs: a name in any case against a lower-case name', () => {
+  expect(headerNameIs('Content-Length', 'content-length')).toBe(true);
+  expect(headerNameIs('content-length', 'content-length')).toBe(true);
+  expect(headerNameIs('CONTENT-LENGTH', 'content-length')).toBe(true);
+  expect(headerNameIs('Content-Lengths', 'content-length')).toBe(false);
+  expect(headerNameIs('Content-Type', 'content-length')).toBe(false);
+  expect(headerNameIs('Date', 'vary')).toBe(false);
+  // Token characters outside the letters, whose 0x20 bit differs from their neighbours'.
+  expect(headerNameIs('_X', '_x')).toBe(true);
+  expect(headerNameIs('^X', '^x')).toBe(true);
+  expect(headerNameIs('~X', '^x')).toBe(false);
+  expect(headerNameIs('', '')).toBe(true);
+});
+
+test('headerNameIs agrees with comparing lower-case copies, for any token names', () => {
+  const tchar = fc.constantFrom(..."!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".split(''));
+  const name = fc.array(tchar, { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
+  fc.assert(
+    fc.property(name, name, (a, b) => {
+      const lower = b.toLowerCase();
+      expect(headerNameIs(a, lower)).toBe(a.toLowerCase() === lower);
+      expect(headerNameIs(lower.toUpperCase(), lower)).toBe(true);
+    }),
+    { numRuns: 2000 },
+  );
+});
 
 test('header look-ups ignore case and keep repeats', () => {
   const headers: ResponseHeaders = [

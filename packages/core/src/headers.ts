@@ -8,11 +8,30 @@
  */
 import type { ResponseHeaders } from './types.js';
 
+/**
+ * Whether header name `name` is `lowerName` (written in lower case), in any case: the
+ * one way every package compares a header name. Length and first letter decide most
+ * pairs without a lower-case copy of `name` (and V8's `toLowerCase` returns a name
+ * already in lower case as it is).
+ *
+ * @example
+ * headerNameIs('Content-Length', 'content-length'); // true
+ */
+export function headerNameIs(name: string, lowerName: string): boolean {
+  return (
+    name.length === lowerName.length &&
+    (name.charCodeAt(0) | 0x20) === (lowerName.charCodeAt(0) | 0x20) &&
+    name.toLowerCase() === lowerName
+  );
+}
+
 /** The first value of header `name`, or `undefined`. */
 export function getHeader(headers: ResponseHeaders, name: string): string | undefined {
   const lower = name.toLowerCase();
   for (let i = 0; i < headers.length; i++) {
     const pair = headers[i]!;
+    // Written out, not headerNameIs: this runs for every look-up a middleware makes, and
+    // the call measured dearer than the inline test (bench/cost, the check stage).
     if (pair[0].length === lower.length && pair[0].toLowerCase() === lower) return pair[1];
   }
   return undefined;
@@ -22,7 +41,7 @@ export function getHeader(headers: ResponseHeaders, name: string): string | unde
 export function getHeaders(headers: ResponseHeaders, name: string): string[] {
   const lower = name.toLowerCase();
   const values: string[] = [];
-  for (const [key, value] of headers) if (key.toLowerCase() === lower) values.push(value);
+  for (const [key, value] of headers) if (headerNameIs(key, lower)) values.push(value);
   return values;
 }
 
@@ -37,7 +56,7 @@ export function removeHeader(headers: ResponseHeaders, name: string): number {
   const before = headers.length;
   for (let i = 0; i < before; i++) {
     const pair = headers[i]!;
-    if (pair[0].toLowerCase() !== lower) headers[kept++] = pair;
+    if (!headerNameIs(pair[0], lower)) headers[kept++] = pair;
   }
   headers.length = kept;
   return before - kept;
@@ -72,7 +91,7 @@ export function appendHeaderToken(headers: ResponseHeaders, name: string, token:
   const lower = name.toLowerCase();
   const wanted = token.toLowerCase();
   for (const pair of headers) {
-    if (pair[0].toLowerCase() !== lower) continue;
+    if (!headerNameIs(pair[0], lower)) continue;
     const tokens = pair[1].split(',').map((t) => t.trim().toLowerCase());
     if (tokens.includes(wanted) || tokens.includes('*')) return headers;
     pair[1] = pair[1].trim() ? `${pair[1]}, ${token}` : token;

@@ -1,3 +1,10 @@
+/**
+ * `@tsgi/core`: the contract (types, `compose`) and what application and middleware authors
+ * use. The kit for code that runs applications (gateways, outputs, adapters, checkers) is
+ * the subpath `@tsgi/core/gateway`.
+ *
+ * @module
+ */
 export type {
   Application,
   Body,
@@ -25,6 +32,7 @@ export {
   getHeader,
   getHeaders,
   hasHeader,
+  headerNameIs,
   isToken,
   isValidHeaderValue,
   removeHeader,
@@ -33,19 +41,15 @@ export {
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js';
 export { shareInstanceof } from './brand.js';
 export { ConnectionAbort, isConnectionAbort } from './connection-abort.js';
-export { OPAQUE_VALUE, describeError, readableError, type DescribeErrorOptions } from './describe-error.js';
+export { OPAQUE_VALUE, describeError, type DescribeErrorOptions } from './describe-error.js';
 export { readBody, type ReadBodyOptions } from './read-body.js';
 export { arrayBodyLength, closeBody, hookClose, onClose, type CloseHook } from './body.js';
 export { checkBody, checkChunk, isAsyncBody } from './body-check.js';
-export { INTERNAL_ERROR, ResponseError, ResponseState, type ResponseRule } from './response-state.js';
-export { BodyWalk } from './body-walk.js';
-export { ResponseSink } from './response-sink.js';
-export { ResponseDriver } from './response-driver.js';
 export { isPromise } from './promise.js';
 export { DISCARD, wrapResponse, type ResponseHead, type ResponseHooks } from './response-wrapper.js';
-export { ClientDisconnected, isClientDisconnected } from './client-disconnected.js';
+export { isClientDisconnected } from './client-disconnected.js';
 export { PullInputStream, concatBytes } from './input-stream.js';
-export { decodePathInfo, environKey, requestHeaderName } from './cgi.js';
+export { environKey, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
 export { decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
 export { nodeBuiltin } from './runtime.js';
@@ -62,12 +66,3 @@ export {
   type WebSocketOffer,
   type WebSocketSendOptions,
 } from './websocket.js';
-export { checkWebSocketRequest, hasToken, type HeaderReader, type WebSocketCheck } from './websocket-handshake.js';
-export { WebSocketUpgrade, checkAccept, checkHandlers } from './websocket-upgrade.js';
-export { GatewayWebSocket, type SessionLimits, type WebSocketTransport } from './websocket-session.js';
-export {
-  WEBSOCKET_DEFAULTS,
-  resolveWebSocketOptions,
-  type ResolvedWebSocketOptions,
-  type WebSocketOptions,
-} from './websocket-options.js';

@@ -1,4 +1,5 @@
-import { ConnectionAbort, ResponseDriver, type Application, type Body, type StartResponse } from '@tsgi/core';
+import { ConnectionAbort, type Application, type Body, type StartResponse } from '@tsgi/core';
+import { ResponseDriver } from '@tsgi/core/gateway';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (chunk: Uint8Array): string => Buffer.from(chunk).toString();

@@ -1,4 +1,4 @@
-import { ResponseError, ResponseState } from '@tsgi/core';
+import { ResponseError, ResponseState } from '@tsgi/core/gateway';
 
 const rule = (fn: () => unknown): string | undefined => {
   try {

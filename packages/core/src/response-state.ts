@@ -29,7 +29,7 @@
  * @module
  */
 import { checkChunk, describeValue } from './body-check.js';
-import { HOP_BY_HOP_HEADERS, checkHeader, checkHeaders, checkStatus, isValidHeaderValue } from './headers.js';
+import { HOP_BY_HOP_HEADERS, checkHeader, checkHeaders, checkStatus, headerNameIs, isValidHeaderValue } from './headers.js';
 import { isNoContentStatus, statusCode } from './status.js';
 import type { ResponseHeaders } from './types.js';
 
@@ -233,7 +233,7 @@ function checkPair(pair: [string, string]): boolean {
     throw new ResponseError(HOP_BY_HOP_HEADERS.has(String(pair[0]).toLowerCase()) ? 'headers.hop-by-hop' : 'headers.format', bad);
   }
   const name = pair[0];
-  const lengthHeader = name.length === 14 && name.toLowerCase() === 'content-length';
+  const lengthHeader = headerNameIs(name, 'content-length');
   if (GOOD_NAMES.size < CACHE_LIMIT) GOOD_NAMES.set(name, lengthHeader);
   return lengthHeader;
 }

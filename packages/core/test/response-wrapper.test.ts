@@ -1,6 +1,5 @@
 import {
   DISCARD,
-  ResponseError,
   wrapResponse,
   type Application,
   type Body,
@@ -8,6 +7,7 @@ import {
   type ResponseHooks,
   type StartResponse,
 } from '@tsgi/core';
+import { ResponseError } from '@tsgi/core/gateway';
 import { testClient } from '@tsgi/testing';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -158,7 +158,7 @@ describe('wrapResponse: chunk, end and close hooks on every body kind', () => {
       );
     };
     const seen = fresh();
-    const res = await testClient(wrapWith(hooks, seen)(app), { maxBodyBytes: 25 }).get('/');
+    const res = await testClient(wrapWith(hooks, seen)(app), { maxResponseBytes: 25 }).get('/');
     expect(res.truncated).toBe(true);
     expect(seen.ends).toEqual([]);
     expect(seen.closes).toBe(1);
@@ -633,7 +633,7 @@ describe('wrapResponse: pull hook (each step of the iteration in the middleware 
         }
       })();
     };
-    const res = await testClient(wrap({ id: 'req-3', steps: 0 })(app), { maxBodyBytes: 25 }).get('/');
+    const res = await testClient(wrap({ id: 'req-3', steps: 0 })(app), { maxResponseBytes: 25 }).get('/');
     expect(res.truncated).toBe(true);
     expect(finallySaw).toBe('req-3');
   });

@@ -16,7 +16,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5 (Vary)
  * @module
  */
-import { appendHeaders, type ResponseHeaders } from '@tsgi/core';
+import { appendHeaders, headerNameIs, type ResponseHeaders } from '@tsgi/core';
 
 /** The response headers `cors()` owns, lower-cased. */
 export const OWNED_HEADERS: ReadonlySet<string> = new Set([
@@ -32,7 +32,7 @@ export const OWNED_HEADERS: ReadonlySet<string> = new Set([
 /** Whether the app's header `name` is one `cors()` owns or `Vary`; cheap for the common names. */
 function kind(name: string): 'owned' | 'vary' | undefined {
   const first = name.charCodeAt(0) | 0x20;
-  if (first === 0x76 /* v */) return name.length === 4 && name.toLowerCase() === 'vary' ? 'vary' : undefined;
+  if (first === 0x76 /* v */) return headerNameIs(name, 'vary') ? 'vary' : undefined;
   if (first === 0x61 /* a */ && name.length >= 22) return OWNED_HEADERS.has(name.toLowerCase()) ? 'owned' : undefined;
   return undefined;
 }

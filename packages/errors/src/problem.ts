@@ -24,7 +24,7 @@
  */
 import { HttpError, isHttpError, quotePath, statusLine, type Environ, type ResponseHeaders } from '@tsgi/core';
 import { escapeHtml } from './html.js';
-import { negotiateErrorType, type ErrorMediaType } from './negotiate.js';
+import { negotiateErrorType, type ErrorMediaType } from './error-media-type.js';
 
 /** RFC 9457 problem details. */
 export interface Problem {

@@ -36,7 +36,7 @@ import { exceptionHtml, exceptionPagePolicy, exceptionText } from './exception-p
 import { guard } from './guard.js';
 import { logError } from './log-error.js';
 import type { SecretTest } from './mask.js';
-import { negotiateErrorType } from './negotiate.js';
+import { negotiateErrorType } from './error-media-type.js';
 import { errorHeaders } from './problem.js';
 import { exceptionReport } from './report.js';
 import { bareName, isSecretName, normalizeName } from './secret-name.js';

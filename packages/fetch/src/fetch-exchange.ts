@@ -24,7 +24,8 @@
  * @see https://fetch.spec.whatwg.org/#response-class
  * @module
  */
-import { ResponseDriver, getHeader, readableError, type Application, type Environ } from '@tsgi/core';
+import { getHeader, type Application, type Environ } from '@tsgi/core';
+import { ResponseDriver, readableError } from '@tsgi/core/gateway';
 
 /** The Response body's underlying source (the exchange has a `start()` of its own). */
 class ExchangeSource {

@@ -71,7 +71,7 @@ describe('fromFetch: the Response', () => {
           }),
         ),
     );
-    const res = await testClient(app, { maxBodyBytes: 4096 }).get('/');
+    const res = await testClient(app, { maxResponseBytes: 4096 }).get('/');
     expect(res.truncated).toBe(true);
     expect(res.closeCalls).toBe(1);
     expect(cancelled).toBe(true);

@@ -78,6 +78,18 @@ describe('toFetch: the environ', () => {
     expect(logged).toEqual(['note\n']);
   });
 
+  test('errors takes a write(text) stream as serve() does, given writelines and flush', async () => {
+    const stream = { lines: [] as string[], write(this: { lines: string[] }, text: string) { this.lines.push(text); } };
+    const app: Application = (environ, startResponse) => {
+      environ['wsgi.errors'].writelines(['a\n', 'b\n']);
+      environ['wsgi.errors'].flush();
+      startResponse('204 No Content', []);
+      return [];
+    };
+    expect((await toFetch(app, { errors: stream })(new Request('http://h/'))).status).toBe(204);
+    expect(stream.lines).toEqual(['a\n', 'b\n']);
+  });
+
   test('bad options throw a TypeError naming them', () => {
     const { app } = capture();
     expect(() => toFetch(app, { scriptName: 'api' })).toThrow(/scriptName/);

@@ -30,8 +30,9 @@
  * @see https://common-min-api.proposal.wintercg.org/ (the fetch handler shape)
  * @module
  */
-import { resolveWebSocketOptions, type Application, type Environ, type ErrorStream, type WebSocketOptions } from '@tsgi/core';
-import { consoleErrors, requestEnviron, type EnvironSettings } from './environ.js';
+import { type Application, type Environ, type ErrorStream } from '@tsgi/core';
+import { resolveWebSocketOptions, toErrorStream, type ErrorsOption, type WebSocketOptions } from '@tsgi/core/gateway';
+import { consoleErrors, requestEnviron, type EnvironSettings } from './fetch-environ.js';
 import { FetchExchange } from './fetch-exchange.js';
 import { FetchWebSockets } from './websocket.js';
 
@@ -40,10 +41,11 @@ export type FetchHandler = (request: Request, ...rest: any[]) => Response | Prom
 
 export interface ToFetchOptions {
   /**
-   * `wsgi.errors`: an ErrorStream, or a function that gets each message.
+   * `wsgi.errors`: an ErrorStream, a stream with `write(text)`, or a function that gets
+   * each message (the forms every gateway's `errors` takes).
    * @default console.error
    */
-  errors?: ErrorStream | ((text: string) => void);
+  errors?: ErrorsOption;
   /**
    * A mount prefix moved from PATH_INFO to SCRIPT_NAME when the path starts with it
    * (e.g. `/api` when the runtime routes `/api/*` here).
@@ -74,18 +76,7 @@ export interface ToFetchOptions {
 }
 
 function errorStream(errors: ToFetchOptions['errors']): ErrorStream {
-  if (errors === undefined) return consoleErrors;
-  if (typeof errors === 'function') {
-    return {
-      write: errors,
-      writelines(lines: Iterable<string>): void {
-        for (const line of lines) errors(line);
-      },
-      flush(): void {},
-    };
-  }
-  if (typeof errors === 'object' && errors !== null && typeof errors.write === 'function') return errors;
-  throw new TypeError('toFetch: errors must be an ErrorStream or a function (text) => void');
+  return errors === undefined ? consoleErrors : toErrorStream(errors, 'toFetch');
 }
 
 function checkOptions(options: ToFetchOptions): EnvironSettings & Pick<ToFetchOptions, 'environ' | 'rethrow'> & { sockets: FetchWebSockets | undefined } {

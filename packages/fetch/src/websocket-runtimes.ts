@@ -16,15 +16,14 @@
  * @see https://developers.cloudflare.com/workers/runtime-apis/websockets/
  * @module
  */
+import { type ResponseHeaders, type WebSocketMessage } from '@tsgi/core';
 import {
   resolveWebSocketOptions,
   type GatewayWebSocket,
   type ResolvedWebSocketOptions,
-  type ResponseHeaders,
-  type WebSocketMessage,
   type WebSocketOptions,
   type WebSocketTransport,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 
 /** What a runtime needs to switch one request: the session it should feed. */
 export type MakeSession = (transport: WebSocketTransport) => GatewayWebSocket;

@@ -1,4 +1,5 @@
-import type { Application, Body, GatewayWebSocket, WebSocketTransport } from '@tsgi/core';
+import type { Application, Body } from '@tsgi/core';
+import type { GatewayWebSocket, WebSocketTransport } from '@tsgi/core/gateway';
 import { lint } from '@tsgi/lint';
 import { toFetch } from './to-fetch.js';
 

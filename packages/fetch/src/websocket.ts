@@ -14,15 +14,14 @@
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2
  * @module
  */
+import { type Application, type Environ } from '@tsgi/core';
 import {
   GatewayWebSocket,
   WebSocketUpgrade,
   checkWebSocketRequest,
-  type Application,
-  type Environ,
   type ResolvedWebSocketOptions,
   type WebSocketTransport,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 import type { FetchExchange } from './fetch-exchange.js';
 import { runtimeSwitch, type Switch } from './websocket-runtimes.js';
 

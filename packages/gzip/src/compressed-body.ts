@@ -14,7 +14,8 @@
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
  * @module
  */
-import { checkChunk, isPromise, type BodyWalk } from '@tsgi/core';
+import { checkChunk, isPromise } from '@tsgi/core';
+import { type BodyWalk } from '@tsgi/core/gateway';
 import type { Pump } from './content-encoder.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -87,11 +88,10 @@ export class CompressedBody implements AsyncIterableIterator<Uint8Array> {
       if (pump.ended) return DONE;
       if (this.held.length > 0) {
         // What was held (a sync body's first oneShotLimit bytes) goes to zlib in one
-        // go: one await instead of one per chunk, and no copy (a Buffer.concat'ed
-        // 1 MB write per request put the main thread's GC at 12%). Its output is
+        // go: one await instead of one per chunk, and no copy (joining it cost the
+        // main thread GC; docs/benchmarks.md, figures behind choices in the code). Its output is
         // queued meanwhile, no more than the input already held. zlib still works per
-        // input chunk: 64 KB slices cost ~10% more zlib CPU than one 1 MB write, with
-        // plain node:zlib too (see the gzip-1mb-stream bench row).
+        // input chunk, a little dearer than one big write, as on plain node:zlib.
         const held = this.held;
         this.held = [];
         await pump.writeAll(held);

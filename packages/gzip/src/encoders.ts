@@ -6,11 +6,10 @@
  * runtime has none (Cloudflare Workers without nodejs_compat) `createEncoder` gives a
  * `WebEncoder` over `CompressionStream` instead, for gzip and deflate only.
  *
- * One-shot compression is ~10x faster than node:zlib's stream interface for small
- * bodies (measured here: 12k vs 1.2k 10 KB bodies/s), so whole bodies use it. Up to
- * `SYNC_LIMIT` bytes the synchronous call is fastest; above it the async call runs
- * on the libuv pool, keeps the event loop free and uses the other cores (1 MiB
- * gzip: 79/s sync vs 142/s async with 50 in flight on 2 cores).
+ * One-shot compression is much faster than node:zlib's stream interface for small
+ * bodies, so whole bodies use it. Up to `SYNC_LIMIT` bytes the synchronous call is
+ * fastest; above it the async call runs on the libuv pool, keeps the event loop free
+ * and uses the other cores (docs/benchmarks.md, figures behind choices in the code).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.4.1 (content codings)
  * @see https://nodejs.org/api/zlib.html

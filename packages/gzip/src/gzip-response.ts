@@ -11,7 +11,7 @@
  *   it is; a whole body up to `oneShotLimit` compressed in one call with its
  *   Content-Length; anything else through a {@link CompressedBody}. A sync iterable
  *   is collected up to `oneShotLimit` first (it cannot wait on anything, and the
- *   one-shot call is ~10x faster); an async body streams from its first chunk, so a
+ *   one-shot call is much faster); an async body streams from its first chunk, so a
  *   slow stream is never held back.
  * - `start`, as the head goes up: a compressed response's headers.
  *
@@ -23,7 +23,6 @@
  * @module
  */
 import {
-  BodyWalk,
   HttpError,
   arrayBodyLength,
   checkChunk,
@@ -38,10 +37,11 @@ import {
   type ResponseHeaders,
   type ResponseHooks,
 } from '@tsgi/core';
+import { BodyWalk } from '@tsgi/core/gateway';
 import { CompressedBody } from './compressed-body.js';
 import { isEventStream } from './compressible.js';
 import type { ContentEncoder } from './content-encoder.js';
-import type { Negotiation } from './negotiate.js';
+import type { Negotiation } from './accept-encoding.js';
 import type { ResolvedGzipOptions } from './options.js';
 import { alreadyEncoded, encodedHeaders, hasToken, withVary } from './response-headers.js';
 

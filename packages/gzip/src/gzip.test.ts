@@ -313,7 +313,7 @@ describe('gzip() close()', () => {
   it('closes the inner body once and ends its iterator when the client stops early', async () => {
     const chunks = Array.from({ length: 50 }, () => crypto.randomBytes(4096));
     const app = streamApp(chunks, [['Content-Type', 'application/octet-stream']]);
-    const res = await testClient(gzip({ filter: () => true })(app), { maxBodyBytes: 1000 }).get('/', GZ);
+    const res = await testClient(gzip({ filter: () => true })(app), { maxResponseBytes: 1000 }).get('/', GZ);
     expect(res.truncated).toBe(true);
     expect(app.state.closed).toBe(1);
     expect(app.state.finished).toBe(1);

@@ -8,7 +8,7 @@ import type { BrotliOptions, ZlibOptions } from 'node:zlib';
 import { compressible } from './compressible.js';
 import type { Coding, ContentEncoder } from './content-encoder.js';
 import { AVAILABLE_CODINGS, createEncoder, KNOWN_CODINGS } from './encoders.js';
-import { Negotiator } from './negotiate.js';
+import { Negotiator } from './accept-encoding.js';
 
 export interface GzipOptions {
   /**
@@ -22,7 +22,7 @@ export interface GzipOptions {
   /**
    * zlib level for gzip and deflate, 0 (store) to 9 (smallest), -1 for zlib's own default.
    * Brotli's quality is set with `brotliOptions.params` and defaults to 4 here (node's
-   * default, 11, is ~20x slower for a few percent): both are tuned for dynamic responses.
+   * default, 11, is far slower for a few percent): both are tuned for dynamic responses.
    * @default 6
    */
   level?: number;

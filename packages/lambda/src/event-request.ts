@@ -30,6 +30,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
+import { headerNameIs } from '@tsgi/core';
 import {
   LambdaEventError,
   kindOf,
@@ -124,7 +125,7 @@ function headerList(e: Fields): { list: Array<[string, string]>; multi: boolean 
 
 function lastForwardedFor(headers: Array<[string, string]>): string {
   let value = '';
-  for (const [name, v] of headers) if (name.toLowerCase() === 'x-forwarded-for') value = v;
+  for (const [name, v] of headers) if (headerNameIs(name, 'x-forwarded-for')) value = v;
   const hops = value.split(',');
   return (hops[hops.length - 1] ?? '').trim();
 }
@@ -168,7 +169,7 @@ function readV2(e: Fields, basePath: string): EventRequest {
   const stage = optionalString(context.stage, 'event.requestContext.stage');
   const { list: headers } = headerList({ headers: e.headers });
   if (cookies && cookies.length > 0) {
-    for (let i = headers.length - 1; i >= 0; i--) if (headers[i]![0].toLowerCase() === 'cookie') headers.splice(i, 1);
+    for (let i = headers.length - 1; i >= 0; i--) if (headerNameIs(headers[i]![0], 'cookie')) headers.splice(i, 1);
     headers.push(['cookie', cookies.join('; ')]);
   }
   const request: EventRequest = {

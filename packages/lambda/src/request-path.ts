@@ -17,7 +17,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9112#section-3.2.1 (origin-form)
  * @module
  */
-import { decodePathInfo } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 import { loneSurrogate } from './event-error.js';
 
 /** Non-ASCII characters an integration decoded are sent on as their UTF-8 escapes. */

@@ -7,7 +7,7 @@
  * Deno and Workers); this file only turns the event into a request and the response
  * into the result Lambda expects. The environ gets:
  * - `SCRIPT_NAME`: the stage when the URL carries it (`/prod` on
- *   `https://id.execute-api.region.amazonaws.com/prod/items`), or `basePath`;
+ *   `https://id.execute-api.region.amazonaws.com/prod/items`), or `scriptName`;
  *   `PATH_INFO` the rest, both latin-1 "bytes as a string" like every gateway's;
  * - `REMOTE_ADDR` from `sourceIp` (API Gateway) or `X-Forwarded-For` (ALB);
  *   `wsgi.url_scheme`, `SERVER_NAME`, `SERVER_PORT` from the Host and
@@ -36,8 +36,8 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
  * @module
  */
-import type { Application, Environ, ErrorStream } from '@tsgi/core';
-import { decodePathInfo } from '@tsgi/core';
+import { headerNameIs, type Application, type Environ } from '@tsgi/core';
+import { decodePathInfo, type ErrorsOption } from '@tsgi/core/gateway';
 import { toFetch } from '@tsgi/fetch';
 import { readEvent, type EventRequest } from './event-request.js';
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './events.js';
@@ -46,17 +46,20 @@ import { streamResponse, streamingRuntime, type StreamingHandler } from './strea
 
 export interface ToLambdaOptions {
   /**
-   * `wsgi.errors`: an ErrorStream, or a function that gets each message. Lambda sends
-   * what goes to `console.error` to CloudWatch Logs.
+   * `wsgi.errors`: an ErrorStream, a stream with `write(text)`, or a function that gets
+   * each message (the forms every gateway's `errors` takes). Lambda sends what goes to
+   * `console.error` to CloudWatch Logs.
    * @default console.error
    */
-  errors?: ErrorStream | ((text: string) => void);
+  errors?: ErrorsOption;
   /**
    * A mount prefix moved from PATH_INFO to SCRIPT_NAME when no stage was found in the
    * path: a custom domain's base path mapping, or an ALB rule that forwards `/api/*`.
-   * '' or starts with '/', no trailing '/'.
+   * '' or starts with '/', no trailing '/'. The same option as `toFetch`'s and the adapters'.
    * @default ''
    */
+  scriptName?: string;
+  /** @deprecated Use `scriptName` (the same prefix, the name every other tsgi gateway uses); this name goes in the next minor. */
   basePath?: string;
   /**
    * More media types sent as text rather than base64 (text/*, JSON, XML, JavaScript,
@@ -77,15 +80,22 @@ export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) =>
 
 interface Resolved {
   errors: ToLambdaOptions['errors'];
-  basePath: string;
+  scriptName: string;
   textTypes: ReadonlySet<string>;
   streaming: boolean;
 }
 
 function resolve(options: ToLambdaOptions): Resolved {
-  const basePath = options.basePath ?? '';
-  if (typeof basePath !== 'string' || (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/')))) {
-    throw new TypeError(`toLambda: basePath must be '' or start with '/' and not end with one, got ${JSON.stringify(basePath)}`);
+  if (options.scriptName !== undefined && options.basePath !== undefined && options.scriptName !== options.basePath) {
+    throw new TypeError(
+      `toLambda: give scriptName only (basePath is its deprecated old name), got scriptName ${JSON.stringify(options.scriptName)} ` +
+        `and basePath ${JSON.stringify(options.basePath)}`,
+    );
+  }
+  const name = options.scriptName === undefined && options.basePath !== undefined ? 'basePath' : 'scriptName';
+  const scriptName = options.scriptName ?? options.basePath ?? '';
+  if (typeof scriptName !== 'string' || (scriptName !== '' && (!scriptName.startsWith('/') || scriptName.endsWith('/')))) {
+    throw new TypeError(`toLambda: ${name} must be '' or start with '/' and not end with one, got ${JSON.stringify(scriptName)}`);
   }
   const textTypes = options.textTypes ?? [];
   if (!Array.isArray(textTypes) || textTypes.some((type) => typeof type !== 'string')) {
@@ -94,12 +104,12 @@ function resolve(options: ToLambdaOptions): Resolved {
   if (options.streaming !== undefined && typeof options.streaming !== 'boolean') {
     throw new TypeError(`toLambda: streaming must be true or false, got ${String(options.streaming)}`);
   }
-  return { errors: options.errors, basePath, textTypes: new Set(textTypes.map((type) => type.toLowerCase())), streaming: options.streaming === true };
+  return { errors: options.errors, scriptName, textTypes: new Set(textTypes.map((type) => type.toLowerCase())), streaming: options.streaming === true };
 }
 
 function header(request: EventRequest, name: string): string | undefined {
   let found: string | undefined;
-  for (const [key, value] of request.headers) if (key.toLowerCase() === name) found = value;
+  for (const [key, value] of request.headers) if (headerNameIs(key, name)) found = value;
   return found;
 }
 
@@ -174,7 +184,7 @@ export function toLambda(app: Application, options: ToLambdaOptions = {}): Lambd
 
   async function respond(event: unknown, context: unknown): Promise<{ request: EventRequest; response: Response | null }> {
     // Throws a LambdaEventError for an event that is not a well-typed HTTP event.
-    const request = readEvent(event, settings.basePath);
+    const request = readEvent(event, settings.scriptName);
     // A path no app should see (no leading '/', an absolute URL, control characters): 400.
     if (request.refusal !== undefined) return { request, response: null };
     let fetchable: Request;

@@ -82,13 +82,20 @@ describe('toLambda: environ from each event kind', () => {
     expect(seen).toMatchObject({ query: 'q=a%20b&tag=x&tag=y', accept: 'text/plain, application/json', body: '{"name":"café"}' });
   });
 
-  test('basePath moves a custom-domain mapping to SCRIPT_NAME when no stage is in the path', async () => {
+  test('scriptName moves a custom-domain mapping to SCRIPT_NAME when no stage is in the path', async () => {
     const event = events.functionUrl();
     event.rawPath = '/api/items/42';
-    const seen = json(await toLambda(app, { basePath: '/api' })(event));
+    const seen = json(await toLambda(app, { scriptName: '/api' })(event));
     expect(seen).toMatchObject({ scriptName: '/api', pathInfo: '/items/42' });
     event.rawPath = '/apix/items';
-    expect(json(await toLambda(app, { basePath: '/api' })(event))).toMatchObject({ scriptName: '', pathInfo: '/apix/items' });
+    expect(json(await toLambda(app, { scriptName: '/api' })(event))).toMatchObject({ scriptName: '', pathInfo: '/apix/items' });
+  });
+
+  test('basePath, the old name of scriptName, still mounts for one minor', async () => {
+    const event = events.functionUrl();
+    event.rawPath = '/api/items/42';
+    expect(json(await toLambda(app, { basePath: '/api' })(event))).toMatchObject({ scriptName: '/api', pathInfo: '/items/42' });
+    expect(json(await toLambda(app, { basePath: '/api', scriptName: '/api' })(event))).toMatchObject({ scriptName: '/api' });
   });
 });
 
@@ -209,8 +216,10 @@ describe('toLambda: bad input', () => {
   });
 
   test('options are checked when the handler is made', () => {
+    expect(() => toLambda(app, { scriptName: 'api' })).toThrow(/scriptName must be '' or start with '\/'/);
+    expect(() => toLambda(app, { scriptName: '/api/' })).toThrow(/not end with one/);
     expect(() => toLambda(app, { basePath: 'api' })).toThrow(/basePath must be '' or start with '\/'/);
-    expect(() => toLambda(app, { basePath: '/api/' })).toThrow(/not end with one/);
+    expect(() => toLambda(app, { scriptName: '/a', basePath: '/b' })).toThrow(/give scriptName only/);
     expect(() => toLambda(app, { textTypes: 'text/yaml' as never })).toThrow(/textTypes must be an array/);
     expect(() => toLambda('app' as never)).toThrow(/app must be a function/);
   });

@@ -9,7 +9,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1
  * @module
  */
-import { checkAccept, checkHandlers, type Environ, type WebSocketAcceptOptions, type WebSocketHandlers, type WebSocketOffer } from '@tsgi/core';
+import { type Environ, type WebSocketAcceptOptions, type WebSocketHandlers, type WebSocketOffer } from '@tsgi/core';
+import { checkAccept, checkHandlers } from '@tsgi/core/gateway';
 import { LintError, show } from './lint-error.js';
 
 /** The offer as the app below lint sees it: the gateway's, with its calls checked. */

@@ -1,13 +1,13 @@
 import type { Application, Body, Environ, Middleware, StartResponse } from '@tsgi/core';
 import { LintError, checkEnviron, lint } from '@tsgi/lint';
-import { buildEnviron, testClient } from '@tsgi/testing';
+import { createEnviron, testClient } from '@tsgi/testing';
 import fc from 'fast-check';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-function env(method = 'GET', init: Parameters<typeof buildEnviron>[2] = {}): Environ {
-  return buildEnviron(method, '/', init, undefined).environ;
+function env(method = 'GET', init: Parameters<typeof createEnviron>[2] = {}): Environ {
+  return createEnviron(method, '/', init).environ;
 }
 
 /** A correct startResponse: remembers the status and rethrows a late excInfo. */
@@ -193,7 +193,7 @@ describe('correct apps pass unchanged', () => {
         fc.webPath(),
         fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.stringMatching(/^[\x20-\x7e]{0,20}$/)),
         (method, path, headers) => {
-          checkEnviron(buildEnviron(method, path.startsWith('/') ? path : '/' + path, { headers }, undefined).environ);
+          checkEnviron(createEnviron(method, path.startsWith('/') ? path : '/' + path, { headers }).environ);
         },
       ),
     );
@@ -403,7 +403,7 @@ describe('lint itself', () => {
           finished = true;
         }
       })();
-    const res = await testClient(app, { maxBodyBytes: 25 }).get('/');
+    const res = await testClient(app, { maxResponseBytes: 25 }).get('/');
     expect(res.truncated).toBe(true);
     expect(res.body.byteLength).toBe(25);
     expect(finished).toBe(true);

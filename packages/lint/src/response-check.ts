@@ -9,7 +9,8 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { ResponseError, ResponseState, isNoContentStatus, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
+import { isNoContentStatus, type ResponseHeaders, type StartResponse, type Write } from '@tsgi/core';
+import { ResponseError, ResponseState } from '@tsgi/core/gateway';
 import { LintError, show } from './lint-error.js';
 import type { LintedOffer } from './lint-websocket.js';
 

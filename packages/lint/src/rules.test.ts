@@ -3,9 +3,10 @@
  * expects a LintError carrying that rule id. The table is typed
  * `Record<RuleId, ...>`, so adding a rule without a case here does not compile.
  */
-import { WebSocketUpgrade, type Application, type Body, type Environ, type InputStream, type StartResponse, type Write } from '@tsgi/core';
+import { type Application, type Body, type Environ, type InputStream, type StartResponse, type Write } from '@tsgi/core';
+import { WebSocketUpgrade } from '@tsgi/core/gateway';
 import { LintError, RULE_IDS, lint, type RuleId } from '@tsgi/lint';
-import { BodyInputStream, buildEnviron, testClient } from '@tsgi/testing';
+import { BodyInputStream, createEnviron, testClient } from '@tsgi/testing';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -16,7 +17,7 @@ const ok: Application = (_environ, startResponse) => {
 
 /** A gateway-built environ with some keys replaced (undefined deletes). */
 function env(overrides: Record<string, unknown> = {}, method = 'GET'): Environ {
-  const { environ } = buildEnviron(method, '/', {}, undefined);
+  const { environ } = createEnviron(method, '/', {});
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete environ[key];
     else environ[key] = value;

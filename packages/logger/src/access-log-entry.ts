@@ -32,7 +32,7 @@ import {
   type ResponseHeaders,
   type Write,
 } from '@tsgi/core';
-import { fileBodyLength, isFileBody } from './file-body.js';
+import { fileBodyLength, isFileBody } from './file-wrapper-body.js';
 import type { LogInfo, Outcome } from './formats.js';
 import type { BodyObserver } from './logged-body.js';
 
@@ -91,10 +91,9 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
   ) {
     this.t0 = config.timed ? performance.now() : 0;
     // The two callables the app gets and calls unbound. Both are made here, sharing one
-    // context. The write used to be an arrow made inside start(), one more context per
-    // request, and with it V8 often pretenured the per-request literals of the whole
-    // request path (trace-pretenuring: ratio 1.0, "tenure"): hello world plus the log
-    // fell to ~47k req/s in most bench processes (4 of 4 runs), ~60-63k made here (12 of 12).
+    // context: one more context per request (an arrow made in start()) made V8 pretenure
+    // the per-request literals of the whole request path (docs/benchmarks.md, figures
+    // behind choices in the code).
     this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
     this.countingWrite = (chunk) => {
       this.bytes += chunk.byteLength;

@@ -175,7 +175,7 @@ describe('accessLog: requests that did not complete', () => {
         }
       })();
     };
-    const res = await testClient(logger(app), { maxBodyBytes: 25 }).get('/big');
+    const res = await testClient(logger(app), { maxResponseBytes: 25 }).get('/big');
     expect(res.truncated).toBe(true);
     expect(finallyRan).toBe(true);
     expect(lines()).toEqual([`127.0.0.1 - - ${TIME} "GET /big HTTP/1.1" 200 30`]);

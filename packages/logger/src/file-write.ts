@@ -2,9 +2,8 @@
  * Direct writes for a log going to a file through an `fs.WriteStream`.
  *
  * A WriteStream writes through libuv's thread pool: every write wakes a pool thread
- * and comes back through the event loop. Measured on this project's bench machine,
- * that is 25-30 µs of CPU per write when idle and about 100 µs under load, against
- * 5-7 µs for the same batch written with `fs.writeSync`. So while the stream is idle
+ * and comes back through the event loop, several times the CPU of the same batch
+ * written with `fs.writeSync` (docs/benchmarks.md, figures behind choices in the code). So while the stream is idle
  * (open, nothing queued or in flight, not ending), a batch goes straight to its file
  * descriptor, one syscall, as Apache and pino's sync destination write their files.
  * Order is kept: a stream with anything queued gets the batch through `write()`.

@@ -10,8 +10,8 @@
  * Why bytes and not a growing string: a string built by `+=` keeps every line (and
  * every piece the formatter joined) alive until the flush. Under load a young-
  * generation GC then finds thousands of them alive at once, V8 starts allocating
- * them straight in the old generation, and the server spends a fifth of its time in
- * GC (measured: 8-9 µs a request instead of 1). Copied into bytes, a line is garbage
+ * them straight in the old generation, and the server spends much of its time in GC
+ * (docs/benchmarks.md, figures behind choices in the code). Copied into bytes, a line is garbage
  * the moment it is pushed.
  *
  * Web APIs only (TextEncoder, timers), so it runs on Workers, Deno and Bun too; where

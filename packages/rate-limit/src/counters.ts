@@ -9,7 +9,7 @@
  *
  * The order is a linked list, not the Map's insertion order with delete + set per
  * hit: V8 leaves deleted entries in place until it rehashes, and walking from the
- * front past them made each hit cost O(keys) under a flood (50 us a hit at 10,000 keys).
+ * front past them made each hit cost O(keys) under a flood (docs/benchmarks.md, figures behind choices in the code).
  *
  * @example
  * const table = new CounterTable('gcra', 10_000);

@@ -1,4 +1,5 @@
-import { ClientDisconnected, HttpError, PullInputStream } from '@tsgi/core';
+import { HttpError, PullInputStream } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
 import { KeptBody } from './kept-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

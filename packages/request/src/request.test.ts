@@ -3,9 +3,9 @@ import { httpErrors } from '@tsgi/errors';
 import { lint } from '@tsgi/lint';
 import { proxyFix } from '@tsgi/proxy-fix';
 import { router } from '@tsgi/router';
-import { buildEnviron, testClient } from '@tsgi/testing';
+import { createEnviron, testClient } from '@tsgi/testing';
 import { REQUEST_KEY, request } from './request.js';
-import { json, text } from './responses.js';
+import { json, text } from './response-apps.js';
 
 /** An app that answers with what `look` reads from the request view, as JSON. */
 function showing(look: (environ: Environ) => unknown | Promise<unknown>): Application {
@@ -55,7 +55,7 @@ describe('the view', () => {
   });
 
   test('headers iterate like fetch Headers: lower-case names, sorted, Content-* included', () => {
-    const { environ } = buildEnviron('POST', '/', { headers: { 'X-B': '2', 'x-a': '1', 'Content-Type': 'text/plain' }, body: 'x' }, undefined);
+    const { environ } = createEnviron('POST', '/', { headers: { 'X-B': '2', 'x-a': '1', 'Content-Type': 'text/plain' }, body: 'x' });
     const headers = request(environ).headers;
     expect([...headers]).toEqual([
       ['content-length', '1'],
@@ -72,7 +72,7 @@ describe('the view', () => {
   });
 
   test('cached in environ["tsgi.request"]: one view per environ, each part computed once', () => {
-    const { environ } = buildEnviron('GET', '/a?x=1', { headers: { Cookie: 'c=1' } }, undefined);
+    const { environ } = createEnviron('GET', '/a?x=1', { headers: { Cookie: 'c=1' } });
     const req = request(environ);
     expect(environ[REQUEST_KEY]).toBe(req);
     expect(request(environ)).toBe(req);
@@ -82,7 +82,7 @@ describe('the view', () => {
   });
 
   test('a part is computed again when a layer changed the environ value it came from', () => {
-    const { environ } = buildEnviron('GET', '/api/users?x=1', { headers: { Cookie: 'c=1' } }, undefined);
+    const { environ } = createEnviron('GET', '/api/users?x=1', { headers: { Cookie: 'c=1' } });
     const req = request(environ);
     expect([req.path, req.url.pathname, req.query.get('x'), req.cookies.c]).toEqual(['/api/users', '/api/users', '1', '1']);
     environ.SCRIPT_NAME = '/api';
@@ -96,7 +96,7 @@ describe('the view', () => {
   test('params come from the router (wsgiorg.routing_args), decoded', async () => {
     const app = router().get('/users/:id', showing((environ) => request(environ).params));
     expect((await testClient(app).get('/users/zo%C3%AB')).json()).toEqual({ id: 'zoë' });
-    expect(request(buildEnviron('GET', '/', {}, undefined).environ).params).toEqual({});
+    expect(request(createEnviron('GET', '/', {}).environ).params).toEqual({});
   });
 
   test('behind proxyFix, url and ip are what the client used', async () => {
@@ -114,7 +114,7 @@ describe('the view', () => {
   });
 
   test('a copy of the environ gets its own view, sharing the kept body', async () => {
-    const { environ } = buildEnviron('POST', '/a', { json: { n: 1 } }, undefined);
+    const { environ } = createEnviron('POST', '/a', { json: { n: 1 } });
     const outer = request(environ);
     const copy: Environ = { ...environ, PATH_INFO: '/b' };
     expect(await outer.json()).toEqual({ n: 1 });
@@ -126,7 +126,7 @@ describe('the view', () => {
 
   test('json() of a primitive or null body is shared too, and read once', async () => {
     for (const value of [42, 'text', null, false]) {
-      const { environ } = buildEnviron('POST', '/', { json: value }, undefined);
+      const { environ } = createEnviron('POST', '/', { json: value });
       const view = request(environ);
       expect(await view.json()).toBe(value);
       expect(await view.json()).toBe(value);
@@ -230,9 +230,9 @@ describe('bodies', () => {
   });
 
   test('multipart(): 415 for another type; the body then is streamed, and a later read says so', async () => {
-    const { environ } = buildEnviron('POST', '/', { body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, undefined);
+    const { environ } = createEnviron('POST', '/', { body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     expect(() => request(environ).multipart()).toThrow(expect.objectContaining({ status: 415 }));
-    const upload = buildEnviron('POST', '/', { body: '--x--\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=x' } }, undefined).environ;
+    const upload = createEnviron('POST', '/', { body: '--x--\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=x' } }).environ;
     const req = request(upload);
     try {
       req.multipart();
@@ -243,7 +243,7 @@ describe('bodies', () => {
   });
 
   test('bad options are TypeErrors naming them', async () => {
-    const { environ } = buildEnviron('POST', '/', { json: 1 }, undefined);
+    const { environ } = createEnviron('POST', '/', { json: 1 });
     await expect(request(environ).json({ limit: -1 })).rejects.toThrow('json(): limit must be a number of bytes >= 0, got -1');
     await expect(request(environ).form({ maxFields: NaN })).rejects.toThrow('form(): maxFields must be a number of bytes >= 0, got NaN');
     await expect(request(environ).json({ type: ['json'] })).rejects.toThrow("json(): type must be a list of media types such as ['application/json'] or false");

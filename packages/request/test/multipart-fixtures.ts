@@ -3,8 +3,9 @@
  * bytes given (so tests can break the format on purpose), an input stream that
  * counts what the parser pulled and can end early or fail, and a collector.
  */
-import { ClientDisconnected, PullInputStream, type Environ } from '@tsgi/core';
-import { buildEnviron } from '@tsgi/testing';
+import { PullInputStream, type Environ } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
+import { createEnviron } from '@tsgi/testing';
 import type { MultipartParts } from '../src/multipart/index.js';
 
 const encoder = new TextEncoder();
@@ -96,7 +97,7 @@ export const CONTENT_TYPE = 'multipart/form-data; boundary=XyZzy';
 
 /** A POST environ over `input` (an InputStream, or bytes cut into `chunkSize` chunks). */
 export function multipartEnviron(body: Uint8Array | PullInputStream, contentType = CONTENT_TYPE, chunkSize = 64 * 1024): Environ {
-  const { environ } = buildEnviron('POST', '/upload', { headers: { 'Content-Type': contentType } }, undefined);
+  const { environ } = createEnviron('POST', '/upload', { headers: { 'Content-Type': contentType } });
   environ['wsgi.input'] = body instanceof PullInputStream ? body : new CountingInput(chunks(body, chunkSize));
   return environ;
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClientDisconnected, HttpError } from '@tsgi/core';
+import { HttpError } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
 import { parseMultipart, type StoredFile } from '../src/multipart/index.js';
 import {
   CONTENT_TYPE,

@@ -36,7 +36,7 @@
 import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { allowOf } from './allow.js';
 import { ANY_METHOD, Matcher, type Table } from './matcher.js';
-import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './responses.js';
+import { notFoundApp, quotePath, textResponse, throwingResponse, throwNotFoundApp } from './router-answers.js';
 import { plainSpans } from './args-factory.js';
 import { clearRoute, ROUTING_ARGS, setRoute, setRoutingArgs } from './routing-args.js';
 

@@ -34,7 +34,7 @@
 import type { Application, Environ, StartResponse } from '@tsgi/core';
 import { normalizePath } from './normalize-path.js';
 import { toPathBytes } from './pattern.js';
-import { notFoundApp, throwNotFoundApp } from './responses.js';
+import { notFoundApp, throwNotFoundApp } from './router-answers.js';
 import { clearRoute, decodePathBytes, setRoute } from './routing-args.js';
 
 export interface UrlMapOptions {

@@ -2,7 +2,8 @@
  * `wsgi.errors`: the text stream an application logs to, and where the gateway
  * reports the errors it turns into 500s or cut connections (core's `ResponseDriver`
  * writes those lines). By default it writes to
- * `process.stderr`; `serve({ errors })` takes any node Writable or an `ErrorStream`.
+ * `process.stderr`; `serve({ errors })` takes any node Writable, an `ErrorStream`, or a
+ * function that gets each message (the forms every gateway's `errors` option takes).
  *
  * @example
  * environ['wsgi.errors'].write(`cache miss for ${environ.PATH_INFO}\n`);
@@ -11,30 +12,12 @@
  * @module
  */
 import type { ErrorStream } from '@tsgi/core';
+import { toErrorStream as errorStreamOf, type ErrorsOption } from '@tsgi/core/gateway';
 
-/** Anything with a `write(text)` (a node Writable, a test's recorder) or a full ErrorStream. */
-export type ErrorsOption = ErrorStream | { write(text: string): unknown };
-
-class WritableErrorStream implements ErrorStream {
-  constructor(private readonly target: { write(text: string): unknown }) {}
-  write(text: string): void {
-    this.target.write(text);
-  }
-  writelines(lines: Iterable<string>): void {
-    for (const line of lines) this.target.write(line);
-  }
-  flush(): void {
-    // node streams flush themselves; PEP 3333 only asks that flush() exists.
-  }
-}
+/** The forms every gateway's `errors` option takes (core's): an ErrorStream, a `write(text)` stream, a function. */
+export type { ErrorsOption };
 
 /** Wraps `target` as an `ErrorStream` unless it already is one. */
 export function toErrorStream(target: ErrorsOption = process.stderr): ErrorStream {
-  if (typeof target !== 'object' || target === null || typeof target.write !== 'function') {
-    throw new TypeError('tsgi server: errors must be a stream with write(text), e.g. process.stderr');
-  }
-  const full = target as Partial<ErrorStream>;
-  if (typeof full.writelines === 'function' && typeof full.flush === 'function') return target as ErrorStream;
-  return new WritableErrorStream(target);
+  return errorStreamOf(target, 'tsgi server');
 }
-

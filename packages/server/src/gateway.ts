@@ -12,6 +12,6 @@
  * void new NodeResponseWriter(req, res, environ, errors, null).run(app, environ);
  * @module
  */
-export { buildEnviron, type EnvironConfig } from './environ.js';
+export { buildEnviron, type EnvironConfig } from './node-environ.js';
 export { resolveListenerOptions } from './listener.js';
 export { NodeResponseWriter } from './response.js';

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '@tsgi/core';
-import { NodeInputStream } from './input.js';
+import { NodeInputStream } from './node-input.js';
 import { checkRequest, checkTrailers, REFUSALS, type Limits } from './limits.js';
 import { isRejected, rejectResponse, type OnReject } from './reject.js';
 

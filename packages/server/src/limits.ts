@@ -141,6 +141,8 @@ export function checkRequest(req: IncomingMessage, limits: Limits): Refusal | nu
     const name = raw[i]!;
     if (name.length + raw[i + 1]!.length > fieldMax) return REFUSALS.headerField;
     // Singleton fields that change how the request is routed or read (RFC 9110 5.3).
+    // Written out, not core's headerNameIs: this runs for every header of every request,
+    // and the call measured dearer here (bench/cost's check stage, docs/benchmarks.md).
     if (name.length === 4 && (name.charCodeAt(0) | 0x20) === 104 /* h */ && name.toLowerCase() === 'host') hosts++;
     else if (name.length === 12 && (name.charCodeAt(0) | 0x20) === 99 /* c */ && name.toLowerCase() === 'content-type') types++;
     else if (refuseUnderscore && name.includes('_')) return REFUSALS.underscore;

@@ -18,10 +18,10 @@
 import cluster from 'node:cluster';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Application } from '@tsgi/core';
-import { buildEnviron, type EnvironConfig } from './environ.js';
+import { buildEnviron, type EnvironConfig } from './node-environ.js';
 import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
-import { EMPTY_INPUT, type NodeInputStream } from './input.js';
+import { EMPTY_INPUT, type NodeInputStream } from './node-input.js';
 import { createGate } from './limits-gate.js';
 import { REFUSALS, resolveLimits, type LimitsOptions } from './limits.js';
 import { rejectResponse, type OnReject } from './reject.js';
@@ -30,7 +30,7 @@ import { upgradeOf } from './websocket.js';
 
 export interface ListenerOptions {
   /**
-   * `wsgi.errors`: where the app and the gateway log (a node Writable or an ErrorStream).
+   * `wsgi.errors`: where the app and the gateway log (an ErrorStream, a node Writable, or a function that gets each message).
    * @default process.stderr
    */
   errors?: ErrorsOption;

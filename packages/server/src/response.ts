@@ -26,11 +26,12 @@
 import type { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { ResponseDriver, type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { headerNameIs, type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { holdUntilClose, type Abortable } from './held-responses.js';
-import { DRAIN_LIMIT, type NodeInputStream } from './input.js';
+import { DRAIN_LIMIT, type NodeInputStream } from './node-input.js';
 
 const kWriter = Symbol('tsgi.response_writer');
 type TaggedResponse = ServerResponse & { [kWriter]?: NodeResponseWriter };
@@ -55,7 +56,7 @@ function cut(res: ServerResponse): void {
 }
 
 function notContentLength(pair: [string, string]): boolean {
-  return pair[0].length !== 14 || pair[0].toLowerCase() !== 'content-length';
+  return !headerNameIs(pair[0], 'content-length');
 }
 
 /** One response written to a node:http `ServerResponse`. */

@@ -24,16 +24,18 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  GatewayWebSocket,
-  WebSocketUpgrade,
-  checkWebSocketRequest,
   type Application,
   type Environ,
   type ErrorStream,
-  type ResolvedWebSocketOptions,
   type WebSocketMessage,
-  type WebSocketTransport,
 } from '@tsgi/core';
+import {
+  GatewayWebSocket,
+  WebSocketUpgrade,
+  checkWebSocketRequest,
+  type ResolvedWebSocketOptions,
+  type WebSocketTransport,
+} from '@tsgi/core/gateway';
 // Types only: `ws` is loaded on the first upgrade, so a server that never switches a
 // connection does not carry it (about 8-12 MB of idle RSS).
 import type { WebSocket, WebSocketServer } from 'ws';

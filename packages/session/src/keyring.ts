@@ -10,8 +10,8 @@
  * Where the runtime has `node:crypto` (Node, Bun, Deno, Workers with `nodejs_compat`,
  * looked up at run time, never imported) the same AES-GCM and HKDF run synchronously
  * through it: WebCrypto's calls each take a trip through libuv's thread pool, which
- * measured here cost a cookie session ~0.9 ms of latency per request under load
- * against ~0.06 ms for the memory store. Elsewhere WebCrypto does it. The bytes are
+ * costs a cookie session far more latency under load (docs/benchmarks.md, figures
+ * behind choices in the code). Elsewhere WebCrypto does it. The bytes are
  * the same either way (keyring.test.ts seals with one and opens with the other).
  *
  * A sealed box is `version (1 byte) | IV (12 random bytes) | ciphertext | tag (16 bytes)`;

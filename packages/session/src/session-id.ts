@@ -19,7 +19,8 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 /**
  * base64url without padding (RFC 4648 section 5), by table: Node's `btoa` is a slow
- * legacy path (about 25 us for an id, measured here), and this runs once per session id.
+ * legacy path (docs/benchmarks.md, figures behind choices in the code), and this runs
+ * once per session id.
  */
 export function base64url(bytes: Uint8Array): string {
   let out = '';
@@ -66,9 +67,8 @@ export function fromBase64url(text: string): Uint8Array | undefined {
 
 /**
  * Random bytes for 64 ids, drawn in one call when the last ran out (lazily: never at
- * import). One `getRandomValues` call costs about as much as 64 small ones (measured
- * here: 100k calls for 24 bytes 1.2 s, 1k calls for 2400 bytes 12 ms), as Node's own
- * `randomUUID` batches; each byte is handed out once.
+ * import). One `getRandomValues` call costs about as much as 64 small ones
+ * (docs/benchmarks.md, figures behind choices in the code), as Node's own `randomUUID` batches; each byte is handed out once.
  */
 const POOL_IDS = 64;
 let pool: Uint8Array | undefined;

@@ -43,7 +43,7 @@ import {
   type StartResponse,
 } from '@tsgi/core';
 import { evaluate } from './preconditions.js';
-import { textAnswer } from './responses.js';
+import { textAnswer } from './static-answers.js';
 import { parseHttpDate } from './validators.js';
 
 export interface ConditionalGetOptions {

@@ -24,7 +24,7 @@ import type { Body, Environ, StartResponse } from '@tsgi/core';
 import { resolveFileOptions, type FileConfig, type FileResponseOptions } from './file-options.js';
 import { contentTypeFor } from './mime.js';
 import { openFile, release } from './open-file.js';
-import { isReadMethod, methodNotAllowed, refuse } from './responses.js';
+import { isReadMethod, methodNotAllowed, refuse } from './static-answers.js';
 import { sendFile } from './send-file.js';
 
 export type { FileResponseOptions } from './file-options.js';

@@ -20,13 +20,13 @@ import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { statusLine, type Body, type Environ, type ResponseHeaders, type StartResponse } from '@tsgi/core';
 import { contentETag } from './content-etag.js';
-import { FileRangeBody } from './file-body.js';
+import { FileRangeBody } from './file-range-body.js';
 import type { FileConfig } from './file-options.js';
 import { byteRangesLayout, newBoundary } from './multipart.js';
 import { release } from './open-file.js';
 import { evaluate, ifRangeAllows, type Validators } from './preconditions.js';
 import { parseRange } from './ranges.js';
-import { refuse } from './responses.js';
+import { refuse } from './static-answers.js';
 import { httpDate, statETag } from './validators.js';
 
 /** A file opened for a response. */

@@ -33,7 +33,7 @@ import { openFile, release } from './open-file.js';
 import { acceptedCodings, SIBLING_SUFFIX } from './precompressed.js';
 import { requestPath, type RequestPath } from './request-path.js';
 import { openInside as openConfined, RootRealPath } from './root-path.js';
-import { isReadMethod, methodNotAllowed, refuse, textResponse } from './responses.js';
+import { isReadMethod, methodNotAllowed, refuse, textResponse } from './static-answers.js';
 import { sendFile, type OpenFile } from './send-file.js';
 import { resolveStaticOptions, type StaticFilesOptions } from './static-options.js';
 

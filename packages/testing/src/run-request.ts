@@ -11,7 +11,8 @@
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
-import { ResponseDriver, type Application, type Environ, type ResponseHeaders, type WebSocketUpgrade } from '@tsgi/core';
+import { type Application, type Environ, type ResponseHeaders } from '@tsgi/core';
+import { ResponseDriver, type WebSocketUpgrade } from '@tsgi/core/gateway';
 
 export interface RunResult {
   status: string;
@@ -33,7 +34,7 @@ function isLintError(error: unknown): boolean {
 /** The test client's output: the driver walks, this keeps the bytes. */
 class Collector extends ResponseDriver {
   chunks: Uint8Array[] = [];
-  /** Bytes kept, against `maxBodyBytes`. */
+  /** Bytes kept, against `maxResponseBytes`. */
   total = 0;
   truncated = false;
   /** What the request rejects with: the error that ended it, else a close() that failed. */
@@ -41,7 +42,7 @@ class Collector extends ResponseDriver {
 
   constructor(
     private readonly environ: Environ,
-    private readonly maxBodyBytes: number,
+    private readonly maxResponseBytes: number,
     private readonly catchErrors: boolean,
   ) {
     super(environ.REQUEST_METHOD === 'HEAD', environ['wsgi.errors'], 'testClient');
@@ -82,10 +83,10 @@ class Collector extends ResponseDriver {
     return `${this.environ.REQUEST_METHOD} ${this.environ.PATH_INFO}`;
   }
 
-  /** Keeps what fits `maxBodyBytes`; past it the client stops reading. */
+  /** Keeps what fits `maxResponseBytes`; past it the client stops reading. */
   private keep(chunk: Uint8Array): void {
     if (this.truncated) return;
-    const room = this.maxBodyBytes - this.total;
+    const room = this.maxResponseBytes - this.total;
     if (chunk.byteLength > room) {
       chunk = chunk.subarray(0, room);
       this.truncated = true;
@@ -100,9 +101,9 @@ class Collector extends ResponseDriver {
 export async function runRequest(
   app: Application,
   environ: Environ,
-  options: { maxBodyBytes: number; catchErrors: boolean; upgrade?: WebSocketUpgrade },
+  options: { maxResponseBytes: number; catchErrors: boolean; upgrade?: WebSocketUpgrade },
 ): Promise<RunResult> {
-  const collector = new Collector(environ, options.maxBodyBytes, options.catchErrors);
+  const collector = new Collector(environ, options.maxResponseBytes, options.catchErrors);
   const upgrade = options.upgrade;
   if (upgrade === undefined) await collector.run(app, environ);
   else {

@@ -102,7 +102,7 @@ describe('like the gateway', () => {
     expect(pulled).toBe(1);
   });
 
-  test('maxBodyBytes stops the iteration, ends the iterator and sets truncated', async () => {
+  test('maxResponseBytes stops the iteration, ends the iterator and sets truncated', async () => {
     let finished = false;
     const app: Application = (_e, startResponse) =>
       (async function* () {
@@ -113,11 +113,22 @@ describe('like the gateway', () => {
           finished = true;
         }
       })();
-    const res = await testClient(app, { maxBodyBytes: 10 }).get('/');
+    const res = await testClient(app, { maxResponseBytes: 10 }).get('/');
     expect(res.text).toBe('abcdabcdab');
     expect(res.truncated).toBe(true);
     expect(finished).toBe(true);
     expect(res.closeCalls).toBe(1);
+  });
+
+  test('maxBodyBytes, the old name of maxResponseBytes, still cuts the body for one minor', async () => {
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', []);
+      return [bytes('abcdef')];
+    };
+    const res = await testClient(app, { maxBodyBytes: 4 }).get('/');
+    expect(res.text).toBe('abcd');
+    expect(res.truncated).toBe(true);
+    expect((await testClient(app, { maxBodyBytes: 4, maxResponseBytes: 5 }).get('/')).text).toBe('abcde');
   });
 
   test('write() chunks come before the returned body', async () => {
@@ -238,6 +249,7 @@ describe('like the gateway', () => {
     }
     expect((await client.request('PROPFIND', '/')).text).toBe('PROPFIND');
     expect(() => testClient(app, { timeout: 0 })).toThrow(/timeout/);
+    expect(() => testClient(app, { maxResponseBytes: -1 })).toThrow(/maxResponseBytes/);
     expect(() => testClient(app, { maxBodyBytes: -1 })).toThrow(/maxBodyBytes/);
   });
 });

@@ -15,20 +15,15 @@
  * @see https://werkzeug.palletsprojects.com/en/latest/test/
  * @module
  */
+import { getHeader, getHeaders, statusCode, type Application, type Environ, type ResponseHeaders } from '@tsgi/core';
 import {
   WebSocketUpgrade,
   checkWebSocketRequest,
-  getHeader,
-  getHeaders,
   resolveWebSocketOptions,
-  statusCode,
-  type Application,
-  type Environ,
-  type ResponseHeaders,
   type WebSocketOptions,
-} from '@tsgi/core';
+} from '@tsgi/core/gateway';
 import { lint, type LintOptions } from '@tsgi/lint';
-import { buildEnviron, type RequestInit } from './environ.js';
+import { createEnviron, type RequestInit } from './test-environ.js';
 import { runRequest } from './run-request.js';
 import { WebSocketRefused, connect, type TestWebSocket, type WebSocketInit } from './websocket.js';
 
@@ -43,7 +38,12 @@ export interface TestClientOptions {
   environ?: Record<string, unknown>;
   /** Milliseconds a request may take before it rejects; `Infinity` waits forever. @default 5000 */
   timeout?: number;
-  /** Body bytes kept; past it iteration stops, the body is closed and `truncated` is set. @default 16777216 (16 MiB) */
+  /** Response body bytes kept; past it iteration stops, the body is closed and `truncated` is set. @default 16777216 (16 MiB) */
+  maxResponseBytes?: number;
+  /**
+   * @deprecated Use `maxResponseBytes` (the same limit). The server's `limits.maxBodyBytes`
+   * caps the *request* body; this name goes in the next minor.
+   */
   maxBodyBytes?: number;
   /**
    * Turn an error thrown before any body byte was sent into a 500 response, as the
@@ -72,7 +72,7 @@ export interface TestResponse {
   json<T = unknown>(): T;
   /** How many times the client called the returned body's close(): 1, or 0 when it had none. */
   closeCalls: number;
-  /** True when the body was cut at `maxBodyBytes`. */
+  /** True when the body was cut at `maxResponseBytes`. */
   truncated: boolean;
   /** The environ the app was called with (with whatever the app set on it). */
   environ: Environ;
@@ -105,10 +105,10 @@ const DEFAULTS = {
   lint: true,
   environ: {},
   timeout: 5000,
-  maxBodyBytes: 16 * 1024 * 1024,
+  maxResponseBytes: 16 * 1024 * 1024,
   catchErrors: false,
   websocket: {},
-} satisfies Required<TestClientOptions>;
+} satisfies Required<Omit<TestClientOptions, 'maxBodyBytes'>>;
 
 /** A client's opening handshake, as RFC 6455 4.1 writes it (a fixed key: no randomness needed here). */
 const HANDSHAKE: Array<[string, string]> = [
@@ -155,18 +155,21 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
   const useLint = options.lint ?? DEFAULTS.lint;
   const baseEnviron = options.environ ?? DEFAULTS.environ;
   const timeout = options.timeout ?? DEFAULTS.timeout;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const maxResponseBytes = options.maxResponseBytes ?? options.maxBodyBytes ?? DEFAULTS.maxResponseBytes;
   const catchErrors = options.catchErrors ?? DEFAULTS.catchErrors;
   if (!(timeout > 0)) throw new TypeError(`testClient: timeout must be a number > 0, got ${String(timeout)}`);
-  if (!(maxBodyBytes >= 0)) throw new TypeError(`testClient: maxBodyBytes must be a number >= 0, got ${String(maxBodyBytes)}`);
+  if (!(maxResponseBytes >= 0)) {
+    const name = options.maxResponseBytes !== undefined ? 'maxResponseBytes' : 'maxBodyBytes';
+    throw new TypeError(`testClient: ${name} must be a number >= 0, got ${String(maxResponseBytes)}`);
+  }
   const target = useLint === false ? app : lint(app, useLint === true ? {} : useLint);
   const websocketSettings = resolveWebSocketOptions('testClient', options.websocket ?? DEFAULTS.websocket);
   let allErrors = '';
 
   async function request(method: string, path: string, init: RequestInit = {}): Promise<TestResponse> {
-    const { environ, errors } = buildEnviron(method, path, init, baseEnviron);
+    const { environ, errors } = createEnviron(method, path, init, baseEnviron);
     try {
-      const result = await withTimeout(runRequest(target, environ, { maxBodyBytes, catchErrors }), timeout, `${method} ${path}`);
+      const result = await withTimeout(runRequest(target, environ, { maxResponseBytes, catchErrors }), timeout, `${method} ${path}`);
       const body = concat(result.chunks);
       let text: string | undefined;
       return {
@@ -191,13 +194,13 @@ export function testClient(app: Application, options: TestClientOptions = {}): T
   }
 
   async function websocket(path: string, init: WebSocketInit = {}): Promise<TestWebSocket> {
-    const { environ, errors } = buildEnviron('GET', path, { ...init, headers: handshakeHeaders(init) }, baseEnviron);
+    const { environ, errors } = createEnviron('GET', path, { ...init, headers: handshakeHeaders(init) }, baseEnviron);
     try {
       const header = (name: string): string | undefined => environ[`HTTP_${name.toUpperCase().replaceAll('-', '_')}`] as string | undefined;
       const check = checkWebSocketRequest(environ.REQUEST_METHOD, environ.SERVER_PROTOCOL, header, websocketSettings);
       if (check.kind === 'refuse') throw new WebSocketRefused(check.status, check.headers, check.reason);
       const upgrade = check.kind === 'offer' ? new WebSocketUpgrade(check.protocols) : undefined;
-      const result = await withTimeout(runRequest(target, environ, { maxBodyBytes, catchErrors, upgrade }), timeout, `WebSocket ${path}`);
+      const result = await withTimeout(runRequest(target, environ, { maxResponseBytes, catchErrors, upgrade }), timeout, `WebSocket ${path}`);
       if (upgrade === undefined || result.status !== '101 Switching Protocols') {
         throw new WebSocketRefused(statusCode(result.status), result.headers, decoder.decode(concat(result.chunks)));
       }

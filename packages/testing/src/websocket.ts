@@ -17,17 +17,14 @@
  * @see https://www.rfc-editor.org/rfc/rfc6455
  * @module
  */
+import { getHeader, type ErrorStream, type ResponseHeaders, type WebSocketMessage } from '@tsgi/core';
 import {
   GatewayWebSocket,
-  getHeader,
-  type ErrorStream,
   type ResolvedWebSocketOptions,
-  type ResponseHeaders,
-  type WebSocketMessage,
   type WebSocketTransport,
   type WebSocketUpgrade,
-} from '@tsgi/core';
-import type { RequestInit } from './environ.js';
+} from '@tsgi/core/gateway';
+import type { RequestInit } from './test-environ.js';
 
 /** What `client.websocket()` sends: a request's init, and the subprotocols to offer. */
 export interface WebSocketInit extends Omit<RequestInit, 'body' | 'json'> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileRangeBody } from './file-body.js';
+import { FileRangeBody } from './file-range-body.js';
 
 let dir: string;
 let path: string;

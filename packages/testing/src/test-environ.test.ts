@@ -1,10 +1,10 @@
 import { checkEnviron } from '@tsgi/lint';
-import { buildEnviron, decodePath } from '@tsgi/testing';
+import { buildEnviron, createEnviron, decodePath } from '@tsgi/testing';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 test('the environ has the gateway defaults and passes lint', () => {
-  const { environ } = buildEnviron('GET', '/', {}, undefined);
+  const { environ } = createEnviron('GET', '/');
   expect(environ).toMatchObject({
     REQUEST_METHOD: 'GET',
     SCRIPT_NAME: '',
@@ -27,17 +27,17 @@ test('the environ has the gateway defaults and passes lint', () => {
 });
 
 test('PATH_INFO is percent-decoded to latin-1 characters; QUERY_STRING stays raw', () => {
-  const { environ } = buildEnviron('GET', '/caf%C3%A9/a%2Fb?q=%20x&y', { query: { z: 'a b' } }, undefined);
+  const { environ } = createEnviron('GET', '/caf%C3%A9/a%2Fb?q=%20x&y', { query: { z: 'a b' } });
   expect(environ.PATH_INFO).toBe('/caf\u00c3\u00a9/a/b');
   expect(environ.QUERY_STRING).toBe('q=%20x&y&z=a+b');
   // A raw non-ASCII character travels as UTF-8, like on the wire.
   expect(decodePath('/é')).toBe('/\u00c3\u00a9');
   expect(decodePath('/100%')).toBe('/100%');
-  expect(buildEnviron('GET', '/', { query: '?a=1' }, undefined).environ.QUERY_STRING).toBe('a=1');
+  expect(createEnviron('GET', '/', { query: '?a=1' }).environ.QUERY_STRING).toBe('a=1');
 });
 
 test('headers become CONTENT_* and HTTP_* keys; repeats are joined', () => {
-  const { environ } = buildEnviron(
+  const { environ } = createEnviron(
     'POST',
     '/',
     {
@@ -62,7 +62,7 @@ test('headers become CONTENT_* and HTTP_* keys; repeats are joined', () => {
 });
 
 test('json sets the body, Content-Type and Content-Length', async () => {
-  const { environ } = buildEnviron('POST', '/', { json: { a: 'é' } }, undefined);
+  const { environ } = createEnviron('POST', '/', { json: { a: 'é' } });
   expect(environ.CONTENT_TYPE).toBe('application/json');
   expect(environ.CONTENT_LENGTH).toBe(String(Buffer.byteLength('{"a":"é"}')));
   expect(JSON.parse(text(await environ['wsgi.input'].read()))).toEqual({ a: 'é' });
@@ -73,20 +73,24 @@ test('a streamed body has no CONTENT_LENGTH and sets wsgi.input_terminated', asy
     yield new Uint8Array([1, 2]);
     yield new Uint8Array([3]);
   }
-  const { environ } = buildEnviron('PUT', '/', { body: body() }, undefined);
+  const { environ } = createEnviron('PUT', '/', { body: body() });
   expect(environ.CONTENT_LENGTH).toBeUndefined();
   expect(environ['wsgi.input_terminated']).toBe(true);
   expect([...(await environ['wsgi.input'].read())]).toEqual([1, 2, 3]);
 });
 
 test('an explicit Content-Length limits what wsgi.input gives', async () => {
-  const { environ } = buildEnviron('POST', '/', { body: 'abcdef', headers: { 'Content-Length': '3' } }, undefined);
+  const { environ } = createEnviron('POST', '/', { body: 'abcdef', headers: { 'Content-Length': '3' } });
   expect(text(await environ['wsgi.input'].read())).toBe('abc');
 });
 
 test('client and request environ keys are applied last', () => {
-  const { environ } = buildEnviron('GET', '/', { environ: { 'tsgi.b': 2 } }, { 'tsgi.a': 1, SCRIPT_NAME: '/app' });
+  const { environ } = createEnviron('GET', '/', { environ: { 'tsgi.b': 2 } }, { 'tsgi.a': 1, SCRIPT_NAME: '/app' });
   expect(environ['tsgi.a']).toBe(1);
   expect(environ['tsgi.b']).toBe(2);
   expect(environ.SCRIPT_NAME).toBe('/app');
+});
+
+test('buildEnviron, the old name, is still createEnviron for one minor', () => {
+  expect(buildEnviron).toBe(createEnviron);
 });

@@ -12,8 +12,9 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues
  * @module
  */
-import { decodePathInfo, environKey, type Environ, type ErrorStream } from '@tsgi/core';
-import { StreamInput } from './input.js';
+import { environKey, type Environ, type ErrorStream } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
+import { StreamInput } from './stream-input.js';
 
 const VERSION = Object.freeze([1, 0] as const);
 

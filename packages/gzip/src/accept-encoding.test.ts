@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Negotiator, negotiate, parseAcceptEncoding } from './negotiate.js';
+import { Negotiator, negotiate, parseAcceptEncoding } from './accept-encoding.js';
 
 const OFFER = ['br', 'gzip', 'deflate'];
 

@@ -18,8 +18,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { decodePathInfo, environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
-import { EMPTY_INPUT, NodeInputStream } from './input.js';
+import { environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
+import { EMPTY_INPUT, NodeInputStream } from './node-input.js';
 
 /** What the listener resolves once and every request shares. */
 export interface EnvironConfig {

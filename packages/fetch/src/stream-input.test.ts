@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { StreamInput } from './input.js';
+import { StreamInput } from './stream-input.js';
 
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   let i = 0;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ERROR_MEDIA_TYPES, negotiateErrorType } from './negotiate.js';
+import { ERROR_MEDIA_TYPES, negotiateErrorType } from './error-media-type.js';
 
 test.each([
   [undefined, 'text/plain'],

@@ -3,7 +3,7 @@ import type { Application } from '@tsgi/core';
 import { router } from '@tsgi/router';
 import { testClient } from '@tsgi/testing';
 import { encodeLocation } from './location.js';
-import { empty, html, json, redirect, text } from './responses.js';
+import { empty, html, json, redirect, text } from './response-apps.js';
 
 describe('builders are Applications (under lint)', () => {
   test('json(): mounted as a route, and returned from an app', async () => {

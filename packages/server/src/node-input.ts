@@ -17,7 +17,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ClientDisconnected, PullInputStream, type InputStream } from '@tsgi/core';
+import { PullInputStream, type InputStream } from '@tsgi/core';
+import { ClientDisconnected } from '@tsgi/core/gateway';
 
 const EMPTY: Uint8Array = Buffer.alloc(0);
 const kInput = Symbol('tsgi.input');

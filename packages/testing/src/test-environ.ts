@@ -8,9 +8,10 @@
  * @see https://peps.python.org/pep-3333/#unicode-issues (bytes as latin-1 strings)
  * @module
  */
-import { decodePathInfo, encodeNative, environKey, type Environ } from '@tsgi/core';
+import { encodeNative, environKey, type Environ } from '@tsgi/core';
+import { decodePathInfo } from '@tsgi/core/gateway';
 import { CollectingErrorStream } from './error-stream.js';
-import { BodyInputStream } from './input-stream.js';
+import { BodyInputStream } from './body-input-stream.js';
 
 /** What one request sends. */
 export interface RequestInit {
@@ -37,12 +38,18 @@ export function decodePath(path: string): string {
   return decodePathInfo(path.replace(NON_ASCII, encodeNative));
 }
 
-/** Builds a fresh environ, its error stream, and the request body source. */
-export function buildEnviron(
+/**
+ * Builds a fresh environ for `method` and `target` (path and query), with its error
+ * stream; the body of `init` is its `wsgi.input`. Werkzeug's `create_environ`.
+ *
+ * @example
+ * const { environ } = createEnviron('POST', '/users?x=1', { json: { name: 'a' } });
+ */
+export function createEnviron(
   method: string,
   target: string,
-  init: RequestInit,
-  base: Record<string, unknown> | undefined,
+  init: RequestInit = {},
+  base?: Record<string, unknown>,
 ): { environ: Environ; errors: CollectingErrorStream } {
   const question = target.indexOf('?');
   const rawPath = question === -1 ? target : target.slice(0, question);
@@ -104,3 +111,9 @@ export function buildEnviron(
   if (init.environ) Object.assign(environ, init.environ);
   return { environ, errors };
 }
+
+/**
+ * @deprecated Use `createEnviron` (same arguments). `buildEnviron` is the gateway's
+ * name (`@tsgi/server/gateway`, from a node request); this alias goes in the next minor.
+ */
+export const buildEnviron = createEnviron;
