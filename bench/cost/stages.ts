@@ -14,12 +14,17 @@
  * `check` (the gate's checks alone, node's headers already built), `listener` and
  * `listener-raw` (the whole of toNodeListener(hello), or raw node's hello listener,
  * on a fresh ServerResponse with no socket: everything but node's parse and the
- * socket write).
+ * socket write). `post-tsgi` and `post-raw` (async) are the JSON POST's path without
+ * JSON.parse: a fresh IncomingMessage given the 10 KB body as node's parser gives it
+ * (pushed after the listener returned), read whole (core's readBody; raw node's
+ * 'data'/'end' and Buffer.concat), answered with the byte count; tsgi's through the
+ * gate's checks, buildEnviron and a NodeResponseWriter, as the listener does.
  */
-import { createServer, request, ServerResponse, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Application, type ResponseHeaders } from '@tsgi/core';
+import { createServer, IncomingMessage, request, ServerResponse } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
+import { readBody, type Application, type ResponseHeaders } from '@tsgi/core';
 import { ResponseDriver, ResponseState } from '@tsgi/core/gateway';
+import { JSON_10K } from '../lib/workload.js';
 import { buildEnviron } from '../../packages/server/src/node-environ.js';
 import { resolveListenerOptions } from '../../packages/server/src/listener.js';
 import { checkRequest, resolveLimits } from '../../packages/server/src/limits.js';
@@ -51,6 +56,31 @@ class NullDriver extends ResponseDriver {
     return '';
   }
 }
+
+const POST_SOCKET = new Socket();
+const POST_HEADERS = ['Host', '127.0.0.1:8000', 'Content-Type', 'application/json', 'Content-Length', String(JSON_10K.byteLength), 'Connection', 'keep-alive'];
+/** A request as node's parser makes one for the JSON POST, before the body is pushed. */
+function postRequest(): { req: IncomingMessage; res: ServerResponse } {
+  const req = new IncomingMessage(POST_SOCKET);
+  req.method = 'POST';
+  req.url = '/api/v1/items';
+  req.httpVersion = '1.1';
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  req.rawHeaders = POST_HEADERS;
+  return { req, res: new ServerResponse(req) };
+}
+/** The body as node's parser gives it, after the listener returned: one chunk, then the end. */
+function deliver(req: IncomingMessage): void {
+  req.push(JSON_10K.subarray(0));
+  req.complete = true;
+  req.push(null);
+}
+const postApp: Application = async (environ, startResponse) => {
+  const answer = Buffer.from(String((await readBody(environ)).byteLength));
+  startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', String(answer.byteLength)]]);
+  return [answer];
+};
 
 async function capture(): Promise<{ req: IncomingMessage; res: ServerResponse }> {
   return new Promise((resolve) => {
@@ -132,6 +162,46 @@ void (async () => {
       out.end(HELLO);
     },
   };
+  const post: Record<string, () => Promise<void>> = {
+    async 'post-tsgi'() {
+      const { req: r, res: out } = postRequest();
+      if (checkRequest(r, limits) !== null) throw new Error('refused');
+      const env = buildEnviron(r, out, config)!;
+      const input = env['wsgi.input'];
+      const writer = new NodeResponseWriter(r, out, env, config.errors, input as never);
+      env['tsgi.connection'] = writer.connection;
+      const done = writer.run(postApp, env);
+      deliver(r);
+      await done;
+      if (out.statusCode !== 200) throw new Error(`post-tsgi: answered ${out.statusCode}`);
+    },
+    async 'post-raw'() {
+      const { req: r, res: out } = postRequest();
+      const done = new Promise<void>((resolve) => {
+        const chunks: Buffer[] = [];
+        let total = 0;
+        r.on('data', (chunk: Buffer) => {
+          total += chunk.byteLength;
+          chunks.push(chunk);
+        });
+        r.on('end', () => {
+          const answer = Buffer.from(String(Buffer.concat(chunks, total).byteLength));
+          out.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': answer.byteLength });
+          out.end(answer);
+          resolve();
+        });
+      });
+      deliver(r);
+      await done;
+    },
+  };
+  const asyncFn = post[stage];
+  if (asyncFn !== undefined) {
+    for (let i = 0; i < 2000; i++) await asyncFn();
+    for (let i = 0; i < count; i++) await asyncFn();
+    process.stdout.write(`${stage} ${count} ${sink}\n`);
+    process.exit(0);
+  }
   const fn = run[stage];
   if (fn === undefined) throw new Error(`stages: unknown stage ${stage}; use ${Object.keys(run).join(', ')}`);
   // Every run warms the stage the same way, so JIT work cancels out between counts.

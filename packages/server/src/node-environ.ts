@@ -37,6 +37,35 @@ export interface EnvironConfig {
 
 const VERSION = Object.freeze([1, 0] as const);
 
+/** A request header name as the client spelled it: its environ key, and a bit of its own. */
+interface HeaderSlot {
+  key: string | null;
+  /** 1 << n for the first 31 keys seen, 0 for later ones (checked by a look-up instead). */
+  bit: number;
+}
+// A request almost never repeats a header, yet each one must be checked for a repeat
+// (joined, or refused for Host). A bit per key makes that check a mask test instead of a
+// keyed load on the environ per header (megamorphic: every key is another name).
+// Clients repeat the same few spellings, so both are worked out once per spelling;
+// bounded, so a client inventing names cannot grow the cache without limit.
+const SLOTS = new Map<string, HeaderSlot>();
+const SLOT_LIMIT = 2000;
+const KEY_BITS = new Map<string, number>();
+
+function slotOf(name: string): HeaderSlot {
+  let slot = SLOTS.get(name);
+  if (slot !== undefined) return slot;
+  const key = environKey(name);
+  let bit = key === null ? 0 : KEY_BITS.get(key);
+  if (bit === undefined) {
+    bit = KEY_BITS.size < 31 ? 1 << KEY_BITS.size : 0;
+    if (bit !== 0) KEY_BITS.set(key!, bit);
+  }
+  slot = { key, bit };
+  if (SLOTS.size < SLOT_LIMIT) SLOTS.set(name, slot);
+  return slot;
+}
+
 /** Where the path starts in a request target: after `scheme://authority` for absolute-form. */
 function pathStart(target: string): number {
   if (target.charCodeAt(0) === 47 /* / */) return 0;
@@ -113,12 +142,15 @@ export function buildEnviron(req: IncomingMessage, res: ServerResponse, config: 
   };
   const raw = req.rawHeaders;
   let chunked = false;
+  let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const key = environKey(raw[i]!);
+    const { key, bit } = slotOf(raw[i]!);
     if (key === null) continue;
     const value = raw[i + 1]!;
-    const previous = environ[key] as string | undefined;
+    // A key without a bit (past the first 31) is looked up, as a repeat may be.
+    const previous = bit !== 0 ? ((seen & bit) === 0 ? undefined : (environ[key] as string)) : (environ[key] as string | undefined);
     if (previous === undefined) {
+      seen |= bit;
       environ[key] = value;
       if (key === 'HTTP_TRANSFER_ENCODING') chunked = true;
       continue;

@@ -48,6 +48,14 @@ test('repeated headers are joined with ", ", cookies with "; "', async () => {
   expect(environ.HTTP_HOST).toBe('h');
 });
 
+test('repeats are joined past the first 31 header keys the gateway has seen (those have no bit of their own)', async () => {
+  // 40 names never sent before, each twice: the later ones are checked by a look-up.
+  const names = Array.from({ length: 40 }, (_, i) => `X-Past-Bits-${i}`);
+  const lines = names.map((name) => `${name}: a\r\n${name.toLowerCase()}: b\r\n`).join('');
+  const environ = await environFor(`GET / HTTP/1.1\r\nHost: h\r\n${lines}\r\n`);
+  for (let i = 0; i < 40; i++) expect(environ[`HTTP_X_PAST_BITS_${i}`]).toBe('a, b');
+});
+
 test('header names with an underscore are dropped, so Content_Length cannot shadow CONTENT_LENGTH', async () => {
   const environ = await environFor(
     'POST / HTTP/1.1\r\nHost: h\r\nContent_Length: 99\r\nX_Forwarded_For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4\r\nContent-Length: 2\r\n\r\nok',
