@@ -10,6 +10,8 @@
  * bodies, so whole bodies use it. Up to `SYNC_LIMIT` bytes the synchronous call is
  * fastest; above it the async call runs on the libuv pool, keeps the event loop free
  * and uses the other cores (docs/benchmarks.md, figures behind choices in the code).
+ * The synchronous calls run on one zlib handle kept per encoder (one-shot.ts), not a
+ * new compressor and output buffer per body.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.4.1 (content codings)
  * @see https://nodejs.org/api/zlib.html
@@ -19,6 +21,7 @@ import { nodeBuiltin } from '@tsgi/core';
 import type { Transform } from 'node:stream';
 import type zlibModule from 'node:zlib';
 import type { Coding, ContentEncoder, Pump } from './content-encoder.js';
+import { reusableCompressor, type ReusableCompressor } from './one-shot.js';
 import { WEB_CODINGS, WebEncoder } from './web-encoder.js';
 import { ZlibPump } from './zlib-pump.js';
 
@@ -61,6 +64,9 @@ export class Encoder implements ContentEncoder {
   private readonly sync: OneShot;
   private readonly async: OneShotAsync;
   private readonly factory: StreamFactory;
+  private readonly finish: number;
+  /** The handle small bodies are compressed on (one-shot.ts); made at the first one, undefined where the runtime has none. */
+  private reusable: ReusableCompressor | undefined | null = null;
 
   constructor(
     readonly coding: Coding,
@@ -70,6 +76,7 @@ export class Encoder implements ContentEncoder {
     const zlib = nodeZlib!;
     const c = zlib.constants as unknown as Record<string, number>;
     let flush: number;
+    let finish: number;
     if (coding === 'br') {
       // Quality 11 (node's default) costs ~20x the CPU of 4 for a few % smaller output.
       this.options = {
@@ -77,13 +84,17 @@ export class Encoder implements ContentEncoder {
         params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, ...settings.brotliOptions.params },
       };
       flush = zlib.constants.BROTLI_OPERATION_FLUSH;
+      finish = zlib.constants.BROTLI_OPERATION_FINISH;
     } else if (coding === 'zstd') {
       this.options = {};
       flush = c.ZSTD_e_flush ?? 1;
+      finish = c.ZSTD_e_end ?? 2;
     } else {
       this.options = { ...settings.zlibOptions, level: settings.level };
       flush = zlib.constants.Z_SYNC_FLUSH;
+      finish = zlib.constants.Z_FINISH;
     }
+    this.finish = finish;
     this.flushOptions = { ...this.options, flush };
     const names = {
       gzip: ['gzipSync', 'gzip', 'createGzip'],
@@ -103,9 +114,15 @@ export class Encoder implements ContentEncoder {
     return new ZlibPump(this.factory(flush ? this.flushOptions : this.options));
   }
 
-  /** Compresses a whole body: synchronously when small, on the libuv pool otherwise. */
+  /** Compresses a whole body: synchronously when small (on the kept handle where there is one), on the libuv pool otherwise. */
   compress(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    if (input.byteLength <= SYNC_LIMIT) return this.sync(input, this.options);
+    if (input.byteLength <= SYNC_LIMIT) {
+      let reusable = this.reusable;
+      if (reusable === null || (reusable !== undefined && !reusable.usable)) {
+        reusable = this.reusable = reusableCompressor(this.factory, this.options, this.finish, this.sync);
+      }
+      return reusable === undefined ? this.sync(input, this.options) : reusable.compress(input);
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
       this.async(input, this.options, (error, result) => (error ? reject(error) : resolve(result)));
     });
