@@ -10,8 +10,10 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createGzip, gzipSync } from 'node:zlib';
 import busboy from 'busboy';
+import { Redis } from 'ioredis';
 import { listen } from '../lib/listen.js';
-import { HELLO, unknownScenario, type Target } from '../lib/target.js';
+import { HELLO, REDIS_URL_ENV, unknownScenario, type Target } from '../lib/target.js';
+import { START_VISITS, TSGI_MEMORY_ID, TSGI_REDIS } from '../lib/session.js';
 import {
   checkBasic,
   combinedLine,
@@ -127,6 +129,49 @@ function stack(): RequestListener {
   };
 }
 
+const DAY = 86_400_000;
+let redis: Redis | undefined;
+
+/**
+ * The floor of the session-redis scenario: the stack above, after a hand-written
+ * session in Redis with ioredis: the cookie's id read by hand, one GET, the counter
+ * parsed and incremented, one plain SET with PX (no Lua, no tombstone check), then
+ * the cookie re-sent (rolling). Two round trips to Redis per request, one after the
+ * other, as any server-side session store that saves before answering needs.
+ */
+function stackRedis(): RequestListener {
+  const url = process.env[REDIS_URL_ENV];
+  if (url === undefined) throw new Error(`the stack+redis target needs a Redis URL in ${REDIS_URL_ENV}`);
+  const client = (redis = new Redis(url, { enableOfflineQueue: false, commandTimeout: Number(process.env.BENCH_REDIS_TIMEOUT ?? 1000), maxRetriesPerRequest: 1 }));
+  const inner = stack();
+  const prefix = `${TSGI_REDIS}=`;
+  const FAILED = Buffer.from('Service Unavailable');
+  return function stackRedisHandler(req, res) {
+    const cookies = req.headers.cookie ?? '';
+    const at = cookies.indexOf(prefix);
+    const end = at < 0 ? -1 : cookies.indexOf(';', at);
+    const id = at < 0 ? '' : cookies.slice(at + prefix.length, end < 0 ? undefined : end);
+    const key = `bench:sess:${id}`;
+    client
+      .get(key)
+      .then((saved) => {
+        const data = saved === null ? { visits: 0 } : (JSON.parse(saved) as { visits: number });
+        data.visits++;
+        return client.set(key, JSON.stringify(data), 'PX', DAY);
+      })
+      .then(
+        () => {
+          res.setHeader('Set-Cookie', `${prefix}${id}; Max-Age=${DAY / 1000}; Path=/; HttpOnly; SameSite=Lax`);
+          inner(req, res);
+        },
+        () => {
+          res.writeHead(503, { 'Content-Length': FAILED.byteLength });
+          res.end(FAILED);
+        },
+      );
+  };
+}
+
 /** 1 MB through a zlib stream piped to the response, as node's docs show it. */
 function gzipStream(req: IncomingMessage, res: ServerResponse): void {
   if (!acceptsGzip(req)) {
@@ -204,6 +249,7 @@ const SCENARIOS: Record<string, () => RequestListener> = {
   'hello+cors': () => helloCors,
   'hello+secure': () => helloSecure,
   stack,
+  'stack+redis': stackRedis,
   'gzip-10k': () => (req, res) => void sendJson(req, res, JSON_10K),
   'gzip-1mb': () => gzipStream,
   'json-small': () => (_req, res) => {
@@ -221,9 +267,22 @@ const SCENARIOS: Record<string, () => RequestListener> = {
 const target: Target = {
   name: 'node:http',
   scenarios: Object.keys(SCENARIOS),
-  start(scenario, port) {
+  async start(scenario, port) {
     if (!Object.hasOwn(SCENARIOS, scenario)) unknownScenario('raw-node', scenario);
-    return listen(createServer(SCENARIOS[scenario]!()), port);
+    const started = await listen(createServer(SCENARIOS[scenario]!()), port);
+    const client = redis;
+    redis = undefined;
+    if (client === undefined) return started;
+    // Connected before READY (the offline queue is off), with the visitor's session in place.
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    await client.set(`bench:sess:${TSGI_MEMORY_ID}`, JSON.stringify({ visits: START_VISITS }), 'PX', DAY);
+    return {
+      port: started.port,
+      close: async () => {
+        await started.close();
+        client.disconnect();
+      },
+    };
   },
 };
 export default target;
