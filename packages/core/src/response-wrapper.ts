@@ -322,7 +322,8 @@ class WrappedResponse<S> implements StepObserver {
       if (this.hooks.respond !== undefined && this.phase !== 'sent') throw new TypeError(problem);
       return body;
     }
-    if (this.hooks.respond === undefined || this.phase === 'sent') return this.handUp(body, body);
+    // Checked above: handed up without a second look.
+    if (this.hooks.respond === undefined || this.phase === 'sent') return this.hookBody(body, body);
     const head = this.head;
     if (head !== undefined) return this.decide(head, body);
     // No head yet: a lazy app calls startResponse from its first iteration. An array
@@ -330,7 +331,7 @@ class WrappedResponse<S> implements StepObserver {
     if (Array.isArray(body)) return body;
     if (this.hooks.passLazy === true) {
       this.phase = 'sent';
-      return this.handUp(body, body);
+      return this.hookBody(body, body);
     }
     return this.pullFirst(body);
   }
@@ -408,6 +409,11 @@ class WrappedResponse<S> implements StepObserver {
    */
   private handUp(body: Body, original: Body): Body {
     if (checkBody(body) !== undefined) return body;
+    return this.hookBody(body, original);
+  }
+
+  /** {@link handUp} for a `body` known to be one. */
+  private hookBody(body: Body, original: Body): Body {
     const { chunk, end, close, recover, pull, bytes } = this.hooks;
     let out = body;
     if (Array.isArray(body)) {
