@@ -54,7 +54,7 @@ async function one(app: Application): Promise<void> {
   if (Array.isArray(b)) for (const chunk of b) sink += chunk.byteLength;
   else if (Symbol.asyncIterator in b) for await (const chunk of b as AsyncIterable<Uint8Array>) sink += chunk.byteLength;
   else for (const chunk of b as Iterable<Uint8Array>) sink += chunk.byteLength;
-  const closed = b.close?.();
+  const closed = (b as { close?: () => void | Promise<void> }).close?.();
   if (closed instanceof Promise) await closed;
 }
 
