@@ -1,8 +1,8 @@
 /**
  * No import circles inside the packages listed below: a file that must import the
  * file that imports it is two concerns tangled, and the way out is an interface the
- * inner one reports to (logger/src/logged-body.ts's `BodyObserver`, core's
- * `StepObserver`) or a types-only module (gzip's content-encoder.ts). Type-only
+ * inner one reports to (core's `StepObserver`, which observed-body.ts reports each
+ * step to) or a types-only module (gzip's content-encoder.ts). Type-only
  * imports count too: they tie the files together for a reader all the same.
  *
  * A package joins `ACYCLIC` once its own circles are gone (router, server and static

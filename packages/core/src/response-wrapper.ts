@@ -11,6 +11,10 @@
  * - `start`: see or change status and headers on their way up (CORS, security
  *   headers, a request id, a session cookie whose value is known). The response is
  *   not held: lazy apps and streaming are untouched.
+ * - `sent`: the status and headers the layer above accepted (its startResponse
+ *   returned): what the client gets, for a middleware that records it (an access
+ *   log). A call it refused (a second one without excInfo, excInfo once bytes went
+ *   out) is not reported, so the first status stays the one recorded.
  * - `respond`: hold status and headers until the body is known, then decide,
  *   possibly asynchronously (gzip's threshold, a 304, an ETag, a session saved to a
  *   store): change the head, and return the body to send (the app's, or a
@@ -26,6 +30,10 @@
  *     `write()`, ends the hold and sends the head up as it is, for a middleware that
  *     can only use a body returned whole (etag).
  * - `chunk`: see or replace each chunk on its way up, `write()` chunks included.
+ * - `bytes`: count what goes up without seeing it: the byte length of each `write()`
+ *   (an empty one too, it sends the head), of each non-empty body chunk, and an array
+ *   body's total at once. Cheaper than `chunk` for a middleware that only counts (an
+ *   access log, a metric): an array is not copied, nothing returns a chunk.
  * - `end`: the body's iteration finished or threw (not called when it was stopped
  *   early, e.g. the client left).
  * - `pull`: runs each step of the body's iteration (every `next()` and `return()`):
@@ -41,7 +49,7 @@
  *
  * Bodies keep their kind: an array stays an array (the gateway's one-write path),
  * a sync iterable stays sync, an async one async (`isAsyncBody` decides, as every
- * walker does). With none of `chunk`, `end`, `pull`, `close`, `recover` the app's
+ * walker does). With none of `chunk`, `bytes`, `end`, `pull`, `close`, `recover` the app's
  * body is returned as is; an array has no steps to pull. A `wsgi.file_wrapper` body is
  * left as it is unless there is a `chunk` hook, so the gateway still sends it by its
  * own path (with its length): like an array, its content is fixed, so `end` runs at
@@ -68,7 +76,7 @@
  */
 import { checkBody } from './body-check.js';
 import { BodyWalk } from './body-walk.js';
-import { hookClose } from './body.js';
+import { arrayBodyLength, hookClose } from './body.js';
 import { observedBody, type StepObserver } from './observed-body.js';
 import { isPromise } from './promise.js';
 import { ResponseCloseHook } from './response-close.js';
@@ -97,6 +105,8 @@ export interface ResponseHead {
 export interface ResponseHooks<S> {
   /** Status and headers before they go up; called for every startResponse call (also one with excInfo). */
   start?(head: ResponseHead, state: S): void;
+  /** Status and headers the layer above accepted (its startResponse returned), after `start`. */
+  sent?(head: ResponseHead, state: S): void;
   /**
    * With `respond`: called at each startResponse before anything went up; returns
    * whether to hold this head for `respond`. One not held (it may be changed here)
@@ -117,6 +127,14 @@ export interface ResponseHooks<S> {
   passOnWrite?: boolean;
   /** Each chunk on its way up (body chunks and `write()` chunks); returns the chunk to send. */
   chunk?(chunk: Uint8Array, state: S): Uint8Array;
+  /**
+   * The byte length of what goes up, after `chunk`: each `write()` the layer above
+   * accepted (an empty one too: it sends the head, PEP 3333), each non-empty body
+   * chunk as it is pulled, and a non-empty array body's total once, when it is handed
+   * up (`NaN` when one of its chunks is not bytes: the gateway will answer 500). Not
+   * called for a `wsgi.file_wrapper` body the gateway sends by its own path.
+   */
+  bytes?(length: number, state: S): void;
   /** The body's iteration finished (`error` undefined) or threw. */
   end?(state: S, error?: unknown): void;
   /** Runs one step of the body's iteration: must call `step` once and return what it returns. */
@@ -191,6 +209,9 @@ class WrappedResponse<S> implements StepObserver {
   private bufferedWrite: Write | undefined = undefined;
   /** A non-empty body chunk went up: an error can no longer be answered. */
   private bodyStarted = false;
+  /** With a `bytes` hook and no `chunk` hook: the write counted writes go to, and that write (made once). */
+  private countedWrite: Write | undefined = undefined;
+  private countingWrite: Write | undefined = undefined;
   /** The pull hook with this request's state (StepObserver), when there is one. */
   readonly pull: (<R>(step: () => R) => R) | undefined;
 
@@ -207,8 +228,11 @@ class WrappedResponse<S> implements StepObserver {
   /** startResponse without holding: the start hook, then up. */
   private forward(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
     const head: ResponseHead = { status, headers };
-    this.hooks.start?.(head, this.state);
-    return this.watchWrite(this.upstream(head.status, head.headers, excInfo));
+    const hooks = this.hooks;
+    hooks.start?.(head, this.state);
+    const write = this.upstream(head.status, head.headers, excInfo);
+    hooks.sent?.(head, this.state);
+    return this.watchWrite(write);
   }
 
   /** startResponse while holding: keep the head until the body is known. */
@@ -245,20 +269,41 @@ class WrappedResponse<S> implements StepObserver {
     (this.written ??= []).push(chunk);
   }
 
-  /** The upstream write, through the chunk hook when there is one. */
+  /** The upstream write, through the chunk and bytes hooks when there are. */
   private watchWrite(write: Write): Write {
-    const chunkHook = this.hooks.chunk;
-    if (chunkHook === undefined) return write;
+    const { chunk: chunkHook, bytes } = this.hooks;
+    if (chunkHook === undefined) {
+      if (bytes === undefined) return write;
+      // A bound method, not a closure over `write`: no second context per request
+      // (an access log's per-request closure once made V8 pretenure the request's
+      // objects; docs/benchmarks.md).
+      this.countedWrite = write;
+      return (this.countingWrite ??= this.countWrite.bind(this));
+    }
     const state = this.state;
-    return (chunk) => write(passChunk(chunk) ? chunkHook(chunk, state) : chunk);
+    if (bytes === undefined) return (chunk) => write(passChunk(chunk) ? chunkHook(chunk, state) : chunk);
+    return (chunk) => {
+      const out = passChunk(chunk) ? chunkHook(chunk, state) : chunk;
+      write(out);
+      bytes(passChunk(out) ? out.byteLength : 0, state);
+    };
+  }
+
+  /** A write counted by the bytes hook once the layer above took it. */
+  private countWrite(chunk: Uint8Array): void {
+    this.countedWrite!(chunk);
+    this.hooks.bytes!(passChunk(chunk) ? chunk.byteLength : 0, this.state);
   }
 
   /** Sends `head` (through the start hook), then what was written meanwhile unless the body takes it. */
   private commit(head: ResponseHead, writesToBody: boolean): void {
     this.phase = 'sent';
     this.head = undefined;
-    this.hooks.start?.(head, this.state);
-    const write = (this.upstreamWrite = this.watchWrite(this.upstream(head.status, head.headers, this.excInfo)));
+    const hooks = this.hooks;
+    hooks.start?.(head, this.state);
+    const accepted = this.upstream(head.status, head.headers, this.excInfo);
+    hooks.sent?.(head, this.state);
+    const write = (this.upstreamWrite = this.watchWrite(accepted));
     if (writesToBody) {
       this.writesToBody = true;
       return;
@@ -277,7 +322,8 @@ class WrappedResponse<S> implements StepObserver {
       if (this.hooks.respond !== undefined && this.phase !== 'sent') throw new TypeError(problem);
       return body;
     }
-    if (this.hooks.respond === undefined || this.phase === 'sent') return this.handUp(body, body);
+    // Checked above: handed up without a second look.
+    if (this.hooks.respond === undefined || this.phase === 'sent') return this.hookBody(body, body);
     const head = this.head;
     if (head !== undefined) return this.decide(head, body);
     // No head yet: a lazy app calls startResponse from its first iteration. An array
@@ -285,7 +331,7 @@ class WrappedResponse<S> implements StepObserver {
     if (Array.isArray(body)) return body;
     if (this.hooks.passLazy === true) {
       this.phase = 'sent';
-      return this.handUp(body, body);
+      return this.hookBody(body, body);
     }
     return this.pullFirst(body);
   }
@@ -363,14 +409,19 @@ class WrappedResponse<S> implements StepObserver {
    */
   private handUp(body: Body, original: Body): Body {
     if (checkBody(body) !== undefined) return body;
-    const { chunk, end, close, recover, pull } = this.hooks;
+    return this.hookBody(body, original);
+  }
+
+  /** {@link handUp} for a `body` known to be one. */
+  private hookBody(body: Body, original: Body): Body {
+    const { chunk, end, close, recover, pull, bytes } = this.hooks;
     let out = body;
     if (Array.isArray(body)) {
-      if (chunk !== undefined || end !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
+      if (chunk !== undefined || end !== undefined || bytes !== undefined) out = this.observeArray(body as Uint8Array[] & Body);
     } else if (chunk === undefined && isFileBody(body)) {
       // Sent by the gateway's own path; its content is fixed, so its iteration is over.
       end?.(this.state);
-    } else if (chunk !== undefined || end !== undefined || recover !== undefined || pull !== undefined) {
+    } else if (chunk !== undefined || end !== undefined || recover !== undefined || pull !== undefined || bytes !== undefined) {
       out = observedBody(body, this);
     }
     // Nothing to add to the body's close: a replaced original with no close() (a plain array) needs none.
@@ -380,12 +431,16 @@ class WrappedResponse<S> implements StepObserver {
   }
 
   private observeArray(body: Uint8Array[] & Body): Body {
-    const { chunk, end } = this.hooks;
+    const { chunk, end, bytes } = this.hooks;
     let out: Body = body;
     if (chunk !== undefined) {
       const mapped: Uint8Array[] & Body = body.map((c) => (passChunk(c) ? chunk(c, this.state) : c));
       if (typeof body.close === 'function') mapped.close = body.close.bind(body);
       out = mapped;
+    }
+    if (bytes !== undefined) {
+      const total = arrayBodyLength(out)!;
+      if (total !== 0) bytes(total, this.state);
     }
     end?.(this.state);
     return out;
@@ -400,8 +455,14 @@ class WrappedResponse<S> implements StepObserver {
     const value = step.value;
     if (!passChunk(value)) return step;
     if (value.byteLength > 0) this.bodyStarted = true;
-    const chunk = this.hooks.chunk;
-    return chunk === undefined ? step : { done: false, value: chunk(value, this.state) };
+    const { chunk, bytes } = this.hooks;
+    if (chunk === undefined) {
+      if (bytes !== undefined && value.byteLength > 0) bytes(value.byteLength, this.state);
+      return step;
+    }
+    const out = chunk(value, this.state);
+    if (bytes !== undefined && out.byteLength > 0) bytes(out.byteLength, this.state);
+    return { done: false, value: out };
   }
 
   /** The observed body threw (StepObserver): the recover hook's chunks, or the error on. */

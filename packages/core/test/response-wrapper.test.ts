@@ -690,3 +690,139 @@ describe('wrapResponse: a wsgi.file_wrapper body', () => {
     expect(res.text).toBe('AB');
   });
 });
+
+describe('wrapResponse: bytes and sent hooks (counting without seeing)', () => {
+  /** What a counting middleware learns: each bytes call, and each accepted status. */
+  interface Count {
+    lengths: number[];
+    sent: string[];
+    ends: number;
+  }
+  const counting: ResponseHooks<Count> = {
+    bytes: (length, c) => void c.lengths.push(length),
+    sent: (head, c) => void c.sent.push(head.status),
+    end: (c) => void c.ends++,
+  };
+  const wrapCount = (c: Count): ((app: Application) => Application) => (app) => (environ, sr) => wrapResponse(app, environ, sr, counting, c);
+  const fresh = (): Count => ({ lengths: [], sent: [], ends: 0 });
+
+  for (const kind of ['array', 'sync', 'async'] as const) {
+    test(`${kind}: the lengths of what goes up, writes first (an empty write too), no empty body chunk`, async () => {
+      const closed = { n: 0 };
+      const make = bodies(['ab', '', 'cde'], closed)[kind]!;
+      const app: Application = (_e, start) => {
+        const write = start('200 OK', [...TEXT]);
+        write(enc(''));
+        write(enc('wxyz'));
+        return make();
+      };
+      const c = fresh();
+      const res = await testClient(wrapCount(c)(app)).get('/');
+      expect(res.text).toBe('wxyzabcde');
+      // An array's total comes at once, when it is handed up.
+      expect(c.lengths).toEqual(kind === 'array' ? [0, 4, 5] : [0, 4, 2, 3]);
+      expect([c.sent, c.ends, closed.n]).toEqual([['200 OK'], 1, 1]);
+    });
+  }
+
+  test('an array is handed up as the same array (not copied), an empty one is not counted', async () => {
+    const body = [enc('hi')];
+    let returned: unknown;
+    const c = fresh();
+    const inner = wrapCount(c)((_e, start) => (start('200 OK', [...TEXT]), body));
+    await testClient((environ, start) => (returned = inner(environ, start))).get('/');
+    expect(returned).toBe(body);
+    const empty = fresh();
+    await testClient(wrapCount(empty)((_e, start) => (start('204 No Content', []), []))).get('/');
+    expect([c.lengths, empty.lengths, empty.ends]).toEqual([[2], [], 1]);
+  });
+
+  test('an array with a chunk that is not bytes counts NaN (the gateway answers 500)', async () => {
+    const c = fresh();
+    const app: Application = (_e, start) => (start('200 OK', [...TEXT]), [enc('a'), 'b' as unknown as Uint8Array]);
+    // unlinted: the broken chunk is what is tested.
+    const res = await testClient(wrapCount(c)(app), { lint: false, catchErrors: true }).get('/');
+    expect(res.status).toBe(500);
+    expect(c.lengths).toEqual([NaN]);
+  });
+
+  test('with a chunk hook, the lengths are of the chunks it returns', async () => {
+    const c = fresh();
+    const hooks: ResponseHooks<Count> = { ...counting, chunk: (chunk) => enc(new TextDecoder().decode(chunk).repeat(2)) };
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT])(enc('w'));
+      return (function* () {
+        yield enc('abc');
+      })();
+    };
+    const res = await testClient((environ, sr) => wrapResponse(app, environ, sr, hooks, c)).get('/');
+    expect(res.text).toBe('wwabcabc');
+    expect(c.lengths).toEqual([2, 6]);
+  });
+
+  test('a write the layer above refuses is not counted', async () => {
+    const c = fresh();
+    let refused: unknown;
+    const app: Application = (_e, start) => {
+      const write = start('200 OK', [...TEXT]);
+      try {
+        write('text' as unknown as Uint8Array);
+      } catch (error) {
+        refused = error;
+      }
+      return [enc('ok')];
+    };
+    // unlinted: the bad write() is what is tested.
+    const res = await testClient(wrapCount(c)(app), { lint: false }).get('/');
+    expect(res.text).toBe('ok');
+    expect(refused).toBeInstanceOf(ResponseError);
+    expect(c.lengths).toEqual([2]);
+  });
+
+  test('sent reports only the heads the layer above accepted: not a refused excInfo after bytes went out', async () => {
+    const c = fresh();
+    const app: Application = (_e, start) => {
+      start('200 OK', [...TEXT]);
+      return (function* () {
+        yield enc('partial');
+        // PEP 3333's error handling: the gateway rethrows excInfo once bytes went out.
+        start('500 Internal Server Error', [...TEXT], new Error('late'));
+      })();
+    };
+    await expect(testClient(wrapCount(c)(app)).get('/')).rejects.toThrow('late');
+    expect(c.sent).toEqual(['200 OK']);
+    expect(c.lengths).toEqual([7]);
+  });
+
+  test('sent sees the head as start left it, for held (respond) responses too', async () => {
+    const seen: string[] = [];
+    const hooks: ResponseHooks<Count> = {
+      start: (head) => void (head.headers = head.headers.concat([['X-Added', '1']])),
+      respond: (head, body) => ((head.status = '203 Non-Authoritative Information'), body),
+      sent: (head) => void seen.push(`${head.status} ${head.headers.map(([n]) => n).join(',')}`),
+    };
+    const app: Application = (_e, start) => (start('200 OK', [...TEXT]), [enc('x')]);
+    const res = await testClient((environ, sr) => wrapResponse(app, environ, sr, hooks, fresh())).get('/');
+    expect(res.status).toBe(203);
+    expect(seen).toEqual(['203 Non-Authoritative Information Content-Type,X-Added']);
+  });
+
+  test('a body with both iterators is walked async first with a bytes hook, as without the wrapper', async () => {
+    const walked: string[] = [];
+    const body = (): Body => ({
+      *[Symbol.iterator]() {
+        walked.push('sync');
+        yield enc('s');
+      },
+      async *[Symbol.asyncIterator]() {
+        walked.push('async');
+        yield enc('a');
+      },
+    });
+    const app: Application = (_e, start) => (start('200 OK', [...TEXT]), body());
+    const c = fresh();
+    const bare = await testClient(app).get('/');
+    const counted = await testClient(wrapCount(c)(app)).get('/');
+    expect([bare.text, counted.text, walked, c.lengths]).toEqual(['a', 'a', ['async', 'async'], [1]]);
+  });
+});

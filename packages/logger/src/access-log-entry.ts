@@ -1,42 +1,38 @@
 /**
- * One request as the access log sees it: it wraps `startResponse` (to learn the
- * status sent, add the request-id header and count `write()` bytes), attaches to the
- * body the app returns, and writes the line once, when the body is closed or when
- * the app throws before returning a body.
+ * One request as the access log sees it, told by core's {@link wrapResponse} through
+ * {@link ENTRY_HOOKS}: the request-id header added on the way up (`start`), the status
+ * and headers the client got (`sent`), the bytes that went up (`bytes`: counted, not
+ * seen; an array body's total at once), how the body's iteration ended (`end`), and
+ * the moment the body was closed (`close`), when the line is written. An app that
+ * throws before returning a body is logged by the caller ({@link AccessLogEntry.fail}).
+ * The wrapper does the rest: no holder of startResponse or sync/async body pair here,
+ * and a body is walked as every walker walks it (core's isAsyncBody, async first).
  *
  * It is also the {@link LogInfo} formats read: fields such as `path` and `user` are
  * getters, computed only if the format asks and read from the environ at the end,
  * after the layers below (auth's REMOTE_USER) have run.
  *
  * @example
- * const entry = new AccessLogEntry(config, environ, startResponse, Date.now());
- * return entry.attach(app(environ, entry.startResponse));
+ * const entry = new AccessLogEntry(config, environ, Date.now());
+ * return entry.attach(wrapResponse(app, environ, startResponse, entry.hooks, entry));
  * @see https://peps.python.org/pep-3333/#the-start-response-callable
  * @module
  */
 import {
-  arrayBodyLength,
   checkBody,
   checkChunk,
   getHeader,
-  hookClose,
-  isAsyncBody,
   isClientDisconnected,
   isNoContentStatus,
-  isPromise,
   statusCode,
   type Body,
-  type CloseHook,
   type Environ,
-  type StartResponse,
+  type ResponseHead,
   type ResponseHeaders,
-  type Write,
+  type ResponseHooks,
 } from '@tsgi/core';
 import { fileBodyLength, isFileBody } from './file-wrapper-body.js';
 import type { LogInfo, Outcome } from './formats.js';
-import type { BodyObserver } from './logged-body.js';
-
-import { AsyncLoggedBody, SyncLoggedBody } from './logged-body.js';
 import { requestPath, requestTarget } from './request-target.js';
 import type { WebSocketWatch } from './websocket-log.js';
 
@@ -58,92 +54,107 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
-  readonly startResponse: StartResponse;
+/** What the response wrapper tells an entry; one object for every request. */
+const HOOKS: ResponseHooks<AccessLogEntry> = {
+  sent(head, entry) {
+    entry.sent(head);
+  },
+  bytes(length, entry) {
+    entry.counted(length);
+  },
+  end(entry, error) {
+    entry.ended(error);
+  },
+  close(entry) {
+    entry.finish();
+  },
+};
+
+/** The same, adding the request-id header on the way up (when no requestId() above did). */
+const HOOKS_WITH_ID: ResponseHooks<AccessLogEntry> = {
+  ...HOOKS,
+  start(head, entry) {
+    entry.addRequestId(head);
+  },
+};
+
+export class AccessLogEntry implements LogInfo {
+  /** The response wrapper's hooks for this entry's logger. */
+  readonly hooks: ResponseHooks<AccessLogEntry>;
   bytes = 0;
   outcome: Outcome = 'ok';
   error: unknown = undefined;
-  /** The status line the app gave last (a call with excInfo replaces it). */
+  /** The status line the client got (a call with excInfo the gateway accepted replaces it). */
   private statusLine: string | undefined = undefined;
   private readonly t0: number;
   private t1 = 0;
-  /** Bytes of a body counted up front (an array, a file), added unless the response is bodiless. */
-  private knownBytes = 0;
   private headers: ResponseHeaders | undefined = undefined;
   private complete = false;
-  /** write() was called: the status went out even if no byte did (PEP 3333). */
-  private wrote = false;
-  private closed = false;
+  /** Something went up: a write() (even empty, PEP 3333: it sends the status) or a byte. */
+  private wentUp = false;
+  /** An array body with a chunk that is not bytes: the gateway answers 500. */
+  private brokenArray = false;
   private logged = false;
-  private innerWrite: Write | undefined = undefined;
-  /** For a hooked (not wrapped) body: its own close and the object to call it on. */
-  innerClose: (() => void | Promise<void>) | undefined = undefined;
-  closeTarget: Body | undefined = undefined;
-  private readonly countingWrite: Write;
   /** The WebSocket offer this request carried, watched (timed formats only). */
   socketWatch: WebSocketWatch | undefined = undefined;
 
   constructor(
     private readonly config: AccessLogEntryConfig,
     readonly environ: Environ,
-    private readonly innerStart: StartResponse,
     readonly timestamp: number,
   ) {
     this.t0 = config.timed ? performance.now() : 0;
-    // The two callables the app gets and calls unbound. Both are made here, sharing one
-    // context: one more context per request (an arrow made in start()) made V8 pretenure
-    // the per-request literals of the whole request path (docs/benchmarks.md, figures
-    // behind choices in the code).
-    this.startResponse = (status, headers, excInfo) => this.start(status, headers, excInfo);
-    this.countingWrite = (chunk) => {
-      this.bytes += chunk.byteLength;
-      this.wrote = true;
-      this.innerWrite!(chunk);
-    };
+    this.hooks = config.requestIdHeader === undefined ? HOOKS : HOOKS_WITH_ID;
   }
 
-  private start(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
-    const name = this.config.requestIdHeader;
-    if (name !== undefined && this.requestId !== undefined && Array.isArray(headers) && getHeader(headers, name) === undefined) {
-      // A copy: the app may pass the same constant header list to every request.
-      headers = headers.concat([[name, this.requestId]]);
+  /** `start`: the request-id header, unless the app set one. */
+  addRequestId(head: ResponseHead): void {
+    const name = this.config.requestIdHeader!;
+    const headers = head.headers;
+    if (this.requestId !== undefined && Array.isArray(headers) && getHeader(headers, name) === undefined) {
+      // A new list: the app may pass the same constant header list to every request.
+      head.headers = headers.concat([[name, this.requestId]]);
     }
-    this.innerWrite = this.innerStart(status, headers, excInfo);
-    // Recorded only once the call was accepted: a refused second call changes nothing.
-    this.statusLine = status;
-    this.headers = headers;
-    return this.countingWrite;
   }
 
-  /** Hooks the body the app returned; arrays stay arrays, other iterables are wrapped. */
+  /** `sent`: the layer above accepted this head (a refused second call changes nothing). */
+  sent(head: ResponseHead): void {
+    this.statusLine = head.status;
+    this.headers = head.headers;
+  }
+
+  /** `bytes`: what went up; NaN is an array body with a chunk that is not bytes. */
+  counted(length: number): void {
+    if (length !== length) {
+      this.brokenArray = true;
+      return;
+    }
+    this.bytes += length;
+    this.wentUp = true;
+  }
+
+  /** `end`: the iteration finished, or threw `error`. */
+  ended(error: unknown): void {
+    if (error === undefined) this.complete = true;
+    else this.failed(error);
+  }
+
+  /** Checks the body the wrapper handed up: not a body, a broken array, a file. */
   attach(body: Body): Body {
+    if (Array.isArray(body)) {
+      if (this.brokenArray) this.failed(new TypeError(body.map(checkChunk).find((found) => found !== undefined)));
+      return body;
+    }
     const problem = checkBody(body);
     if (problem !== undefined) {
       // Not a body at all: the gateway (or lint) will refuse it and nothing will close it.
       this.fail(new TypeError(problem));
-      return body;
-    }
-    if (Array.isArray(body)) {
-      this.complete = true;
-      this.knownBytes = arrayBodyLength(body)!;
-      // A chunk that is not bytes: the gateway answers 500 instead of sending it.
-      if (Number.isNaN(this.knownBytes)) {
-        this.knownBytes = 0;
-        this.failed(new TypeError(body.map(checkChunk).find((found) => found !== undefined)));
-      }
-      return hookClose(body, this);
-    }
-    if (isFileBody(body)) {
+    } else if (isFileBody(body)) {
       // Left as it is so the gateway keeps its file fast path, which this layer cannot
       // watch: the bytes are the file's length, and an abort cannot be seen.
-      this.complete = true;
-      this.knownBytes = fileBodyLength(body, this.headers);
-      return hookClose(body, this);
+      this.bytes += fileBodyLength(body, this.headers);
     }
-    // Async first, as every walker decides (core's isAsyncBody): adding the log must not
-    // change which iterator of a body that has both is walked.
-    if (isAsyncBody(body)) return new AsyncLoggedBody(body as AsyncIterable<Uint8Array> & Body, this);
-    return new SyncLoggedBody(body as Iterable<Uint8Array> & Body, this);
+    return body;
   }
 
   /** The app threw before returning a body: log now, the gateway answers 500. */
@@ -152,51 +163,19 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
     this.finish();
   }
 
-  counted(chunk: Uint8Array | undefined): void {
-    this.bytes += chunk?.byteLength ?? 0;
-  }
-
-  ended(): void {
-    this.complete = true;
-  }
-
-  failed(error: unknown): void {
+  private failed(error: unknown): void {
     // The app stopped because the client left mid-upload: that is no app error.
     this.outcome = isClientDisconnected(error) ? 'aborted' : 'error';
     this.error = error;
   }
 
-  close(body: Body): void | Promise<void> {
-    return this.closeWith(body, body.close);
-  }
-
-  closeHooked(): void | Promise<void> {
-    return this.closeWith(this.closeTarget!, this.innerClose);
-  }
-
-  private closeWith(target: Body, innerClose: Body['close']): void | Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    let result: void | Promise<void>;
-    try {
-      result = innerClose?.call(target);
-    } catch (error) {
-      this.finish();
-      throw error;
-    }
-    // Any thenable (core's isPromise, as the gateway awaits it), not only a Promise with finally().
-    if (isPromise(result)) return Promise.resolve(result).finally(() => this.finish());
-    this.finish();
-  }
-
-  /** Once: fixes the outcome and the numbers, then hands the line to the logger. */
-  private finish(): void {
+  /** `close`, once: fixes the outcome and the numbers, then hands the line to the logger. */
+  finish(): void {
     if (this.logged) return;
     this.logged = true;
     if (this.config.timed) this.t1 = performance.now();
     const bodiless = this.bodiless();
-    if (!bodiless) this.bytes += this.knownBytes;
-    else if (this.outcome === 'ok') this.bytes = 0;
+    if (bodiless && this.outcome === 'ok') this.bytes = 0;
     // HEAD and 1xx/204/205/304 bodies are closed without being iterated; that is no abort.
     if (this.outcome === 'ok' && !this.complete && !bodiless) this.outcome = 'aborted';
     // A switched connection is logged when it ends, with its life and bytes.
@@ -228,7 +207,7 @@ export class AccessLogEntry implements LogInfo, BodyObserver, CloseHook {
    * failed (the gateway answers 500) or never called startResponse.
    */
   get status(): number {
-    if (this.outcome !== 'ok' && this.bytes === 0 && !this.wrote) return this.outcome === 'aborted' ? 499 : 500;
+    if (this.outcome !== 'ok' && !this.wentUp) return this.outcome === 'aborted' ? 499 : 500;
     return this.statusLine === undefined ? 500 : statusCode(this.statusLine);
   }
 

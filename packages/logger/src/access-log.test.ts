@@ -217,6 +217,45 @@ describe('accessLog: requests that did not complete', () => {
     expect(lines()).toEqual([`127.0.0.1 - - ${TIME} "GET /x HTTP/1.1" 500 -`]);
   });
 
+  it('logs the status the client got when the app restarts its response too late (excInfo after bytes went out)', async () => {
+    const { logger, lines } = setup({ format: 'json' });
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (function* () {
+        yield enc('partial');
+        // PEP 3333: the gateway rethrows excInfo, the 200 already went out.
+        startResponse('500 Internal Server Error', [], new Error('late'));
+      })();
+    };
+    await expect(testClient(logger(app)).get('/x')).rejects.toThrow('late');
+    expect(JSON.parse(lines()[0]!)).toMatchObject({ status: 200, bytes: 7, outcome: 'error', error: 'Error: late' });
+  });
+
+  it('logs the app status after an empty write() (it sent the status), the 500 after nothing went out', async () => {
+    const { logger, lines } = setup({ format: 'common' });
+    const app: Application = (environ, startResponse) => {
+      const write = startResponse('202 Accepted', [['Content-Type', 'text/plain']]);
+      if (environ.PATH_INFO === '/wrote') write(new Uint8Array(0));
+      // An iterable whose first step fails.
+      return { [Symbol.iterator]: () => ({ next: () => { throw new Error('nothing to send'); } }) };
+    };
+    const client = testClient(logger(app), { catchErrors: true });
+    await client.get('/wrote').catch(() => undefined);
+    await client.get('/none');
+    expect(lines().map((l) => l.split('"')[2])).toEqual([' 202 -', ' 500 -']);
+  });
+
+  it('logs an array body with a chunk that is not bytes as the error the gateway answers with 500', async () => {
+    const { logger, lines } = setup({ format: 'json' });
+    const app: Application = (_e, startResponse) => {
+      startResponse('200 OK', []);
+      return [enc('ok'), 'text' as unknown as Uint8Array];
+    };
+    // unlinted: the broken chunk is what is tested.
+    expect((await testClient(logger(app), { lint: false, catchErrors: true }).get('/x')).status).toBe(500);
+    expect(JSON.parse(lines()[0]!)).toMatchObject({ status: 500, bytes: 0, outcome: 'error', error: expect.stringMatching(/must be Uint8Array, got a string/) });
+  });
+
   it('logs an app that throws, or rejects, before returning a body', async () => {
     const { logger, lines } = setup({ format: 'common' });
     const sync: Application = () => {

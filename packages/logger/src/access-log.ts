@@ -9,9 +9,10 @@
  * from `@tsgi/request-id` sets; put it outside this layer. Without it (no id in the
  * environ when the request arrives) the logger does what it always did: reuses a
  * valid incoming `X-Request-Id` or makes one, puts it in the environ and adds it to
- * the response. The status, headers and body are otherwise passed on untouched (an
- * array body stays the same array, counted up front; other bodies are wrapped to
- * count what is pulled).
+ * the response. The status, headers and body are otherwise passed on untouched:
+ * core's `wrapResponse` counts what goes up (an array body stays an array of the same
+ * chunks, counted at once; other bodies are observed as they are pulled, walked as
+ * the gateway walks them) and tells the entry when the body is closed.
  *
  * Where in the stack: outermost, or right inside the gateway, so that it sees every
  * request, the time the layers below take, and the bytes after compression. Layers
@@ -26,7 +27,7 @@
  * @see https://httpd.apache.org/docs/2.4/logs.html#accesslog
  * @module
  */
-import { isPromise, isToken, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
+import { isPromise, isToken, wrapResponse, type Application, type Body, type Environ, type Middleware } from '@tsgi/core';
 import { isValidRequestId, requestIdGenerator } from '@tsgi/request-id';
 import { AccessLogEntry, type AccessLogEntryConfig } from './access-log-entry.js';
 import { readsDuration, type LogFormat } from './formats.js';
@@ -144,12 +145,12 @@ export function accessLog(options: AccessLogOptions = {}): AccessLogMiddleware {
         environ['tsgi.request_id'] = isValidRequestId(incoming) ? incoming : generate();
         entryConfig = config;
       }
-      const entry = new AccessLogEntry(entryConfig, environ, startResponse, timestamp);
+      const entry = new AccessLogEntry(entryConfig, environ, timestamp);
       // A WebSocket handshake: a timed format logs the connection once it closes.
       if (entryConfig.timed && environ['tsgi.websocket'] !== undefined) entry.socketWatch = watchWebSocket(environ);
       let result: Body | Promise<Body>;
       try {
-        result = app(environ, entry.startResponse);
+        result = wrapResponse(app, environ, startResponse, entry.hooks, entry);
       } catch (error) {
         entry.fail(error);
         throw error;
