@@ -160,6 +160,7 @@ export function wrapResponse<S>(
   hooks: ResponseHooks<S>,
   state: S,
 ): Body | Promise<Body> {
+  if (seesHeadOnly(hooks)) return app(environ, headStartResponse(startResponse, hooks, state));
   const response = new WrappedResponse(startResponse, hooks, state);
   let result: Body | Promise<Body>;
   try {
@@ -175,6 +176,35 @@ export function wrapResponse<S>(
 }
 
 function ignoreWrite(): void {}
+
+/**
+ * Hooks that look at the head alone (`start`, `sent`): the body goes up as the app
+ * made it, so the full WrappedResponse (its state, bound methods and body checks) would
+ * only cost. cors, secureHeaders, csrf, requestId and rateLimit are such layers.
+ */
+function seesHeadOnly<S>(hooks: ResponseHooks<S>): boolean {
+  return (
+    hooks.respond === undefined &&
+    hooks.hold === undefined &&
+    hooks.chunk === undefined &&
+    hooks.bytes === undefined &&
+    hooks.end === undefined &&
+    hooks.pull === undefined &&
+    hooks.close === undefined &&
+    hooks.recover === undefined
+  );
+}
+
+/** The startResponse {@link WrappedResponse} would give for head-only hooks: start, up, sent, on every call. */
+function headStartResponse<S>(upstream: StartResponse, hooks: ResponseHooks<S>, state: S): StartResponse {
+  return function headHookedStartResponse(status, headers, excInfo) {
+    const head: ResponseHead = { status, headers };
+    hooks.start?.(head, state);
+    const write = upstream(head.status, head.headers, excInfo);
+    hooks.sent?.(head, state);
+    return write;
+  };
+}
 
 function passChunk(chunk: unknown): boolean {
   return chunk instanceof Uint8Array;

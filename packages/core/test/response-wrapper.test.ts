@@ -826,3 +826,64 @@ describe('wrapResponse: bytes and sent hooks (counting without seeing)', () => {
     expect([bare.text, counted.text, walked, c.lengths]).toEqual(['a', 'a', ['async', 'async'], [1]]);
   });
 });
+
+describe('head-only hooks (start, sent): the body goes up as the app made it', () => {
+  test('the same body object, every startResponse call seen with excInfo, sent after the layer above took the head', async () => {
+    const calls: string[] = [];
+    const body = Object.assign([enc('late')], { close: () => void calls.push('close') });
+    const app: Application = (_environ, startResponse) => {
+      startResponse('200 OK', TEXT);
+      startResponse('500 Internal Server Error', TEXT, [new Error('boom')]);
+      return body;
+    };
+    const hooks: ResponseHooks<string[]> = {
+      start(head, seen) {
+        seen.push(`start ${head.status}`);
+        head.headers = [...head.headers, ['X-Layer', 'yes']];
+      },
+      sent(head, seen) {
+        seen.push(`sent ${head.status}`);
+      },
+    };
+    const heads: Array<[string, number, boolean]> = [];
+    const upstream: StartResponse = (status, headers, excInfo) => {
+      calls.push(`up ${status}`);
+      heads.push([status, headers.length, excInfo !== undefined]);
+      return () => {};
+    };
+    const out = wrapResponse(app, {} as Environ, upstream, hooks, calls);
+    expect(out).toBe(body);
+    expect(calls).toEqual(['start 200 OK', 'up 200 OK', 'sent 200 OK', 'start 500 Internal Server Error', 'up 500 Internal Server Error', 'sent 500 Internal Server Error']);
+    expect(heads).toEqual([['200 OK', 2, false], ['500 Internal Server Error', 2, true]]);
+  });
+
+  test('a throw from the app, or from the layer above, passes through untouched', () => {
+    const hooks: ResponseHooks<undefined> = { start() {} };
+    const error = new Error('app');
+    expect(() => wrapResponse(() => { throw error; }, {} as Environ, () => () => {}, hooks, undefined)).toThrow(error);
+    const refused = new TypeError('bad head');
+    const app: Application = (_e, startResponse) => (startResponse('200 OK', TEXT), []);
+    expect(() => wrapResponse(app, {} as Environ, () => { throw refused; }, hooks, undefined)).toThrow(refused);
+  });
+
+  test('a head-only layer over a socket-less client: headers added, lazy body walked once', async () => {
+    const seen = fresh();
+    const app: Application = (_environ, startResponse) =>
+      (function* () {
+        startResponse('200 OK', TEXT);
+        yield enc('a');
+        yield enc('b');
+      })();
+    const hooks: ResponseHooks<Seen> = {
+      start(head, s) {
+        s.starts.push(head.status);
+        head.headers = [...head.headers, ['X-Seen', '1']];
+      },
+    };
+    const res = await testClient(wrapWith(hooks, seen)(app)).get('/');
+    expect(res.status).toBe(200);
+    expect(res.header('x-seen')).toBe('1');
+    expect(res.text).toBe('ab');
+    expect(seen.starts).toEqual(['200 OK']);
+  });
+});

@@ -5,8 +5,8 @@
  * `429 Too Many Requests` with `Retry-After`, built here without calling the app (or
  * thrown as an `HttpError`, or answered by your `handler`); one within it reaches the
  * app, and its response gets the RateLimit fields of the IETF draft on the way out,
- * added to the head the app passes to startResponse (the app's body is handed up
- * untouched, so the request needs none of core's response wrapper).
+ * added by core's response wrapper to the head the app passes to startResponse (a
+ * head-only hook: the app's body is handed up untouched).
  *
  * The store does the counting, atomically, in one call per request: in memory by
  * default, in the `tsgi` CLI's primary with `clusterStore()`. A store that fails or
@@ -26,9 +26,9 @@
  * @module
  */
 import { isPromise, wrapResponse, type Application, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
-import { withQuotaHeaders, type RateLimitInfo } from './headers.js';
+import type { RateLimitInfo } from './headers.js';
 import { resolveOptions, type RateLimitOptions } from './options.js';
-import { handlerHooks, storeUnavailable, storeUnavailableError, tooManyRequests, tooManyRequestsError } from './refusal.js';
+import { handlerHooks, quotaHooks, storeUnavailable, storeUnavailableError, tooManyRequests, tooManyRequestsError } from './refusal.js';
 import type { HitResult } from './store.js';
 import { log, StoreOutage } from './store-outage.js';
 
@@ -45,6 +45,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   const config = resolveOptions(options);
   const { policy, store, headers: plan, skip, handler, throwHttpErrors, onStoreError, key: keyOf, cost } = config;
   const outage = new StoreOutage(onStoreError, config.storeTimeout);
+  const hooks = quotaHooks(plan);
   const refusalHooks = handlerHooks(plan);
   let warned = false;
 
@@ -90,14 +91,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
         retryAt: result.retryAt,
       };
       environ[RATE_LIMIT_KEY] = info;
-      if (info.allowed) {
-        if (plan.form === false) return app(environ, startResponse);
-        // What wrapResponse() does with a start hook alone (every call, one with excInfo
-        // too; the body untouched; throws pass), without its per-request machinery.
-        return app(environ, function rateLimitStartResponse(status, headers, excInfo) {
-          return startResponse(status, withQuotaHeaders(headers, info, plan), excInfo);
-        });
-      }
+      if (info.allowed) return plan.form === false ? app(environ, startResponse) : wrapResponse(app, environ, startResponse, hooks, info);
       if (throwHttpErrors) throw tooManyRequestsError(info, plan);
       if (handler !== undefined) return wrapResponse(handler, environ, startResponse, refusalHooks, info);
       return tooManyRequests(startResponse, info, plan);

@@ -50,6 +50,15 @@ export function storeUnavailableError(cause: unknown): HttpError {
   return new HttpError(503, UNAVAILABLE_TEXT, { cause });
 }
 
+/** The RateLimit fields on a counted response the app made (head only: core's wrapper hands the body up untouched). */
+export function quotaHooks(plan: HeaderPlan): ResponseHooks<RateLimitInfo> {
+  return {
+    start(head, info) {
+      head.headers = withQuotaHeaders(head.headers, info, plan);
+    },
+  };
+}
+
 /** For a `handler`'s refusal: the RateLimit fields and, on a 429, `Retry-After`, each unless it set them. */
 export function handlerHooks(plan: HeaderPlan): ResponseHooks<RateLimitInfo> {
   return {
