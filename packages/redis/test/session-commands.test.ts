@@ -17,6 +17,8 @@ jest.setTimeout(30_000);
 
 let server: RedisServer;
 let client: Redis;
+// The client monitor() was called on stays connected beside the monitor: both are closed after.
+let monitorBase: Redis;
 let monitor: Awaited<ReturnType<Redis['monitor']>>;
 const seen: string[][] = [];
 
@@ -28,7 +30,8 @@ beforeAll(async () => {
   const warm = redisSessionStore(client, { prefix: 'warm:' });
   await warm.set('w', { data: {}, created: 0 }, 1000);
   await warm.touch('w', 1000);
-  monitor = await new Redis(server.port, '127.0.0.1').monitor();
+  monitorBase = new Redis(server.port, '127.0.0.1');
+  monitor = await monitorBase.monitor();
   // Commands a script runs inside Redis come from 'lua': not round trips, left out.
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (!source.endsWith('lua')) seen.push(args);
@@ -36,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   monitor.disconnect();
+  monitorBase.disconnect();
   client.disconnect();
   await server.stop();
 });
