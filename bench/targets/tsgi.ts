@@ -139,7 +139,7 @@ const corsOne = () => cors({ origin: [CORS_ORIGIN], credentials: true });
 let sdk: BenchSdk | undefined;
 let redis: Redis | undefined;
 
-/** Every Redis timeout of the targets, ms: 1000, or more under valgrind (bench/session/socket-callgrind.ts). */
+/** Every Redis timeout of the targets, ms: 1000, or more under valgrind (bench/cost/socket.ts sets 60 s). */
 const REDIS_TIMEOUT = Number(process.env.BENCH_REDIS_TIMEOUT ?? 1000);
 
 /** ioredis on BENCH_REDIS_URL; `autoPipelining`: the commands of one event-loop turn go out in one write. */
