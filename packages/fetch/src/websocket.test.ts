@@ -1,4 +1,4 @@
-import type { Application, Body } from '@tsgi/core';
+import type { Application } from '@tsgi/core';
 import type { GatewayWebSocket, WebSocketTransport } from '@tsgi/core/gateway';
 import { lint } from '@tsgi/lint';
 import { toFetch } from './to-fetch.js';
@@ -24,7 +24,6 @@ function bunServer() {
 }
 
 const request = (): Request => new Request('http://example.org/chat', { headers: HANDSHAKE });
-const quiet = { write() {}, writelines() {}, flush() {} };
 
 test("an accepted 101 switches the runtime's way, with the middleware's headers and the subprotocol", async () => {
   const seen: unknown[] = [];
@@ -55,39 +54,5 @@ test('a refusal (401) is an ordinary Response, and the runtime does not switch',
   expect(bun.upgrades).toHaveLength(0);
 });
 
-// unlinted: lint would throw the 101's body bytes itself; the gateway's own answer is under test.
-test('body bytes on a 101 are a 500, not a rejected fetch handler, and the body is closed once', async () => {
-  let closed = 0;
-  const app: Application = (environ, startResponse) => {
-    environ['tsgi.websocket']!.accept({});
-    startResponse('101 Switching Protocols', []);
-    return Object.assign([new Uint8Array([1])], { close: () => void closed++ }) as Body;
-  };
-  const bun = bunServer();
-  const response = await toFetch(app, { errors: quiet })(request(), bun);
-  expect(response.status).toBe(500);
-  expect(closed).toBe(1);
-  expect(bun.upgrades).toHaveLength(0);
-});
-
-// unlinted: an excInfo call replacing a 101 while its body runs, which lint reports as a mistake of the app's.
-test('a 101 that excInfo replaced while its body ran is answered once, its body walked and closed once', async () => {
-  let steps = 0;
-  let closed = 0;
-  const app: Application = (environ, startResponse) => {
-    environ['tsgi.websocket']!.accept({});
-    startResponse('101 Switching Protocols', []);
-    const body = (function* () {
-      steps++;
-      startResponse('503 Service Unavailable', [['Content-Type', 'text/plain']], new Error('gone'));
-      yield new Uint8Array(0);
-    })();
-    return Object.assign(body, { close: () => void closed++ }) as unknown as Body;
-  };
-  const bun = bunServer();
-  const response = await toFetch(app, { errors: quiet })(request(), bun);
-  expect(response.status).toBe(503);
-  expect(await response.text()).toBe('');
-  expect([steps, closed]).toEqual([1, 1]);
-  expect(bun.upgrades).toHaveLength(0);
-});
+// Body bytes on a 101, and a 101 that excInfo replaced while its body ran, are rows of
+// scripts/conformance/websocket-rows.ts, run there through toFetch(), serve() and testClient().

@@ -97,22 +97,5 @@ test('a handler that throws closes with 1011 and the error reaches the error han
   expect(String(errors[0])).toContain('broken handler');
 });
 
-test('a 101 that excInfo replaced while its body ran is refused with that answer, the body walked and closed once', async () => {
-  let steps = 0;
-  let closed = 0;
-  const app: Application = (environ, startResponse) => {
-    environ['tsgi.websocket']!.accept({});
-    startResponse('101 Switching Protocols', []);
-    const body = (function* () {
-      steps++;
-      startResponse('503 Service Unavailable', [['Content-Type', 'text/plain']], new Error('gone'));
-      yield new Uint8Array(0);
-    })();
-    return Object.assign(body, { close: () => void closed++ });
-  };
-  // unlinted: lint reports an excInfo call replacing the 101 as the app's mistake; the gateway's answer is under test.
-  const refused = await testClient(app, { lint: false }).websocket('/').catch((error: unknown) => error);
-  expect(refused).toBeInstanceOf(WebSocketRefused);
-  expect((refused as WebSocketRefused).status).toBe(503);
-  expect([steps, closed]).toEqual([1, 1]);
-});
+// A 101 that excInfo replaced while its body ran: a row of scripts/conformance/websocket-rows.ts,
+// run there through testClient(), toFetch() and serve().
