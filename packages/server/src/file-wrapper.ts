@@ -32,11 +32,22 @@ export const FILE_BODY: unique symbol = Symbol.for('tsgi.file_wrapper') as never
 
 const DEFAULT_BLOCK_SIZE = 64 * 1024;
 
+/** What a FileBody has opened and whether it is closed. */
+interface FileState {
+  handle: FileHandle | null;
+  opening: Promise<FileHandle> | null;
+  closed: boolean;
+}
+
 export class FileBody implements AsyncIterable<Uint8Array> {
   readonly [FILE_BODY] = true;
-  private handle: FileHandle | null;
-  private opening: Promise<FileHandle> | null = null;
-  private closed = false;
+  /**
+   * One object, changed in place, never reassigned: a middleware may hand up
+   * `Object.create(body)` (lint does), which keeps the tag, so the gateway opens the
+   * file through that view while `close()` runs on the body. Fields set on `this` would
+   * land on the view, and the body would close nothing: a descriptor left to the GC.
+   */
+  private readonly state: FileState;
 
   constructor(
     readonly file: string | FileHandle,
@@ -46,18 +57,19 @@ export class FileBody implements AsyncIterable<Uint8Array> {
     /** Most bytes to send (Infinity: to the end of the file). */
     readonly length: number,
   ) {
-    this.handle = typeof file === 'string' ? null : file;
+    this.state = { handle: typeof file === 'string' ? null : file, opening: null, closed: false };
   }
 
   /** The open file, opening it on first use; rejects once the body is closed. */
   async open(): Promise<FileHandle> {
-    if (this.closed) throw new Error('tsgi file_wrapper: the body is already closed');
-    if (this.handle) return this.handle;
-    this.opening ??= open(this.file as string, 'r');
-    const handle = await this.opening;
+    const state = this.state;
+    if (state.closed) throw new Error('tsgi file_wrapper: the body is already closed');
+    if (state.handle) return state.handle;
+    state.opening ??= open(this.file as string, 'r');
+    const handle = await state.opening;
     // close() may have run while the file was opening; it closes what `opening` gives.
-    if (this.closed) throw new Error('tsgi file_wrapper: the body was closed while the file was opening');
-    this.handle = handle;
+    if (state.closed) throw new Error('tsgi file_wrapper: the body was closed while the file was opening');
+    state.handle = handle;
     return handle;
   }
 
@@ -90,10 +102,11 @@ export class FileBody implements AsyncIterable<Uint8Array> {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.opening) await this.opening.then((handle) => handle.close(), () => undefined);
-    else if (this.handle) await this.handle.close();
+    const state = this.state;
+    if (state.closed) return;
+    state.closed = true;
+    if (state.opening) await state.opening.then((handle) => handle.close(), () => undefined);
+    else if (state.handle) await state.handle.close();
   }
 }
 

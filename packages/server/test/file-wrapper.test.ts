@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application, Body } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
-import { isFileBody } from '../src/index.js';
+import { fileWrapper, isFileBody } from '../src/index.js';
 import { bodyOf, headOf, openSocket, rawRequest, startServer, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsgi-file-'));
@@ -58,6 +58,46 @@ test('an open FileHandle works too, and close() closes it', async () => {
   } finally {
     await server.close();
   }
+});
+
+/** This process's open file descriptors on `file` (Linux /proc), read without waiting for a GC. */
+function fdsOn(file: string): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === file) count++;
+    } catch {
+      // Closed between the listing and the readlink.
+    }
+  }
+  return count;
+}
+
+test('a path body under lint() is closed with the file: no descriptor left for the GC to close', async () => {
+  // lint() hands up Object.create(body): the gateway sends that view by the file path, so
+  // the file the view opened must be the one the body's close() closes.
+  const server = await startServer(lint(serveFile));
+  try {
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(server.url);
+      expect((await response.arrayBuffer()).byteLength).toBe(content.length);
+    }
+    expect(await waitFor(() => fdsOn(path) === 0, 2000)).toBe(true);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a view made with Object.create(body) opens the file its body closes', async () => {
+  const solo = join(dir, 'solo.bin');
+  writeFileSync(solo, 'solo');
+  const body = fileWrapper(solo) as Body & { open(): Promise<unknown> };
+  const view = Object.create(body) as typeof body;
+  await view.open();
+  expect(fdsOn(solo)).toBe(1);
+  await body.close!();
+  expect(fdsOn(solo)).toBe(0);
+  await expect(view.open()).rejects.toThrow('already closed');
 });
 
 test('HEAD: headers only, the file is closed', async () => {
