@@ -183,6 +183,32 @@ describe('wrapResponse: chunk, end and close hooks on every body kind', () => {
   });
 });
 
+describe('wrapResponse: the close hook of a plain array (no close of its own, nothing replaced)', () => {
+  const plain: Application = (_e, start) => (start('200 OK', [...TEXT]), [enc('a')]);
+  const sink: StartResponse = () => () => undefined;
+  const handed = (close: ResponseHooks<Seen>['close']): Body => wrapResponse(plain, {} as Environ, sink, { close }, fresh()) as Body;
+
+  test('runs once, with the state, however often close() is called', () => {
+    const states: unknown[] = [];
+    const body = handed((state) => void states.push(state));
+    expect(body.close!()).toBeUndefined();
+    expect(body.close!()).toBeUndefined();
+    expect(states).toHaveLength(1);
+  });
+
+  test("its error comes out of close(); its Promise is waited for and settles to undefined, or with its rejection", async () => {
+    expect(() => handed(() => {
+      throw new Error('hook failed');
+    }).close!()).toThrow('hook failed');
+    let done = false;
+    const waited = handed(() => new Promise<void>((resolve) => setTimeout(() => ((done = true), resolve()), 5))).close!();
+    expect(done).toBe(false);
+    await expect(waited).resolves.toBeUndefined();
+    expect(done).toBe(true);
+    await expect(handed(() => Promise.reject(new Error('late'))).close!()).rejects.toThrow('late');
+  });
+});
+
 describe('wrapResponse: respond hook (held responses)', () => {
   test('replaces the body after an async decision; the original is still closed once', async () => {
     const closed = { n: 0 };
