@@ -4,14 +4,16 @@
  * whatever the client's own options), its failure becomes a `RedisStoreError` naming
  * the store, and an outage is reported once when it starts and once when Redis
  * answers again (`onOutage`), never once per request: a dead Redis under load must
- * not flood a log. No timer runs between calls; nothing is retried here (ioredis
- * reconnects by itself, and the next request simply tries again).
+ * not flood a log. One timer serves every call in flight (deadlines.ts), and it stops
+ * once no call is left; nothing is retried here (ioredis reconnects by itself, and
+ * the next request simply tries again).
  *
  * @example
  * const watch = new OutageWatch('redisStore', 1000, (event) => console.error(event));
  * const answer = await watch.call(client.get('k'));
  * @module
  */
+import { Deadlines } from './deadlines.js';
 
 /** What `onOutage` hears: Redis stopped answering (with the first error), or answers again. */
 export type OutageEvent =
@@ -29,34 +31,40 @@ export class RedisStoreError extends Error {
 export class OutageWatch {
   private failures = 0;
   private downSince = 0;
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly who: string,
     private readonly timeout: number,
     private readonly onOutage: ((event: OutageEvent) => void) | undefined,
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(timeout);
+  }
 
-  /** `pending`'s answer, or a RedisStoreError once it fails or `timeout` ms pass. */
-  call<T>(pending: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      // A late answer after the timeout is ignored: that call was already counted as failed.
-      let late = false;
-      const timer = setTimeout(() => {
-        late = true;
-        reject(this.failed(`Redis did not answer within ${this.timeout} ms`));
-      }, this.timeout);
-      // Node: a call waiting on Redis does not keep a stopping process alive.
-      (timer as { unref?(): void }).unref?.();
+  /**
+   * `pending`'s answer (through `then`, if given: one promise less per call than
+   * chaining it), or a RedisStoreError once it fails or `timeout` ms pass.
+   */
+  call<T, R = T>(pending: Promise<T>, then?: (value: T) => R): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      // One timer for all calls in flight (deadlines.ts), not one per call. A late answer
+      // after the deadline is ignored: that call was already counted as failed.
+      const deadline = this.deadlines.add(() => reject(this.failed(`Redis did not answer within ${this.timeout} ms`)));
       pending.then(
         (value) => {
-          if (late) return;
-          clearTimeout(timer);
-          this.answered();
-          resolve(value);
+          if (!this.deadlines.clear(deadline)) return;
+          if (this.failures > 0) this.answered();
+          if (then === undefined) resolve(value as unknown as R);
+          else {
+            try {
+              resolve(then(value));
+            } catch (error) {
+              reject(error);
+            }
+          }
         },
         (error: unknown) => {
-          if (late) return;
-          clearTimeout(timer);
+          if (!this.deadlines.clear(deadline)) return;
           reject(this.failed(error instanceof Error ? error.message : String(error), error));
         },
       );
@@ -64,7 +72,6 @@ export class OutageWatch {
   }
 
   private answered(): void {
-    if (this.failures === 0) return;
     const event: OutageEvent = { type: 'up', failures: this.failures, downMs: Date.now() - this.downSince };
     this.failures = 0;
     this.report(event);

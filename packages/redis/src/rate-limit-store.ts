@@ -66,7 +66,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
         lastPrefix = `${prefix}${encodeURIComponent(policy.name)}:`;
       }
       const args = [ALGORITHM_TAG[policy.algorithm], cost, now, policy.limit, policy.window, EXPIRY_SLACK_MS];
-      return watch.call(SCRIPT.run(redis, lastPrefix + key, args)).then(toHitResult);
+      return watch.call(SCRIPT.run(redis, lastPrefix + key, args), toHitResult);
     },
     warning: () => offlineQueueWarning(redis, 'redisStore'),
   };

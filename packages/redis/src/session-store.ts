@@ -62,6 +62,7 @@ if left > keep then keep = left end
 redis.call('SET', KEYS[1], '${TOMBSTONE}', 'PX', keep)
 return 1`);
 
+const nothing = (): void => undefined;
 const isTtl = (ttl: unknown): ttl is number => typeof ttl === 'number' && Number.isSafeInteger(ttl) && ttl > 0;
 
 export function redisSessionStore(client: RedisClient, options: RedisStoreOptions = {}): SessionStore {
@@ -77,24 +78,37 @@ export function redisSessionStore(client: RedisClient, options: RedisStoreOption
     return ttlMs;
   };
 
+  /** The session in a key's value: undefined for none, a tombstone, or anything not ours. */
+  const parse = (saved: string | null): SessionData | undefined => {
+    if (saved === null || saved === TOMBSTONE) return undefined;
+    try {
+      const data: unknown = JSON.parse(saved);
+      return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as SessionData) : undefined;
+    } catch {
+      return undefined; // not ours (another app under the same prefix): no session
+    }
+  };
+
+  // get() and set() are on every request: plain functions, one promise each (the watch's).
   return {
-    async get(id) {
-      const saved = await watch.call(redis.get(keyOf(id)));
-      if (saved === null || saved === TOMBSTONE) return undefined;
+    get(id) {
       try {
-        const data: unknown = JSON.parse(saved);
-        return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as SessionData) : undefined;
-      } catch {
-        return undefined; // not ours (another app under the same prefix): no session
+        return watch.call(redis.get(keyOf(id)), parse);
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
-    async set(id, data, ttlMs) {
-      const key = keyOf(id);
-      const json = JSON.stringify(data);
-      if (typeof json !== 'string' || !json.startsWith('{')) {
-        throw new TypeError(`redisSessionStore: session data must be a plain object that JSON.stringify accepts, got ${json === undefined ? typeof data : json.slice(0, 40)}`);
+    set(id, data, ttlMs) {
+      try {
+        const key = keyOf(id);
+        const json = JSON.stringify(data);
+        if (typeof json !== 'string' || !json.startsWith('{')) {
+          throw new TypeError(`redisSessionStore: session data must be a plain object that JSON.stringify accepts, got ${json === undefined ? typeof data : json.slice(0, 40)}`);
+        }
+        return watch.call(SET.run(redis, key, [json, checkTtl(ttlMs)]), nothing);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      await watch.call(SET.run(redis, key, [json, checkTtl(ttlMs)]));
     },
     async destroy(id) {
       await watch.call(DESTROY.run(redis, keyOf(id), [TOMBSTONE_MIN_MS]));

@@ -5,7 +5,10 @@
  * by a second app instance with its own Cluster client, sessions land on more than one
  * node (so the scripts ran on every node, NOSCRIPT -> EVAL the first time on each), a
  * destroyed session stays dead there too, and one rate limit counts across two app
- * instances (LIMIT + 1 requests: one 429).
+ * instances (LIMIT + 1 requests: one 429). The same through a Cluster client with
+ * ioredis' `enableAutoPipelining` (the commands of one event-loop turn go out as one
+ * pipeline per node): concurrent logins and rate-limited requests, the scripts'
+ * NOSCRIPT -> EVAL inside those pipelines, sessions read back by a plain client.
  */
 import type { Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
@@ -24,10 +27,10 @@ const clients: Cluster[] = [];
 const servers: Served[] = [];
 
 /** A Cluster client on the test's nodes, ready (the offline queue is off: nothing is sent before). */
-async function clusterClient(): Promise<Cluster> {
+async function clusterClient(enableAutoPipelining = false): Promise<Cluster> {
   const client = new Cluster(
     cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-    { enableOfflineQueue: false, redisOptions: { commandTimeout: 2000 } },
+    { enableOfflineQueue: false, enableAutoPipelining, redisOptions: { commandTimeout: 2000 } },
   );
   clients.push(client);
   await new Promise<void>((resolve, reject) => {
@@ -38,6 +41,14 @@ async function clusterClient(): Promise<Cluster> {
     });
   });
   return client;
+}
+
+/** The session and rate-limit commands every master has run so far (INFO commandstats). */
+async function commandsSent(client: Cluster): Promise<number> {
+  const stats = await Promise.all(client.nodes('master').map((node) => node.info('commandstats')));
+  let calls = 0;
+  for (const text of stats) for (const match of text.matchAll(/^cmdstat_(get|eval|evalsha):calls=(\d+)/gm)) calls += Number(match[2]);
+  return calls;
 }
 
 const routes: Application = (environ, startResponse) => {
@@ -54,11 +65,13 @@ const limited: Application = (_environ, startResponse) => {
   return [Buffer.from('ok')];
 };
 
-/** An app instance (its own Cluster client, stores and server): the session routes, and /limited under one rate limit. */
-async function instance(): Promise<string> {
-  const client = await clusterClient();
+/**
+ * An app instance (its own Cluster client, stores and server): the session routes, and
+ * /limited under one rate limit (`rl` its key prefix: another one is another quota).
+ */
+async function instance(client: Cluster, rl = 'cluster:rl:'): Promise<string> {
   const sessions = session({ store: redisSessionStore(client, { prefix: 'cluster:sess:' }), storeTimeout: 2000 })(lint(routes));
-  const limit = rateLimit({ limit: LIMIT, window: 60_000, onStoreError: 'closed', store: redisStore(client, { prefix: 'cluster:rl:' }) })(lint(limited));
+  const limit = rateLimit({ limit: LIMIT, window: 60_000, onStoreError: 'closed', store: redisStore(client, { prefix: rl }) })(lint(limited));
   const app: Application = (environ, startResponse) => (environ.PATH_INFO === '/limited' ? limit(environ, startResponse) : sessions(environ, startResponse));
   const served = await serve(lint(app), { host: '127.0.0.1', port: 0 });
   servers.push(served);
@@ -76,7 +89,7 @@ let two: string;
 
 beforeAll(async () => {
   cluster = await startRedisCluster(3);
-  [one, two] = await Promise.all([instance(), instance()]);
+  [one, two] = await Promise.all([clusterClient().then((c) => instance(c)), clusterClient().then((c) => instance(c))]);
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -125,4 +138,41 @@ test('one rate limit across two instances: LIMIT + 1 requests give exactly one 4
   expect(statuses).toEqual([...Array<number>(LIMIT).fill(200), 429]);
   // The other instance sees the spent quota as well.
   expect((await get(`${LIMIT % 2 === 0 ? two : one}/limited`)).status).toBe(429);
+});
+
+test('through a Cluster client with enableAutoPipelining: concurrent logins and rate-limited requests, batched per node', async () => {
+  const client = await clusterClient(true);
+  // Count what goes out: with auto-pipelining a batch is one pipeline() for one node.
+  let pipelines = 0;
+  const pipeline = client.pipeline.bind(client);
+  client.pipeline = ((...args: Parameters<Cluster['pipeline']>) => {
+    pipelines++;
+    return pipeline(...args);
+  }) as Cluster['pipeline'];
+  const piped = await instance(client, 'cluster:rl-piped:');
+  // The scripts are new to every node again: NOSCRIPT -> EVAL happens inside the pipelines.
+  await Promise.all(client.nodes('master').map((node) => node.script('FLUSH')));
+
+  const sent = (): Promise<number> => commandsSent(client);
+  const before = await sent();
+  const users = Array.from({ length: 24 }, (_, i) => `p${i}`);
+  const logins = await Promise.all(users.map((user) => get(`${piped}/login?user=${user}`)));
+  expect(logins.map((l) => l.status)).toEqual(users.map(() => 200));
+  // Each login was an EVALSHA, then an EVAL after NOSCRIPT: fewer pipelines than commands means they were batched.
+  const commands = (await sent()) - before;
+  expect(commands).toBeGreaterThanOrEqual(users.length);
+  expect(pipelines).toBeGreaterThan(0);
+  expect(pipelines).toBeLessThan(commands);
+  // Read back concurrently through the same client, and through a plain one.
+  const again = await Promise.all(logins.map((l) => get(`${piped}/me`, l.cookie)));
+  expect(again.map((r) => r.body)).toEqual(users);
+  for (const [i, login] of logins.entries()) expect((await get(`${one}/me`, login.cookie)).body).toBe(users[i]);
+  // Logout through the pipelined client is final on the plain one too.
+  expect((await get(`${piped}/logout`, logins[0]!.cookie)).status).toBe(200);
+  expect((await get(`${two}/me`, logins[0]!.cookie)).body).toBe('-');
+
+  // LIMIT + 3 requests at once on a fresh quota: exactly LIMIT pass, the others are 429s.
+  const statuses = await Promise.all(Array.from({ length: LIMIT + 3 }, () => get(`${piped}/limited`).then((r) => r.status)));
+  expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(3);
 });

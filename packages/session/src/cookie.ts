@@ -93,9 +93,31 @@ function attributes(cookie: ResolvedCookie, scheme: unknown): CookieOptions {
   return scheme === 'https' ? cookie.https : cookie.http;
 }
 
-/** The `Set-Cookie` that sends `value` for `ttlMs` more milliseconds. */
+/** Session ids and sealed sessions are base64url: nothing in them to check or encode. */
+const BASE64URL = /^[\w-]+$/;
+
+/** The attributes after `name=value` for one Max-Age, kept from the last call per scheme. */
+interface Tail {
+  maxAge: number;
+  text: string;
+}
+const tails = new WeakMap<CookieOptions, Tail>();
+
+/**
+ * The `Set-Cookie` that sends `value` for `ttlMs` more milliseconds. In rolling mode
+ * every response sends the same attributes (the same Max-Age): they are serialized
+ * and checked once and kept, and a base64url value is put in front as it is.
+ */
 export function setSessionCookie(cookie: ResolvedCookie, scheme: unknown, value: string, ttlMs: number): string {
-  return serializeCookie(cookie.name, value, { ...attributes(cookie, scheme), maxAge: Math.ceil(ttlMs / 1000) });
+  const options = attributes(cookie, scheme);
+  const maxAge = Math.ceil(ttlMs / 1000);
+  if (!BASE64URL.test(value)) return serializeCookie(cookie.name, value, { ...options, maxAge });
+  let tail = tails.get(options);
+  if (tail?.maxAge !== maxAge) {
+    const full = serializeCookie(cookie.name, 'x', { ...options, maxAge });
+    tails.set(options, (tail = { maxAge, text: full.slice(cookie.name.length + 2) }));
+  }
+  return `${cookie.name}=${value}${tail.text}`;
 }
 
 /** The `Set-Cookie` that makes the browser forget the cookie. */

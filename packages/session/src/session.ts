@@ -57,18 +57,26 @@ export function session(options: SessionOptions = {}): Middleware {
   const serverStore = store as SessionStore;
   let warned = false;
 
-  /** The request's session from its cookie: a new one for anything that is not a live session of ours. */
-  function load(environ: Environ): SessionState | Promise<SessionState> {
+  /**
+   * The request's session from its cookie: a new one for anything that is not a live
+   * session of ours; a promise of the store's answer (`stored`, for {@link fromStore})
+   * when it has to ask a server-side store.
+   */
+  function load(environ: Environ): SessionState | Promise<SessionState> | Promise<unknown> {
     const value = request(environ).cookies[cookie.name];
     if (value === undefined || value === '') return new SessionState(environ, now);
     if (cookieKept !== undefined) return open(environ, cookieKept, value);
     if (!isSessionId(value)) return new SessionState(environ, now, undefined, true);
-    return guard.call(environ, 'get', () => serverStore.get(value)).then((stored) => {
-      if (!isStoredSession(stored)) return new SessionState(environ, now, undefined, true);
-      // Ended by absolute expiry (a store that kept it past its TTL): gone for good.
-      if (!rolling && stored.created + maxAge <= now()) return new SessionState(environ, now, undefined, true, value);
-      return new SessionState(environ, now, { id: value, stored });
-    });
+    return guard.call(environ, 'get', () => serverStore.get(value));
+  }
+
+  /** The session for what the store answered to the request's id. */
+  function fromStore(environ: Environ, stored: unknown): SessionState {
+    if (!isStoredSession(stored)) return new SessionState(environ, now, undefined, true);
+    const id = request(environ).cookies[cookie.name]!;
+    // Ended by absolute expiry (a store that kept it past its TTL): gone for good.
+    if (!rolling && stored.created + maxAge <= now()) return new SessionState(environ, now, undefined, true, id);
+    return new SessionState(environ, now, { id, stored });
   }
 
   async function open(environ: Environ, sealer: CookieStore, value: string): Promise<SessionState> {
@@ -154,8 +162,9 @@ export function session(options: SessionOptions = {}): Middleware {
       if (!warned) warnOnce(environ);
       const loaded = load(environ);
       if (loaded instanceof SessionState) return run(loaded, environ, startResponse);
+      // One promise for the store's answer and the app after it, not one each.
       return loaded.then(
-        (state) => run(state, environ, startResponse),
+        (answer) => run(answer instanceof SessionState ? answer : fromStore(environ, answer), environ, startResponse),
         (error: unknown) => failed(error, startResponse),
       );
     };

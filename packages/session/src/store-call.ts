@@ -13,6 +13,7 @@
  * @module
  */
 import { isPromise, type Environ } from '@tsgi/core';
+import { Deadlines } from './deadlines.js';
 
 /** A store call failed, threw, rejected or timed out; `cause` is what it did. */
 export class SessionStoreError extends Error {
@@ -42,31 +43,35 @@ export function log(environ: Environ, line: string): void {
 export class StoreGuard {
   /** Requests that failed since the outage began; 0 while the store answers. */
   private failures = 0;
+  private readonly deadlines: Deadlines;
 
-  constructor(private readonly timeout: number) {}
+  constructor(private readonly timeout: number) {
+    this.deadlines = new Deadlines(timeout);
+  }
 
   /** `run()`'s answer, or a rejection with a SessionStoreError. */
-  async call<T>(environ: Environ, operation: string, run: () => T | Promise<T>): Promise<T> {
+  call<T>(environ: Environ, operation: string, run: () => T | Promise<T>): Promise<T> {
     let answer: T | Promise<T>;
     try {
       answer = run();
     } catch (error) {
-      throw this.failed(environ, operation, error);
+      return Promise.reject(this.failed(environ, operation, error));
     }
-    if (!isPromise(answer)) return this.answered(environ, answer);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout(this.timeout)), this.timeout);
-      // Node: a request waiting on the store does not keep a stopping process alive.
-      (timer as { unref?(): void }).unref?.();
+    if (!isPromise(answer)) return Promise.resolve(this.answered(environ, answer));
+    const pending = answer;
+    return new Promise<T>((resolve, reject) => {
+      // One timer for all calls in flight (deadlines.ts), not one per call; an answer
+      // after the deadline is ignored: the request has had its 503.
+      const deadline = this.deadlines.add(() => reject(this.failed(environ, operation, new StoreTimeout(this.timeout))));
+      pending.then(
+        (value) => {
+          if (this.deadlines.clear(deadline)) resolve(this.answered(environ, value));
+        },
+        (error: unknown) => {
+          if (this.deadlines.clear(deadline)) reject(this.failed(environ, operation, error));
+        },
+      );
     });
-    try {
-      return this.answered(environ, await Promise.race([answer, timedOut]));
-    } catch (error) {
-      throw this.failed(environ, operation, error);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private answered<T>(environ: Environ, value: T): T {
