@@ -53,6 +53,7 @@ export { environKey, requestHeaderName } from './cgi.js';
 export { quotePath, rawRequestPath } from './quote-path.js';
 export { decodeNative, encodeNative, isNativeString, nativeBytes, type DecodeNativeOptions } from './native-string.js';
 export { nodeBuiltin } from './runtime.js';
+export { Deadline, Deadlines } from './deadlines.js';
 export {
   WEBSOCKET_KEY,
   WS_CLOSED,

@@ -13,7 +13,7 @@
  * const answer = await watch.call(client.get('k'));
  * @module
  */
-import { Deadlines } from './deadlines.js';
+import { Deadlines } from '@tsgi/core';
 
 /** What `onOutage` hears: Redis stopped answering (with the first error), or answers again. */
 export type OutageEvent =

@@ -12,8 +12,7 @@
  * const stored = await guard.call(environ, 'get', () => store.get(id));
  * @module
  */
-import { isPromise, type Environ } from '@tsgi/core';
-import { Deadlines } from './deadlines.js';
+import { Deadlines, isPromise, type Environ } from '@tsgi/core';
 
 /** A store call failed, threw, rejected or timed out; `cause` is what it did. */
 export class SessionStoreError extends Error {

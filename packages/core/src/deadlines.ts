@@ -7,7 +7,6 @@
  * set again for the next one. Under load it fires about once per timeout, not once per
  * call, and a call costs an object and two links, not a node `Timeout` (a linked list,
  * a priority queue and a ref count in node's timers, `clearTimeout` on every answer).
- * (The same file as @tsgi/redis's deadlines.ts: neither package depends on the other.)
  * A call still fails no earlier than `ms` after it started and about as soon after
  * that as a timer of its own would have.
  *
@@ -66,7 +65,7 @@ export class Deadlines {
 
   private arm(ms: number): void {
     this.timer = setTimeout(this.fire, ms);
-    // Node: calls waiting on the store do not keep a stopping process alive.
+    // Node: calls waiting on a store or a remote server do not keep a stopping process alive.
     (this.timer as { unref?(): void }).unref?.();
   }
 
