@@ -120,10 +120,15 @@ async function send(s: Scenario, port: number, agent: Agent, count: number): Pro
   );
 }
 
+/** A row's files: `prefix`, `prefix-01`, `prefix.1-01`; not another row's whose name starts the same (`gzip-json` and `gzip-json+tsgi`). */
+function isOf(file: string, prefix: string): boolean {
+  return file === prefix || file.startsWith(`${prefix}-`) || file.startsWith(`${prefix}.`);
+}
+
 function totals(prefix: string): { main: number; all: number } {
   let main = 0;
   let all = 0;
-  for (const file of readdirSync(CACHE).filter((f) => f.startsWith(prefix) && /\.1-\d+$/.test(f))) {
+  for (const file of readdirSync(CACHE).filter((f) => isOf(f, prefix) && /\.1-\d+$/.test(f))) {
     const total = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(CACHE, file), 'utf8'))?.[1] ?? 0);
     if (file.endsWith('-01')) main = total;
     all += total;
@@ -133,7 +138,7 @@ function totals(prefix: string): { main: number; all: number } {
 
 async function count([module, variant]: [string, string]): Promise<string> {
   const prefix = `sock.${scenario.name}.${module}.${variant}`.replace(/[^\w.-]/g, '_');
-  for (const f of readdirSync(CACHE)) if (f.startsWith(prefix)) rmSync(join(CACHE, f));
+  for (const f of readdirSync(CACHE)) if (isOf(f, prefix)) rmSync(join(CACHE, f));
   const server = await start(module, variant, join(CACHE, prefix));
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   try {
@@ -147,7 +152,7 @@ async function count([module, variant]: [string, string]): Promise<string> {
   }
   const { main, all } = totals(prefix);
   const per = (n: number): string => Math.round(n / N).toLocaleString('en').padStart(10);
-  if (!keep) for (const f of readdirSync(CACHE)) if (f.startsWith(prefix)) rmSync(join(CACHE, f));
+  if (!keep) for (const f of readdirSync(CACHE)) if (isOf(f, prefix)) rmSync(join(CACHE, f));
   const line = `${scenario.name.padEnd(10)} ${`${module}:${variant}`.padEnd(26)} main ${per(main)}  all threads ${per(all)}  Ir/request`;
   return keep ? `${line}\n  dumps: ${CACHE}/${prefix}.*` : line;
 }
