@@ -24,7 +24,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Middleware } from '@tsgi/core';
-import { nodeAdapter, type NodeAdapterOptions } from './node-adapter.js';
+import { nodeAdapter, type HostTurn, type NodeAdapterOptions } from './node-adapter.js';
 
 export type ToFastifyOptions = NodeAdapterOptions;
 
@@ -33,6 +33,28 @@ export type FastifyTsgiPlugin = (instance: FastifyInstance) => Promise<void>;
 
 let plugins = 0;
 
+/**
+ * How the adapter hands a request back to Fastify: a small object per request, its
+ * methods on the prototype. Not `{ next: done, answer: () => reply.hijack() }`: that
+ * arrow was a closure and a context per request (DESIGN.md 3: no per-request closures
+ * that could be hoisted; a logger's one such closure once set V8 pretenuring the
+ * request's objects, docs/benchmarks.md).
+ */
+class FastifyTurn implements HostTurn {
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly done: (error?: Error) => void,
+  ) {}
+
+  next(error?: unknown): void {
+    this.done(error as Error | undefined);
+  }
+
+  answer(): void {
+    void this.reply.hijack();
+  }
+}
+
 /** Mounts `middleware` in a Fastify scope. */
 export function toFastify(middleware: Middleware, options: ToFastifyOptions = {}): FastifyTsgiPlugin {
   const handle = nodeAdapter(middleware, options, 'toFastify');
@@ -40,13 +62,7 @@ export function toFastify(middleware: Middleware, options: ToFastifyOptions = {}
   async function tsgiFastifyPlugin(instance: FastifyInstance): Promise<void> {
     const mount = instance.prefix;
     instance.addHook('onRequest', function tsgiOnRequest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-      handle(
-        request.raw,
-        reply.raw,
-        { next: done as (error?: unknown) => void, answer: () => void reply.hijack() },
-        { request, reply },
-        mount,
-      );
+      handle(request.raw, reply.raw, new FastifyTurn(reply, done), { request, reply }, mount);
     });
   }
   // fastify-plugin's markers: the hook applies to the registering scope, not a child one.

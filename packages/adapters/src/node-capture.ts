@@ -46,6 +46,7 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
   private needDrain = false;
   private waiter: (() => void) | null = null;
   private headWaiter: { resolve(): void; reject(error: Error): void } | null = null;
+  private keepHeadWaiter: ((resolve: () => void, reject: (error: Error) => void) => void) | null = null;
   private readonly previous: PreviousMethods;
   /**
    * Where the middleware's answer goes, with the methods the response had before: the
@@ -118,9 +119,12 @@ export class ResponseCapture implements AsyncIterableIterator<Uint8Array>, Captu
     // An error first: a head whose headers could not be taken (node-framing.ts) failed.
     if (this.error !== null) return Promise.reject(this.error);
     if (this.committed) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.headWaiter = { resolve, reject };
-    });
+    // A bound method, not an arrow: no closure and context per request (see fastify.ts).
+    return new Promise<void>((this.keepHeadWaiter ??= this.waitForHead.bind(this)));
+  }
+
+  private waitForHead(resolve: () => void, reject: (error: Error) => void): void {
+    this.headWaiter = { resolve, reject };
   }
 
   /** The client left before the host's stack answered. */
