@@ -36,13 +36,18 @@ async function once(target: string): Promise<[idle: number, peak: number]> {
   let scavenges = 0;
   const port = await new Promise<string>((resolve) => {
     let out = '';
+    let ready = false;
     child.stdout.on('data', (d: Buffer) => {
       const text = d.toString();
       scavenges += text.split('Scavenge').length - 1;
-      if (out.length > 1000) return;
-      out += text;
+      if (ready) return;
+      // Only the tail is kept: with --trace-gc the GC lines come before READY too.
+      out = out.slice(-100) + text;
       const m = /READY (\d+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) {
+        ready = true;
+        resolve(m[1]!);
+      }
     });
   });
   await sleep(1000);

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Application, Environ } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
@@ -153,3 +155,15 @@ test('one keep-alive connection: each request gets its own values, a changed lis
   ]);
   expect(Object.keys(environs[2]!)).not.toContain('HTTP_ACCEPT');
 });
+
+test('without code generation from strings the environ is built key by key, the same', () => {
+  const out = execFileSync(
+    process.execPath,
+    ['--disallow-code-generation-from-strings', '--import', 'tsx', join(__dirname, 'fixtures', 'environ-no-codegen.ts')],
+    { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(out.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    ['a', '*/*', 21],
+    ['b', '*/*', 21],
+  ]);
+}, 90_000);
