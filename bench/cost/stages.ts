@@ -206,7 +206,11 @@ void (async () => {
   if (fn === undefined) throw new Error(`stages: unknown stage ${stage}; use ${Object.keys(run).join(', ')}`);
   // Every run warms the stage the same way, so JIT work cancels out between counts.
   for (let i = 0; i < 2000; i++) fn();
+  // STAGE_ALLOC=1 (with a new space large enough that no scavenge falls in the loop,
+  // e.g. node --min-semi-space-size=128 --max-semi-space-size=128): bytes allocated per call.
+  const before = process.env.STAGE_ALLOC === '1' ? process.memoryUsage().heapUsed : 0;
   for (let i = 0; i < count; i++) fn();
+  if (before !== 0) process.stdout.write(`${stage} ${((process.memoryUsage().heapUsed - before) / count).toFixed(0)} bytes/call\n`);
   process.stdout.write(`${stage} ${count} ${sink}\n`);
   process.exit(0);
 })();

@@ -18,6 +18,7 @@
 import cluster from 'node:cluster';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Application } from '@tsgi/core';
+import { GatewayConnection } from './client-connection.js';
 import { buildEnviron, type EnvironConfig } from './node-environ.js';
 import { toErrorStream, type ErrorsOption } from './errors-stream.js';
 import { fileWrapper } from './file-wrapper.js';
@@ -108,7 +109,8 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     // A server that is shutting down answers what it has, then lets the connection go.
     const server = (req.socket as { server?: Server }).server;
     if (server !== undefined && !server.listening) res.shouldKeepAlive = false;
-    const environ = buildEnviron(req, res, config);
+    const connection = new GatewayConnection();
+    const environ = buildEnviron(req, res, config, connection);
     if (environ === undefined) {
       // A refusal like the gate's: Connection: close, and nothing pipelined after it runs.
       rejectResponse(req, res, REFUSALS.duplicateHost.status, REFUSALS.duplicateHost.reason, options.onReject);
@@ -116,8 +118,7 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     }
     gate.arm(environ['wsgi.input']);
     const input = environ['wsgi.input'];
-    const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream));
-    environ['tsgi.connection'] = writer.connection;
+    const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream), connection);
     // Only serve()'s 'upgrade' listener marks a request: a WebSocket handshake to offer.
     const upgrade = upgradeOf(req);
     // While an async app works on its answer, a client that leaves is told through

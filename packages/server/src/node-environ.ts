@@ -7,6 +7,10 @@
  * an underscore, which is dropped so `Content_Length` can never pose as
  * `CONTENT_LENGTH` (gunicorn and nginx do the same).
  *
+ * A list of header names seen before (a keep-alive connection sends the same list
+ * request after request) is built by one object literal compiled for it
+ * (environ-shape.ts); a list with repeats, or one too many, takes the general path here.
+ *
  * @example
  * const environ = buildEnviron(req, res, config);
  * if (environ === undefined) return badRequest(res); // e.g. a duplicate Host header
@@ -18,8 +22,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { environKey, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
+import { environKey, type ClientConnection, type Environ, type ErrorStream, type FileWrapper } from '@tsgi/core';
 import { decodePathInfo } from '@tsgi/core/gateway';
+import { shapeOf, VERSION, type Shape, type ShapeSocket } from './environ-shape.js';
 import { EMPTY_INPUT, NodeInputStream } from './node-input.js';
 
 /** What the listener resolves once and every request shares. */
@@ -34,8 +39,6 @@ export interface EnvironConfig {
   /** Fixed `SERVER_PORT`, or undefined for the socket's local port. */
   serverPort: string | undefined;
 }
-
-const VERSION = Object.freeze([1, 0] as const);
 
 /** A request header name as the client spelled it: its environ key, and a bit of its own. */
 interface HeaderSlot {
@@ -78,14 +81,9 @@ function pathStart(target: string): number {
 }
 
 /** What the environ takes from the connection, worked out once per socket. */
-interface SocketInfo {
+interface SocketInfo extends ShapeSocket {
   /** The listener settings it was worked out under (two listeners may share a socket). */
   config: EnvironConfig;
-  serverName: string;
-  serverPort: string;
-  remoteAddr: string;
-  remotePort: string;
-  scheme: 'http' | 'https';
 }
 const kSocketInfo = Symbol('tsgi.socket_info');
 type InfoSocket = Socket & { [kSocketInfo]?: SocketInfo };
@@ -102,6 +100,7 @@ function socketInfo(socket: InfoSocket, config: EnvironConfig): SocketInfo {
       remoteAddr: socket.remoteAddress ?? '',
       remotePort: String(socket.remotePort ?? ''),
       scheme: config.urlScheme ?? ((socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'),
+      shape: null,
     };
     // Only once connected: a socket without a peer yet must not cache empty values.
     if (socket.remoteAddress !== undefined) socket[kSocketInfo] = info;
@@ -110,37 +109,11 @@ function socketInfo(socket: InfoSocket, config: EnvironConfig): SocketInfo {
 }
 
 /**
- * Builds the environ for one request, or returns `undefined` when the request must
- * be refused with 400 before the app sees it (a repeated `Host`, RFC 9112 3.2).
+ * The general path: each request header as an environ key, repeats joined (Cookie with
+ * '; ', the rest with ', '; Content-Type/Length keep their first value). Returns whether
+ * the request is chunked, or `undefined` for a repeated Host (refused with 400).
  */
-export function buildEnviron(req: IncomingMessage, res: ServerResponse, config: EnvironConfig): Environ | undefined {
-  const target = req.url ?? '/';
-  const start = pathStart(target);
-  const queryAt = target.indexOf('?', start === -1 ? 0 : start);
-  const rawPath = start === -1 ? '' : target.slice(start, queryAt === -1 ? target.length : queryAt);
-  const info = socketInfo(req.socket, config);
-  const environ: Environ = {
-    REQUEST_METHOD: req.method ?? 'GET',
-    SCRIPT_NAME: '',
-    PATH_INFO: start === -1 ? '' : rawPath === '' ? '/' : decodePathInfo(rawPath),
-    QUERY_STRING: queryAt === -1 ? '' : target.slice(queryAt + 1),
-    SERVER_NAME: info.serverName,
-    SERVER_PORT: info.serverPort,
-    SERVER_PROTOCOL: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
-    REQUEST_URI: target,
-    REMOTE_ADDR: info.remoteAddr,
-    REMOTE_PORT: info.remotePort,
-    'wsgi.version': VERSION,
-    'wsgi.url_scheme': info.scheme,
-    'wsgi.input': EMPTY_INPUT,
-    'wsgi.errors': config.errors,
-    'wsgi.multithread': false,
-    'wsgi.multiprocess': config.multiprocess,
-    'wsgi.run_once': false,
-    'wsgi.input_terminated': true,
-    'wsgi.file_wrapper': config.fileWrapper,
-  };
-  const raw = req.rawHeaders;
+function addHeaders(environ: Environ, raw: readonly string[]): boolean | undefined {
   let chunked = false;
   let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -159,6 +132,85 @@ export function buildEnviron(req: IncomingMessage, res: ServerResponse, config: 
     // Content-Type/Length keep their first value (node refuses differing lengths).
     if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') continue;
     environ[key] = previous + (key === 'HTTP_COOKIE' ? '; ' : ', ') + value;
+  }
+  return chunked;
+}
+
+/**
+ * Builds the environ for one request, or returns `undefined` when the request must
+ * be refused with 400 before the app sees it (a repeated `Host`, RFC 9112 3.2).
+ * `connection`, when given, is `environ['tsgi.connection']`, the environ's last key.
+ */
+export function buildEnviron(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: EnvironConfig,
+  connection?: ClientConnection,
+): Environ | undefined {
+  return build(req, res, config, connection, true);
+}
+
+/** `buildEnviron` by the general path alone, never a compiled shape (for tests that compare the two). */
+export function buildEnvironGeneral(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: EnvironConfig,
+  connection?: ClientConnection,
+): Environ | undefined {
+  return build(req, res, config, connection, false);
+}
+
+function build(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: EnvironConfig,
+  connection: ClientConnection | undefined,
+  shapes: boolean,
+): Environ | undefined {
+  const target = req.url ?? '/';
+  const start = pathStart(target);
+  const queryAt = target.indexOf('?', start === -1 ? 0 : start);
+  const rawPath = start === -1 ? '' : target.slice(start, queryAt === -1 ? target.length : queryAt);
+  const info = socketInfo(req.socket, config);
+  const method = req.method ?? 'GET';
+  const pathInfo = start === -1 ? '' : rawPath === '' ? '/' : decodePathInfo(rawPath);
+  const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
+  const protocol = req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
+  const raw = req.rawHeaders;
+  // Header names seen before (on this connection, most often): one compiled literal.
+  const shape: Shape | null = shapes ? shapeOf(info, raw) : null;
+  let environ: Environ;
+  let chunked: boolean;
+  if (shape !== null) {
+    const make = connection === undefined ? shape.build : shape.buildWith;
+    environ = make(method, pathInfo, query, protocol, target, info, config, raw, connection);
+    chunked = shape.chunked;
+  } else {
+    environ = {
+      REQUEST_METHOD: method,
+      SCRIPT_NAME: '',
+      PATH_INFO: pathInfo,
+      QUERY_STRING: query,
+      SERVER_NAME: info.serverName,
+      SERVER_PORT: info.serverPort,
+      SERVER_PROTOCOL: protocol,
+      REQUEST_URI: target,
+      REMOTE_ADDR: info.remoteAddr,
+      REMOTE_PORT: info.remotePort,
+      'wsgi.version': VERSION,
+      'wsgi.url_scheme': info.scheme,
+      'wsgi.input': EMPTY_INPUT,
+      'wsgi.errors': config.errors,
+      'wsgi.multithread': false,
+      'wsgi.multiprocess': config.multiprocess,
+      'wsgi.run_once': false,
+      'wsgi.input_terminated': true,
+      'wsgi.file_wrapper': config.fileWrapper,
+    };
+    const headersChunked = addHeaders(environ, raw);
+    if (headersChunked === undefined) return undefined;
+    chunked = headersChunked;
+    if (connection !== undefined) environ['tsgi.connection'] = connection;
   }
   const length = environ.CONTENT_LENGTH;
   if (chunked || (length !== undefined && length !== '0')) {

@@ -68,9 +68,6 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
   private heldBy: Set<Abortable> | null = null;
   /** The file a file body is streaming from, to stop when the client leaves. */
   private fileStream: ReadStream | null = null;
-  /** `environ['tsgi.connection']`: told when the client leaves early. */
-  readonly connection = new GatewayConnection();
-
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -78,6 +75,8 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
     errors: ErrorStream,
     /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
     readonly input: NodeInputStream | null,
+    /** `environ['tsgi.connection']`: told when the client leaves early (made before the environ, to be in it from the start). */
+    readonly connection: GatewayConnection = new GatewayConnection(),
   ) {
     // The real method: middleware may rewrite REQUEST_METHOD, but HEAD is HEAD on the wire.
     super(req.method === 'HEAD', errors, 'tsgi');
@@ -144,11 +143,15 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
       // whatever length the app declared for the content it must not send.
       headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
     } else if (this.contentLength < 0 && length >= 0 && (length > 0 || this.bodyAllowed)) {
-      // A new list: the app may reuse its header array for every request. slice() and
-      // push() rather than concat(), which looks up Symbol.isConcatSpreadable on each
-      // argument and allocates one more array (bench/cost/stages.ts).
-      headers = headers.slice();
-      headers.push(['Content-Length', String(length)]);
+      // A new list: the app may reuse its header array for every request. Made at its
+      // size and filled by index: concat() looks up Symbol.isConcatSpreadable on each
+      // argument, and slice() then push() copies the list and grows it again (callgrind
+      // at the socket: CloneFastJSArray and GrowFastSmiOrObjectElements, a response).
+      const n = headers.length;
+      const head = new Array<[string, string]>(n + 1);
+      for (let i = 0; i < n; i++) head[i] = headers[i]!;
+      head[n] = ['Content-Length', String(length)];
+      headers = head;
     }
     this.res.writeHead(this.code, this.status!.slice(4), headers);
     // node holds a header block until the first body byte; this one must go now.

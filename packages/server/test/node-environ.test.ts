@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Application, Environ } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { environJson, jsonOf, rawRequest, startServer, type TestServer } from './helpers.js';
@@ -130,3 +132,38 @@ test('serverName, serverPort and urlScheme options override the socket', async (
     await fixed.close();
   }
 });
+
+test('one keep-alive connection: each request gets its own values, a changed list of names its own keys, a repeat still joined or refused', async () => {
+  // The same names twice (the second built by the connection's compiled shape), then
+  // fewer names, then a repeat (the general path), then a repeated Host (refused).
+  const requests = [
+    'GET /one HTTP/1.1\r\nHost: h1\r\nAccept: a/1\r\nX-Id: 1\r\n\r\n',
+    'GET /two HTTP/1.1\r\nHost: h2\r\nAccept: a/2\r\nX-Id: 2\r\n\r\n',
+    'GET /three HTTP/1.1\r\nHost: h3\r\nX-Id: 3\r\n\r\n',
+    'GET /four HTTP/1.1\r\nHost: h4\r\nX-Id: 4\r\nx-id: 5\r\n\r\n',
+    'GET /five HTTP/1.1\r\nHost: h5\r\nHost: h6\r\n\r\n',
+  ];
+  const result = await rawRequest(server.port, requests.join(''), 2000);
+  const bodies = result.text.split(/HTTP\/1\.1 /).slice(1);
+  expect(bodies.map((answer) => answer.slice(0, 3))).toEqual(['200', '200', '200', '200', '400']);
+  const environs = bodies.slice(0, 4).map((answer) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Environ);
+  expect(environs.map((e) => [e.PATH_INFO, e.HTTP_HOST, e.HTTP_ACCEPT, e.HTTP_X_ID])).toEqual([
+    ['/one', 'h1', 'a/1', '1'],
+    ['/two', 'h2', 'a/2', '2'],
+    ['/three', 'h3', undefined, '3'],
+    ['/four', 'h4', undefined, '4, 5'],
+  ]);
+  expect(Object.keys(environs[2]!)).not.toContain('HTTP_ACCEPT');
+});
+
+test('without code generation from strings the environ is built key by key, the same', () => {
+  const out = execFileSync(
+    process.execPath,
+    ['--disallow-code-generation-from-strings', '--import', 'tsx', join(__dirname, 'fixtures', 'environ-no-codegen.ts')],
+    { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(out.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    ['a', '*/*', 21],
+    ['b', '*/*', 21],
+  ]);
+}, 90_000);
