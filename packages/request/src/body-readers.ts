@@ -15,7 +15,7 @@
  */
 import { HttpError, type Environ } from '@tsgi/core';
 import { checkFields, decodeForm, decodeJson, decodeText } from './decode.js';
-import { KeptBody } from './kept-body.js';
+import { KeptBody, NOT_PARSED } from './kept-body.js';
 import { LIMITS, checkLimit, checkTypes, type BodyOptions, type FormOptions, type JsonOptions } from './limits.js';
 import { matchesMediaType, type MediaType } from './media-type.js';
 import { parseMultipart } from './multipart/index.js';
@@ -74,20 +74,12 @@ export async function readJson(environ: Environ, body: BodyState, media: Readonl
   }
   const kept = body.keptFor(environ, 'json()');
   const bytes = await kept.upTo(limit, 'json()');
-  const shared = kept.parsed.get('json') as { value: unknown } | WeakRef<object> | undefined;
-  if (shared !== undefined) {
-    const value = shared instanceof WeakRef ? shared.deref() : shared.value;
-    if (value !== undefined) return value;
-  }
-  const value = decodeJson(bytes, media.params.charset, 'json()');
-  // Held weakly: every caller that asks while anyone holds the value gets that same
-  // object, but the view does not keep a parsed tree alive for as long as the environ
-  // lives (through the response's write): measured at the socket, the trees of the
-  // requests in flight survived the young generation's collections and cost the
-  // scavenger more than the view's whole read. Once nobody holds it, a later call
-  // parses the kept bytes again, which nobody can tell from the first parse.
-  kept.parsed.set('json', typeof value === 'object' && value !== null ? new WeakRef(value) : { value });
-  return value;
+  if (kept.json !== NOT_PARSED) return kept.json;
+  // Held strongly, beside the bytes, for as long as the request lives: every caller
+  // gets the same object. (A WeakRef bought nothing here: V8's young-generation
+  // collector treats a WeakRef's target as strong, so a tree held weakly survived the
+  // same scavenges as one held strongly, and cost a WeakRef and a lookup per call.)
+  return (kept.json = decodeJson(bytes, media.params.charset, 'json()'));
 }
 
 export async function readForm(environ: Environ, body: BodyState, media: Readonly<MediaType>, options: FormOptions = {}): Promise<URLSearchParams> {

@@ -24,13 +24,17 @@
  */
 import { HttpError, PullInputStream, concatBytes, type InputStream } from '@tsgi/core';
 
+/** `KeptBody.json` before json() parsed the body. */
+export const NOT_PARSED: unique symbol = Symbol('not parsed');
+
 export class KeptBody {
   /** The stream the bytes come from (the environ's `wsgi.input` at the first read). */
   readonly source: InputStream;
   /** A stream over the whole body from its first byte; see the module comment. */
   readonly replay: ReplayInput;
-  /** Parsed forms of the kept bytes, so that every layer shares one parse. */
-  readonly parsed = new Map<string, unknown>();
+  /** The body parsed as JSON by json(), shared by every layer that asks. */
+  json: unknown = NOT_PARSED;
+  #parsed: Map<string, unknown> | undefined;
   readonly #declared: number | undefined;
   readonly #chunks: Uint8Array[] = [];
   #iterator: AsyncIterator<Uint8Array> | undefined;
@@ -49,6 +53,11 @@ export class KeptBody {
     const declared = contentLength ? Number(contentLength) : NaN;
     this.#declared = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
     this.replay = new ReplayInput(this);
+  }
+
+  /** Other parsed forms of the kept bytes (text, form), made on first use, so that every layer shares one parse. */
+  get parsed(): Map<string, unknown> {
+    return (this.#parsed ??= new Map());
   }
 
   /** Bytes kept so far. */

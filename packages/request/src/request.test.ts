@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { compose, encodeNative, type Application, type Environ } from '@tsgi/core';
 import { httpErrors } from '@tsgi/errors';
 import { lint } from '@tsgi/lint';
@@ -6,6 +8,9 @@ import { router } from '@tsgi/router';
 import { createEnviron, testClient } from '@tsgi/testing';
 import { REQUEST_KEY, request } from './request.js';
 import { json, text } from './response-apps.js';
+
+setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
 
 /** An app that answers with what `look` reads from the request view, as JSON. */
 function showing(look: (environ: Environ) => unknown | Promise<unknown>): Application {
@@ -122,6 +127,21 @@ describe('the view', () => {
     expect(inner).not.toBe(outer);
     expect(inner.path).toBe('/b');
     expect(await inner.json()).toBe(await outer.json());
+  });
+
+  test('json() keeps its value for the request: a layer\'s change to it survives a full GC', async () => {
+    // A layer that fills in defaults and lets go of the value: the app below must still
+    // see them, however the collector ran in between (a weakly held value was parsed
+    // anew after a GC, without them).
+    const { environ } = createEnviron('POST', '/', { json: { page: 1 } });
+    await (async () => {
+      const value = await request(environ).json<{ page: number; size?: number }>();
+      value.size = 20;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    fullGc();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(await request(environ).json()).toEqual({ page: 1, size: 20 });
   });
 
   test('json() of a primitive or null body is shared too, and read once', async () => {

@@ -1,6 +1,8 @@
 /**
  * `wsgi.input` over a node:http request (the reading methods, `read(size?)`, `readline(size?)`,
- * `readlines(hint?)` and async iteration, come from core's PullInputStream; chunks are never copied).
+ * `readlines(hint?)` and async iteration, come from core's PullInputStream). Each pull takes
+ * what node's parser has buffered, in node's paused mode: a body that arrived whole is one
+ * Buffer and one call, with no 'data' event, flowing switch or event-loop turn.
  * It never reads past `CONTENT_LENGTH` (node's parser stops there) and reads a
  * chunked body to its end (`wsgi.input_terminated`). When the client sent
  * `Expect: 100-continue`, `100 Continue` goes out on the first read, not before:
@@ -50,18 +52,10 @@ class EmptyInput implements InputStream {
 /** The input of every request that has no body. */
 export const EMPTY_INPUT: InputStream = Object.freeze(new EmptyInput());
 
-// Listeners are module functions (`this` is the request), not per-request closures.
-function onData(this: Tagged, chunk: Buffer): void {
-  const input = this[kInput]!;
-  input.queue.push(chunk);
-  // One chunk at a time: the socket stays paused until the app asks for more.
-  this.pause();
-  input.wakeUp();
-}
-function onEnd(this: Tagged): void {
-  const input = this[kInput]!;
-  input.ended = true;
-  input.wakeUp();
+// Listeners are module functions (`this` is the request), not per-request closures,
+// and are added only when a read has to wait: a body already parsed is read without them.
+function onReadable(this: Tagged): void {
+  this[kInput]!.wakeUp();
 }
 function onError(this: Tagged, error: Error): void {
   const input = this[kInput]!;
@@ -71,12 +65,12 @@ function onError(this: Tagged, error: Error): void {
 }
 function onClose(this: Tagged): void {
   const input = this[kInput]!;
-  if (!input.ended && input.error === null) input.error = new ClientDisconnected();
+  if (!this.complete && input.error === null) input.error = new ClientDisconnected();
   input.wakeUp();
 }
 
 export class NodeInputStream extends PullInputStream {
-  queue: Buffer[] = [];
+  /** Set once a read found the body's end. */
   ended = false;
   error: Error | null = null;
   /** Body bytes taken off the wire so far. */
@@ -85,6 +79,7 @@ export class NodeInputStream extends PullInputStream {
   maxBytes = Infinity;
   onOverflow: ((req: IncomingMessage, res: ServerResponse) => Error) | null = null;
   private waiter: (() => void) | null = null;
+  private started = false;
   private listening = false;
 
   /** `length` is CONTENT_LENGTH, or -1 for a chunked body. */
@@ -98,7 +93,7 @@ export class NodeInputStream extends PullInputStream {
 
   /** True once the whole body has been read. */
   get done(): boolean {
-    return this.length >= 0 ? this.consumed >= this.length : this.ended && this.queue.length === 0;
+    return this.length >= 0 ? this.consumed >= this.length : this.ended;
   }
 
   /** Bytes still on the wire, or Infinity when the body is chunked. */
@@ -118,40 +113,64 @@ export class NodeInputStream extends PullInputStream {
    */
   discard(): boolean {
     if (!this.done && this.remaining > DRAIN_LIMIT) return false;
-    if (this.listening) this.req.removeListener('data', onData);
-    this.queue.length = 0;
-    // Even when every byte was read: an app that read exactly CONTENT_LENGTH left the
-    // request paused one event short of 'end', and node's parser keeps a request that
+    // With a 'readable' listener node would not flow: taken off first (node lets the
+    // request flow on the next tick, once it sees none is left).
+    if (this.listening) this.req.removeListener('readable', onReadable);
+    // Even when every byte was read: an app that read exactly CONTENT_LENGTH may have
+    // left the request one read short of 'end', and node's parser keeps a request that
     // never ended (and through it this input, the response and the environ) for as long
     // as the connection stays open. Resumed, it ends, and node lets it go.
     this.req.resume();
     return true;
   }
 
+  /** The first read: `100 Continue` goes out now, if the client waits for it. */
+  private start(): void {
+    this.started = true;
+    const res = this.res as ServerResponse & ContinueFlags;
+    if (res._expect_continue && !res._sent100 && !res.headersSent) res.writeContinue();
+  }
+
+  /** Before the first wait: the listeners that wake a waiting read. */
   private listen(): void {
     this.listening = true;
     const req = this.req as Tagged;
     req[kInput] = this;
-    const res = this.res as ServerResponse & ContinueFlags;
-    if (res._expect_continue && !res._sent100 && !res.headersSent) res.writeContinue();
-    if (req.readableEnded) this.ended = true;
-    else if (req.destroyed) onClose.call(req);
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    req.on('readable', onReadable).on('error', onError).on('close', onClose);
   }
 
-  /** The next chunk of the body, or null at its end. */
+  /**
+   * The next chunk of the body, or null at its end. The request is read in node's
+   * paused mode: `read()` hands over what the parser has buffered (by the time an app
+   * awaits its first read, usually the whole body, in one Buffer), with no flowing
+   * switch, 'data' event or turn of the event loop per chunk; only a read that finds
+   * nothing buffered waits for 'readable'. node stops reading the socket while the
+   * buffer is full (its high-water mark), so a slow reader holds the client back.
+   */
   protected async pullChunk(): Promise<Buffer | null> {
-    if (this.queue.length === 0 && !this.listening) this.listen();
+    if (!this.started) this.start();
+    const req = this.req;
     for (;;) {
-      const chunk = this.queue.shift();
-      if (chunk !== undefined) {
+      if (this.error !== null) throw this.error;
+      // Several buffered chunks come out joined (one copy, bounded by the high-water
+      // mark), as the read(size) that would take them would join them anyway.
+      const chunk = req.read() as Buffer | null;
+      if (chunk !== null) {
         this.consumed += chunk.byteLength;
         if (this.consumed > this.maxBytes) this.overflow();
         return chunk;
       }
-      if (this.error !== null) throw this.error;
-      if (this.ended) return null;
-      this.req.resume();
+      // node sets `complete` when it has parsed the whole message: nothing buffered and
+      // nothing more to come is the end (and this read() let node emit 'end').
+      if (req.complete) {
+        this.ended = true;
+        return null;
+      }
+      if (req.destroyed) {
+        this.error = new ClientDisconnected();
+        continue;
+      }
+      if (!this.listening) this.listen();
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
       });
@@ -160,8 +179,6 @@ export class NodeInputStream extends PullInputStream {
 
   /** The body passed `maxBytes`: the app never sees those bytes, and every later read fails. */
   private overflow(): never {
-    this.queue.length = 0;
-    if (this.listening) this.req.removeListener('data', onData);
     this.error ??= this.onOverflow?.(this.req, this.res) ?? new Error('tsgi: request body too large');
     this.maxBytes = -1; // every later pull lands here again
     throw this.error;
