@@ -27,6 +27,9 @@ export class Table<T> extends Map<string, StoredRoute<T>> {
   any: StoredRoute<T> | undefined = undefined;
   private exact: ReadonlySet<string> | null = null;
   private exactAt = -1;
+  /** Whether `exact` takes every method (an `all` route), or HEAD (by GET): no Set lookups per miss. */
+  private exactAny = false;
+  private exactHead = false;
 
   /** `shape`: the pattern's segments, the same for every route here (overlap.ts). */
   constructor(readonly shape: Shape, private readonly registry: Registry<T>) {
@@ -50,6 +53,8 @@ export class Table<T> extends Map<string, StoredRoute<T>> {
       this.exactAt = this.registry.generation;
       this.allow = null;
       this.exact = this.workOut();
+      this.exactAny = this.exact?.has(ANY_METHOD) ?? false;
+      this.exactHead = this.exact !== null && (this.exact.has('HEAD') || this.exact.has('GET'));
     }
     return this.exact;
   }
@@ -57,7 +62,7 @@ export class Table<T> extends Map<string, StoredRoute<T>> {
   /** Whether no route answers `method` at any path this table answers (known here). */
   missesEverywhere(method: string): boolean {
     const exact = this.everywhere();
-    return exact !== null && !exact.has(method) && !exact.has(ANY_METHOD) && !(method === 'HEAD' && exact.has('GET'));
+    return exact !== null && !this.exactAny && (method === 'HEAD' ? !this.exactHead : !exact.has(method));
   }
 
   private workOut(): ReadonlySet<string> | null {
