@@ -2,10 +2,12 @@
  * The `Allow` header of a 405 (and of the router's own OPTIONS answer): every method
  * the routes at a path answer, HEAD with GET, OPTIONS always, in a stable order.
  *
- * A path usually ends at one route table, whose header is made once and kept on the
- * table. A path that several patterns answer (`/users/new` and `/users/:id`, or a
- * route and a wildcard above it) mostly has one table holding every method the others
- * have, whose header serves; only a true union of methods is built each time.
+ * A path usually ends at one route table, or the matcher hands over one table whose
+ * `everywhere()` holds every method answered at the path (the other patterns that
+ * answer it answer all its paths); its header is made once and kept on the table.
+ * Else the tables of every pattern that answers the path come: mostly one of them
+ * holds every method the others have, whose header serves; only a true union of
+ * methods is built each time.
  *
  * @example
  * allowOf([table]); // 'GET, HEAD, DELETE, OPTIONS' for a table with GET and DELETE
@@ -19,7 +21,11 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
 /** `Allow` for the methods of `tables` (at least one). */
 export function allowOf<T>(tables: ReadonlyArray<Table<T>>): string {
   const widest = tables.length === 1 ? tables[0]! : covering(tables);
-  if (widest !== null) return (widest.allow ??= allowHeader(widest.keys()));
+  if (widest !== null) {
+    // `everywhere()` first: it drops a header made before routes were added.
+    const exact = widest.everywhere();
+    return (widest.allow ??= allowHeader(exact ?? widest.keys()));
+  }
   const methods = new Set<string>();
   for (const table of tables) for (const method of table.keys()) methods.add(method);
   return allowHeader(methods);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { allowOf } from './allow.js';
 import { Matcher, type Table } from './matcher.js';
 
 function build(routes: Array<[string, string]>): Matcher<string> {
@@ -120,13 +121,14 @@ test('radix splits keep every route reachable (shared prefixes)', () => {
 });
 
 // A naive reference: among the routes that match, the one whose segments rank lowest
-// (static 0 < param 1 < wildcard 2, compared left to right), exact method before any.
+// (static 0 < param 1 < wildcard 2, compared left to right), exact method, then GET
+// for HEAD, then any.
 type Seg = { kind: 0 | 1 | 2; text: string };
 function naive(routes: Array<[string, Seg[]]>, method: string, path: string): string | null {
   const parts = path.split('/').slice(1);
   let best: { rank: number[]; id: string } | null = null;
   for (const [m, segs] of routes) {
-    if (m !== method && m !== '*') continue;
+    if (m !== method && m !== '*' && !(method === 'HEAD' && m === 'GET')) continue;
     const rank: number[] = [];
     let ok = true;
     for (let i = 0; i < segs.length && ok; i++) {
@@ -141,10 +143,16 @@ function naive(routes: Array<[string, Seg[]]>, method: string, path: string): st
     if (ok && last.kind !== 2) ok = segs.length === parts.length;
     if (ok && last.kind === 2) ok = parts.length >= segs.length;
     if (!ok) continue;
-    rank.push(m === '*' ? 1 : 0);
+    rank.push(m === method ? 0 : m === '*' ? 2 : 1);
     if (!best || compare(rank, best.rank) < 0) best = { rank, id: `${m} ${render(segs)}` };
   }
   return best?.id ?? null;
+}
+/** A table of every method some route of `routes` answers at `path` (naive's matching). */
+function naiveTable(routes: Array<[string, Seg[]]>, path: string): Table<string> {
+  const methods = new Map<string, never>();
+  for (const [method, segs] of routes) if (naive([[method, segs]], method, path) !== null) methods.set(method, undefined as never);
+  return Object.assign(methods, { everywhere: () => null, allow: null }) as unknown as Table<string>;
 }
 const compare = (a: number[], b: number[]) => {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -159,14 +167,14 @@ function fill(pattern: string, params: readonly string[]): string {
   return pattern.replace(/:p\d+|\*w$/g, () => params[i++]!);
 }
 
-test('property: the radix tree picks the same route as a naive ranked scan; a miss reaches what tablesAt finds', () => {
+test('property: the radix tree picks the same route as a naive ranked scan; a miss gives the Allow of what tablesAt finds', () => {
   const word = fc.constantFrom('a', 'b', 'ab', 'abc', 'users', 'user', 'new');
   const seg = fc.oneof(
     { weight: 3, arbitrary: word.map((text): Seg => ({ kind: 0, text })) },
     { weight: 2, arbitrary: fc.constant<Seg>({ kind: 1, text: '' }) },
   );
   const route = fc.tuple(
-    fc.constantFrom('GET', 'POST', '*'),
+    fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', '*'),
     fc.array(seg, { minLength: 1, maxLength: 4 }),
     fc.boolean(),
   ).map(([m, segs, wild]): [string, Seg[]] => [m, wild ? [...segs, { kind: 2, text: '' }] : segs]);
@@ -185,13 +193,17 @@ test('property: the radix tree picks the same route as a naive ranked scan; a mi
       }
       for (const parts of paths) {
         const path = '/' + parts.join('/');
-        for (const method of ['GET', 'POST', 'PUT']) {
-          const reached: Array<Map<string, unknown>> = [];
-          const match = m.find(method, path, reached as never);
+        for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH']) {
+          const reached: Array<Table<string>> = [];
+          const match = m.find(method, path, reached);
           expect(match?.route.value ?? null).toBe(naive(kept, method, path));
           if (match === null) {
-            // A miss has reached exactly the tables a separate collecting walk finds (its Allow).
-            expect(reached).toEqual(m.tablesAt(path));
+            // A miss gives the Allow of every table a separate collecting walk finds,
+            // whether it walked to all of them or one table knew their methods.
+            const all = m.tablesAt(path);
+            expect(reached.length === 0).toBe(all.length === 0);
+            if (all.length !== 0) expect(allowOf(reached)).toBe(allowOf(all));
+            if (all.length !== 0) expect(allowOf(all)).toBe(allowOf([naiveTable(kept, path)]));
           } else {
             // The params put back into the pattern give the path again.
             expect(fill(match.route.pattern, match.params)).toBe(path);
@@ -203,18 +215,55 @@ test('property: the radix tree picks the same route as a naive ranked scan; a mi
   );
 });
 
-test('a static path missed for its method is a 405 from its own table until a pattern that also answers it is added', () => {
+test('a static path missed for its method is a 405 from its own table, whose Allow follows patterns added later', () => {
   const m = new Matcher<string>();
   m.add('GET', '/users/new', 'form');
   m.add('POST', '/posts/:id', 'post');
   const reached: Array<Table<string>> = [];
   expect(m.find('POST', '/users/new', reached)).toBeNull();
   expect(reached).toEqual(m.tablesAt('/users/new'));
-  expect(reached).toHaveLength(1);
+  expect(allowOf(reached)).toBe('GET, HEAD, OPTIONS');
   m.add('DELETE', '/users/:id', 'remove');
   expect(m.find('DELETE', '/users/new')?.route.value).toBe('remove');
   const again: Array<Table<string>> = [];
   expect(m.find('POST', '/users/new', again)).toBeNull();
-  expect(new Set(again)).toEqual(new Set(m.tablesAt('/users/new')));
-  expect(again).toHaveLength(2);
+  // `/users/:id` answers every path `/users/new` does: the static table knows both.
+  expect(again).toEqual([m.tablesAt('/users/new')[0]]);
+  expect(allowOf(again)).toBe('GET, HEAD, DELETE, OPTIONS');
+  m.add('PUT', '/users/:id', 'replace');
+  expect(m.find('PUT', '/users/new')?.route.value).toBe('replace');
+  const third: Array<Table<string>> = [];
+  expect(m.find('POST', '/users/new', third)).toBeNull();
+  expect(allowOf(third)).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
+});
+
+test('a 405 stops at the first table when every pattern that may answer its paths answers them all', () => {
+  const m = new Matcher<string>();
+  m.add('GET', '/repos/:owner/:repo/issues', 'issues');
+  m.add('GET', '/repos/:owner/:repo/:format/:ref', 'archive');
+  m.add('GET', '/repos/:owner/:repo/issues/events', 'events');
+  m.add('POST', '/repos/:owner/:repo/issues/:number', 'comment');
+  m.add('DELETE', '/repos/:owner/:repo/:id(\\d+)/x', 'numbered');
+  const [issues, archive, events, comment] = ['/repos/o/r/issues', '/repos/o/r/zip/main', '/repos/o/r/issues/events', '/repos/o/r/issues/7'].map(
+    (path) => {
+      const reached: Array<Table<string>> = [];
+      expect(m.find('DELETE', path, reached)).toBeNull();
+      return reached;
+    },
+  );
+  // Alone: no other pattern answers `/repos/:owner/:repo/issues`.
+  expect(issues).toEqual(m.tablesAt('/repos/o/r/issues'));
+  expect(allowOf(issues!)).toBe('GET, HEAD, OPTIONS');
+  // `:format/:ref` is covered by no other, but `issues/:number` may share its paths: a full walk.
+  expect(archive).toEqual(m.tablesAt('/repos/o/r/zip/main'));
+  // `issues/events` is answered by `:format/:ref` and `issues/:number` at all its paths: one table.
+  expect(events).toHaveLength(1);
+  expect(m.tablesAt('/repos/o/r/issues/events')).toHaveLength(3);
+  expect(allowOf(events!)).toBe('GET, HEAD, POST, OPTIONS');
+  // `issues/events` answers some of the paths of `issues/:number`, not all: a full walk.
+  expect(comment).toEqual(m.tablesAt('/repos/o/r/issues/7'));
+  expect(allowOf(comment!)).toBe('GET, HEAD, POST, OPTIONS');
+  // The method one of them has is still found, past the table that lacks it.
+  expect(m.find('POST', '/repos/o/r/issues/events')?.route.value).toBe('comment');
+  expect(m.find('HEAD', '/repos/o/r/issues/7')?.route.value).toBe('archive');
 });

@@ -14,9 +14,11 @@
  *
  * Methods: an exact route wins, then HEAD is served by GET, then an `all` route.
  *
- * A miss and its `Allow` come from the same walk: given a `reached` list, `find` puts
- * there every route table the path ends at whatever the method, so a 405 costs one
- * walk, not a failed walk and then a second one to collect the methods.
+ * A miss and its `Allow` come from the same walk, which costs about one match: each
+ * route table knows, from the patterns alone (overlap.ts), whether the methods answered
+ * at its paths are the same at all of them; when they are and lack the method, the walk
+ * stops at the first such table and the 405's `Allow` is that table's. Else, given a
+ * `reached` list, the walk goes on and puts there every route table the path ends at.
  *
  * @example
  * const m = new Matcher<string>();
@@ -25,8 +27,9 @@
  * @module
  */
 import { argsFactory, type ArgsFactory } from './args-factory.js';
+import { shapeOf } from './overlap.js';
 import { parsePattern } from './pattern.js';
-import { ANY_METHOD, insertStatic, StaticNode, Table } from './radix-node.js';
+import { ANY_METHOD, insertStatic, StaticNode, Table, type Registry } from './radix-node.js';
 
 export { ANY_METHOD, Table };
 
@@ -50,6 +53,8 @@ export interface Match<T> {
 }
 
 const NO_PARAMS: readonly string[] = Object.freeze([]);
+/** What a walk returns when a table it reached settles the miss (`Table.missesEverywhere`). */
+const SETTLED: StoredRoute<unknown> = Object.freeze({ method: '', pattern: '', value: undefined, names: NO_PARAMS, args: () => [[], {}] as [string[], Record<string, string>] });
 
 function pick<T>(table: Table<T>, method: string): StoredRoute<T> | undefined {
   return table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined) ?? table.any;
@@ -60,6 +65,7 @@ export class Matcher<T> {
   private readonly statics = new Map<string, Table<T>>();
   private readonly staticMatches = new Map<Route<T>, Match<T>>();
   private dynamic = false;
+  private readonly registry: Registry<T> = { tables: [], generation: 0 };
   /** Every method some route was added for; a request with any other finds nothing. */
   private readonly methods = new Set<string>();
   /**
@@ -102,20 +108,17 @@ export class Matcher<T> {
         node = param.next;
       } else {
         names.push(token.name);
-        table = node.wildcard ??= new Table();
+        table = node.wildcard ??= new Table(shapeOf(tokens), this.registry);
       }
     }
-    table ??= node.routes ??= new Table();
+    table ??= node.routes ??= new Table(shapeOf(tokens), this.registry);
     if (table.has(method)) throw new Error(`router: ${method} ${pattern} conflicts with ${table.get(method)!.pattern}`);
     const route: StoredRoute<T> = Object.freeze({ method, pattern, value, names: Object.freeze(names), args: argsFactory(names) });
     table.set(method, route);
     this.methods.add(method);
-    // Any new pattern may answer a static path too: each static table checks again.
-    for (const statics of this.statics.values()) statics.alone = null;
+    this.registry.generation++; // every table's `everywhere` is worked out again
     if (names.length === 0) {
-      let statics = this.statics.get(staticPath);
-      if (!statics) this.statics.set(staticPath, (statics = new Table()));
-      statics.set(method, route);
+      this.statics.set(staticPath, table);
       this.staticMatches.set(route, Object.freeze({ route, params: NO_PARAMS }));
     } else {
       this.dynamic = true;
@@ -125,9 +128,11 @@ export class Matcher<T> {
 
   /**
    * The route for `method` and `path` (PATH_INFO text), or `null`. When it returns
-   * `null` and `reached` is given, `reached` gets every route table that answers
-   * `path` for some method (what `tablesAt(path)` returns): empty means 404, else 405.
-   * On a match `reached` may hold tables passed on the way; ignore it then.
+   * `null` and `reached` is given, `reached` gets either one table whose `everywhere()`
+   * is every method answered at `path`, or every route table that answers `path` for
+   * some method (what `tablesAt(path)` returns): empty means 404, else 405 (allow.ts
+   * makes the `Allow` of either). On a match `reached` may hold tables passed on the
+   * way; ignore it then.
    */
   find(method: string, path: string, reached?: Array<Table<T>>): Match<T> | null {
     const route = this.lookup(method, path, reached);
@@ -154,14 +159,16 @@ export class Matcher<T> {
     if (table !== undefined) {
       const route = pick(table, method);
       if (route !== undefined) return route;
-      // No other pattern answers this path: the miss is this table's, with no walk.
-      // (Else every route is in the tree too, and the walk reaches this table again.)
-      if (!this.dynamic || (table.alone ??= this.onlyTableAt(path, table))) {
+      // No pattern answering this path has the method: the miss is this table's, with no
+      // walk. (Else every route is in the tree too, and the walk reaches this table again.)
+      if (!this.dynamic || table.missesEverywhere(method)) {
         if (reached !== undefined) reached.push(table);
         return null;
       }
     }
-    return this.dynamic ? walk(this.root, path, 0, method, this.offsets, 0, reached ?? null) : null;
+    if (!this.dynamic) return null;
+    const route = walk(this.root, path, 0, method, this.offsets, 0, reached ?? null);
+    return route === SETTLED ? null : route;
   }
 
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
@@ -181,11 +188,6 @@ export class Matcher<T> {
     return tables;
   }
 
-  private onlyTableAt(path: string, table: Table<T>): boolean {
-    const tables = this.tablesAt(path);
-    return tables.length === 1 && tables[0] === table;
-  }
-
   private collectInto(path: string, out: Array<Table<T>>): void {
     if (!this.dynamic) {
       const table = this.statics.get(path);
@@ -199,7 +201,9 @@ export class Matcher<T> {
 /**
  * Depth-first, in precedence order, backtracking out of branches with no route for
  * `method`. A walk that fails has visited exactly the branches `collect` visits, so
- * it records the tables it reached in `reached` on the way.
+ * it records the tables it reached in `reached` on the way; unless a table it reaches
+ * settles the miss, when it leaves that table alone in `reached` and returns SETTLED
+ * (each caller up the walk passes any non-null route up, so the backtracking ends).
  */
 function walk<T>(
   node: StaticNode<T>,
@@ -223,6 +227,7 @@ function walk<T>(
     if (node.routes !== null) {
       const route = pick(node.routes, method);
       if (route !== undefined) return route;
+      if (node.routes.missesEverywhere(method)) return settle(node.routes, reached);
       if (reached !== null) reached.push(node.routes);
     }
   } else {
@@ -257,9 +262,18 @@ function walk<T>(
       bounds[depth + 1] = length;
       return route;
     }
+    if (node.wildcard.missesEverywhere(method)) return settle(node.wildcard, reached);
     if (reached !== null) reached.push(node.wildcard);
   }
   return null;
+}
+
+function settle<T>(table: Table<T>, reached: Array<Table<T>> | null): StoredRoute<T> {
+  if (reached !== null) {
+    while (reached.length !== 0) reached.pop();
+    reached.push(table);
+  }
+  return SETTLED as StoredRoute<T>;
 }
 
 function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Array<Table<T>>): void {

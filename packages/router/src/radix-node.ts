@@ -4,30 +4,75 @@
  * @module
  */
 import type { StoredRoute } from './matcher.js';
+import { covers, mayOverlap, type Shape } from './overlap.js';
 
 /** The method key of a route that answers every method. */
 export const ANY_METHOD = '*';
 
+/** What the route tables of one matcher share: the list of them, and a count of changes. */
+export interface Registry<T> {
+  readonly tables: Array<Table<T>>;
+  /** Bumped whenever a route is added: what a table worked out from the others is stale then. */
+  generation: number;
+}
+
 /** The routes that end at one place in the tree, by method (`'*'` for an `all` route). */
 export class Table<T> extends Map<string, StoredRoute<T>> {
   /**
-   * The `Allow` header for these methods, made by the router on the first 405 here
-   * and kept until a route is added (the table only changes while routes are added).
+   * The `Allow` header for a path this table answers, made by the router on the first
+   * 405 here and kept until a route is added anywhere (see `everywhere`).
    */
   allow: string | null = null;
   /** The `all` route here, kept apart so a miss costs one Map lookup, not two. */
   any: StoredRoute<T> | undefined = undefined;
-  /**
-   * For a static path's table: whether no other pattern (a param or wildcard route)
-   * answers the path too, so a method missing here is a 405 from this table alone,
-   * without a walk. Worked out on the first miss; `null` again whenever a route is added.
-   */
-  alone: boolean | null = null;
+  private exact: ReadonlySet<string> | null = null;
+  private exactAt = -1;
+  /** Whether `exact` takes every method (an `all` route), or HEAD (by GET): no Set lookups per miss. */
+  private exactAny = false;
+  private exactHead = false;
+
+  /** `shape`: the pattern's segments, the same for every route here (overlap.ts). */
+  constructor(readonly shape: Shape, private readonly registry: Registry<T>) {
+    super();
+    registry.tables.push(this);
+  }
 
   override set(method: string, route: StoredRoute<T>): this {
-    this.allow = null;
     if (method === ANY_METHOD) this.any = route;
     return super.set(method, route);
+  }
+
+  /**
+   * The methods some route answers at every path this table answers, when they are the
+   * same at each (every other pattern that may answer one of them answers them all);
+   * else `null`. With it a method missing from it is a 405 as soon as the walk gets
+   * here. Worked out on first use, again after a route is added anywhere.
+   */
+  everywhere(): ReadonlySet<string> | null {
+    if (this.exactAt !== this.registry.generation) {
+      this.exactAt = this.registry.generation;
+      this.allow = null;
+      this.exact = this.workOut();
+      this.exactAny = this.exact?.has(ANY_METHOD) ?? false;
+      this.exactHead = this.exact !== null && (this.exact.has('HEAD') || this.exact.has('GET'));
+    }
+    return this.exact;
+  }
+
+  /** Whether no route answers `method` at any path this table answers (known here). */
+  missesEverywhere(method: string): boolean {
+    const exact = this.everywhere();
+    return exact !== null && !this.exactAny && (method === 'HEAD' ? !this.exactHead : !exact.has(method));
+  }
+
+  private workOut(): ReadonlySet<string> | null {
+    const methods = new Set(this.keys());
+    for (const other of this.registry.tables) {
+      if (other === this || !mayOverlap(other.shape, this.shape)) continue;
+      if (!covers(other.shape, this.shape)) return null; // answers some of these paths only
+      for (const method of other.keys()) methods.add(method);
+    }
+    return methods;
   }
 }
 

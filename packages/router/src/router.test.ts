@@ -112,6 +112,67 @@ test('Allow follows routes added after a 405 was answered, and unions every patt
   expect((await c.options('/docs/1')).header('allow')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
 });
 
+test('Allow does not depend on the order methods and patterns were added, and lists each method once', async () => {
+  const routes: Array<[string, string]> = [
+    ['DELETE', '/t/:id'],
+    ['GET', '/t/new'],
+    ['PUT', '/t/*rest'],
+    ['GET', '/t/:id'],
+    ['POST', '/t/new'],
+    ['PATCH', '/t/*rest'],
+    ['BREW', '/t/:id'],
+  ];
+  const expected = {
+    '/t/new': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, BREW',
+    '/t/7': 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS, BREW',
+    '/t/7/8': 'PUT, PATCH, OPTIONS',
+  };
+  for (const order of [routes, routes.slice().reverse(), [...routes.slice(3), ...routes.slice(0, 3)]]) {
+    const r = router();
+    for (const [method, pattern] of order) r.route(method, pattern, echo(`${method} ${pattern}`));
+    const c = testClient(r);
+    for (const [path, allow] of Object.entries(expected)) {
+      // Twice: the second answer comes from the header kept on the table.
+      for (let i = 0; i < 2; i++) {
+        // LINK: a method no route has; POST and DELETE: ones some other path has.
+        for (const method of path === '/t/new' ? ['LINK'] : ['LINK', path === '/t/7' ? 'POST' : 'DELETE']) {
+          const res = await c.request(method, path);
+          expect([res.status, res.header('allow')]).toEqual([405, allow]);
+        }
+        expect((await c.options(path)).header('allow')).toBe(allow);
+      }
+    }
+    // A method one pattern has is found past another that lacks it.
+    expect((await c.delete('/t/new')).json<Echo>().name).toBe('DELETE /t/:id');
+    expect((await c.put('/t/new')).json<Echo>().name).toBe('PUT /t/*rest');
+    expect((await c.head('/t/new')).status).toBe(200);
+  }
+});
+
+test('a static route and a param route at the same depth with different methods: each method finds its own, others 405', async () => {
+  const r = router().post('/v/new', echo('create')).get('/v/:id(\\d+)', echo('show')).delete('/v/:slug', echo('drop'));
+  const c = testClient(r);
+  expect((await c.post('/v/new')).json<Echo>().name).toBe('create');
+  expect((await c.delete('/v/new')).json<Echo>().name).toBe('drop');
+  expect((await c.get('/v/12')).json<Echo>().name).toBe('show');
+  // `new` is not digits: the constrained GET does not answer it, so GET is not allowed there.
+  expect((await c.get('/v/new')).header('allow')).toBe('POST, DELETE, OPTIONS');
+  expect((await c.put('/v/12')).header('allow')).toBe('GET, HEAD, DELETE, OPTIONS');
+  expect((await c.put('/v/abc')).header('allow')).toBe('DELETE, OPTIONS');
+});
+
+test('a wildcard with some methods under a route with others: Allow at each depth, HEAD by GET through the wildcard', async () => {
+  const r = router().get('/w/*path', echo('read')).put('/w/a', echo('put-a')).post('/w/:x/b', echo('post-b'));
+  const c = testClient(r);
+  expect((await c.delete('/w/a')).header('allow')).toBe('GET, HEAD, PUT, OPTIONS');
+  expect((await c.delete('/w/z/b')).header('allow')).toBe('GET, HEAD, POST, OPTIONS');
+  expect((await c.delete('/w/z/c')).header('allow')).toBe('GET, HEAD, OPTIONS');
+  expect((await c.delete('/w/')).header('allow')).toBe('GET, HEAD, OPTIONS');
+  expect((await c.head('/w/a')).status).toBe(200);
+  expect((await c.get('/w/a')).json<Echo>().name).toBe('read');
+  expect((await c.delete('/w')).status).toBe(404);
+});
+
 test('HEAD is served by the GET route; the body is closed, not sent', async () => {
   const res = await client.head('/users/9');
   expect(res.status).toBe(200);
