@@ -129,7 +129,7 @@ void (async () => {
       void new NullDriver(false, config.errors, 'tsgi').run(hello, environ);
     },
     writer() {
-      sink += new NodeResponseWriter(req, res, environ, config.errors, null).code;
+      sink += new NodeResponseWriter(req, res, config.errors, null).code;
     },
     'write-tsgi'() {
       const out = new ServerResponse(req);
@@ -168,7 +168,7 @@ void (async () => {
       if (checkRequest(r, limits) !== null) throw new Error('refused');
       const env = buildEnviron(r, out, config)!;
       const input = env['wsgi.input'];
-      const writer = new NodeResponseWriter(r, out, env, config.errors, input as never);
+      const writer = new NodeResponseWriter(r, out, config.errors, input as never);
       env['tsgi.connection'] = writer.connection;
       const done = writer.run(postApp, env);
       deliver(r);

@@ -21,7 +21,7 @@
  *
  * @example
  * const outer = new LayerResponse(res, previous, below, 16384);
- * const writer = new NodeResponseWriter(req, outer as unknown as ServerResponse, environ, errors, null);
+ * const writer = new NodeResponseWriter(req, outer as unknown as ServerResponse, errors, null);
  *
  * @see https://peps.python.org/pep-3333/#middleware-components-that-play-both-sides
  * @module

@@ -175,7 +175,7 @@ export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions,
     }
     applyMount(environ, req, mount);
     const capture = new ResponseCapture(res, highWaterMark);
-    const exchange = new NodeResponseWriter(req, capture.outer, environ, config.errors, null);
+    const exchange = new NodeResponseWriter(req, capture.outer, config.errors, null);
     const call = new NodeCall(capture, turn, exchange);
     environ[HOST_KEY] = host;
     environ[CALL_KEY] = call;

@@ -20,7 +20,7 @@
  *   `close()` is called once.
  *
  * @example
- * const writer = new NodeResponseWriter(req, res, environ, errors, input); // a ResponseDriver
+ * const writer = new NodeResponseWriter(req, res, errors, input); // a ResponseDriver
  * void writer.run(app, environ); // never rejects; settles once the body is closed
  *
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming

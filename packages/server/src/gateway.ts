@@ -9,7 +9,7 @@
  * import { buildEnviron, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
  * const config = resolveListenerOptions({});
  * const environ = buildEnviron(req, res, config);
- * void new NodeResponseWriter(req, res, environ, errors, null).run(app, environ);
+ * void new NodeResponseWriter(req, res, errors, null).run(app, environ);
  * @module
  */
 export { buildEnviron, type EnvironConfig } from './node-environ.js';

@@ -118,7 +118,7 @@ export function toNodeListener(app: Application, options: ListenerOptions = {}):
     }
     gate.arm(environ['wsgi.input']);
     const input = environ['wsgi.input'];
-    const writer = new NodeResponseWriter(req, res, environ, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream), connection);
+    const writer = new NodeResponseWriter(req, res, errors, input === EMPTY_INPUT ? null : (input as NodeInputStream), connection);
     // Only serve()'s 'upgrade' listener marks a request: a WebSocket handshake to offer.
     const upgrade = upgradeOf(req);
     // While an async app works on its answer, a client that leaves is told through

@@ -15,7 +15,7 @@
  *   response closing) tells `environ['tsgi.connection']` and stops the body.
  *
  * @example
- * const writer = new NodeResponseWriter(req, res, environ, errors, input);
+ * const writer = new NodeResponseWriter(req, res, errors, input);
  * environ['tsgi.connection'] = writer.connection;
  * writer.run(app, environ);
  *
@@ -26,7 +26,7 @@
 import type { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { headerNameIs, type Body, type Environ, type ErrorStream } from '@tsgi/core';
+import { headerNameIs, type Body, type ErrorStream } from '@tsgi/core';
 import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
@@ -71,7 +71,6 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly environ: Environ,
     errors: ErrorStream,
     /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
     readonly input: NodeInputStream | null,

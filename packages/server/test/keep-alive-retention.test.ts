@@ -10,6 +10,7 @@
  * then GC: the environ the app saw must be gone. A second request on the same socket
  * then proves the connection was kept (no fix by closing it).
  */
+import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Application, Body, Environ } from '@tsgi/core';
@@ -87,6 +88,44 @@ test.each(CASES)('a finished keep-alive request lets go of its environ: $name', 
     // The same connection serves the next request.
     socket.write(requestBytes(chunked));
     expect(await waitFor(() => answers(socket.received(), body) === 2)).toBe(true);
+    expect(server.log).toEqual([]);
+  } finally {
+    socket.destroy();
+    await server.close();
+  }
+});
+
+// A slow client: the whole answer is handed to node (res.end) but sits in the socket's
+// buffer until the client reads. The app and its body are done, so the environ (and what
+// the app parsed into it: a JSON body's tree, say) must not wait for the client too; with
+// many slow or busy clients those trees would survive young-generation collections and
+// be copied into old space.
+test('an answer the client has not read yet does not keep its environ', async () => {
+  const big = Buffer.alloc(64 * 1024 * 1024, 0x61);
+  let seen: WeakRef<Environ> | undefined;
+  let answered = false;
+  const app: Application = async function slowlyRead(environ, startResponse) {
+    seen = new WeakRef(environ);
+    await environ['wsgi.input'].read();
+    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', String(big.byteLength)]]);
+    answered = true;
+    return [big];
+  };
+  const server = await startServer(lint(app));
+  const socket = connect(server.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.pause();
+  try {
+    socket.write(requestBytes(false));
+    expect(await waitFor(() => answered)).toBe(true);
+    await collect();
+    // The client has read nothing: the response is still in flight.
+    expect(socket.bytesRead).toBeLessThan(big.byteLength);
+    expect(seen?.deref()).toBeUndefined();
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.byteLength));
+    socket.resume();
+    expect(await waitFor(() => received > big.byteLength, 10_000)).toBe(true);
     expect(server.log).toEqual([]);
   } finally {
     socket.destroy();
