@@ -14,10 +14,11 @@ import type { Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
 import { rateLimit } from '@tsgi/rate-limit';
 import { serve, type Served } from '@tsgi/server';
-import { session, sessionOf } from '@tsgi/session';
+import { session } from '@tsgi/session';
 import { Cluster } from 'ioredis';
 import { redisSessionStore, redisStore } from '../src/index.js';
 import { startRedisCluster, type RedisCluster } from './redis-server.js';
+import { loginRoutes } from './fixtures/login-routes.js';
 
 jest.setTimeout(60_000);
 
@@ -51,15 +52,7 @@ async function commandsSent(client: Cluster): Promise<number> {
   return calls;
 }
 
-const routes: Application = (environ, startResponse) => {
-  const s = sessionOf(environ);
-  if (environ.PATH_INFO === '/login') {
-    s.regenerate();
-    s.set('user', new URLSearchParams(String(environ.QUERY_STRING ?? '')).get('user'));
-  } else if (environ.PATH_INFO === '/logout') s.destroy();
-  startResponse('200 OK', [['Content-Type', 'text/plain']]);
-  return [Buffer.from(String(s.get('user') ?? '-'))];
-};
+const routes = loginRoutes();
 const limited: Application = (_environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
   return [Buffer.from('ok')];
