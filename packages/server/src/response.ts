@@ -15,8 +15,9 @@
  *   response closing) tells `environ['tsgi.connection']` and stops the body.
  *
  * @example
- * const writer = new NodeResponseWriter(req, res, errors, input);
- * environ['tsgi.connection'] = writer.connection;
+ * const connection = new GatewayConnection(); // in the environ from the start
+ * const environ = buildEnviron(req, res, config, connection);
+ * const writer = new NodeResponseWriter(req, res, errors, input, connection);
  * writer.run(app, environ);
  *
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
