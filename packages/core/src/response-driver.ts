@@ -50,7 +50,6 @@ export abstract class ResponseDriver extends ResponseSink {
    */
   private firstChunk: Uint8Array | null = null;
   private closing: void | Promise<void> = undefined;
-  private writeFn: Write | null = null;
 
   // Written out: the implicit one is `constructor(...args) { super(...args); }`, a spread
   // of the arguments per response (bench/cost's walk stage: 2,418 -> 2,351 instructions).
@@ -59,10 +58,20 @@ export abstract class ResponseDriver extends ResponseSink {
     super(head, errors, gateway);
   }
 
+  /**
+   * PEP 3333's `write` callable, made with `startResponse` in the constructor (one
+   * context for both). Not made inside `startResponse` on its first call: a closure
+   * created inside another per-response closure set V8 pretenuring the whole request's
+   * objects under toFastify (every request's graph survived scavenges until a
+   * mark-compact: 2-6 of them per 20,000 requests against 0-1; docs/benchmarks.md,
+   * issue #33), as the logger's `write` made inside `start()` once did.
+   */
+  private readonly writeFn: Write = (chunk) => this.write(chunk);
+
   /** The `startResponse` the app is called with. */
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
     this.start(status, headers, excInfo);
-    return (this.writeFn ??= (chunk) => this.write(chunk));
+    return this.writeFn;
   };
 
   /**
