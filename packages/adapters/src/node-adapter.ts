@@ -20,7 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConnectionAbort, isPromise, type Body, type Environ, type Middleware, type StartResponse } from '@tsgi/core';
 import type { ErrorsOption } from '@tsgi/server';
-import { buildEnviron, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
+import { buildEnviron, GatewayConnection, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { ResponseCapture } from './node-capture.js';
 import { cutPrefix, mountAt, shiftMount } from './mount.js';
@@ -93,9 +93,16 @@ function clientGone(): Error {
   });
 }
 
-// One listener per response (`this` is it), however many layers it passed.
+// One listener per response (`this` is it), however many layers it passed. Closed
+// before it finished, the client left: each layer's `tsgi.connection` is told (its
+// writer watches the response only once it has a body to send, and a middleware still
+// working on its own answer, a long poll, would not hear of it otherwise).
 function onHostClose(this: HostResponse): void {
-  for (const call of this[kCalls]!) call.capture.hostClosed(clientGone);
+  const left = !this.writableFinished;
+  for (const call of this[kCalls]!) {
+    call.capture.hostClosed(clientGone);
+    if (left) call.exchange.abort();
+  }
 }
 
 function track(res: HostResponse, call: NodeCall): void {
@@ -168,14 +175,16 @@ export function nodeAdapter(middleware: Middleware, options: NodeAdapterOptions,
   if (typeof app !== 'function') throw new TypeError(`${name}: middleware(app) must return an application function, got ${typeof app}`);
 
   return function tsgiNodeHandler(req, res, turn, host, mount): void {
-    const environ = buildEnviron(req, res, config);
+    // environ['tsgi.connection'], one a request as under serve(): the writer closes it.
+    const connection = new GatewayConnection();
+    const environ = buildEnviron(req, res, config, connection);
     if (environ === undefined) {
       turn.next(new TypeError(`${name}: the request has more than one Host header (RFC 9112 section 3.2); answer it with 400`));
       return;
     }
     applyMount(environ, req, mount);
     const capture = new ResponseCapture(res, highWaterMark);
-    const exchange = new NodeResponseWriter(req, capture.outer, config.errors, null);
+    const exchange = new NodeResponseWriter(req, capture.outer, config.errors, null, connection);
     const call = new NodeCall(capture, turn, exchange);
     environ[HOST_KEY] = host;
     environ[CALL_KEY] = call;

@@ -6,12 +6,14 @@
  * it follows the gateway's version, not a promise of its own.
  *
  * @example
- * import { buildEnviron, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
+ * import { buildEnviron, GatewayConnection, NodeResponseWriter, resolveListenerOptions } from '@tsgi/server/gateway';
  * const config = resolveListenerOptions({});
- * const environ = buildEnviron(req, res, config);
- * void new NodeResponseWriter(req, res, errors, null).run(app, environ);
+ * const connection = new GatewayConnection();
+ * const environ = buildEnviron(req, res, config, connection);
+ * void new NodeResponseWriter(req, res, errors, null, connection).run(app, environ);
  * @module
  */
 export { buildEnviron, type EnvironConfig } from './node-environ.js';
+export { GatewayConnection } from './client-connection.js';
 export { resolveListenerOptions } from './listener.js';
 export { NodeResponseWriter } from './response.js';
