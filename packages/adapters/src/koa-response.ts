@@ -14,10 +14,14 @@
  *   `app.on('error')`) as the rejection of the Koa middleware, as any Koa
  *   middleware's would; after the head it errors the stream (Koa cuts the response),
  *   logged to `wsgi.errors`. A `ConnectionAbort` drops the connection.
- * - The client leaving (or Koa destroying the stream) stops the body and closes it.
+ * - The client leaving (or Koa destroying the stream) stops the body and closes it, and
+ *   tells `environ['tsgi.connection']`, watched from the start so a middleware still
+ *   working on its own answer (a long poll) hears of it.
  *
  * @example
- * const response = new KoaResponse(ctx, next, errors);
+ * const connection = new GatewayConnection();
+ * const environ = buildEnviron(ctx.req, ctx.res, config, connection);
+ * const response = new KoaResponse(ctx, next, errors, connection);
  * await response.handle(app, environ); // ctx holds the answer; the body may still stream
  *
  * @see https://peps.python.org/pep-3333/#buffering-and-streaming
@@ -27,6 +31,7 @@
 import { Readable } from 'node:stream';
 import { isConnectionAbort, type Application, type Environ, type ErrorStream } from '@tsgi/core';
 import { readableError, ResponseDriver } from '@tsgi/core/gateway';
+import type { GatewayConnection } from '@tsgi/server/gateway';
 import type { KoaContextLike } from './koa-body.js';
 
 function ignore(): void {}
@@ -62,8 +67,11 @@ export class KoaResponse extends ResponseDriver {
     readonly ctx: KoaContextLike,
     readonly next: () => Promise<unknown>,
     errors: ErrorStream,
+    /** `environ['tsgi.connection']`: closed when the client leaves before the answer is done. */
+    private readonly connection: GatewayConnection,
   ) {
     super(ctx.method === 'HEAD', errors, 'toKoa');
+    this.watch();
   }
 
   /**
@@ -122,6 +130,17 @@ export class KoaResponse extends ResponseDriver {
   /** Koa answers errors from before the head with its own error handling, unlogged here. */
   protected override raises(): boolean {
     return !this.headersSent;
+  }
+
+  override clientGone(): void | Promise<void> {
+    if (!this.finished) {
+      try {
+        this.connection.close();
+      } catch (error) {
+        this.log('error in a tsgi.connection onClose listener', error);
+      }
+    }
+    return super.clientGone();
   }
 
   protected override watch(): void {

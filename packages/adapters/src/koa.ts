@@ -29,7 +29,7 @@
  */
 import type { Body, Environ, Middleware, StartResponse } from '@tsgi/core';
 import type { ErrorsOption } from '@tsgi/server';
-import { buildEnviron, resolveListenerOptions } from '@tsgi/server/gateway';
+import { buildEnviron, GatewayConnection, resolveListenerOptions } from '@tsgi/server/gateway';
 import { attachEnviron, HOST_KEY } from './host.js';
 import { koaBody, koaStatus, type KoaContextLike } from './koa-body.js';
 import { KoaResponse } from './koa-response.js';
@@ -79,13 +79,15 @@ export function toKoa(middleware: Middleware, options: ToKoaOptions = {}): KoaMi
   if (typeof app !== 'function') throw new TypeError(`toKoa: middleware(app) must return an application function, got ${typeof app}`);
 
   return async function tsgiKoaMiddleware(ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> {
-    const environ = buildEnviron(ctx.req, ctx.res, config);
+    // environ['tsgi.connection'], one a request as under serve(): the response closes it.
+    const connection = new GatewayConnection();
+    const environ = buildEnviron(ctx.req, ctx.res, config, connection);
     if (environ === undefined) {
       throw Object.assign(new Error('toKoa: the request has more than one Host header (RFC 9112 section 3.2)'), { status: 400, expose: true });
     }
     const prefix = cutPrefix(ctx.originalUrl, ctx.req.url ?? '/');
     if (prefix !== '') mountAt(environ, prefix, ctx.originalUrl);
-    const response = new KoaResponse(ctx, next, config.errors);
+    const response = new KoaResponse(ctx, next, config.errors, connection);
     environ[HOST_KEY] = ctx;
     environ[CALL_KEY] = response;
     attachEnviron(ctx, environ);

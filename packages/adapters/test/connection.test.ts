@@ -1,5 +1,5 @@
 /**
- * `environ['tsgi.connection']` under the Node hosts (toConnect, toFastify), as under
+ * `environ['tsgi.connection']` under the Node hosts (toConnect, toFastify, toKoa), as under
  * serve(): a middleware still working on its own answer (a long poll) hears the client
  * leave through `onClose` and `signal`, with a `ConnectionAbort`; a request answered in
  * full never closes it. The adapters build the environ with the gateway's own builder,
@@ -9,9 +9,10 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
+import Koa from 'koa';
 import { isConnectionAbort, type ClientConnection, type Middleware } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
-import { toConnect, toFastify } from '@tsgi/adapters';
+import { toConnect, toFastify, toKoa } from '@tsgi/adapters';
 
 interface Seen {
   /** What each request's connection said, in order: 'closed' (an onClose call) or 'kept'. */
@@ -80,6 +81,23 @@ const HOSTS: Record<string, (seen: Seen) => Promise<{ port: number; close(): Pro
     app.get('/poll', async () => 'the host never answers /poll');
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+  },
+  async 'Koa (toKoa)'(seen) {
+    const app = new Koa();
+    app.use(toKoa(poller(seen)));
+    app.use((ctx) => {
+      ctx.body = ctx.path === '/done' ? 'done' : 'the host never answers /poll';
+    });
+    const handle = app.callback();
+    const server: Server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
   },
 };
 
