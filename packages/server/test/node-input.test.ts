@@ -198,11 +198,11 @@ test('a body that came in the packet of its head is read without waiting for "re
     return [body];
   }));
   const server = createServer((req, res) => {
-    const on = req.on;
-    req.on = function countedOn(this: IncomingMessage, event: string | symbol, fn: (...args: never[]) => void) {
+    const on = req.on.bind(req) as (event: string | symbol, fn: (...args: never[]) => void) => IncomingMessage;
+    req.on = ((event: string | symbol, fn: (...args: never[]) => void) => {
       if (event === 'readable') waits.push(String(req.url));
-      return on.call(this, event, fn);
-    } as typeof req.on;
+      return on(event, fn);
+    }) as typeof req.on;
     listener(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
