@@ -24,6 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { build } from '../cost/build.js';
 import { JSON_10K, POST_PATH } from '../lib/workload.js';
 
 const args = process.argv.slice(2);
@@ -40,6 +41,10 @@ const STRACE = args.includes('--strace');
 const GC = args.includes('--gc');
 // `--deopt`: the server runs under --trace-deopt; deoptimizations during the measured requests are listed.
 const DEOPT = args.includes('--deopt');
+// `--node-flags '--a --b'`: more flags for every row's node (e.g. `--interrupt-budget=8192`, as bench/cost/socket.ts runs).
+const NODE_FLAGS = option('node-flags', '').split(' ').filter(Boolean);
+// `--bundled`: run bench/cost/socket-child.ts bundled by esbuild (what socket.ts counts under callgrind) instead of the tsx loader.
+const BUNDLED = args.includes('--bundled') ? build('socket-child') : undefined;
 const BODY = join(tmpdir(), 'json-post-10k.json');
 writeFileSync(BODY, JSON_10K);
 
@@ -64,7 +69,7 @@ function load(port: number, amount: number): void {
 
 async function start(row: string): Promise<{ child: ChildProcess; port: number; gcLines: string[] }> {
   const [module, variant] = row.split(':');
-  const child = spawn('node', [...(GC ? ['--trace-gc-nvp'] : []), ...(DEOPT ? ['--trace-deopt'] : []), '--import', 'tsx', 'bench/lib/child.ts', `bench/targets/${module}.ts`, variant!], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('node', [...NODE_FLAGS, ...(GC ? ['--trace-gc-nvp'] : []), ...(DEOPT ? ['--trace-deopt'] : []), ...(BUNDLED ? [BUNDLED, module!] : ['--import', 'tsx', 'bench/lib/child.ts', `bench/targets/${module}.ts`]), variant!], { stdio: ['pipe', 'pipe', 'inherit'] });
   const gcLines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
