@@ -148,12 +148,29 @@ export class NodeInputStream extends PullInputStream {
    * buffer is full (its high-water mark), so a slow reader holds the client back.
    */
   protected async pullChunk(): Promise<Buffer | null> {
-    if (!this.started) this.start();
     const req = this.req;
+    if (!this.started) {
+      this.start();
+      // The app is called from node's 'request' event, inside the parse of the packet
+      // that held the head: a body sent with it is not handed over yet, but will be
+      // before any microtask runs (node runs them once the whole packet is parsed). One
+      // turn of the microtask queue finds it buffered, where looking now would find
+      // nothing and wait for 'readable' (three listeners and a nextTick'd event per
+      // request). A body still on the wire after it is waited for as before.
+      if (req.readableLength === 0 && !req.complete) await undefined;
+    }
     for (;;) {
       if (this.error !== null) throw this.error;
       // Several buffered chunks come out joined (one copy, bounded by the high-water
       // mark), as the read(size) that would take them would join them anyway.
+      // The whole declared body is in: that is its end, without waiting for node to
+      // say so (node marks the message complete an event-loop phase after it handed
+      // over the last byte). The request then ends when the gateway resumes it after
+      // the response (discard()).
+      if (this.consumed === this.length) {
+        this.ended = true;
+        return null;
+      }
       const chunk = req.read() as Buffer | null;
       if (chunk !== null) {
         this.consumed += chunk.byteLength;

@@ -1,5 +1,8 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Application } from '@tsgi/core';
 import { lint } from '@tsgi/lint';
+import { toNodeListener } from '../src/index.js';
 import { bodyOf, headOf, openSocket, rawRequest, sleep, startServer, waitFor } from './helpers.js';
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
@@ -180,5 +183,43 @@ test('a client that leaves mid-upload makes read() reject', async () => {
     expect(String((failure as Error).message)).toMatch(/abort|closed/i);
   } finally {
     await server.close();
+  }
+});
+
+test('a body that came in the packet of its head is read without waiting for "readable"', async () => {
+  // The app is called from node's 'request' event, while node's parser is still in the
+  // packet, before it has handed over the body behind the head. A first read that
+  // looked at once found nothing and waited for 'readable' (three listeners, an event
+  // and a wake-up per request); it now looks once the packet is parsed.
+  const waits: string[] = [];
+  const listener = toNodeListener(lint(async (environ, startResponse) => {
+    const body = await environ['wsgi.input'].read();
+    startResponse('200 OK', [['Content-Length', String(body.byteLength)]]);
+    return [body];
+  }));
+  const server = createServer((req, res) => {
+    const on = req.on.bind(req) as (event: string | symbol, fn: (...args: never[]) => void) => IncomingMessage;
+    req.on = ((event: string | symbol, fn: (...args: never[]) => void) => {
+      if (event === 'readable') waits.push(String(req.url));
+      return on(event, fn);
+    }) as typeof req.on;
+    listener(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const whole = await rawRequest(port, 'POST /whole HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    expect(bodyOf(whole.text)).toBe('hello');
+    // A body that comes later still waits for it, as before.
+    const socket = await openSocket(port);
+    socket.write('POST /later HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nConnection: close\r\n\r\n');
+    await sleep(50);
+    socket.write('world');
+    await waitFor(() => socket.closed || socket.received().includes('world'));
+    expect(bodyOf(socket.received())).toBe('world');
+    socket.destroy();
+    expect(waits).toEqual(['/later']);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 });
