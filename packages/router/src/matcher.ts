@@ -78,6 +78,8 @@ export class Matcher<T> {
   private readonly offsets: number[] = [];
   /** `walk` generated for the tree as it is (compiled-walk.ts): undefined when stale, null where refused. */
   private compiled: CompiledWalk<T> | null | undefined = undefined;
+  /** The methods the generated walk takes, by name: every method added, and HEAD when GET is. */
+  private methodIds = new Map<string, number>();
 
   /**
    * After `lookup` found a route with params: where each param's value starts and
@@ -155,9 +157,12 @@ export class Matcher<T> {
    * caller that copies the values anyway (the router) slices them once, itself.
    */
   lookup(method: string, path: string, reached?: Array<Table<T>>): StoredRoute<T> | null {
+    let compiled = this.compiled;
+    if (compiled === undefined) compiled = this.prepare();
+    const id = this.methodIds.get(method);
     // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
     // backtracking would try every branch before giving up.
-    if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) {
+    if (id === undefined && !this.methods.has(ANY_METHOD)) {
       if (reached !== undefined) this.collectInto(path, reached);
       return null;
     }
@@ -173,10 +178,20 @@ export class Matcher<T> {
       }
     }
     if (!this.dynamic) return null;
-    let compiled = this.compiled;
-    if (compiled === undefined) compiled = this.compiled = compileWalk(this.root, WALK_HELPERS as WalkHelpers<T>);
-    const route = compiled !== null ? compiled(path, method, this.offsets, reached ?? null) : walk(this.root, path, 0, method, this.offsets, 0, reached ?? null);
+    // The generated walk, else (code generation refused, or a method only an `all` route takes) the tree's own.
+    const route =
+      compiled !== null && id !== undefined
+        ? compiled(path, id, this.offsets, reached ?? null)
+        : walk(this.root, path, 0, method, this.offsets, 0, reached ?? null);
     return route === SETTLED ? null : route;
+  }
+
+  /** Numbers the methods and generates the walk for the tree as it is now. */
+  private prepare(): CompiledWalk<T> | null {
+    const methods = [...this.methods].filter((method) => method !== ANY_METHOD);
+    if (this.methods.has('GET') && !this.methods.has('HEAD')) methods.push('HEAD');
+    this.methodIds = new Map(methods.map((method, i) => [method, i]));
+    return (this.compiled = compileWalk(this.root, methods, WALK_HELPERS as WalkHelpers<T>));
   }
 
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
@@ -297,7 +312,7 @@ function settle<T>(table: Table<T>, reached: Array<Table<T>> | null): StoredRout
   return SETTLED as StoredRoute<T>;
 }
 
-const WALK_HELPERS: WalkHelpers<unknown> = { pick, settle };
+const WALK_HELPERS: WalkHelpers<unknown> = { pick, settle, settled: SETTLED };
 
 function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Array<Table<T>>): void {
   const length = path.length;
