@@ -167,7 +167,8 @@ function fill(pattern: string, params: readonly string[]): string {
   return pattern.replace(/:p\d+|\*w$/g, () => params[i++]!);
 }
 
-test('property: the radix tree picks the same route as a naive ranked scan; a miss gives the Allow of what tablesAt finds', () => {
+// The matcher against a naive ranked scan, for routes and paths made up by fast-check.
+function agreesWithNaiveScan(): void {
   const word = fc.constantFrom('a', 'b', 'ab', 'abc', 'users', 'user', 'new');
   const seg = fc.oneof(
     { weight: 3, arbitrary: word.map((text): Seg => ({ kind: 0, text })) },
@@ -213,6 +214,26 @@ test('property: the radix tree picks the same route as a naive ranked scan; a mi
     }),
     { numRuns: 300 },
   );
+}
+
+test('property: the radix tree picks the same route as a naive ranked scan; a miss gives the Allow of what tablesAt finds', () => {
+  agreesWithNaiveScan();
+});
+
+test('property: where code generation is refused (Workers, CSP), the walk the matcher does itself agrees the same', () => {
+  const original = globalThis.Function;
+  let refused = 0;
+  // What a runtime without eval does: `new Function(...)` throws (compiled-walk.ts falls back).
+  globalThis.Function = function refuse() {
+    refused++;
+    throw new EvalError('Code generation from strings disallowed for this context');
+  } as unknown as FunctionConstructor;
+  try {
+    agreesWithNaiveScan();
+  } finally {
+    globalThis.Function = original;
+  }
+  expect(refused).toBeGreaterThan(0);
 });
 
 test('a static path missed for its method is a 405 from its own table, whose Allow follows patterns added later', () => {

@@ -27,9 +27,10 @@
  * @module
  */
 import { argsFactory, type ArgsFactory } from './args-factory.js';
+import { compileWalk, type CompiledWalk, type WalkHelpers } from './compiled-walk.js';
 import { shapeOf } from './overlap.js';
 import { parsePattern } from './pattern.js';
-import { ANY_METHOD, insertStatic, StaticNode, Table, type Registry } from './radix-node.js';
+import { ANY_METHOD, childAt, insertStatic, StaticNode, Table, type Registry } from './radix-node.js';
 
 export { ANY_METHOD, Table };
 
@@ -75,6 +76,10 @@ export class Matcher<T> {
    * name). `find` is synchronous and runs no caller code, so one list per matcher does.
    */
   private readonly offsets: number[] = [];
+  /** `walk` generated for the tree as it is (compiled-walk.ts): undefined when stale, null where refused. */
+  private compiled: CompiledWalk<T> | null | undefined = undefined;
+  /** The methods the generated walk takes, by name: every method added, and HEAD when GET is. */
+  private methodIds = new Map<string, number>();
 
   /**
    * After `lookup` found a route with params: where each param's value starts and
@@ -104,11 +109,13 @@ export class Matcher<T> {
           const plain = node.params.findIndex((p) => p.constraint === null);
           if (token.constraint && plain !== -1) node.params.splice(plain, 0, param);
           else node.params.push(param);
+          node.fork = true;
         }
         node = param.next;
       } else {
         names.push(token.name);
         table = node.wildcard ??= new Table(shapeOf(tokens), this.registry);
+        node.fork = true;
       }
     }
     table ??= node.routes ??= new Table(shapeOf(tokens), this.registry);
@@ -117,6 +124,7 @@ export class Matcher<T> {
     table.set(method, route);
     this.methods.add(method);
     this.registry.generation++; // every table's `everywhere` is worked out again
+    this.compiled = undefined; // the tree changed: generated again on the next lookup
     if (names.length === 0) {
       this.statics.set(staticPath, table);
       this.staticMatches.set(route, Object.freeze({ route, params: NO_PARAMS }));
@@ -149,9 +157,12 @@ export class Matcher<T> {
    * caller that copies the values anyway (the router) slices them once, itself.
    */
   lookup(method: string, path: string, reached?: Array<Table<T>>): StoredRoute<T> | null {
+    let compiled = this.compiled;
+    if (compiled === undefined) compiled = this.prepare();
+    const id = this.methodIds.get(method);
     // A method no route has (PROPFIND, a typo) cannot match: skip the walk, whose
     // backtracking would try every branch before giving up.
-    if (!this.methods.has(method) && !this.methods.has(ANY_METHOD) && !(method === 'HEAD' && this.methods.has('GET'))) {
+    if (id === undefined && !this.methods.has(ANY_METHOD)) {
       if (reached !== undefined) this.collectInto(path, reached);
       return null;
     }
@@ -167,8 +178,20 @@ export class Matcher<T> {
       }
     }
     if (!this.dynamic) return null;
-    const route = walk(this.root, path, 0, method, this.offsets, 0, reached ?? null);
+    // The generated walk, else (code generation refused, or a method only an `all` route takes) the tree's own.
+    const route =
+      compiled !== null && id !== undefined
+        ? compiled(path, id, this.offsets, reached ?? null)
+        : walk(this.root, path, 0, method, this.offsets, 0, reached ?? null);
     return route === SETTLED ? null : route;
+  }
+
+  /** Numbers the methods and generates the walk for the tree as it is now. */
+  private prepare(): CompiledWalk<T> | null {
+    const methods = [...this.methods].filter((method) => method !== ANY_METHOD);
+    if (this.methods.has('GET') && !this.methods.has('HEAD')) methods.push('HEAD');
+    this.methodIds = new Map(methods.map((method, i) => [method, i]));
+    return (this.compiled = compileWalk(this.root, methods, WALK_HELPERS as WalkHelpers<T>));
   }
 
   /** Every method some route answers at `path` (`'*'` for an `all` route); empty when none. */
@@ -217,9 +240,9 @@ function walk<T>(
   const length = path.length;
   // Down the static text in a loop while there is nothing to come back to: a node with
   // no param branch and no wildcard has only its child to try (most nodes; fewer calls).
-  while (pos !== length && node.params.length === 0 && node.wildcard === null) {
-    const next = node.children[path.charCodeAt(pos)];
-    if (next === undefined || (next.label.length !== 1 && !path.startsWith(next.label, pos))) return null;
+  while (pos !== length && !node.fork) {
+    const next = childAt(node, path.charCodeAt(pos));
+    if (next === undefined || (next.label.length !== 1 && !labelAt(path, pos, next.label))) return null;
     pos += next.label.length;
     node = next;
   }
@@ -232,8 +255,8 @@ function walk<T>(
     }
   } else {
     // A child is filed under its label's first char: a one-char label has matched already.
-    const child = node.children[path.charCodeAt(pos)];
-    if (child !== undefined && (child.label.length === 1 || path.startsWith(child.label, pos))) {
+    const child = childAt(node, path.charCodeAt(pos));
+    if (child !== undefined && (child.label.length === 1 || labelAt(path, pos, child.label))) {
       const route = walk(child, path, pos + child.label.length, method, bounds, depth, reached);
       if (route !== null) return route;
     }
@@ -268,6 +291,19 @@ function walk<T>(
   return null;
 }
 
+/**
+ * Whether `label` is in `path` at `pos`; its first char is known to match (children are
+ * filed by it). A loop, not `startsWith`: labels are short, and the builtin call (its
+ * argument checks, a string of any representation) cost a third of a 405's walk in a
+ * `--cpu-prof`, for fewer instructions than it took time.
+ */
+function labelAt(path: string, pos: number, label: string): boolean {
+  const length = label.length;
+  if (pos + length > path.length) return false;
+  for (let i = 1; i < length; i++) if (path.charCodeAt(pos + i) !== label.charCodeAt(i)) return false;
+  return true;
+}
+
 function settle<T>(table: Table<T>, reached: Array<Table<T>> | null): StoredRoute<T> {
   if (reached !== null) {
     while (reached.length !== 0) reached.pop();
@@ -276,12 +312,14 @@ function settle<T>(table: Table<T>, reached: Array<Table<T>> | null): StoredRout
   return SETTLED as StoredRoute<T>;
 }
 
+const WALK_HELPERS: WalkHelpers<unknown> = { pick, settle, settled: SETTLED };
+
 function collect<T>(node: StaticNode<T>, path: string, pos: number, out: Array<Table<T>>): void {
   const length = path.length;
   if (pos === length) {
     if (node.routes !== null) out.push(node.routes);
   } else {
-    const child = node.children[path.charCodeAt(pos)];
+    const child = childAt(node, path.charCodeAt(pos));
     if (child !== undefined && path.startsWith(child.label, pos)) collect(child, path, pos + child.label.length, out);
     let end = path.indexOf('/', pos);
     if (end === -1) end = length;

@@ -77,11 +77,21 @@ export class Table<T> extends Map<string, StoredRoute<T>> {
 }
 
 export class StaticNode<T> {
-  /** Child nodes, indexed by the first char code of their label (always < 256). */
+  /**
+   * Child nodes by the first char code of their label, less `base` (the lowest such
+   * code): an array only as long as the span of first chars, not 256 long, so the
+   * tree's child lists sit in a few cache lines (read with `childAt`).
+   */
   children: Array<StaticNode<T> | undefined> = [];
+  base = 0;
   params: Array<ParamNode<T>> = [];
   wildcard: Table<T> | null = null;
   routes: Table<T> | null = null;
+  /**
+   * Whether a walk may come back here: the node has a param branch or a wildcard. One
+   * flag for the walk's static loop to read per node, where it read two fields.
+   */
+  fork = false;
   constructor(public label: string) {}
 }
 
@@ -91,15 +101,32 @@ export interface ParamNode<T> {
   readonly next: StaticNode<T>;
 }
 
+/** The child of `node` whose label starts with char `code`, if any. */
+export function childAt<T>(node: StaticNode<T>, code: number): StaticNode<T> | undefined {
+  const i = code - node.base;
+  return i >= 0 ? node.children[i] : undefined;
+}
+
+function setChild<T>(node: StaticNode<T>, code: number, child: StaticNode<T>): void {
+  const old = node.children;
+  if (old.length === 0) node.base = code;
+  const base = Math.min(node.base, code);
+  const length = Math.max(node.base + old.length, code + 1) - base;
+  const shift = node.base - base;
+  // Rebuilt whole, with undefined (not holes) in the gaps: a packed array.
+  node.children = Array.from({ length }, (_, i) => (i + base === code ? child : old[i - shift]));
+  node.base = base;
+}
+
 /** The node at the end of `text` below `start`, splitting a node where `text` leaves its label. */
 export function insertStatic<T>(start: StaticNode<T>, text: string): StaticNode<T> {
   let node = start;
   while (text) {
     const code = text.charCodeAt(0);
-    let child = node.children[code];
+    let child = childAt(node, code);
     if (!child) {
       child = new StaticNode<T>(text);
-      node.children[code] = child;
+      setChild(node, code, child);
       return child;
     }
     let common = 0;
@@ -109,8 +136,8 @@ export function insertStatic<T>(start: StaticNode<T>, text: string): StaticNode<
       // Split: the shared head becomes a new node holding the old one as its child.
       const head = new StaticNode<T>(child.label.slice(0, common));
       child.label = child.label.slice(common);
-      head.children[child.label.charCodeAt(0)] = child;
-      node.children[code] = head;
+      setChild(head, child.label.charCodeAt(0), child);
+      setChild(node, code, head);
       child = head;
     }
     node = child;

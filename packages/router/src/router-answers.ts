@@ -19,45 +19,43 @@ interface Canned {
   readonly bytes: Uint8Array;
   readonly length: string;
 }
-const canned = new Map<number, Canned>();
+// By status code (an array index, not a Map: one element load per answer).
+const canned: Array<Canned | undefined> = [];
 
 function cannedFor(code: number): Canned {
-  let c = canned.get(code);
+  let c = canned[code];
   if (c === undefined) {
     const line = statusLine(code);
     const bytes = new TextEncoder().encode(line.slice(4) + '\n');
-    canned.set(code, (c = { line, bytes, length: String(bytes.byteLength) }));
+    canned[code] = c = { line, bytes, length: String(bytes.byteLength) };
   }
   return c;
 }
 
-/** A plain-text response whose body is the reason phrase; `extra` headers appended. */
-export function textResponse(
-  startResponse: StartResponse,
-  code: number,
-  extra?: Array<[string, string]>,
-): Body {
+/**
+ * A plain-text response whose body is the reason phrase; `extra` is the one header
+ * such an answer may carry besides its own (a 405's `Allow`, a 308's `Location`).
+ */
+export function textResponse(startResponse: StartResponse, code: number, extra?: [string, string]): Body {
   const c = cannedFor(code);
   if (code === 204 || code === 304) {
-    startResponse(c.line, extra ?? []);
+    startResponse(c.line, extra === undefined ? [] : [extra]);
     return [];
   }
-  // One list of its final length in the usual cases (none, or a 405's Allow): no growing.
-  let headers: Array<[string, string]>;
-  if (extra === undefined || extra.length === 0) headers = [['Content-Type', TEXT], ['Content-Length', c.length]];
-  else if (extra.length === 1) headers = [['Content-Type', TEXT], ['Content-Length', c.length], extra[0]!];
-  else headers = [['Content-Type', TEXT], ['Content-Length', c.length], ...extra];
+  // One list of its final length: no growing.
+  const headers: Array<[string, string]> =
+    extra === undefined ? [['Content-Type', TEXT], ['Content-Length', c.length]] : [['Content-Type', TEXT], ['Content-Length', c.length], extra];
   startResponse(c.line, headers);
   return [c.bytes];
 }
 
 /**
  * `textResponse` for `router({ throwHttpErrors: true })`: a 4xx is thrown as an
- * `HttpError` with the same extra headers (`Allow`), for `httpErrors()` above to render.
+ * `HttpError` with the same extra header (`Allow`), for `httpErrors()` above to render.
  */
-export function throwingResponse(startResponse: StartResponse, code: number, extra?: Array<[string, string]>): Body {
+export function throwingResponse(startResponse: StartResponse, code: number, extra?: [string, string]): Body {
   if (code < 400) return textResponse(startResponse, code, extra);
-  throw new HttpError(code, undefined, extra === undefined ? {} : { headers: extra });
+  throw new HttpError(code, undefined, extra === undefined ? {} : { headers: [extra] });
 }
 
 /** The `notFound` app under `throwHttpErrors`: throws a 404 `HttpError`. */

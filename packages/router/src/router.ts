@@ -139,7 +139,7 @@ export function router(options: RouterOptions = {}): Router {
       const allow = allowOf(reached);
       while (reached.length !== 0) reached.pop(); // cheaper than setting length
 
-      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, [['Allow', allow]]);
+      return refuse(startResponse, method === 'OPTIONS' ? 204 : 405, ['Allow', allow]);
     }
     if (trailingSlash === 'redirect' && path !== '/') {
       const other = path.endsWith('/') ? path.slice(0, -1) : path + '/';
@@ -148,7 +148,7 @@ export function router(options: RouterOptions = {}): Router {
         // A Location starting with '//' would be a protocol-relative URL to another host.
         if (!location.startsWith('//')) {
           const query = environ.QUERY_STRING ? '?' + environ.QUERY_STRING : '';
-          return textResponse(startResponse, 308, [['Location', location + query]]);
+          return textResponse(startResponse, 308, ['Location', location + query]);
         }
       }
     }
