@@ -32,6 +32,7 @@ import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { holdUntilClose, type Abortable } from './held-responses.js';
+import { reasonOf, withContentLength } from './response-head.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './node-input.js';
 
 const kWriter = Symbol('tsgi.response_writer');
@@ -157,17 +158,9 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
       // whatever length the app declared for the content it must not send.
       headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
     } else if (this.contentLength < 0 && length >= 0 && (length > 0 || this.bodyAllowed)) {
-      // A new list: the app may reuse its header array for every request. Made at its
-      // size and filled by index: concat() looks up Symbol.isConcatSpreadable on each
-      // argument, and slice() then push() copies the list and grows it again (callgrind
-      // at the socket: CloneFastJSArray and GrowFastSmiOrObjectElements, a response).
-      const n = headers.length;
-      const head = new Array<[string, string]>(n + 1);
-      for (let i = 0; i < n; i++) head[i] = headers[i]!;
-      head[n] = ['Content-Length', String(length)];
-      headers = head;
+      headers = withContentLength(headers, length);
     }
-    this.res.writeHead(this.code, this.status!.slice(4), headers);
+    this.res.writeHead(this.code, reasonOf(this.status!), headers);
     // node holds a header block until the first body byte; this one must go now.
     if (flush) this.res.flushHeaders();
   }
