@@ -27,7 +27,8 @@ const entry = build('socket-child');
 const prefix = `jit.${module}.${variant}`;
 removeDumps(CACHE, prefix);
 const server = await startCounted(entry, [module, variant], join(CACHE, prefix), {
-  nodeFlags: ['--interrupt-budget=8192', '--perf-basic-prof'],
+  // The perf map is what names the code; V8's own log goes to the cache, not the cwd.
+  nodeFlags: ['--interrupt-budget=8192', '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(CACHE, 'jit-v8.log')}`],
   env: { ...process.env },
   cwd: process.cwd(),
 });
