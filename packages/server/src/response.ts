@@ -32,6 +32,7 @@ import { ResponseDriver } from '@tsgi/core/gateway';
 import { GatewayConnection } from './client-connection.js';
 import { isFileBody, type FileBody } from './file-wrapper.js';
 import { holdUntilClose, type Abortable } from './held-responses.js';
+import { reasonOf, withContentLength } from './response-head.js';
 import { DRAIN_LIMIT, type NodeInputStream } from './node-input.js';
 
 const kWriter = Symbol('tsgi.response_writer');
@@ -62,24 +63,38 @@ function notContentLength(pair: [string, string]): boolean {
 
 /** One response written to a node:http `ServerResponse`. */
 export class NodeResponseWriter extends ResponseDriver implements Abortable {
+  declare readonly req: IncomingMessage;
+  declare readonly res: ServerResponse;
+  /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
+  declare readonly input: NodeInputStream | null;
+  /** `environ['tsgi.connection']`: told when the client leaves early (made before the environ, to be in it from the start). */
+  declare readonly connection: GatewayConnection;
   /** The head went out before the body's length was known: keep-alive is decided at the end. */
-  private streamed = false;
-  private watching = false;
+  private declare streamed: boolean;
+  private declare watching: boolean;
   /** The socket's set of held (pipelined) responses this one is in, until it finishes. */
-  private heldBy: Set<Abortable> | null = null;
+  private declare heldBy: Set<Abortable> | null;
   /** The file a file body is streaming from, to stop when the client leaves. */
-  private fileStream: ReadStream | null = null;
+  private declare fileStream: ReadStream | null;
+
+  // Fields assigned here, not as class fields: see core's `ResponseState`.
   constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     errors: ErrorStream,
-    /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
-    readonly input: NodeInputStream | null,
-    /** `environ['tsgi.connection']`: told when the client leaves early (made before the environ, to be in it from the start). */
-    readonly connection: GatewayConnection = new GatewayConnection(),
+    input: NodeInputStream | null,
+    connection: GatewayConnection = new GatewayConnection(),
   ) {
     // The real method: middleware may rewrite REQUEST_METHOD, but HEAD is HEAD on the wire.
     super(req.method === 'HEAD', errors, 'tsgi');
+    this.req = req;
+    this.res = res;
+    this.input = input;
+    this.connection = connection;
+    this.streamed = false;
+    this.watching = false;
+    this.heldBy = null;
+    this.fileStream = null;
   }
 
   /** The client went away (or its pipelined socket closed): as `clientGone()`. */
@@ -143,17 +158,9 @@ export class NodeResponseWriter extends ResponseDriver implements Abortable {
       // whatever length the app declared for the content it must not send.
       headers = headers.filter(notContentLength).concat([['Content-Length', '0']]);
     } else if (this.contentLength < 0 && length >= 0 && (length > 0 || this.bodyAllowed)) {
-      // A new list: the app may reuse its header array for every request. Made at its
-      // size and filled by index: concat() looks up Symbol.isConcatSpreadable on each
-      // argument, and slice() then push() copies the list and grows it again (callgrind
-      // at the socket: CloneFastJSArray and GrowFastSmiOrObjectElements, a response).
-      const n = headers.length;
-      const head = new Array<[string, string]>(n + 1);
-      for (let i = 0; i < n; i++) head[i] = headers[i]!;
-      head[n] = ['Content-Length', String(length)];
-      headers = head;
+      headers = withContentLength(headers, length);
     }
-    this.res.writeHead(this.code, this.status!.slice(4), headers);
+    this.res.writeHead(this.code, reasonOf(this.status!), headers);
     // node holds a header block until the first body byte; this one must go now.
     if (flush) this.res.flushHeaders();
   }
