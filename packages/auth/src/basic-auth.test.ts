@@ -120,7 +120,6 @@ describe('basicAuth with a users table', () => {
   });
 
   it('does the same comparison work for a right, wrong, unknown or very long password', async () => {
-    const digest = jest.spyOn(primitives, 'digest');
     const equal = jest.spyOn(primitives, 'equal');
     try {
       const requests: Array<[Record<string, string>, number]> = [
@@ -131,11 +130,10 @@ describe('basicAuth with a users table', () => {
         [basic('', ''), 401],
       ];
       for (const [headers, status] of requests) {
-        digest.mockClear();
         equal.mockClear();
         expect((await client.get('/', { headers })).status).toBe(status);
-        expect(digest).toHaveBeenCalledTimes(1);
-        expect(equal.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength])).toEqual([[32, 32]]);
+        // One comparison of the table's width (64 bytes here), whatever was sent.
+        expect(equal.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength])).toEqual([[64, 64]]);
       }
     } finally {
       jest.restoreAllMocks();

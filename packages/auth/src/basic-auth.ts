@@ -120,10 +120,6 @@ export function basicAuth(options: BasicAuthOptions = {}): Middleware {
       return app(environ, startResponse);
     }
 
-    async function admitLater(pending: Promise<boolean>, user: string, environ: Environ, startResponse: StartResponse): Promise<Body> {
-      return admit(await pending, user, environ, startResponse);
-    }
-
     return function basicAuthApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
       const header = environ.HTTP_AUTHORIZATION;
       const token68 = header === undefined ? null : credentialsFor(header, 'Basic');
@@ -135,12 +131,7 @@ export function basicAuth(options: BasicAuthOptions = {}): Middleware {
       if (typeof credentials === 'string') {
         return refuse(environ, startResponse, challenge, credentials, onUnauthorized);
       }
-      if (table !== undefined) {
-        const matched = table.check(credentials.user, credentials.bytes);
-        // A Promise only where the HMAC is WebCrypto's (see compare.ts).
-        if (typeof matched !== 'boolean') return admitLater(matched, credentials.user, environ, startResponse);
-        return admit(matched, credentials.user, environ, startResponse);
-      }
+      if (table !== undefined) return admit(table.check(credentials.user, credentials.bytes), credentials.user, environ, startResponse);
       const result = verify!(credentials.user, credentials.password, environ);
       return isPromise(result)
         ? decideLater(result, credentials.user, environ, startResponse)

@@ -64,6 +64,43 @@ describe('parseBasic', () => {
     );
   });
 
+  it('gives what it gave with atob and TextDecoder, for any bytes (ASCII or not) and any string', () => {
+    const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const before = (token68: string): unknown => {
+      if (token68.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(token68)) return 'bad_base64';
+      const binary = atob(token68);
+      if (btoa(binary) !== token68) return 'bad_base64';
+      let text: string;
+      try {
+        text = UTF8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+      } catch {
+        return 'bad_utf8';
+      }
+      const colon = text.indexOf(':');
+      if (colon < 0) return 'missing_colon';
+      if (/\p{Cc}/u.test(text)) return 'control_characters';
+      return { user: text.slice(0, colon), password: text.slice(colon + 1), bytes: Buffer.from(binary, 'latin1').toString('hex') };
+    };
+    const now = (token68: string): unknown => {
+      const parsed = parseBasic(token68);
+      return typeof parsed === 'string' ? parsed : { ...parsed, bytes: Buffer.from(parsed.bytes).toString('hex') };
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 48 }).map((bytes) => b64(bytes)),
+          fc.string({ unit: 'binary' }).map(b64),
+          fc.string({ unit: 'grapheme-ascii' }).map(b64),
+          fc.string(),
+        ),
+        (token68) => {
+          expect(now(token68)).toEqual(before(token68));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('never throws: any string gets credentials or a reason', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.base64String(), fc.uint8Array().map((bytes) => b64(bytes))), (input) => {

@@ -1,63 +1,54 @@
 /**
  * Constant-time checking of `user:password` against a fixed table of users.
  *
- * Each user's `user:password` is digested with HMAC-SHA256 under a random key; a
- * request digests what it was given and compares the two 32-byte digests in constant
- * time. An unknown user is compared against a dummy digest, so every request does one
- * HMAC and one 32-byte comparison whoever it names and however long its password is:
- * the timing tells neither whether the user exists nor the length of the real password.
+ * Every entry's `user:password` bytes are kept zero-padded to one width for the whole
+ * table: 64 bytes, or the longest entry rounded up to a multiple of 64. A request's
+ * bytes are copied into a zeroed buffer of that width and compared with the entry of
+ * the user it names in constant time (node:crypto's `timingSafeEqual`, or an XOR over
+ * every byte where there is no node:crypto), and the two lengths are compared as
+ * numbers. An unknown user is compared against an entry that never matches. So every
+ * request does one copy of at most the width (its own bytes: the client knows their
+ * length) and one comparison of exactly the width, whoever it names and however long
+ * its password is: timing tells neither whether the user exists nor the length of a
+ * real password. (The width is one constant for the process: a client timing it could
+ * at most learn that some password is longer than about 60 bytes.)
  *
- * The key and the table's digests are made on the first check, not when the table is
- * built: Cloudflare Workers forbid random bytes at module scope, where a middleware
- * stack is usually composed. The HMAC is node:crypto's (synchronous) where the runtime
- * has it, WebCrypto's otherwise (Workers without nodejs_compat), and then `check`
- * answers with a Promise.
+ * Why no digest: an HMAC-SHA256 of the request's bytes under a random key, as this did
+ * before, made the same promise with a fixed 32-byte comparison, but cost a node:crypto
+ * Hmac object, three calls into C++ and four SHA-256 blocks on every request (about
+ * 28,000 instructions with the comparison, counted by callgrind on Node 20;
+ * docs/benchmarks.md), and a Promise per request where the HMAC is WebCrypto's. A
+ * digest hides lengths; the fixed width does the same here, and the comparison
+ * (`crypto.timingSafeEqual`) needs equal lengths anyway. Nothing random is made, so
+ * nothing waits for a first request (Workers forbid random bytes at module scope).
  *
  * @example
  * const table = new CredentialTable({ alice: 's3cret' }, 'basicAuth: users');
- * await table.check('alice', new TextEncoder().encode('alice:s3cret')); // true
+ * table.check('alice', new TextEncoder().encode('alice:s3cret')); // true
  * @see https://www.rfc-editor.org/rfc/rfc7617#section-4 (security considerations)
- * @see https://www.w3.org/TR/WebCryptoAPI/#hmac
+ * @see https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b
  * @module
  */
 import type nodeCrypto from 'node:crypto';
-import type { webcrypto } from 'node:crypto';
-import { isPromise, nodeBuiltin } from '@tsgi/core';
+import { nodeBuiltin } from '@tsgi/core';
 
-type Digest = Uint8Array | Promise<Uint8Array>;
-
-let hmacSource: typeof nodeCrypto | null | undefined;
+let cryptoSource: typeof nodeCrypto | null | undefined;
 
 /** node:crypto where the runtime has it (looked up on first use), else null. */
-function nodeHmac(): typeof nodeCrypto | null {
-  return (hmacSource ??= nodeBuiltin<typeof nodeCrypto>('node:crypto') ?? null);
-}
-
-// One imported WebCrypto key per raw key.
-const webKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
-
-async function webHmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  let imported = webKeys.get(key);
-  if (imported === undefined) {
-    imported = crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    webKeys.set(key, imported);
-  }
-  return new Uint8Array(await crypto.subtle.sign('HMAC', await imported, data));
+function nodeCryptoModule(): typeof nodeCrypto | null {
+  return (cryptoSource ??= nodeBuiltin<typeof nodeCrypto>('node:crypto') ?? null);
 }
 
 /**
- * The two primitives, held in an object so tests can count calls and compared
- * lengths through this seam. Internal: not exported from the package index.
+ * The comparison, held in an object so tests can count calls and compared lengths
+ * through this seam. Internal: not exported from the package index.
  */
 export const primitives = {
-  digest(key: Uint8Array, data: Uint8Array): Digest {
-    const node = nodeHmac();
-    return node ? node.createHmac('sha256', key).update(data).digest() : webHmac(key, data);
-  },
+  /** Whether `a` and `b`, of equal length, hold the same bytes, looking at every byte. */
   equal(a: Uint8Array, b: Uint8Array): boolean {
-    const node = nodeHmac();
+    const node = nodeCryptoModule();
     if (node) return node.timingSafeEqual(a, b);
-    // Equal lengths (two SHA-256 digests): every byte is looked at, no early exit.
+    // Equal lengths (one table's width): every byte is looked at, no early exit.
     let diff = a.byteLength ^ b.byteLength;
     for (let i = 0; i < a.byteLength; i++) diff |= a[i]! ^ b[i]!;
     return diff === 0;
@@ -67,25 +58,32 @@ export const primitives = {
 /** Characters a user table entry cannot hold: controls (RFC 7617 section 2) and lone surrogates. */
 const UNUSABLE = /[\p{Cc}\p{Cs}]/u;
 
+/** The comparison width's unit: every `user:password` of up to this many bytes is compared over this many. */
+const WIDTH_STEP = 64;
+
 export type UserTable = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
 
-interface Keyed {
-  key: Uint8Array;
-  digests: Map<string, Uint8Array>;
-  /** A digest of random bytes: the same length as a real one and never equal to one. */
-  dummy: Uint8Array;
+interface Entry {
+  /** The `user:password` bytes, zero-padded to the table's width. */
+  readonly padded: Uint8Array;
+  /** Their length before padding; -1 for the entry of unknown users, which nothing matches. */
+  readonly length: number;
 }
 
 export class CredentialTable {
-  /** `user:password` bytes by user, until the first check digests them. */
-  readonly #plain: Array<[string, Uint8Array]> = [];
-  #keyed: Keyed | Promise<Keyed> | undefined;
+  readonly #entries = new Map<string, Entry>();
+  readonly #nobody: Entry;
+  /** The request's bytes, zero-padded; zeroed again after each check. */
+  readonly #given: Uint8Array;
+  readonly #width: number;
 
-  /** Checks `users` (naming `option` in any TypeError); the digests are made on first use. */
+  /** Checks `users` (naming `option` in any TypeError) and pads every entry to the table's width. */
   constructor(users: UserTable, option: string) {
     const entries = users instanceof Map ? [...users] : isRecord(users) ? Object.entries(users) : undefined;
     if (!entries) throw new TypeError(`${option} must be a Record or a Map of user -> password`);
     const encoder = new TextEncoder();
+    const plain: Array<[string, Uint8Array]> = [];
+    let longest = 0;
     for (const [user, password] of entries) {
       if (typeof user !== 'string' || typeof password !== 'string') {
         throw new TypeError(`${option}: user names and passwords must be strings (user ${JSON.stringify(user)})`);
@@ -98,48 +96,46 @@ export class CredentialTable {
           `${option}: user ${JSON.stringify(user)} has a control character or lone surrogate in its name or password; no client could send it`,
         );
       }
-      this.#plain.push([user, encoder.encode(`${user}:${password}`)]);
+      const bytes = encoder.encode(`${user}:${password}`);
+      longest = Math.max(longest, bytes.byteLength);
+      plain.push([user, bytes]);
     }
+    const width = (this.#width = Math.max(1, Math.ceil(longest / WIDTH_STEP)) * WIDTH_STEP);
+    for (const [user, bytes] of plain) {
+      const padded = new Uint8Array(width);
+      padded.set(bytes);
+      this.#entries.set(user, { padded, length: bytes.byteLength });
+    }
+    this.#nobody = { padded: new Uint8Array(width), length: -1 };
+    this.#given = new Uint8Array(width);
   }
 
   get size(): number {
-    return this.#plain.length;
+    return this.#entries.size;
+  }
+
+  /** The number of bytes every check compares. */
+  get width(): number {
+    return this.#width;
   }
 
   /**
    * Whether `userPass` (the decoded `user:password` bytes) matches the entry for
-   * `user`. Always one digest and one comparison; the two facts are combined with
-   * `&`, never a short-circuit. A Promise where the HMAC is WebCrypto's.
+   * `user`. Always one copy and one comparison of the table's width; the facts are
+   * combined with `&`, never a short-circuit.
    */
-  check(user: string, userPass: Uint8Array): boolean | Promise<boolean> {
-    const keyed = (this.#keyed ??= this.#digestAll());
-    if (isPromise(keyed)) return keyed.then((ready) => this.#checkWith(ready, user, userPass));
-    return this.#checkWith(keyed, user, userPass);
-  }
-
-  #checkWith(keyed: Keyed, user: string, userPass: Uint8Array): boolean | Promise<boolean> {
-    const given = primitives.digest(keyed.key, userPass);
-    const compare = (digest: Uint8Array): boolean => {
-      const expected = keyed.digests.get(user);
-      const found = expected !== undefined;
-      const same = primitives.equal(digest, found ? expected : keyed.dummy);
-      return (Number(same) & Number(found)) === 1;
-    };
-    return isPromise(given) ? given.then(compare) : compare(given);
-  }
-
-  /** The key, every user's digest and the dummy: synchronous with node:crypto. */
-  #digestAll(): Keyed | Promise<Keyed> {
-    const key = crypto.getRandomValues(new Uint8Array(32));
-    const users = this.#plain.map(([user]) => user);
-    const digests = this.#plain.map(([, bytes]) => primitives.digest(key, bytes));
-    digests.push(primitives.digest(key, crypto.getRandomValues(new Uint8Array(32))));
-    const assemble = (done: Uint8Array[]): Keyed => {
-      const keyed: Keyed = { key, digests: new Map(users.map((user, i) => [user, done[i]!])), dummy: done[users.length]! };
-      this.#keyed = keyed;
-      return keyed;
-    };
-    return digests.some(isPromise) ? Promise.all(digests).then(assemble) : assemble(digests as Uint8Array[]);
+  check(user: string, userPass: Uint8Array): boolean {
+    const entry = this.#entries.get(user);
+    const found = entry !== undefined;
+    const expected = found ? entry : this.#nobody;
+    const given = this.#given;
+    const width = this.#width;
+    // Longer than the width: no entry is that long, and the lengths below differ.
+    given.set(userPass.byteLength > width ? userPass.subarray(0, width) : userPass);
+    const same = primitives.equal(given, expected.padded);
+    // No password stays behind in the buffer; the next check finds it zeroed.
+    given.fill(0);
+    return (Number(same) & Number(userPass.byteLength === expected.length) & Number(found)) === 1;
   }
 }
 
