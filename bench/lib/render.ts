@@ -117,6 +117,12 @@ const ORDER = ['hello', 'stack', 'gzip-10k', 'gzip-small', 'gzip-1mb', 'logger',
 const ordered = (latest: Latest): string[] =>
   Object.keys(latest.scenarios).sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
 
+/**
+ * Ends each scenario's generated part in docs/benchmarks.md: what follows it, up to the
+ * next scenario's heading, is that scenario's notes, which bench/report.ts keeps.
+ */
+export const NOTES_MARK = '<!-- notes: kept by bench/report.ts -->';
+
 export function renderMarkdown(latest: Latest): string {
   const m = latest.machine;
   const parts = [
@@ -127,7 +133,7 @@ export function renderMarkdown(latest: Latest): string {
   ];
   for (const name of ordered(latest)) {
     const s = latest.scenarios[name]!;
-    parts.push(s.scenario === 'router' ? routerTable(s as RouterJson) : scenarioTable(s as ScenarioJson));
+    parts.push(s.scenario === 'router' ? routerTable(s as RouterJson) : scenarioTable(s as ScenarioJson), NOTES_MARK, '');
   }
   return parts.join('\n');
 }
