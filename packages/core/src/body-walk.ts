@@ -2,8 +2,8 @@
  * The walk over a response body every output shares: sync or async decided once (a
  * sync iterable is walked without an `await` per chunk), the iterator ended early with
  * `return()` so the app's `finally` blocks run, and `close()` called exactly once
- * however the walk ends. `ResponseDriver` makes one only for a body it iterates: an
- * array sent whole has no iteration to end, and is closed with its own `close()`.
+ * however the walk ends. An output that never iterates (an array sent in one write)
+ * still closes through the walk.
  *
  * @example
  * const walk = new BodyWalk(body);
@@ -25,28 +25,19 @@ type Step = IteratorResult<Uint8Array>;
 
 /** One body's iteration and close, each at most once. */
 export class BodyWalk {
-  declare readonly body: Body;
   /** True when the body is walked with its sync iterator (`next()` returns no Promise). */
-  declare readonly sync: boolean;
+  readonly sync: boolean;
   /** The walk ended: the iterator finished, threw, or was stopped. */
-  declare done: boolean;
+  done = false;
   /** `close()` was called. */
-  declare closed: boolean;
-  private declare iterator: AnyIterator | undefined;
+  closed = false;
+  private iterator: AnyIterator | undefined = undefined;
   /** An async `next()` has not settled yet: the body is parked in an await. */
-  private declare busy: boolean;
+  private busy = false;
 
-  /**
-   * `body` must have passed `checkBody`. An async iterator wins when it has both
-   * (`isAsyncBody`). (Fields assigned here, not as class fields: see `ResponseState`.)
-   */
-  constructor(body: Body) {
-    this.body = body;
+  /** `body` must have passed `checkBody`. An async iterator wins when it has both (`isAsyncBody`). */
+  constructor(readonly body: Body) {
     this.sync = !isAsyncBody(body);
-    this.done = false;
-    this.closed = false;
-    this.iterator = undefined;
-    this.busy = false;
   }
 
   /** The next step; a Promise only for an async body. A throw ends the walk. */

@@ -32,10 +32,6 @@ class Recorder extends ResponseDriver {
   protected where(): string {
     return 'GET /';
   }
-  /** Whether the body was walked (a `BodyWalk` made) rather than sent whole. */
-  get walked(): boolean {
-    return this.walk !== null;
-  }
 }
 
 function counted<B extends object>(body: B, log: string[]): B {
@@ -223,35 +219,4 @@ test('a close() that throws is logged once the response is decided', async () =>
   }, {} as never);
   expect(driver.calls).toEqual(['head 200 1', 'end x']);
   expect(driver.lines.join('')).toMatch(/^test: error while closing the response body \(GET \/\): Error: close failed/);
-});
-
-test('an array body is sent whole without a walk and closed once; a sync or async close() is waited for', async () => {
-  const log: string[] = [];
-  const plain = new Recorder();
-  await plain.run((_e, start) => (start('200 OK', [TEXT]), counted([bytes('a'), bytes('b')], log)), {} as never);
-  expect([plain.calls, log, plain.walked, plain.bodyClosed]).toEqual([['head 200 2', 'end [a,b]'], ['close'], false, true]);
-  // A second finish (the client leaving after the end) closes nothing again.
-  await plain.clientGone();
-  expect(log).toEqual(['close']);
-
-  const order: string[] = [];
-  const later = new Recorder();
-  const done = later.run((_e, start) => {
-    start('200 OK', []);
-    return Object.assign([bytes('x')], { close: () => tick().then(() => void order.push('closed')) });
-  }, {} as never);
-  expect(done).toBeInstanceOf(Promise);
-  await done;
-  order.push('settled');
-  expect(order).toEqual(['closed', 'settled']);
-});
-
-test('an array body whose Content-Length disagrees is walked: cut at it, or cut short', async () => {
-  const log: string[] = [];
-  const long = new Recorder();
-  await long.run((_e, start) => (start('200 OK', [['Content-Length', '3']]), counted([bytes('ab'), bytes('cd')], log)), {} as never);
-  expect([long.calls, long.walked, log]).toEqual([['head 200 -1', 'chunk ab', 'chunk c', 'end'], true, ['close']]);
-  const short = new Recorder();
-  await short.run((_e, start) => (start('200 OK', [['Content-Length', '9']]), counted([bytes('ab')], log)), {} as never);
-  expect([short.calls.at(-1), short.walked, log]).toEqual(['abort the body ended after 2 bytes but Content-Length is 9', true, ['close', 'close']]);
 });

@@ -7,8 +7,7 @@
  *
  * - `startResponse` and the `write` callable; the first `write()` sends the headers,
  *   even when empty, and status and headers otherwise wait for the first non-empty chunk.
- * - An array body is sent in one `sendEnd` with its length known, without a walk (no
- *   `BodyWalk` is made for it; its `close()` is called once all the same); a sync body's first
+ * - An array body is sent in one `sendEnd` with its length known; a sync body's first
  *   chunk is held one step, so a body of one chunk is too. Anything else is pulled one
  *   chunk at a time, and not again while the sink is full (`sendChunk` returned false)
  *   until it calls `resume()`.
@@ -39,25 +38,26 @@ import type { Application, Body, Environ, ErrorStream, StartResponse, Write } fr
 /** One response driven from what the app returns into a sink the subclass implements. */
 export abstract class ResponseDriver extends ResponseSink {
   /** The response is over (sent, failed, or the client left); the body is closed or closing. */
-  declare finished: boolean;
+  finished = false;
   /** The client went away, or stopped reading: nothing more goes out. */
-  declare gone: boolean;
-  /** The body the app returned, once `respond()` took it. */
-  protected declare body: Body | null;
-  /**
-   * The walk over `body`, made when it is iterated: an array body sent whole is never
-   * walked, and is closed without one (`closeBody`).
-   */
-  protected declare walk: BodyWalk | null;
-  /** The body's close step ran (its iteration ended and its `close()`, if any, called): once. */
-  declare bodyClosed: boolean;
+  gone = false;
+  /** The walk over the returned body, once `respond()` took it. */
+  protected walk: BodyWalk | null = null;
   /**
    * A sync body's first chunk, held one step: if it is the only one, it goes out with
    * its length. For the app the headers went out with it (`headersSent`): a later
    * `startResponse` with excInfo rethrows, an error cuts. Only the sink has not seen them.
    */
-  private declare firstChunk: Uint8Array | null;
-  private declare closing: void | Promise<void>;
+  private firstChunk: Uint8Array | null = null;
+  private closing: void | Promise<void> = undefined;
+
+  // Written out: the implicit one is `constructor(...args) { super(...args); }`, a spread
+  // of the arguments per response (bench/cost's walk stage: 2,418 -> 2,351 instructions).
+  // V8's generic construct stub is still in the socket profile: the class chain itself.
+  constructor(head: boolean, errors: ErrorStream, gateway: string) {
+    super(head, errors, gateway);
+  }
+
   /**
    * PEP 3333's `write` callable, made with `startResponse` in the constructor (one
    * context for both). Not made inside `startResponse` on its first call: a closure
@@ -66,26 +66,13 @@ export abstract class ResponseDriver extends ResponseSink {
    * mark-compact: 2-6 of them per 20,000 requests against 0-1; docs/benchmarks.md,
    * issue #33), as the logger's `write` made inside `start()` once did.
    */
-  private declare readonly writeFn: Write;
-  /** The `startResponse` the app is called with. */
-  declare readonly startResponse: StartResponse;
+  private readonly writeFn: Write = (chunk) => this.write(chunk);
 
-  // Fields assigned here, not as class fields: see `ResponseState`.
-  constructor(head: boolean, errors: ErrorStream, gateway: string) {
-    super(head, errors, gateway);
-    this.finished = false;
-    this.gone = false;
-    this.body = null;
-    this.walk = null;
-    this.bodyClosed = false;
-    this.firstChunk = null;
-    this.closing = undefined;
-    this.writeFn = (chunk) => this.write(chunk);
-    this.startResponse = (status, headers, excInfo) => {
-      this.start(status, headers, excInfo);
-      return this.writeFn;
-    };
-  }
+  /** The `startResponse` the app is called with. */
+  readonly startResponse: StartResponse = (status, headers, excInfo) => {
+    this.start(status, headers, excInfo);
+    return this.writeFn;
+  };
 
   /**
    * Calls `app` and sends what it returns (awaiting a thenable first). The Promise, when
@@ -116,13 +103,8 @@ export abstract class ResponseDriver extends ResponseSink {
     try {
       problem = checkBody(body);
       if (problem === undefined) {
-        this.body = body;
-        // An array is sent whole (or, when its Content-Length disagrees, walked then);
-        // anything else is walked, and the walk asks now which iterator it takes.
-        if (!Array.isArray(body)) {
-          this.walk = new BodyWalk(body);
-          file = this.isFile(body);
-        }
+        this.walk = new BodyWalk(body);
+        file = !Array.isArray(body) && this.isFile(body);
       }
     } catch (error) {
       // A Proxy whose traps throw: looking at it is the app's error, not the output's end.
@@ -132,7 +114,7 @@ export abstract class ResponseDriver extends ResponseSink {
     }
     // The client left while the app was working: nothing to send, but the body it made
     // must still be closed.
-    if (this.finished) return (this.closing = this.closeBody());
+    if (this.finished) return (this.closing = this.closeWalk());
     if (problem !== undefined) return this.fail(new TypeError(`${this.gateway}: ${problem}`));
     if (!this.headersSent) {
       if (Array.isArray(body)) return this.respondArray(body as readonly Uint8Array[]);
@@ -172,7 +154,7 @@ export abstract class ResponseDriver extends ResponseSink {
   protected finish(): void | Promise<void> {
     if (this.finished) return this.closing;
     this.finished = true;
-    return (this.closing = this.closeBody());
+    return (this.closing = this.closeWalk());
   }
 
   /**
@@ -250,7 +232,7 @@ export abstract class ResponseDriver extends ResponseSink {
   }
 
   private async respondStream(): Promise<void> {
-    const walk = (this.walk ??= new BodyWalk(this.body!));
+    const walk = this.walk!;
     this.watch();
     try {
       const sync = walk.sync;
@@ -363,22 +345,12 @@ export abstract class ResponseDriver extends ResponseSink {
     }
   }
 
-  /**
-   * Ends the body's iteration if it is still open and calls its `close()`: once. An
-   * array body that was never walked has no iteration to end, only its `close()`.
-   */
-  private closeBody(): void | Promise<void> {
-    const body = this.body;
-    if (body === null || this.bodyClosed) return;
-    this.bodyClosed = true;
+  private closeWalk(): void | Promise<void> {
     try {
-      const walk = this.walk;
-      const result = walk !== null ? walk.close() : typeof body.close === 'function' ? body.close() : undefined;
-      if (isPromise(result)) return Promise.resolve(result).then(ignore, (error: unknown) => this.closeFailed(error));
+      const result = this.walk?.close();
+      if (result !== undefined) return result.then(undefined, (error: unknown) => this.closeFailed(error));
     } catch (error) {
       this.closeFailed(error);
     }
   }
 }
-
-function ignore(): void {}

@@ -29,25 +29,20 @@ import type { Body, ErrorStream } from './types.js';
 
 /** The output side of one response: the sink a `ResponseDriver` drives. */
 export abstract class ResponseSink extends ResponseState {
-  /** Where the output logs. */
-  declare readonly errors: ErrorStream;
-  /** The name the output's log lines and errors start with. */
-  protected declare readonly gateway: string;
   /** The sink got the head (`sendHead`). */
-  protected declare committed: boolean;
-  private declare waiter: (() => void) | null;
+  protected committed = false;
+  private waiter: (() => void) | null = null;
 
   /**
    * `head`: the request was HEAD (no body goes out); `errors`: where the output logs;
-   * `gateway`: the name its log lines and errors start with. (Fields assigned here,
-   * not as class fields: see `ResponseState`.)
+   * `gateway`: the name its log lines and errors start with.
    */
-  constructor(head: boolean, errors: ErrorStream, gateway: string) {
+  constructor(
+    head: boolean,
+    readonly errors: ErrorStream,
+    protected readonly gateway: string,
+  ) {
     super(head);
-    this.errors = errors;
-    this.gateway = gateway;
-    this.committed = false;
-    this.waiter = null;
   }
 
   /**

@@ -74,53 +74,32 @@ const GOOD_STATUS = new Set<string>();
 /** Header names that are RFC 9110 tokens and not hop-by-hop; true for Content-Length. */
 const GOOD_NAMES = new Map<string, boolean>();
 
-/**
- * The response of one request as the contract sees it: set by the app, read by the output.
- *
- * Its fields, and those of the classes built on it (`ResponseSink`, `ResponseDriver`,
- * the outputs' writers), are `declare`d and assigned in the constructor rather than
- * ES2022 class fields: a class field is defined ([[Define]], not a store) by an
- * initializer function each class in the chain runs, and for this object, made once
- * a request, that tripled the cost of making it (a 4-class chain of 29 fields: 1,032
- * instructions as class fields, 341 as constructor stores; bench/cost, issue #33).
- */
+/** The response of one request as the contract sees it: set by the app, read by the output. */
 export class ResponseState {
-  /** `head`: the request was HEAD, so no body goes out whatever the status. */
-  declare readonly head: boolean;
   /** The status line the app set, once it has. */
-  declare status: string | undefined;
+  status: string | undefined = undefined;
   /** The status code of `status` (0 before). */
-  declare code: number;
-  declare headers: ResponseHeaders;
+  code = 0;
+  headers: ResponseHeaders = NO_HEADERS;
   /** The app's Content-Length, or -1 when it gave none. */
-  declare contentLength: number;
+  contentLength = -1;
   /** Status and headers are final: a `write()` or a non-empty chunk went to the output. */
-  declare headersSent: boolean;
+  headersSent = false;
   /** Body bytes `take()` let through. */
-  declare written: number;
+  written = 0;
   /** A chunk went past the app's Content-Length and was cut there. */
-  declare overflow: boolean;
+  overflow = false;
   /** `startResponse` was called, even if that call was refused. */
-  declare called: boolean;
+  called = false;
   /**
    * A `101 Switching Protocols` may be set: the app accepted the WebSocket offer
    * (`environ['tsgi.websocket'].accept()`). Every other 101 is refused here, the one
    * place the rule lives; the gateways' `WebSocketUpgrade` and lint set it.
    */
-  declare switchAllowed: boolean;
+  switchAllowed = false;
 
-  constructor(head: boolean) {
-    this.head = head;
-    this.status = undefined;
-    this.code = 0;
-    this.headers = NO_HEADERS;
-    this.contentLength = -1;
-    this.headersSent = false;
-    this.written = 0;
-    this.overflow = false;
-    this.called = false;
-    this.switchAllowed = false;
-  }
+  /** `head`: the request was HEAD, so no body goes out whatever the status. */
+  constructor(readonly head: boolean) {}
 
   /**
    * PEP 3333's `start_response` rules. Throws a `ResponseError`, or `excInfo` itself

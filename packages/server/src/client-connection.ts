@@ -20,17 +20,9 @@ import { ConnectionAbort, type ClientConnection } from '@tsgi/core';
 type Listener = (reason: Error) => void;
 
 export class GatewayConnection implements ClientConnection {
-  private declare reason: ConnectionAbort | null;
-  private declare listeners: Listener | Listener[] | null;
-  private declare controller: AbortController | null;
-
-  // Made once a request: stores in the constructor, not ES2022 class fields (defined
-  // by an initializer function; see core's `ResponseState`).
-  constructor() {
-    this.reason = null;
-    this.listeners = null;
-    this.controller = null;
-  }
+  private reason: ConnectionAbort | null = null;
+  private listeners: Listener | Listener[] | null = null;
+  private controller: AbortController | null = null;
 
   get closed(): boolean {
     return this.reason !== null;

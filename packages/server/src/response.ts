@@ -63,38 +63,24 @@ function notContentLength(pair: [string, string]): boolean {
 
 /** One response written to a node:http `ServerResponse`. */
 export class NodeResponseWriter extends ResponseDriver implements Abortable {
-  declare readonly req: IncomingMessage;
-  declare readonly res: ServerResponse;
-  /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
-  declare readonly input: NodeInputStream | null;
-  /** `environ['tsgi.connection']`: told when the client leaves early (made before the environ, to be in it from the start). */
-  declare readonly connection: GatewayConnection;
   /** The head went out before the body's length was known: keep-alive is decided at the end. */
-  private declare streamed: boolean;
-  private declare watching: boolean;
+  private streamed = false;
+  private watching = false;
   /** The socket's set of held (pipelined) responses this one is in, until it finishes. */
-  private declare heldBy: Set<Abortable> | null;
+  private heldBy: Set<Abortable> | null = null;
   /** The file a file body is streaming from, to stop when the client leaves. */
-  private declare fileStream: ReadStream | null;
-
-  // Fields assigned here, not as class fields: see core's `ResponseState`.
+  private fileStream: ReadStream | null = null;
   constructor(
-    req: IncomingMessage,
-    res: ServerResponse,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
     errors: ErrorStream,
-    input: NodeInputStream | null,
-    connection: GatewayConnection = new GatewayConnection(),
+    /** The request body as the gateway made it (middleware may replace `wsgi.input`). */
+    readonly input: NodeInputStream | null,
+    /** `environ['tsgi.connection']`: told when the client leaves early (made before the environ, to be in it from the start). */
+    readonly connection: GatewayConnection = new GatewayConnection(),
   ) {
     // The real method: middleware may rewrite REQUEST_METHOD, but HEAD is HEAD on the wire.
     super(req.method === 'HEAD', errors, 'tsgi');
-    this.req = req;
-    this.res = res;
-    this.input = input;
-    this.connection = connection;
-    this.streamed = false;
-    this.watching = false;
-    this.heldBy = null;
-    this.fileStream = null;
   }
 
   /** The client went away (or its pipelined socket closed): as `clientGone()`. */

@@ -50,7 +50,8 @@ class Collector extends ResponseDriver {
 
   /** 1 when the body had a close() and it was called (the driver calls it once), else 0. */
   get closeCalls(): number {
-    return this.bodyClosed && typeof this.body?.close === 'function' ? 1 : 0;
+    const walk = this.walk;
+    return walk !== null && walk.closed && typeof walk.body.close === 'function' ? 1 : 0;
   }
 
   protected sendHead(): void {}
