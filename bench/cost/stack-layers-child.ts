@@ -4,11 +4,12 @@
  */
 import { constants, createGzip, gzipSync } from 'node:zlib';
 import { basicAuth } from '@tsgi/auth';
-import { compose, type Application, type Body, type Environ, type InputStream, type ResponseHeaders, type StartResponse } from '@tsgi/core';
+import { compose, type Application, type Body, type ResponseHeaders, type StartResponse } from '@tsgi/core';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { router } from '@tsgi/router';
 import { reusableCompressor } from '../../packages/gzip/src/one-shot.js';
+import { environFor } from '../lib/bench-environ.js';
 import { checkBasic, combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, PASSWORD, REALM, REQUEST_HEADERS, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
 
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -28,35 +29,7 @@ const compress = () => gzip({ level: LEVEL, threshold: GZIP_THRESHOLD });
 const auth = () => basicAuth({ realm: REALM, users: { [USER]: PASSWORD } });
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });
 
-const EMPTY_INPUT = {} as InputStream;
-const ERRORS = { write() {}, writelines() {}, flush() {} };
-const extra = Object.entries({ host: '127.0.0.1:3000', connection: 'keep-alive', ...REQUEST_HEADERS }).map(
-  ([name, value]) => ['HTTP_' + name.toUpperCase().replaceAll('-', '_'), value] as const,
-);
-function environ(): Environ {
-  const env = {
-    REQUEST_METHOD: 'GET',
-    SCRIPT_NAME: '',
-    PATH_INFO: STACK_PATH,
-    QUERY_STRING: '',
-    REQUEST_URI: STACK_PATH,
-    SERVER_NAME: '127.0.0.1',
-    SERVER_PORT: '3000',
-    SERVER_PROTOCOL: 'HTTP/1.1',
-    REMOTE_ADDR: '127.0.0.1',
-    REMOTE_PORT: '50000',
-    'wsgi.version': [1, 0],
-    'wsgi.url_scheme': 'http',
-    'wsgi.input': EMPTY_INPUT,
-    'wsgi.errors': ERRORS,
-    'wsgi.multithread': false,
-    'wsgi.multiprocess': false,
-    'wsgi.run_once': false,
-    'wsgi.input_terminated': true,
-  } as unknown as Environ;
-  for (const [key, value] of extra) env[key] = value;
-  return env;
-}
+const environ = environFor(STACK_PATH, REQUEST_HEADERS);
 const noop = (): void => undefined;
 const startResponse: StartResponse = () => noop;
 let sink = 0;

@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { basicAuth } from '@tsgi/auth';
-import { compose, wrapResponse, type Application, type Body, type Environ, type InputStream, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
+import { compose, wrapResponse, type Application, type Body, type Environ, type ResponseHeaders, type ResponseHooks, type StartResponse } from '@tsgi/core';
 import { cors } from '@tsgi/cors';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
@@ -27,6 +27,7 @@ import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO, RATE_LIMIT_QUOTA } from '../lib/target.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, PASSWORD, REALM, REQUEST_HEADERS, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { environFor } from '../lib/bench-environ.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
 const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
@@ -53,39 +54,6 @@ const stack = (): Application => log()(routesAndAuth());
 const corsOne = () => cors({ origin: [CORS_ORIGIN], credentials: true });
 const SMALL = Buffer.from('{"id":42}');
 
-const EMPTY_INPUT = {} as InputStream; // never read here
-const ERRORS = { write() {}, writelines() {}, flush() {} };
-
-/** What serve() puts in the environ for a GET to `path` with `headers` from 127.0.0.1. */
-function environFor(path: string, headers: Readonly<Record<string, string>>): () => Environ {
-  const extra = Object.entries({ host: '127.0.0.1:3000', connection: 'keep-alive', ...headers }).map(
-    ([name, value]) => ['HTTP_' + name.toUpperCase().replaceAll('-', '_'), value] as const,
-  );
-  return function environ(): Environ {
-    const env = {
-      REQUEST_METHOD: 'GET',
-      SCRIPT_NAME: '',
-      PATH_INFO: path,
-      QUERY_STRING: '',
-      REQUEST_URI: path,
-      SERVER_NAME: '127.0.0.1',
-      SERVER_PORT: '3000',
-      SERVER_PROTOCOL: 'HTTP/1.1',
-      REMOTE_ADDR: '127.0.0.1',
-      REMOTE_PORT: '50000',
-      'wsgi.version': [1, 0],
-      'wsgi.url_scheme': 'http',
-      'wsgi.input': EMPTY_INPUT,
-      'wsgi.errors': ERRORS,
-      'wsgi.multithread': false,
-      'wsgi.multiprocess': false,
-      'wsgi.run_once': false,
-      'wsgi.input_terminated': true,
-    } as unknown as Environ;
-    for (const [key, value] of extra) env[key] = value;
-    return env;
-  };
-}
 
 const noop = (): void => undefined;
 const START_ONLY: ResponseHooks<undefined> = { start: noop };
