@@ -59,20 +59,24 @@ async function leaveDuringPoll(port: number, seen: Seen): Promise<void> {
   for (let i = 0; i < 300 && seen.events.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/** `server` listening on a free port of 127.0.0.1, and how to stop it (its connections too). */
+async function listen(server: Server): Promise<{ port: number; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 const HOSTS: Record<string, (seen: Seen) => Promise<{ port: number; close(): Promise<void> }>> = {
   async 'Express (toConnect)'(seen) {
     const app = express();
     app.use(toConnect(poller(seen)));
     app.get('/done', (_req, res) => void res.send('done'));
-    const server: Server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      port: (server.address() as AddressInfo).port,
-      close: async () => {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      },
-    };
+    return listen(createServer(app));
   },
   async 'Fastify (toFastify)'(seen) {
     const app = Fastify();
@@ -89,15 +93,7 @@ const HOSTS: Record<string, (seen: Seen) => Promise<{ port: number; close(): Pro
       ctx.body = ctx.path === '/done' ? 'done' : 'the host never answers /poll';
     });
     const handle = app.callback();
-    const server: Server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      port: (server.address() as AddressInfo).port,
-      close: async () => {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      },
-    };
+    return listen(createServer((req, res) => void handle(req, res)));
   },
 };
 
