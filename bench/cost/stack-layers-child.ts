@@ -4,25 +4,14 @@
  */
 import { constants, createGzip, gzipSync } from 'node:zlib';
 import { basicAuth } from '@tsgi/auth';
-import { compose, type Application, type Body, type ResponseHeaders, type StartResponse } from '@tsgi/core';
+import { compose, type Application, type Body, type StartResponse } from '@tsgi/core';
 import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
-import { router } from '@tsgi/router';
 import { reusableCompressor } from '../../packages/gzip/src/one-shot.js';
-import { environFor } from '../lib/bench-environ.js';
-import { checkBasic, combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, PASSWORD, REALM, REQUEST_HEADERS, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
+import { environFor, stackRoutes } from '../lib/in-process.js';
+import { checkBasic, combinedLine, GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, openLogStream, PASSWORD, REALM, REQUEST_HEADERS, STACK_PATH, USER } from '../lib/workload.js';
 
-const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
-function routes(): Application {
-  const table = router();
-  const chunks = [JSON_10K];
-  const answer: Application = (_environ, startResponse) => {
-    startResponse('200 OK', JSON_HEADERS);
-    return chunks;
-  };
-  for (const [method, pattern] of ROUTES) table.route(method, pattern, answer);
-  return table;
-}
+const routes = (): Application => stackRoutes(JSON_10K);
 // `LEVEL=0` (zlib's stored blocks): gzip()'s own work without most of deflate's, for the layer's share.
 const LEVEL = Number(process.env.LEVEL ?? GZIP_LEVEL);
 const compress = () => gzip({ level: LEVEL, threshold: GZIP_THRESHOLD });

@@ -19,7 +19,6 @@ import { gzip } from '@tsgi/gzip';
 import { accessLog } from '@tsgi/logger';
 import { otel } from '@tsgi/otel';
 import { rateLimit } from '@tsgi/rate-limit';
-import { router } from '@tsgi/router';
 import { secureHeaders } from '@tsgi/secure-headers';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import Fastify from 'fastify';
@@ -27,26 +26,14 @@ import { startSdk, type BenchSdk } from '../lib/otel-sdk.js';
 import { HELLO, RATE_LIMIT_QUOTA } from '../lib/target.js';
 import { CORS_ORIGIN } from '../lib/websec.js';
 import { GZIP_LEVEL, GZIP_THRESHOLD, JSON_10K, JSON_TYPE, openLogStream, PASSWORD, REALM, REQUEST_HEADERS, ROUTES, STACK_PATH, USER } from '../lib/workload.js';
-import { environFor } from '../lib/bench-environ.js';
+import { environFor, stackRoutes as routes } from '../lib/in-process.js';
 
 const TEXT: ResponseHeaders = [['Content-Type', 'text/plain']];
-const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
 const hello: Application = (_environ, startResponse) => {
   startResponse('200 OK', TEXT);
   return [HELLO];
 };
 
-/** router() over the stack's 20 routes, each answering `body`. */
-function routes(body: Buffer): Application {
-  const table = router();
-  const chunks = [body];
-  const answer: Application = (_environ, startResponse) => {
-    startResponse('200 OK', JSON_HEADERS);
-    return chunks;
-  };
-  for (const [method, pattern] of ROUTES) table.route(method, pattern, answer);
-  return table;
-}
 const routesAndAuth = (): Application =>
   compose(gzip({ level: GZIP_LEVEL, threshold: GZIP_THRESHOLD }), basicAuth({ realm: REALM, users: { [USER]: PASSWORD } }))(routes(JSON_10K));
 const log = () => accessLog({ format: 'combined', stream: openLogStream(), requestIdHeader: false });

@@ -1,15 +1,18 @@
 /**
- * The environ `serve()` would build for a GET, as a constant-shape literal, for the
- * in-process benches (bench/websec/rows.ts, bench/cost/stack-layers-child.ts): a fresh
- * one per call, with the request's headers as `HTTP_*` keys. Its `wsgi.input` is never
- * read and `wsgi.errors` drops what it is given.
+ * What the in-process benches (bench/websec/rows.ts, bench/cost/stack-layers-child.ts)
+ * call an app with, and the stack's router they call: the environ `serve()` would build
+ * for a GET, as a constant-shape literal (a fresh one per call, the request's headers as
+ * `HTTP_*` keys; its `wsgi.input` is never read and `wsgi.errors` drops what it is
+ * given), and `router()` over the stack's 20 routes answering one body.
  *
  * @example
  * const environ = environFor('/api/v1/items/42', REQUEST_HEADERS);
- * app(environ(), startResponse);
+ * stackRoutes(JSON_10K)(environ(), startResponse);
  * @module
  */
-import type { Environ, InputStream } from '@tsgi/core';
+import type { Application, Environ, InputStream, ResponseHeaders } from '@tsgi/core';
+import { router } from '@tsgi/router';
+import { JSON_TYPE, ROUTES } from './workload.js';
 
 const EMPTY_INPUT = {} as InputStream; // never read here
 const ERRORS = { write() {}, writelines() {}, flush() {} };
@@ -43,4 +46,18 @@ export function environFor(path: string, headers: Readonly<Record<string, string
     for (const [key, value] of extra) env[key] = value;
     return env;
   };
+}
+
+const JSON_HEADERS: ResponseHeaders = [['Content-Type', JSON_TYPE]];
+
+/** router() over the stack's 20 routes, each answering `body` as JSON. */
+export function stackRoutes(body: Buffer): Application {
+  const table = router();
+  const chunks = [body];
+  const answer: Application = (_environ, startResponse) => {
+    startResponse('200 OK', JSON_HEADERS);
+    return chunks;
+  };
+  for (const [method, pattern] of ROUTES) table.route(method, pattern, answer);
+  return table;
 }
