@@ -64,12 +64,15 @@ beforeAll(async () => {
   redis = await startRedis();
   cli = runCli(['serve', 'packages/redis/test/fixtures/sessions-app.ts:app', '--port', '0', '--workers', '2'], { TSGI_TEST_REDIS_URL: redis.url });
   url = await startedUrl(cli, 30_000);
-  // Both workers' clients connected: a request before that is a 503 by design.
+  // Both workers listening with their clients connected: a request before that is a
+  // 503 by design, and while only one worker listens every connection goes to it (the
+  // CLI announces its URL at the first), so the wait is bounded by time, not by tries.
   const ready = new Set<string>();
-  for (let i = 0; i < 80 && ready.size < 2; i++) {
+  const end = Date.now() + 60_000;
+  while (ready.size < 2 && Date.now() < end) {
     const reply = await fetchOnce('/me');
     if (reply.status === 200 && reply.body.endsWith(' ready')) ready.add(seen(reply)[0]);
-    else await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect(ready.size).toBe(2);
 });
