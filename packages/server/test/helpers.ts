@@ -32,7 +32,8 @@ export interface RawResult {
 
 /**
  * Writes `data` on a fresh connection and collects the answer until the server
- * closes the connection or `idleMs` pass without a byte.
+ * closes the connection or `idleMs` pass without a byte. The first byte gets at least
+ * `FIRST_BYTE_MS`: on a loaded machine an answer can take longer than `idleMs` to start.
  */
 export function rawRequest(port: number, data: string | Buffer, idleMs = 300): Promise<RawResult> {
   return new Promise((resolve) => {
@@ -45,20 +46,21 @@ export function rawRequest(port: number, data: string | Buffer, idleMs = 300): P
       const bytes = Buffer.concat(chunks);
       resolve({ text: bytes.toString('latin1'), bytes, closed });
     };
-    const arm = (): void => {
+    const arm = (ms: number): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => done(false), idleMs);
+      timer = setTimeout(() => done(false), ms);
     };
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      arm();
+      arm(idleMs);
     });
     socket.on('close', () => done(true));
     socket.on('error', () => done(true));
     socket.write(data);
-    arm();
+    arm(Math.max(idleMs, FIRST_BYTE_MS));
   });
 }
+const FIRST_BYTE_MS = 5000;
 
 /** An open raw connection for tests that talk in several steps. */
 export function openSocket(port: number): Promise<Socket & { received: () => string }> {
@@ -76,7 +78,7 @@ export function openSocket(port: number): Promise<Socket & { received: () => str
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every 10 ms until it is true or `ms` pass. */
-export async function waitFor(check: () => boolean, ms = 2000): Promise<boolean> {
+export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) return false;

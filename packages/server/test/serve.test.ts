@@ -43,7 +43,7 @@ test('close() stops accepting, lets idle keep-alive sockets go and waits for req
   let closed = false;
   const closing = server.close().then(() => (closed = true));
   // The idle keep-alive connection is let go at once.
-  expect(await waitFor(() => idle.readableEnded || idle.closed, 1000)).toBe(true);
+  expect(await waitFor(() => idle.readableEnded || idle.closed, 5000)).toBe(true);
   // New connections are refused.
   await expect(fetch(server.url)).rejects.toThrow();
   await sleep(100);
