@@ -87,11 +87,10 @@ export class CompressedBody implements AsyncIterableIterator<Uint8Array> {
       if (output !== undefined) return { value: output, done: false };
       if (pump.ended) return DONE;
       if (this.held.length > 0) {
-        // What was held (a sync body's first oneShotLimit bytes) goes to zlib in one
-        // go: one await instead of one per chunk, and no copy (joining it cost the
-        // main thread GC; docs/benchmarks.md, figures behind choices in the code). Its output is
-        // queued meanwhile, no more than the input already held. zlib still works per
-        // input chunk, a little dearer than one big write, as on plain node:zlib.
+        // What was held (a sync body's first oneShotLimit bytes) goes to the compressor
+        // in one go: one await instead of one per chunk, and for zlib one write (see
+        // ZlibPump.writeAll). Its output is queued meanwhile, no more than the input
+        // already held.
         const held = this.held;
         this.held = [];
         await pump.writeAll(held);

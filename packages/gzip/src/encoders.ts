@@ -28,6 +28,13 @@ import { ZlibPump } from './zlib-pump.js';
 /** Bodies up to this size are compressed synchronously (see above). */
 export const SYNC_LIMIT = 32 * 1024;
 
+/**
+ * A stream's output buffer: zlib runs one job on the libuv pool per full buffer, and with
+ * many responses in flight each job starts on a cold cache; 64 KB rather than node's 16 KB
+ * (docs/benchmarks.md, figures behind choices in the code). A `chunkSize` in the options wins.
+ */
+const STREAM_CHUNK = 64 * 1024;
+
 type OneShot = (input: Uint8Array, options: object) => Uint8Array;
 type OneShotAsync = (input: Uint8Array, options: object, callback: (error: Error | null, result: Uint8Array) => void) => void;
 type StreamFactory = (options: object) => Transform;
@@ -111,7 +118,7 @@ export class Encoder implements ContentEncoder {
 
   /** A new streaming compressor; with `flush`, every write leaves it as a complete sync-flushed block. */
   createPump(flush: boolean): Pump {
-    return new ZlibPump(this.factory(flush ? this.flushOptions : this.options));
+    return new ZlibPump(this.factory({ chunkSize: STREAM_CHUNK, ...(flush ? this.flushOptions : this.options) }));
   }
 
   /** Compresses a whole body: synchronously when small (on the kept handle where there is one), on the libuv pool otherwise. */

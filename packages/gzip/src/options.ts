@@ -49,7 +49,8 @@ export interface GzipOptions {
   flush?: boolean | ((contentType: string | undefined) => boolean);
   /**
    * Other node:zlib options for gzip and deflate (memLevel, windowBits, strategy,
-   * chunkSize); `level` and `flush` come from their own options.
+   * chunkSize: a streamed body's defaults to 64 KB); `level` and `flush` come from
+   * their own options.
    * @default {}
    */
   zlibOptions?: ZlibOptions;
